@@ -1,0 +1,676 @@
+//! Body lines to the node tree: headings, 条/points/paragraph units, 款项目, annexes,
+//! footnotes, 目录 and closing lines. Shared by every input format.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::Warning;
+use crate::model::{
+    Annex, Article, Body, Division, DivisionKind, Footnote, Item, Loc, Node, Para, UnitNum,
+};
+use crate::numerals::{self, parse_numeral};
+
+/// One non-blank body line with markup removed.
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    pub text: Cow<'a, str>,
+    /// 1-based line number in the source.
+    pub no: u32,
+    /// The source marked the line as a heading (`## …`).
+    pub marked: bool,
+}
+
+/// What a document's units are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Articles,
+    Points,
+    Positions,
+}
+
+/// Builds the body from its lines.
+pub fn build(lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Body {
+    let mut body = Body::default();
+    let rest = take_toc(lines, &mut body.toc);
+
+    // Split into the main section and the annexes that follow it.
+    let mut sections: Vec<&[Line<'_>]> = Vec::new();
+    let mut start = 0;
+    for (i, l) in rest.iter().enumerate() {
+        if annex_start(&l.text) {
+            sections.push(&rest[start..i]);
+            start = i;
+        }
+    }
+    sections.push(&rest[start..]);
+
+    let mut inline_circled: HashSet<char> = HashSet::new();
+    let mut position = 0u32;
+    for (si, section) in sections.iter().enumerate() {
+        let (title, content) = if si == 0 {
+            (None, *section)
+        } else {
+            (Some(&section[0]), &section[1..])
+        };
+        let mode = mode_of(content);
+        let mut b = Builder::new(mode);
+        for l in content {
+            b.line(l, &mut inline_circled, &mut body.footnotes, warnings);
+        }
+        let mut nodes = b.finish();
+        if si == 0 {
+            body.closing = take_closing(&mut nodes);
+        }
+        if mode == Mode::Positions {
+            number_positions(&mut nodes, &mut position);
+        }
+        match title {
+            None => body.nodes = nodes,
+            Some(t) => body.annexes.push(Annex {
+                title: t.text.to_string(),
+                children: nodes,
+                loc: Loc(t.no),
+            }),
+        }
+    }
+    body
+}
+
+/// Removes all whitespace (ASCII, full-width and no-break spaces).
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A 目录 printed before the first unit: its entries are kept apart from the body proper.
+fn take_toc<'l, 'a>(lines: &'l [Line<'a>], toc: &mut Vec<String>) -> &'l [Line<'a>] {
+    let Some(pos) = lines.iter().position(|l| squash(&l.text) == "目录") else {
+        return lines;
+    };
+    if lines[..pos]
+        .iter()
+        .any(|l| article_start(&l.text).is_some())
+    {
+        return lines;
+    }
+    let mut i = pos + 1;
+    let mut first: Option<String> = None;
+    while i < lines.len() {
+        let l = &lines[i];
+        let t: &str = &l.text;
+        if t == "---" {
+            i += 1;
+            break;
+        }
+        let entry = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .unwrap_or(t)
+            .trim();
+        let key = squash(entry);
+        if article_start(t).is_some()
+            || (l.marked && !toc.is_empty())
+            || first.as_deref() == Some(key.as_str())
+        {
+            break;
+        }
+        first.get_or_insert(key);
+        toc.push(entry.to_string());
+        i += 1;
+    }
+    // The lines before 目录 (if any) stay; the 目录 line and its entries go.
+    if pos == 0 {
+        &lines[i..]
+    } else {
+        // Rare: text before the 目录. Keep it by not treating this as a table of contents.
+        toc.clear();
+        lines
+    }
+}
+
+fn mode_of(lines: &[Line<'_>]) -> Mode {
+    if lines.iter().any(|l| article_start(&l.text).is_some()) {
+        Mode::Articles
+    } else if lines.iter().any(|l| point_start(&l.text).is_some()) {
+        Mode::Points
+    } else {
+        Mode::Positions
+    }
+}
+
+/// `第…条` or `第…条之…` at the start of `t`: (byte length of the label, number).
+/// `None` in the number means the numeral could not be read.
+pub fn article_start(t: &str) -> Option<(usize, Option<UnitNum>)> {
+    let rest = t.strip_prefix('第')?;
+    let digits_len: usize = rest
+        .chars()
+        .take_while(|&c| numerals::is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum();
+    if digits_len == 0 {
+        return None;
+    }
+    let after = rest[digits_len..].strip_prefix('条')?;
+    let main = parse_numeral(&rest[..digits_len]);
+    let mut len = '第'.len_utf8() + digits_len + '条'.len_utf8();
+    let mut sub = Some(0);
+    if let Some(zhi) = after.strip_prefix('之') {
+        let n: usize = zhi
+            .chars()
+            .take_while(|&c| numerals::is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum();
+        if n > 0 {
+            sub = parse_numeral(&zhi[..n]);
+            len += '之'.len_utf8() + n;
+        }
+    }
+    let num = match (main, sub) {
+        (Some(main), Some(sub)) => Some(UnitNum::Article { main, sub }),
+        _ => None,
+    };
+    Some((len, num))
+}
+
+/// `一、` at the start: (byte length including 、, number).
+fn point_start(t: &str) -> Option<(usize, u32)> {
+    let n: usize = t
+        .chars()
+        .take_while(|&c| {
+            numerals::is_numeral_char(c) && !c.is_ascii_digit() && !('０'..='９').contains(&c)
+        })
+        .map(char::len_utf8)
+        .sum();
+    if n == 0 || !t[n..].starts_with('、') {
+        return None;
+    }
+    Some((n + '、'.len_utf8(), parse_numeral(&t[..n])?))
+}
+
+/// An item marker at the start: (level 1 for 项 （一）, 2 for 目 1. （1） ①; byte length; number).
+fn item_start(t: &str) -> Option<(u8, usize, u32)> {
+    let first = t.chars().next()?;
+    if let Some(n) = circled(first) {
+        return Some((2, first.len_utf8(), n));
+    }
+    if first == '（' || first == '(' {
+        let inner = &t[first.len_utf8()..];
+        let n: usize = inner
+            .chars()
+            .take_while(|&c| numerals::is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum();
+        if n == 0 {
+            return None;
+        }
+        let close = inner[n..].chars().next()?;
+        if close != '）' && close != ')' {
+            return None;
+        }
+        let num = parse_numeral(&inner[..n])?;
+        let arabic = inner[..n]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        let len = first.len_utf8() + n + close.len_utf8();
+        return Some((if arabic { 2 } else { 1 }, len, num));
+    }
+    let n: usize = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .map(char::len_utf8)
+        .sum();
+    if n == 0 || n > 3 {
+        return None;
+    }
+    let mut rest = t[n..].chars();
+    let sep = rest.next()?;
+    if !matches!(sep, '.' | '．' | '、') {
+        return None;
+    }
+    // 1.5倍 is a number, not a marker.
+    if rest
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return None;
+    }
+    Some((2, n + sep.len_utf8(), parse_numeral(&t[..n])?))
+}
+
+fn circled(c: char) -> Option<u32> {
+    ('①'..='⑳').contains(&c).then(|| c as u32 - '①' as u32 + 1)
+}
+
+/// 附件 / 附表 / 附录 opening an annex: a short line whose next character is not prose.
+fn annex_start(t: &str) -> bool {
+    let Some(rest) = ["附件", "附表", "附录"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+    else {
+        return false;
+    };
+    if t.chars().count() > 60 {
+        return false;
+    }
+    match rest.chars().next() {
+        None => true,
+        Some(c) => {
+            numerals::is_numeral_char(c)
+                || c.is_whitespace()
+                || matches!(c, '：' | ':' | '（' | '(' | '—' | '-')
+        }
+    }
+}
+
+/// A line that reads as a heading even without markup: short, no sentence punctuation.
+fn heading_shaped(t: &str) -> bool {
+    t.chars().count() <= 40 && !t.contains(['。', '；', '，', '：', ';', ','])
+}
+
+/// The kind, number and label length of a heading line.
+fn division_of(t: &str) -> Option<(DivisionKind, Option<u32>, usize)> {
+    if squash(t) == "序言" {
+        return Some((DivisionKind::Preamble, None, 0));
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let n: usize = rest
+            .chars()
+            .take_while(|&c| numerals::is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum();
+        if n > 0 {
+            let after = &rest[n..];
+            for (suffix, kind) in [
+                ("分编", DivisionKind::Subpart),
+                ("编", DivisionKind::Part),
+                ("章", DivisionKind::Chapter),
+                ("节", DivisionKind::Section),
+            ] {
+                if after.starts_with(suffix) {
+                    let len = '第'.len_utf8() + n + suffix.len();
+                    return Some((kind, parse_numeral(&rest[..n]), len));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The style rank and label of an ad-hoc heading (一、 / （一） / 1. / none).
+fn adhoc_of(t: &str) -> (u8, Option<u32>, usize) {
+    if let Some((len, n)) = point_start(t) {
+        return (0, Some(n), len);
+    }
+    if let Some((level, len, n)) = item_start(t) {
+        return (level, Some(n), len);
+    }
+    (3, None, 0)
+}
+
+struct Builder {
+    mode: Mode,
+    root: Vec<Node>,
+    stack: Vec<Division>,
+    article: Option<Article>,
+}
+
+impl Builder {
+    fn new(mode: Mode) -> Builder {
+        Builder {
+            mode,
+            root: Vec::new(),
+            stack: Vec::new(),
+            article: None,
+        }
+    }
+
+    fn container(&mut self) -> &mut Vec<Node> {
+        match self.stack.last_mut() {
+            Some(d) => &mut d.children,
+            None => &mut self.root,
+        }
+    }
+
+    fn flush_article(&mut self) {
+        if let Some(a) = self.article.take() {
+            self.container().push(Node::Article(a));
+        }
+    }
+
+    fn close_top(&mut self) {
+        if let Some(top) = self.stack.pop() {
+            self.container().push(Node::Division(top));
+        }
+    }
+
+    fn open_division(&mut self, d: Division) {
+        self.flush_article();
+        while let Some(top) = self.stack.last() {
+            if top.kind == DivisionKind::Preamble || top.kind.rank() >= d.kind.rank() {
+                self.close_top();
+            } else {
+                break;
+            }
+        }
+        self.stack.push(d);
+    }
+
+    fn finish(mut self) -> Vec<Node> {
+        self.flush_article();
+        while !self.stack.is_empty() {
+            self.close_top();
+        }
+        self.root
+    }
+
+    fn line(
+        &mut self,
+        l: &Line<'_>,
+        inline_circled: &mut HashSet<char>,
+        footnotes: &mut Vec<Footnote>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let t: &str = &l.text;
+        let loc = Loc(l.no);
+        // Footnote text: a circled number already used inline.
+        if let Some(first) = t.chars().next() {
+            if circled(first).is_some() && inline_circled.contains(&first) {
+                self.note_inline(t, inline_circled);
+                footnotes.push(Footnote {
+                    marker: first,
+                    text: t[first.len_utf8()..].trim().to_string(),
+                    loc,
+                });
+                return;
+            }
+        }
+        self.note_inline(t, inline_circled);
+
+        if let Some((len, num)) = article_start(t) {
+            let num = num.unwrap_or_else(|| {
+                warnings.push(Warning::at(
+                    l.no,
+                    format!("cannot read the article number in “{}”", &t[..len]),
+                ));
+                UnitNum::Article { main: 0, sub: 0 }
+            });
+            self.start_unit(num, &t[..len], t[len..].trim_start(), loc);
+            return;
+        }
+        if self.mode == Mode::Points {
+            if let Some((len, n)) = point_start(t) {
+                self.start_unit(UnitNum::Point(n), &t[..len], t[len..].trim_start(), loc);
+                return;
+            }
+        }
+        if let Some((kind, num, len)) = division_of(t) {
+            if l.marked || heading_shaped(t) {
+                self.open_division(Division {
+                    kind,
+                    num,
+                    label: t[..len].to_string(),
+                    title: t[len..].trim().to_string(),
+                    children: Vec::new(),
+                    loc,
+                });
+                return;
+            }
+        }
+        let adhoc_unmarked = self.mode == Mode::Articles
+            && point_start(t).is_some()
+            && t.chars().count() <= 25
+            && heading_shaped(t);
+        if l.marked || adhoc_unmarked {
+            let (rank, num, len) = adhoc_of(t);
+            self.open_division(Division {
+                kind: DivisionKind::Heading { rank },
+                num,
+                label: t[..len].to_string(),
+                title: t[len..].trim().to_string(),
+                children: Vec::new(),
+                loc,
+            });
+            return;
+        }
+        if let Some((level, len, num)) = item_start(t) {
+            let item = Item {
+                marker: t[..len].to_string(),
+                num,
+                text: t[len..].trim_start().to_string(),
+                subitems: Vec::new(),
+                loc,
+            };
+            self.add_item(item, level, t);
+            return;
+        }
+        let para = Para::plain(t, loc);
+        match &mut self.article {
+            Some(a) => a.paras.push(para),
+            None => self.container().push(Node::Para(para)),
+        }
+    }
+
+    fn note_inline(&self, t: &str, inline_circled: &mut HashSet<char>) {
+        for c in t.chars().skip(1) {
+            if circled(c).is_some() {
+                inline_circled.insert(c);
+            }
+        }
+    }
+
+    fn start_unit(&mut self, num: UnitNum, label: &str, rest: &str, loc: Loc) {
+        self.flush_article();
+        let mut paras = Vec::new();
+        if !rest.is_empty() {
+            paras.push(Para::plain(rest, loc));
+        }
+        self.article = Some(Article {
+            num,
+            label: label.to_string(),
+            paras,
+            loc,
+        });
+    }
+
+    fn add_item(&mut self, item: Item, level: u8, line: &str) {
+        let para = match &mut self.article {
+            Some(a) => {
+                if a.paras.is_empty() {
+                    a.paras.push(Para::plain("", item.loc));
+                }
+                a.paras.last_mut()
+            }
+            // A list outside any unit (an annex's numbered entries): each entry whose
+            // predecessor is itself an entry stands on its own.
+            None => match self.container().last_mut() {
+                Some(Node::Para(p)) if !(p.items.is_empty() && item_start(&p.text).is_some()) => {
+                    Some(p)
+                }
+                _ => None,
+            },
+        };
+        let Some(para) = para else {
+            // An item with nothing to belong to stays as text; `check` reports it.
+            let loc = item.loc;
+            self.container().push(Node::Para(Para::plain(line, loc)));
+            return;
+        };
+        match para.items.last_mut() {
+            Some(parent) if level == 2 => parent.subitems.push(item),
+            _ => para.items.push(item),
+        }
+    }
+}
+
+/// Gives positional numbers to the free paragraphs of a document without 条 or points.
+fn number_positions(nodes: &mut [Node], next: &mut u32) {
+    for n in nodes.iter_mut() {
+        match n {
+            Node::Para(p) => {
+                *next += 1;
+                let para = std::mem::replace(p, Para::plain("", Loc(0)));
+                let loc = para.loc;
+                *n = Node::Article(Article {
+                    num: UnitNum::Position(*next),
+                    label: String::new(),
+                    paras: vec![para],
+                    loc,
+                });
+            }
+            Node::Division(d) => number_positions(&mut d.children, next),
+            Node::Article(_) => {}
+        }
+    }
+}
+
+/// A line that is only a date: 2020年12月29日, 二〇二〇年十二月二十九日.
+fn date_line(t: &str) -> bool {
+    let s = squash(t);
+    matches!(super::history::date_prefix(&s), Some((_, n)) if n == s.chars().count())
+}
+
+/// Takes signature and date lines (落款) from the end of the main body.
+fn take_closing(nodes: &mut Vec<Node>) -> Vec<String> {
+    // Descend to the innermost last list of nodes.
+    let mut list: &mut Vec<Node> = nodes;
+    while matches!(list.last(), Some(Node::Division(_))) {
+        match list.last_mut() {
+            Some(Node::Division(d)) => list = &mut d.children,
+            _ => unreachable!("checked above"),
+        }
+    }
+    let closing_ok = |p: &Para, is_last: bool| {
+        p.items.is_empty()
+            && if is_last {
+                date_line(&p.text)
+            } else {
+                p.text.chars().count() <= 30 && heading_shaped(&p.text)
+            }
+    };
+    let mut taken: Vec<String> = Vec::new();
+    match list.last_mut() {
+        Some(Node::Article(a)) => {
+            // Keep at least one paragraph in the article.
+            while a.paras.len() > 1 && taken.len() < 3 {
+                let Some(p) = a.paras.last() else { break };
+                if !closing_ok(p, taken.is_empty()) {
+                    break;
+                }
+                taken.push(p.text.clone());
+                a.paras.pop();
+            }
+        }
+        Some(Node::Para(_)) => {
+            while taken.len() < 3 {
+                let Some(Node::Para(p)) = list.last() else {
+                    break;
+                };
+                if !closing_ok(p, taken.is_empty()) {
+                    break;
+                }
+                // Leave a document at least one paragraph of its own.
+                if list.len() == 1 {
+                    break;
+                }
+                taken.push(p.text.clone());
+                list.pop();
+            }
+        }
+        _ => {}
+    }
+    taken.reverse();
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<Line<'_>> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| {
+                let t = l.trim();
+                let (t, marked) = match t.strip_prefix("## ") {
+                    Some(rest) => (rest, true),
+                    None => (t, false),
+                };
+                Line {
+                    text: Cow::Borrowed(t),
+                    no: i as u32 + 1,
+                    marked,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recognises_markers() {
+        assert!(matches!(
+            article_start("第十条之一 甲"),
+            Some((_, Some(UnitNum::Article { main: 10, sub: 1 })))
+        ));
+        assert!(matches!(
+            article_start("第10条 甲"),
+            Some((_, Some(UnitNum::Article { main: 10, sub: 0 })))
+        ));
+        assert!(article_start("第一章 总则").is_none());
+        assert_eq!(item_start("（一）工资"), Some((1, "（一）".len(), 1)));
+        assert_eq!(item_start("(2)甲"), Some((2, 3, 2)));
+        assert_eq!(item_start("1.甲"), Some((2, 2, 1)));
+        assert_eq!(item_start("1.5倍"), None);
+        assert_eq!(item_start("2020年"), None);
+        assert_eq!(point_start("十二、甲"), Some(("十二、".len(), 12)));
+        assert!(annex_start("附件："));
+        assert!(annex_start("附表一"));
+        assert!(!annex_start("附件所列物质按照规定管理。"));
+    }
+
+    #[test]
+    fn builds_chapters_articles_items() {
+        let text = "## 第一章 总则\n第一条 甲。\n乙：\n（一）丙；\n1.丁；\n（二）戊。\n## 第二章 附则\n第二条 己。";
+        let mut w = Vec::new();
+        let body = build(&lines(text), &mut w);
+        assert_eq!(body.nodes.len(), 2);
+        let Node::Division(ch) = &body.nodes[0] else {
+            panic!()
+        };
+        assert_eq!(ch.title, "总则");
+        let Node::Article(a) = &ch.children[0] else {
+            panic!()
+        };
+        assert_eq!(a.paras.len(), 2);
+        assert_eq!(a.paras[1].items.len(), 2);
+        assert_eq!(a.paras[1].items[0].subitems.len(), 1);
+    }
+
+    #[test]
+    fn points_and_positions() {
+        let mut w = Vec::new();
+        let b = build(&lines("引言。\n一、甲。\n（一）乙；\n二、丙。"), &mut w);
+        assert!(matches!(&b.nodes[0], Node::Para(_)));
+        assert!(matches!(
+            &b.nodes[1],
+            Node::Article(Article {
+                num: UnitNum::Point(1),
+                ..
+            })
+        ));
+        let b = build(&lines("甲。\n乙。\n最高人民法院\n2020年12月29日"), &mut w);
+        assert_eq!(b.closing, vec!["最高人民法院", "2020年12月29日"]);
+        assert!(matches!(
+            &b.nodes[1],
+            Node::Article(Article {
+                num: UnitNum::Position(2),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn preamble_is_closed_by_the_next_heading() {
+        let mut w = Vec::new();
+        let b = build(&lines("## 序言\n甲。\n## 第一章 总纲\n第一条 乙。"), &mut w);
+        assert_eq!(b.nodes.len(), 2);
+    }
+}

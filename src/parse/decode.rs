@@ -1,0 +1,176 @@
+//! Bytes to text: BOMs, UTF-8, GB18030/GBK and Big5 detection, binary rejection, CRLF.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Decoded text and the encoding it was read as.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    /// `UTF-8`, `GB18030`, `Big5`, `UTF-16LE`, `UTF-16BE`.
+    pub encoding: &'static str,
+}
+
+/// Decodes a statute file. UTF-8 (with or without BOM) is taken as it is; UTF-16 with a BOM,
+/// GB18030/GBK and Big5 are detected and converted. Line endings become `\n`.
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    if bytes.is_empty() {
+        return Err(Error::Empty { path: path.into() });
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => finish(path, Cow::Borrowed(s), "UTF-8"),
+            Err(e) => Err(Error::Encoding {
+                path: path.into(),
+                offset: e.valid_up_to() + 3,
+            }),
+        };
+    }
+    for (bom, enc, name) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE"),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match enc.decode_without_bom_handling_and_without_replacement(rest) {
+                Some(s) => finish(path, Cow::Owned(s.into_owned()), name),
+                None => Err(Error::Encoding {
+                    path: path.into(),
+                    offset: 2,
+                }),
+            };
+        }
+    }
+    if let Some(pos) = memchr_nul(bytes) {
+        return Err(Error::Binary {
+            path: path.into(),
+            what: format!("NUL byte at offset {pos}"),
+        });
+    }
+    let utf8_err = match std::str::from_utf8(bytes) {
+        Ok(s) => return finish(path, Cow::Borrowed(s), "UTF-8"),
+        Err(e) => e,
+    };
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let guess = det.guess(None, false);
+    // Only the Chinese legacy encodings are plausible for a statute; a Western single-byte
+    // guess would "decode" any garbage, so it is not accepted.
+    let candidates: &[(&'static encoding_rs::Encoding, &'static str)] =
+        if guess == encoding_rs::BIG5 {
+            &[
+                (encoding_rs::BIG5, "Big5"),
+                (encoding_rs::GB18030, "GB18030"),
+            ]
+        } else {
+            &[
+                (encoding_rs::GB18030, "GB18030"),
+                (encoding_rs::BIG5, "Big5"),
+            ]
+        };
+    for (enc, name) in candidates {
+        if let Some(s) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
+            if looks_like_text(&s) {
+                return finish(path, Cow::Owned(s.into_owned()), name);
+            }
+        }
+    }
+    Err(Error::Encoding {
+        path: path.into(),
+        offset: utf8_err.valid_up_to(),
+    })
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// A decoded legacy-encoding candidate must be mostly CJK text, not control characters or
+/// private-use code points that a wrong encoding produces from random bytes.
+fn looks_like_text(s: &str) -> bool {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in s.chars() {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+            || ('\u{E000}'..='\u{F8FF}').contains(&c)
+        {
+            bad += 1;
+        }
+    }
+    total > 0 && bad * 100 <= total
+}
+
+fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result<Decoded<'a>> {
+    // Control characters other than whitespace in more than a trace amount mean binary data.
+    let mut controls = 0usize;
+    let mut first = None;
+    let mut total = 0usize;
+    for (i, c) in text.char_indices() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}' | '\u{1b}') {
+            controls += 1;
+            first.get_or_insert(i);
+        }
+    }
+    if controls > 16 && controls * 100 > total {
+        return Err(Error::Binary {
+            path: path.into(),
+            what: format!(
+                "{controls} control characters, the first at byte {}",
+                first.unwrap_or(0)
+            ),
+        });
+    }
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
+    Ok(Decoded { text, encoding })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("t.txt")
+    }
+
+    #[test]
+    fn utf8_with_bom_and_crlf() {
+        let d = decode(p(), "\u{feff}第一条 甲。\r\n乙。\r\n".as_bytes()).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.text, "第一条 甲。\n乙。\n");
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("第一条 为了规范立法活动，制定本法。\n");
+        let d = decode(p(), &bytes).unwrap();
+        assert_eq!(d.encoding, "GB18030");
+        assert_eq!(d.text, "第一条 为了规范立法活动，制定本法。\n");
+    }
+
+    #[test]
+    fn big5_is_detected() {
+        let (bytes, _, _) = encoding_rs::BIG5
+            .encode("第一條 為了規範立法活動，健全國家立法制度，提高立法質量，制定本法。\n");
+        let d = decode(p(), &bytes).unwrap();
+        assert_eq!(d.encoding, "Big5");
+        assert!(d.text.starts_with("第一條"));
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_garbage() {
+        assert!(matches!(decode(p(), b""), Err(Error::Empty { .. })));
+        assert!(matches!(decode(p(), b"ab\0cd"), Err(Error::Binary { .. })));
+        let garbage = [0xFFu8, 0xFE, 0x80, 0x80, 0xFF, b'a', 0xFF, 0x81, 0x20];
+        assert!(matches!(
+            decode(p(), &garbage[2..]),
+            Err(Error::Encoding { .. })
+        ));
+    }
+}

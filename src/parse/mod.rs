@@ -1,0 +1,463 @@
+//! Parsing: bytes → text → format detection → metadata and body lines → [`Statute`].
+//!
+//! Four input formats are detected from the text itself:
+//! - **canonical**: this crate's own Markdown (front matter with `format: statute/1`);
+//! - **seed**: YAML front matter, `**title**`, `> （history）`, `- **第一条**　　text`;
+//! - **corpus**: `# title`, history lines, `<!-- INFO END -->`, `##` headings, `第一条 text`;
+//! - **plain**: text copied from the official database or a .docx, no markup.
+
+pub mod body;
+mod decode;
+pub mod history;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::{Date, EventKind, Meta, Statute};
+use body::Line;
+
+/// The largest input accepted, in bytes. The largest real statute (民法典) is under 1 MB.
+pub const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The format an input was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Canonical,
+    Seed,
+    Corpus,
+    Plain,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Canonical => "canonical",
+            SourceFormat::Seed => "seed",
+            SourceFormat::Corpus => "corpus",
+            SourceFormat::Plain => "plain",
+        }
+    }
+}
+
+/// Something worth telling the user that did not stop the parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn at(line: u32, message: impl Into<String>) -> Warning {
+        Warning {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn file(message: impl Into<String>) -> Warning {
+        Warning {
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// `path:line: warning: message`.
+    pub fn display<'a>(&'a self, path: &'a Path) -> impl fmt::Display + 'a {
+        struct D<'a>(&'a Warning, &'a Path);
+        impl fmt::Display for D<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0.line {
+                    Some(l) => write!(f, "{}:{l}: warning: {}", self.1.display(), self.0.message),
+                    None => write!(f, "{}: warning: {}", self.1.display(), self.0.message),
+                }
+            }
+        }
+        D(self, path)
+    }
+}
+
+/// A parsed version with what the parser noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub statute: Statute,
+    pub format: SourceFormat,
+    pub encoding: &'static str,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and parses a file. The version date falls back to a `YYYY-MM-DD` file name.
+pub fn parse_file(path: &Path) -> Result<Parsed> {
+    let io = |source| Error::Io {
+        path: path.into(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.into(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` bounds memory even if the file grows while it is read.
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.into(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let mut parsed = parse_bytes(path, &bytes)?;
+    if parsed.statute.meta.version_date.is_none() {
+        parsed.statute.meta.version_date = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(Date::parse_iso);
+    }
+    Ok(parsed)
+}
+
+/// Parses the bytes of a file; `path` names it in errors and warnings.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.into(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let decoded = decode::decode(path, bytes)?;
+    let mut parsed = parse_str(path, &decoded.text)?;
+    parsed.encoding = decoded.encoding;
+    if decoded.encoding != "UTF-8" {
+        parsed.warnings.insert(
+            0,
+            Warning::file(format!("decoded from {} to UTF-8", decoded.encoding)),
+        );
+    }
+    Ok(parsed)
+}
+
+/// Parses decoded text (`\n` line ends).
+pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut warnings = Vec::new();
+    let mut meta = Meta::default();
+    let mut history_lines: Vec<String> = Vec::new();
+    let mut canonical_history: Option<Vec<String>> = None;
+
+    let (format, body_start) = if raw.first().map(|l| l.trim()) == Some("---") {
+        let end = raw[1..]
+            .iter()
+            .position(|l| matches!(l.trim(), "---" | "..."))
+            .map(|i| i + 1)
+            .ok_or_else(|| Error::Syntax {
+                path: path.into(),
+                line: 1,
+                message: "front matter opened with --- is never closed".into(),
+            })?;
+        let yaml = raw[1..end].join("\n");
+        let fm = front_matter(path, &yaml)?;
+        let canonical = fm.get("format").and_then(|v| v.as_str()) == Some(CANONICAL_FORMAT);
+        canonical_history = apply_front_matter(&mut meta, fm, &mut warnings);
+        let mut i = end + 1;
+        // Prelude: `# title` / `**title**` / `> （history）` lines before the body.
+        while i < raw.len() {
+            let t = raw[i].trim();
+            if t.is_empty() {
+            } else if let Some(title) = t.strip_prefix("# ") {
+                set_title(&mut meta, title.trim(), i, &mut warnings);
+            } else if let Some(title) = bold_only(t) {
+                set_title(&mut meta, title, i, &mut warnings);
+            } else if let Some(h) = t.strip_prefix('>') {
+                history_lines.push(h.trim().to_string());
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let f = if canonical {
+            SourceFormat::Canonical
+        } else {
+            SourceFormat::Seed
+        };
+        (f, i)
+    } else if let Some(end) = raw.iter().position(|l| l.trim() == "<!-- INFO END -->") {
+        let mut titles = 0;
+        for line in &raw[..end] {
+            let t = line.trim();
+            if let Some(title) = t.strip_prefix('#').filter(|_| !t.starts_with("##")) {
+                match titles {
+                    0 => meta.title = title.trim().to_string(),
+                    _ => meta.subtitle = Some(title.trim().to_string()),
+                }
+                titles += 1;
+            } else if !t.is_empty() {
+                history_lines.push(t.to_string());
+            }
+        }
+        (SourceFormat::Corpus, end + 1)
+    } else {
+        let mut i = 0;
+        while i < raw.len() && raw[i].trim().is_empty() {
+            i += 1;
+        }
+        if i < raw.len() {
+            let t = raw[i].trim();
+            let t = t.strip_prefix("# ").unwrap_or(t).trim();
+            if body::article_start(t).is_none() && !t.starts_with('（') && t.chars().count() <= 80
+            {
+                meta.title = body::squash(t);
+                i += 1;
+            }
+        }
+        // History: a parenthesised block, possibly over several lines, or date lines.
+        let mut open = false;
+        while i < raw.len() {
+            let t = raw[i].trim();
+            if t.is_empty() {
+                i += 1;
+                continue;
+            }
+            let starts = t.starts_with('（') || t.starts_with('(');
+            let dated = history::date_prefix(t).is_some();
+            if open || starts || (dated && body::article_start(t).is_none()) {
+                history_lines.push(t.to_string());
+                open = if open || starts {
+                    !(t.ends_with('）') || t.ends_with(')'))
+                } else {
+                    false
+                };
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        (SourceFormat::Plain, i)
+    };
+
+    if meta.title.is_empty() {
+        warnings.push(Warning::file("no title found"));
+    }
+    meta.history = match canonical_history {
+        Some(events) => events.iter().map(|e| history::parse_event(e)).collect(),
+        None => history::split_events(&history_lines)
+            .iter()
+            .map(|e| history::parse_event(e))
+            .collect(),
+    };
+    derive_meta(&mut meta);
+
+    let lines: Vec<Line<'_>> = raw[body_start..]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| body_line(l, (body_start + i + 1) as u32))
+        .collect();
+    if lines.is_empty() {
+        warnings.push(Warning::file("no body text"));
+    }
+    let body = body::build(&lines, &mut warnings);
+    Ok(Parsed {
+        statute: Statute { meta, body },
+        format,
+        encoding: "UTF-8",
+        warnings,
+    })
+}
+
+/// The `format` value of canonical front matter.
+pub const CANONICAL_FORMAT: &str = "statute/1";
+
+fn set_title(meta: &mut Meta, title: &str, line: usize, warnings: &mut Vec<Warning>) {
+    if meta.title.is_empty() {
+        meta.title = title.to_string();
+    } else if body::squash(&meta.title) != body::squash(title) {
+        warnings.push(Warning::at(
+            line as u32 + 1,
+            format!(
+                "title “{title}” differs from the front matter's “{}”",
+                meta.title
+            ),
+        ));
+    }
+}
+
+fn bold_only(t: &str) -> Option<&str> {
+    let inner = t.strip_prefix("**")?.strip_suffix("**")?;
+    (!inner.contains("**")).then_some(inner.trim())
+}
+
+/// A body line without its markup, or `None` for blank lines and thematic breaks.
+fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
+    let mut t = raw.trim();
+    if t.is_empty() || matches!(t, "---" | "***" | "___") {
+        return None;
+    }
+    let mut marked = false;
+    if t.starts_with('#') {
+        let hashes = t.chars().take_while(|&c| c == '#').count();
+        let rest = &t[hashes..];
+        if hashes <= 6 && (rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            t = rest.trim();
+            marked = true;
+        }
+    }
+    // Seed format: `- **第一条**　　text`.
+    if let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+        if rest.starts_with("**") {
+            t = rest;
+        }
+    }
+    let mut text = Cow::Borrowed(t);
+    if let Some(rest) = t.strip_prefix("**") {
+        if let Some(end) = rest.find("**") {
+            let label = &rest[..end];
+            // Only a bold label (or a bold heading) is markup; other text stays verbatim.
+            if body::article_start(label).is_some() || marked {
+                text = Cow::Owned(format!("{label}{}", &rest[end + 2..]));
+            }
+        }
+    }
+    let text = match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+    };
+    (!text.is_empty()).then_some(Line { text, no, marked })
+}
+
+type FrontMatter = BTreeMap<String, serde_json::Value>;
+
+fn front_matter(path: &Path, yaml: &str) -> Result<FrontMatter> {
+    if yaml.trim().is_empty() {
+        return Ok(FrontMatter::new());
+    }
+    serde_saphyr::from_str::<FrontMatter>(yaml).map_err(|e| Error::Syntax {
+        path: PathBuf::from(path),
+        line: 2,
+        message: format!(
+            "front matter is not valid YAML: {}",
+            first_line(&e.to_string())
+        ),
+    })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn value_string(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.trim().is_empty() => None,
+        serde_json::Value::String(s) => Some(s.trim().to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn value_list(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Array(items) => items.iter().filter_map(value_string).collect(),
+        other => value_string(other).into_iter().collect(),
+    }
+}
+
+/// Fills metadata from front matter; returns the canonical history list if present.
+fn apply_front_matter(
+    meta: &mut Meta,
+    fm: FrontMatter,
+    warnings: &mut Vec<Warning>,
+) -> Option<Vec<String>> {
+    let mut history = None;
+    for (key, value) in fm {
+        let date = |w: &mut Vec<Warning>| {
+            let s = value_string(&value)?;
+            let d = Date::parse_iso(&s);
+            if d.is_none() {
+                w.push(Warning::file(format!(
+                    "front matter {key}: “{s}” is not a YYYY-MM-DD date"
+                )));
+            }
+            d
+        };
+        match key.as_str() {
+            "format" => {}
+            "title" => meta.title = value_string(&value).unwrap_or_default(),
+            "subtitle" => meta.subtitle = value_string(&value),
+            "author" | "issuer" => meta.issuer = value_string(&value),
+            "date" | "version_date" => meta.version_date = date(warnings),
+            "publication_date" | "promulgated" => meta.promulgated = date(warnings),
+            "effective_date" | "effective" => meta.effective = date(warnings),
+            "status" => meta.status = value_string(&value),
+            "id" | "doc_id" => meta.doc_id = value_string(&value),
+            "urls" | "url" | "source_urls" => meta.source_urls = value_list(&value),
+            "history" => history = Some(value_list(&value)),
+            "extra" => {
+                if let serde_json::Value::Object(map) = &value {
+                    for (k, v) in map {
+                        if let Some(s) = value_string(v) {
+                            meta.extra.insert(k.clone(), s);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if let Some(s) = value_string(&value) {
+                    meta.extra.insert(key, s);
+                }
+            }
+        }
+    }
+    history
+}
+
+/// Fills metadata the source did not state from the history events.
+fn derive_meta(meta: &mut Meta) {
+    if meta.issuer.is_none() {
+        meta.issuer = meta
+            .history
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Adopted | EventKind::Promulgated))
+            .and_then(|e| e.body.as_deref())
+            .map(history::issuer_of)
+            .filter(|s| !s.is_empty());
+    }
+    if meta.promulgated.is_none() {
+        meta.promulgated = meta
+            .history
+            .iter()
+            .filter(|e| e.kind == EventKind::Promulgated)
+            .find_map(|e| e.date);
+    }
+    if meta.effective.is_none() {
+        meta.effective = meta
+            .history
+            .iter()
+            .rev()
+            .filter(|e| e.kind == EventKind::Effective)
+            .find_map(|e| e.date);
+    }
+    if meta.version_date.is_none() {
+        meta.version_date = meta
+            .history
+            .iter()
+            .filter(|e| e.kind != EventKind::Effective)
+            .filter_map(|e| e.date)
+            .max();
+    }
+    if meta.status.is_none() && meta.history.iter().any(|e| e.kind == EventKind::Repealed) {
+        meta.status = Some("已废止".into());
+    }
+}

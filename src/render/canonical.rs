@@ -1,0 +1,145 @@
+//! The canonical Markdown form of a version: deterministic front matter plus a body in the
+//! corpus layout. `parse(render(m)) == m` for every model the parser produces.
+
+use std::io::{self, Write};
+
+use crate::model::{Division, Item, Node, Para, Statute, UnitNum};
+use crate::parse::CANONICAL_FORMAT;
+
+/// Writes the canonical form of `s`.
+pub fn write(s: &Statute, out: &mut impl Write) -> io::Result<()> {
+    let m = &s.meta;
+    writeln!(out, "---")?;
+    writeln!(out, "format: {}", quote(CANONICAL_FORMAT))?;
+    writeln!(out, "title: {}", quote(&m.title))?;
+    let opt = |out: &mut dyn Write, key: &str, v: Option<String>| -> io::Result<()> {
+        match v {
+            Some(v) => writeln!(out, "{key}: {}", quote(&v)),
+            None => Ok(()),
+        }
+    };
+    opt(out, "subtitle", m.subtitle.clone())?;
+    opt(out, "issuer", m.issuer.clone())?;
+    opt(out, "version_date", m.version_date.map(|d| d.to_string()))?;
+    opt(out, "promulgated", m.promulgated.map(|d| d.to_string()))?;
+    opt(out, "effective", m.effective.map(|d| d.to_string()))?;
+    opt(out, "status", m.status.clone())?;
+    opt(out, "doc_id", m.doc_id.clone())?;
+    if !m.source_urls.is_empty() {
+        writeln!(out, "source_urls:")?;
+        for u in &m.source_urls {
+            writeln!(out, "  - {}", quote(u))?;
+        }
+    }
+    if !m.history.is_empty() {
+        writeln!(out, "history:")?;
+        for e in &m.history {
+            writeln!(out, "  - {}", quote(&e.text))?;
+        }
+    }
+    if !m.extra.is_empty() {
+        writeln!(out, "extra:")?;
+        for (k, v) in &m.extra {
+            writeln!(out, "  {}: {}", quote(k), quote(v))?;
+        }
+    }
+    writeln!(out, "---")?;
+    writeln!(out)?;
+    if !m.title.is_empty() {
+        writeln!(out, "# {}", m.title)?;
+        writeln!(out)?;
+    }
+    let b = &s.body;
+    if !b.toc.is_empty() {
+        writeln!(out, "## 目录")?;
+        writeln!(out)?;
+        for e in &b.toc {
+            writeln!(out, "- {e}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "---")?;
+        writeln!(out)?;
+    }
+    nodes(&b.nodes, 0, out)?;
+    for c in &b.closing {
+        writeln!(out, "{c}")?;
+        writeln!(out)?;
+    }
+    for a in &b.annexes {
+        writeln!(out, "{}", a.title)?;
+        writeln!(out)?;
+        nodes(&a.children, 0, out)?;
+    }
+    for f in &b.footnotes {
+        writeln!(out, "{}{}", f.marker, f.text)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The canonical form as a string.
+pub fn to_string(s: &Statute) -> String {
+    let mut buf = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(s, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// A YAML double-quoted scalar (JSON string syntax is valid YAML).
+fn quote(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+fn nodes(list: &[Node], depth: usize, out: &mut impl Write) -> io::Result<()> {
+    for n in list {
+        match n {
+            Node::Division(d) => division(d, depth, out)?,
+            Node::Article(a) => {
+                let mut paras = a.paras.iter();
+                let first = paras.next();
+                let sep = match a.num {
+                    UnitNum::Article { .. } if first.is_some_and(|p| !p.text.is_empty()) => " ",
+                    _ => "",
+                };
+                write!(out, "{}{sep}", a.label)?;
+                match first {
+                    Some(p) => para(p, out)?,
+                    None => {
+                        writeln!(out)?;
+                        writeln!(out)?;
+                    }
+                }
+                for p in paras {
+                    para(p, out)?;
+                }
+            }
+            Node::Para(p) => para(p, out)?,
+        }
+    }
+    Ok(())
+}
+
+fn division(d: &Division, depth: usize, out: &mut impl Write) -> io::Result<()> {
+    let hashes = "#".repeat((depth + 2).min(6));
+    writeln!(out, "{hashes} {}", d.heading())?;
+    writeln!(out)?;
+    nodes(&d.children, depth + 1, out)
+}
+
+fn para(p: &Para, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{}", p.text)?;
+    writeln!(out)?;
+    for i in &p.items {
+        item(i, out)?;
+    }
+    Ok(())
+}
+
+fn item(i: &Item, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{}{}", i.marker, i.text)?;
+    writeln!(out)?;
+    for s in &i.subitems {
+        item(s, out)?;
+    }
+    Ok(())
+}

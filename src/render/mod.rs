@@ -1,0 +1,4 @@
+//! Renderers: each writes to an `impl Write`; none prints or recomputes anything.
+
+pub mod canonical;
+pub mod json;

@@ -1,0 +1,1 @@
+//! Fixtures: one behaviour each.

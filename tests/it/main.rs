@@ -1,0 +1,7 @@
+//! Integration tests: one binary, shared helpers in `common`.
+
+mod cli;
+mod common;
+mod corpus;
+mod fixtures;
+mod roundtrip;

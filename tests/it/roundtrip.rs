@@ -1,0 +1,1 @@
+//! Property test: canonical rendering round-trips generated models.
