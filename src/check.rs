@@ -131,9 +131,9 @@ fn check_units(nodes: &[Node], scope: &str, out: &mut Vec<Finding>) {
             }),
             Some(_) => {}
         }
-        if prev.is_none_or(|p| num > p) {
-            prev = Some(num);
-        }
+        // Compare with the neighbour, not the maximum so far: one stray number (a wrapped
+        // line that starts with 第五十二条) gives two findings, not one per later article.
+        prev = Some(num);
     }
 }
 

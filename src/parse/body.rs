@@ -32,6 +32,7 @@ enum Mode {
 pub fn build(lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Body {
     let mut body = Body::default();
     let rest = take_toc(lines, &mut body.toc);
+    let rest = rest.as_slice();
 
     // Split into the main section and the annexes that follow it.
     let mut sections: Vec<&[Line<'_>]> = Vec::new();
@@ -82,15 +83,15 @@ pub fn squash(s: &str) -> String {
 }
 
 /// A 目录 printed before the first unit: its entries are kept apart from the body proper.
-fn take_toc<'l, 'a>(lines: &'l [Line<'a>], toc: &mut Vec<String>) -> &'l [Line<'a>] {
+fn take_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
     let Some(pos) = lines.iter().position(|l| squash(&l.text) == "目录") else {
-        return lines;
+        return unlabelled_toc(lines, toc);
     };
     if lines[..pos]
         .iter()
         .any(|l| article_start(&l.text).is_some())
     {
-        return lines;
+        return lines.to_vec();
     }
     let mut i = pos + 1;
     let mut first: Option<String> = None;
@@ -118,13 +119,33 @@ fn take_toc<'l, 'a>(lines: &'l [Line<'a>], toc: &mut Vec<String>) -> &'l [Line<'
         i += 1;
     }
     // The lines before 目录 (if any) stay; the 目录 line and its entries go.
-    if pos == 0 {
-        &lines[i..]
-    } else {
-        // Rare: text before the 目录. Keep it by not treating this as a table of contents.
-        toc.clear();
-        lines
+    let mut rest = lines[..pos].to_vec();
+    rest.extend_from_slice(&lines[i..]);
+    rest
+}
+
+/// A table of contents printed without a 目录 line: near the top of the body, a run of at
+/// least three headings with nothing between them, the first of which appears again later.
+fn unlabelled_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
+    let is_heading = |l: &Line<'_>| division_of(&l.text).is_some() && heading_shaped(&l.text);
+    let Some(start) = lines.iter().take(5).position(is_heading) else {
+        return lines.to_vec();
+    };
+    let first = squash(&lines[start].text);
+    // The run ends where the first heading comes again (the real one), or at the first
+    // line that is not a heading.
+    let run = 1 + lines[start + 1..]
+        .iter()
+        .take_while(|l| is_heading(l) && squash(&l.text) != first)
+        .count();
+    let end = start + run;
+    if run < 3 || !lines[end..].iter().any(|l| squash(&l.text) == first) {
+        return lines.to_vec();
     }
+    toc.extend(lines[start..end].iter().map(|l| l.text.to_string()));
+    let mut rest = lines[..start].to_vec();
+    rest.extend_from_slice(&lines[end..]);
+    rest
 }
 
 fn mode_of(lines: &[Line<'_>]) -> Mode {
@@ -416,9 +437,9 @@ impl Builder {
             }
         }
         let adhoc_unmarked = self.mode == Mode::Articles
-            && point_start(t).is_some()
             && t.chars().count() <= 25
-            && heading_shaped(t);
+            && heading_shaped(t)
+            && (point_start(t).is_some() || self.subheading(t));
         if l.marked || adhoc_unmarked {
             let (rank, num, len) = adhoc_of(t);
             self.open_division(Division {
@@ -446,6 +467,32 @@ impl Builder {
         match &mut self.article {
             Some(a) => a.paras.push(para),
             None => self.container().push(Node::Para(para)),
+        }
+    }
+
+    /// An unmarked （二） line that continues a run of （一） sub-headings under a 一、 heading
+    /// (司法解释 group their articles so), rather than an item of the article before it.
+    fn subheading(&self, t: &str) -> bool {
+        let Some((1, _, n)) = item_start(t) else {
+            return false;
+        };
+        let Some(top) = self.stack.last() else {
+            return false;
+        };
+        match top.kind {
+            // Right under a 一、 heading, before any article: （一） opens a sub-group.
+            DivisionKind::Heading { rank: 0 } => self.article.is_none() && n == 1,
+            // Under （一）: （二） follows it unless the open article is itself counting items.
+            DivisionKind::Heading { rank: 1 } => {
+                let item_run = self
+                    .article
+                    .as_ref()
+                    .and_then(|a| a.paras.last())
+                    .and_then(|p| p.items.last())
+                    .is_some_and(|i| i.num + 1 == n);
+                top.num.is_some_and(|m| m + 1 == n) && !item_run
+            }
+            _ => false,
         }
     }
 
@@ -528,6 +575,23 @@ fn date_line(t: &str) -> bool {
     matches!(super::history::date_prefix(&s), Some((_, n)) if n == s.chars().count())
 }
 
+/// "本决定自公布之日起施行。": a document's sentence on its own entry into force.
+fn in_force_clause(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('本') else {
+        return false;
+    };
+    let doc = [
+        "决定", "决议", "解释", "规定", "办法", "意见", "通知", "批复", "答复", "细则",
+    ];
+    let Some(rest) = doc.iter().find_map(|d| rest.strip_prefix(d)) else {
+        return false;
+    };
+    let rest = rest.trim_end_matches(['。', '.']);
+    (rest.starts_with('自') || rest.starts_with('从'))
+        && (rest.ends_with("施行") || rest.ends_with("生效") || rest.ends_with("执行"))
+        && t.chars().count() <= 60
+}
+
 /// Takes signature and date lines (落款) from the end of the main body.
 fn take_closing(nodes: &mut Vec<Node>) -> Vec<String> {
     // Descend to the innermost last list of nodes.
@@ -548,6 +612,19 @@ fn take_closing(nodes: &mut Vec<Node>) -> Vec<String> {
     };
     let mut taken: Vec<String> = Vec::new();
     match list.last_mut() {
+        // A decision's numbered points end with its own entry into force, which is not part
+        // of the last point: "本决定自公布之日起施行。"
+        Some(Node::Article(a)) if matches!(a.num, UnitNum::Point(_)) => {
+            if a.paras.len() > 1
+                && a.paras
+                    .last()
+                    .is_some_and(|p| p.items.is_empty() && in_force_clause(&p.text))
+            {
+                if let Some(p) = a.paras.pop() {
+                    taken.push(p.text);
+                }
+            }
+        }
         Some(Node::Article(a)) => {
             // Keep at least one paragraph in the article.
             while a.paras.len() > 1 && taken.len() < 3 {

@@ -41,10 +41,21 @@ pub fn parse_event(text: &str) -> HistoryEvent {
         }
         None => rest.clone(),
     };
-    let kind = kind_of(&outside);
-    let body_end = rest
-        .find('《')
-        .or_else(|| kind_pos(&rest))
+    let mut kind = kind_of(&outside);
+    // 《中华人民共和国宪法修正案》 is adopted (通过) but amends.
+    if kind == EventKind::Adopted && act.as_deref().is_some_and(|a| a.ends_with("修正案")) {
+        kind = EventKind::Amended;
+    }
+    // 公布施行 / 发布施行: promulgated, in force at once; the promulgation is the event.
+    if kind == EventKind::Effective
+        && (outside.contains("公布施行") || outside.contains("发布施行"))
+    {
+        kind = EventKind::Promulgated;
+    }
+    let body_end = [rest.find('《'), kind_pos(&rest)]
+        .into_iter()
+        .flatten()
+        .min()
         .unwrap_or(rest.len());
     let body = rest[..body_end].trim();
     let body = trim_ordinal(body).trim();
@@ -59,20 +70,30 @@ pub fn parse_event(text: &str) -> HistoryEvent {
 
 /// "第十二届全国人民代表大会常务委员会第五次会议" → "全国人民代表大会常务委员会".
 pub fn issuer_of(body: &str) -> String {
-    let mut s = body.trim();
-    if let Some(rest) = s.strip_prefix('第') {
+    // Drop the term: 天津市第十四届人民代表大会 → 天津市人民代表大会.
+    let mut owned = body.trim().to_string();
+    if let Some(start) = owned.find('第') {
+        let rest = &owned[start + '第'.len_utf8()..];
         if let Some(pos) = rest.find('届') {
-            if rest[..pos].chars().all(numerals::is_numeral_char) {
-                s = &rest[pos + '届'.len_utf8()..];
+            if pos > 0 && rest[..pos].chars().all(numerals::is_numeral_char) {
+                let end = start + '第'.len_utf8() + pos + '届'.len_utf8();
+                owned.replace_range(start..end, "");
             }
         }
     }
+    let mut s = owned.as_str();
     if let Some(pos) = s.rfind('第') {
         let tail = &s[pos..];
-        if tail.ends_with("次会议") || tail.ends_with("次全体会议") {
+        if tail.ends_with("次会议") || tail.ends_with("次全体会议") || tail.ends_with('号')
+        {
             s = &s[..pos];
         }
     }
+    let s = s.trim();
+    let s = s
+        .strip_suffix('令')
+        .or_else(|| s.strip_suffix("公告"))
+        .unwrap_or(s);
     s.trim().to_string()
 }
 
@@ -248,7 +269,7 @@ mod tests {
         assert_eq!(e.kind, EventKind::Adopted);
         assert_eq!(
             issuer_of(e.body.as_deref().unwrap()),
-            "天津市第十四届人民代表大会常务委员会"
+            "天津市人民代表大会常务委员会"
         );
         assert_eq!(
             issuer_of("第十二届全国人民代表大会常务委员会第五次会议"),
@@ -275,5 +296,20 @@ mod tests {
         ]);
         assert_eq!(ev.len(), 2, "{ev:?}");
         assert_eq!(parse_event(&ev[1]).kind, EventKind::Effective);
+    }
+
+    #[test]
+    fn constitution_amendments_and_decrees() {
+        let e = parse_event(
+            "1988年4月12日 第七届全国人民代表大会第一次会议通过的《中华人民共和国宪法修正案》",
+        );
+        assert_eq!(e.kind, EventKind::Amended);
+        assert_eq!(e.body.as_deref(), Some("第七届全国人民代表大会第一次会议"));
+        let e = parse_event("1982年12月4日 全国人民代表大会公告公布施行");
+        assert_eq!(e.kind, EventKind::Promulgated);
+        assert_eq!(
+            issuer_of("中华人民共和国国务院令第361号"),
+            "中华人民共和国国务院"
+        );
     }
 }

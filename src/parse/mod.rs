@@ -446,7 +446,11 @@ fn derive_meta(meta: &mut Meta) {
             .history
             .iter()
             .rev()
-            .filter(|e| e.kind == EventKind::Effective)
+            .filter(|e| {
+                e.kind == EventKind::Effective
+                    || e.text.contains("公布施行")
+                    || e.text.contains("发布施行")
+            })
             .find_map(|e| e.date);
     }
     if meta.version_date.is_none() {

@@ -1,1 +1,121 @@
-//! The binary: exit codes and one-line errors.
+//! The binary: exit codes, one-line errors naming the file, bounded input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::fixture;
+
+fn statute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(args)
+        .output()
+        .expect("run statute")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn bad_inputs_give_one_line_errors_and_exit_2() {
+    for (name, needle) in [
+        ("bad/empty.md", "empty file"),
+        ("bad/binary.bin", "binary data"),
+        ("bad/invalid-encoding.txt", "not valid UTF-8"),
+        ("does-not-exist.md", "cannot read"),
+    ] {
+        let path = fixture(name);
+        let o = statute(&["parse", arg(&path)]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(needle) && err.contains(name), "{name}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
+        assert!(o.stdout.is_empty(), "{name}: nothing on stdout");
+    }
+}
+
+#[test]
+fn no_body_is_a_warning_not_an_error() {
+    let o = statute(&["parse", arg(&fixture("bad/no-body.md"))]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("no-body.md: warning: no body text"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    let clean = statute(&["check", arg(&fixture("zhiyi.md"))]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let found = statute(&["check", "-q", arg(&fixture("anomalies.md"))]);
+    assert_eq!(found.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&found.stdout);
+    assert!(out.lines().all(|l| l.contains("anomalies.md:")), "{out}");
+    assert_eq!(out.lines().count(), 4, "{out}");
+    // A file that fails still lets the others be checked; the exit code says so.
+    let mixed = statute(&[
+        "check",
+        "-q",
+        arg(&fixture("zhiyi.md")),
+        arg(&fixture("bad/empty.md")),
+    ]);
+    assert_eq!(mixed.status.code(), Some(2));
+}
+
+#[test]
+fn json_output_is_a_versioned_wire_format() {
+    let o = statute(&["parse", "--format", "json", arg(&fixture("zhiyi.md"))]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["schema"], "statute-doc/1");
+    assert_eq!(v["source_format"], "corpus");
+    assert_eq!(v["meta"]["history"][1]["kind"], "修正");
+}
+
+#[test]
+fn oversized_input_is_refused_quickly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.md");
+    let f = std::fs::File::create(&big).expect("create");
+    // Sparse: 50 MB without writing 50 MB.
+    f.set_len(50 * 1024 * 1024).expect("set_len");
+    let o = statute(&["parse", arg(&big)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("file too large"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Large enough that the output overflows the pipe buffer after the reader is gone.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.md");
+    let mut text = String::from("# 某某条例\n\n<!-- INFO END -->\n\n");
+    for i in 1..=5000 {
+        text.push_str(&format!(
+            "第{}条 本条例所称某某，是指依法设立的某某机构。\n\n",
+            i
+        ));
+    }
+    std::fs::write(&big, text).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(["parse", arg(&big)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).expect("first bytes");
+    drop(out);
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
