@@ -393,16 +393,17 @@ impl Builder {
         let t: &str = &l.text;
         let loc = Loc(l.no);
         // Footnote text: a circled number already used inline.
-        if let Some(first) = t.chars().next() {
-            if circled(first).is_some() && inline_circled.contains(&first) {
-                self.note_inline(t, inline_circled);
-                footnotes.push(Footnote {
-                    marker: first,
-                    text: t[first.len_utf8()..].trim().to_string(),
-                    loc,
-                });
-                return;
-            }
+        if let Some(first) = t.chars().next()
+            && circled(first).is_some()
+            && inline_circled.contains(&first)
+        {
+            self.note_inline(t, inline_circled);
+            footnotes.push(Footnote {
+                marker: first,
+                text: t[first.len_utf8()..].trim().to_string(),
+                loc,
+            });
+            return;
         }
         self.note_inline(t, inline_circled);
 
@@ -417,24 +418,24 @@ impl Builder {
             self.start_unit(num, &t[..len], t[len..].trim_start(), loc);
             return;
         }
-        if self.mode == Mode::Points {
-            if let Some((len, n)) = point_start(t) {
-                self.start_unit(UnitNum::Point(n), &t[..len], t[len..].trim_start(), loc);
-                return;
-            }
+        if self.mode == Mode::Points
+            && let Some((len, n)) = point_start(t)
+        {
+            self.start_unit(UnitNum::Point(n), &t[..len], t[len..].trim_start(), loc);
+            return;
         }
-        if let Some((kind, num, len)) = division_of(t) {
-            if l.marked || heading_shaped(t) {
-                self.open_division(Division {
-                    kind,
-                    num,
-                    label: t[..len].to_string(),
-                    title: t[len..].trim().to_string(),
-                    children: Vec::new(),
-                    loc,
-                });
-                return;
-            }
+        if let Some((kind, num, len)) = division_of(t)
+            && (l.marked || heading_shaped(t))
+        {
+            self.open_division(Division {
+                kind,
+                num,
+                label: t[..len].to_string(),
+                title: t[len..].trim().to_string(),
+                children: Vec::new(),
+                loc,
+            });
+            return;
         }
         let adhoc_unmarked = self.mode == Mode::Articles
             && t.chars().count() <= 25
@@ -619,10 +620,9 @@ fn take_closing(nodes: &mut Vec<Node>) -> Vec<String> {
                 && a.paras
                     .last()
                     .is_some_and(|p| p.items.is_empty() && in_force_clause(&p.text))
+                && let Some(p) = a.paras.pop()
             {
-                if let Some(p) = a.paras.pop() {
-                    taken.push(p.text);
-                }
+                taken.push(p.text);
             }
         }
         Some(Node::Article(a)) => {

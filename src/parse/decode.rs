@@ -70,10 +70,10 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             ]
         };
     for (enc, name) in candidates {
-        if let Some(s) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
-            if looks_like_text(&s) {
-                return finish(path, Cow::Owned(s.into_owned()), name);
-            }
+        if let Some(s) = enc.decode_without_bom_handling_and_without_replacement(bytes)
+            && looks_like_text(&s)
+        {
+            return finish(path, Cow::Owned(s.into_owned()), name);
         }
     }
     Err(Error::Encoding {

@@ -74,11 +74,12 @@ pub fn issuer_of(body: &str) -> String {
     let mut owned = body.trim().to_string();
     if let Some(start) = owned.find('第') {
         let rest = &owned[start + '第'.len_utf8()..];
-        if let Some(pos) = rest.find('届') {
-            if pos > 0 && rest[..pos].chars().all(numerals::is_numeral_char) {
-                let end = start + '第'.len_utf8() + pos + '届'.len_utf8();
-                owned.replace_range(start..end, "");
-            }
+        if let Some(pos) = rest.find('届')
+            && pos > 0
+            && rest[..pos].chars().all(numerals::is_numeral_char)
+        {
+            let end = start + '第'.len_utf8() + pos + '届'.len_utf8();
+            owned.replace_range(start..end, "");
         }
     }
     let mut s = owned.as_str();
@@ -179,10 +180,10 @@ fn kind_pos(s: &str) -> Option<usize> {
 fn trim_ordinal(s: &str) -> &str {
     if let Some(pos) = s.rfind('第') {
         let tail = &s[pos + '第'.len_utf8()..];
-        if let Some(n) = tail.strip_suffix('次') {
-            if n.chars().all(numerals::is_numeral_char) {
-                return &s[..pos];
-            }
+        if let Some(n) = tail.strip_suffix('次')
+            && n.chars().all(numerals::is_numeral_char)
+        {
+            return &s[..pos];
         }
     }
     s

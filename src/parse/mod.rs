@@ -316,19 +316,19 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
         }
     }
     // Seed format: `- **第一条**　　text`.
-    if let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
-        if rest.starts_with("**") {
-            t = rest;
-        }
+    if let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))
+        && rest.starts_with("**")
+    {
+        t = rest;
     }
     let mut text = Cow::Borrowed(t);
-    if let Some(rest) = t.strip_prefix("**") {
-        if let Some(end) = rest.find("**") {
-            let label = &rest[..end];
-            // Only a bold label (or a bold heading) is markup; other text stays verbatim.
-            if body::article_start(label).is_some() || marked {
-                text = Cow::Owned(format!("{label}{}", &rest[end + 2..]));
-            }
+    if let Some(rest) = t.strip_prefix("**")
+        && let Some(end) = rest.find("**")
+    {
+        let label = &rest[..end];
+        // Only a bold label (or a bold heading) is markup; other text stays verbatim.
+        if body::article_start(label).is_some() || marked {
+            text = Cow::Owned(format!("{label}{}", &rest[end + 2..]));
         }
     }
     let text = match text {
