@@ -31,7 +31,8 @@ enum Mode {
 /// Builds the body from its lines.
 pub fn build(lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Body {
     let mut body = Body::default();
-    let rest = take_toc(lines, &mut body.toc);
+    let mut rest = take_toc(lines, &mut body.toc);
+    rest.retain(|l| l.text != "---");
     let rest = rest.as_slice();
 
     // Split into the main section and the annexes that follow it.
@@ -82,9 +83,14 @@ pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// `squash(a) == b` without allocating.
+fn squashed_eq(a: &str, b: &str) -> bool {
+    a.chars().filter(|c| !c.is_whitespace()).eq(b.chars())
+}
+
 /// A 目录 printed before the first unit: its entries are kept apart from the body proper.
 fn take_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
-    let Some(pos) = lines.iter().position(|l| squash(&l.text) == "目录") else {
+    let Some(pos) = lines.iter().position(|l| squashed_eq(&l.text, "目录")) else {
         return unlabelled_toc(lines, toc);
     };
     if lines[..pos]
@@ -136,10 +142,10 @@ fn unlabelled_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>
     // line that is not a heading.
     let run = 1 + lines[start + 1..]
         .iter()
-        .take_while(|l| is_heading(l) && squash(&l.text) != first)
+        .take_while(|l| is_heading(l) && !squashed_eq(&l.text, &first))
         .count();
     let end = start + run;
-    if run < 3 || !lines[end..].iter().any(|l| squash(&l.text) == first) {
+    if run < 3 || !lines[end..].iter().any(|l| squashed_eq(&l.text, &first)) {
         return lines.to_vec();
     }
     toc.extend(lines[start..end].iter().map(|l| l.text.to_string()));
@@ -289,7 +295,7 @@ fn heading_shaped(t: &str) -> bool {
 
 /// The kind, number and label length of a heading line.
 fn division_of(t: &str) -> Option<(DivisionKind, Option<u32>, usize)> {
-    if squash(t) == "序言" {
+    if squashed_eq(t, "序言") {
         return Some((DivisionKind::Preamble, None, 0));
     }
     if let Some(rest) = t.strip_prefix('第') {

@@ -42,7 +42,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             };
         }
     }
-    if let Some(pos) = memchr_nul(bytes) {
+    if let Some(pos) = memchr(0, bytes) {
         return Err(Error::Binary {
             path: path.into(),
             what: format!("NUL byte at offset {pos}"),
@@ -82,8 +82,27 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
     })
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+/// Position of `needle`, a machine word at a time.
+fn memchr(needle: u8, bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * needle as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        if (x.wrapping_sub(LO) & !x & HI) != 0 {
+            return chunk.iter().position(|&b| b == needle).map(|p| offset + p);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| offset + p)
 }
 
 /// A decoded legacy-encoding candidate must be mostly CJK text, not control characters or
@@ -104,17 +123,24 @@ fn looks_like_text(s: &str) -> bool {
 
 fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result<Decoded<'a>> {
     // Control characters other than whitespace in more than a trace amount mean binary data.
+    // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
+    let bytes = text.as_bytes();
     let mut controls = 0usize;
     let mut first = None;
-    let mut total = 0usize;
-    for (i, c) in text.char_indices() {
-        total += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}' | '\u{1b}') {
+    for (i, &b) in bytes.iter().enumerate() {
+        let control = match b {
+            b'\n' | b'\r' | b'\t' | 0x0c | 0x1b => false,
+            0..=0x1f | 0x7f => true,
+            0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            _ => false,
+        };
+        if control {
             controls += 1;
             first.get_or_insert(i);
         }
     }
-    if controls > 16 && controls * 100 > total {
+    // About one control per hundred characters (three bytes each in CJK text).
+    if controls > 16 && controls * 300 > bytes.len() {
         return Err(Error::Binary {
             path: path.into(),
             what: format!(
@@ -123,7 +149,7 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
             ),
         });
     }
-    let text = if text.contains('\r') {
+    let text = if memchr(b'\r', text.as_bytes()).is_some() {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
@@ -172,5 +198,17 @@ mod tests {
             decode(p(), &garbage[2..]),
             Err(Error::Encoding { .. })
         ));
+    }
+
+    #[test]
+    fn memchr_finds_every_position() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut v = vec![b'a'; len];
+                v[at] = b'\r';
+                assert_eq!(memchr(b'\r', &v), Some(at));
+            }
+            assert_eq!(memchr(0, &vec![0xffu8; len]), None);
+        }
     }
 }

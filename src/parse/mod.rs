@@ -303,8 +303,16 @@ fn bold_only(t: &str) -> Option<&str> {
 /// A body line without its markup, or `None` for blank lines and thematic breaks.
 fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
     let mut t = raw.trim();
-    if t.is_empty() || matches!(t, "---" | "***" | "___") {
+    if t.is_empty() {
         return None;
+    }
+    // Thematic breaks end a 目录 (seed and canonical formats); the body builder drops them.
+    if matches!(t, "---" | "***" | "___") {
+        return Some(Line {
+            text: Cow::Borrowed("---"),
+            no,
+            marked: false,
+        });
     }
     let mut marked = false;
     if t.starts_with('#') {
