@@ -1,11 +1,15 @@
 //! statute: parse, align and diff versions of Chinese statutes.
 //!
-//! The pipeline is `parse` → `model` → (align → diff → store → renderers, in later modules).
+//! The pipeline is `parse` → `model` → `align` → `diff` (one `ChangeSet`) → renderers; the
+//! store, feed and terminal browser come in later modules.
 //! See ARCHITECTURE.md for a walk through it.
 
+pub mod align;
 pub mod check;
+pub mod diff;
 pub mod error;
 pub mod model;
+pub mod normalize;
 pub mod numerals;
 pub mod parse;
 pub mod render;

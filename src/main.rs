@@ -32,6 +32,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ParseFormat::Md)]
         format: ParseFormat,
     },
+    /// Compare two versions: which articles were added, deleted, modified, renumbered, moved,
+    /// split or merged. Exit code 0: no substantive change; 1: substantive changes.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Include unchanged articles in the text report.
+        #[arg(long)]
+        all: bool,
+    },
     /// Report numbering gaps, duplicates, out-of-order articles and stray items, with file:line.
     Check {
         #[arg(required = true)]
@@ -40,6 +51,14 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// A readable amendment report.
+    Text,
+    /// statute-diff/1, one JSON object.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +106,30 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             .context("writing output")?;
             Outcome::Clean
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            all,
+        } => {
+            let a = parse::parse_file(&old)?;
+            print_warnings(&old, &a);
+            let b = parse::parse_file(&new)?;
+            print_warnings(&new, &b);
+            let cs = statute::diff::diff(&a.statute, &b.statute);
+            match format {
+                DiffFormat::Text => {
+                    render::report::write(&cs, render::report::Options { all }, &mut out)
+                }
+                DiffFormat::Json => render::diff_json::write(&cs, false, &mut out),
+            }
+            .context("writing output")?;
+            if cs.has_substantive_changes() {
+                Outcome::Found
+            } else {
+                Outcome::Clean
+            }
         }
         Command::Check { files, quiet } => check_files(&files, quiet, &mut out)?,
     };

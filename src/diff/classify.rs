@@ -1,0 +1,229 @@
+//! From an alignment to entries: kind, renumbered/moved/substantive flags, line and
+//! character diffs, heading changes and the summary.
+
+use std::collections::HashMap;
+
+use super::chars::{self, Op, Segment};
+use super::lines::{self, UnitLine};
+use super::{ChangeSet, Entry, EntryKind, LineOp, Summary, UnitRef, VersionInfo};
+use crate::align::Alignment;
+use crate::model::{ArticleRef, Division, Statute, UnitNum};
+
+pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> ChangeSet {
+    let oa = old.articles();
+    let na = new.articles();
+    let (oflat, oids) = super::headings::flatten(old);
+    let (nflat, nids) = super::headings::flatten(new);
+    let (headings, div_map) = super::headings::diff(&oflat, &nflat);
+
+    // Old → new numbers of units that survive as the same unit (for cross-references).
+    let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
+    for g in &alignment.groups {
+        if let (Some(&i), Some(&j)) = (g.old.first(), g.new.first()) {
+            if g.old.len() == 1 || g.new.len() == 1 {
+                refs.insert(oa[i].article.num, na[j].article.num);
+            }
+        }
+    }
+
+    let in_sequence = longest_increasing(alignment);
+    let innermost = |a: &ArticleRef<'_>, ids: &HashMap<*const Division, usize>| {
+        a.path
+            .last()
+            .and_then(|d| ids.get(&(*d as *const Division)).copied())
+    };
+
+    let mut entries = Vec::with_capacity(alignment.groups.len());
+    for (gi, g) in alignment.groups.iter().enumerate() {
+        let old_refs: Vec<UnitRef> = g.old.iter().map(|&i| unit_ref(old, &oa[i], i)).collect();
+        let new_refs: Vec<UnitRef> = g.new.iter().map(|&j| unit_ref(new, &na[j], j)).collect();
+        let mut ol: Vec<UnitLine> = Vec::new();
+        for (k, &i) in g.old.iter().enumerate() {
+            lines::unit_lines(oa[i].article, k, &mut ol);
+        }
+        let mut nl: Vec<UnitLine> = Vec::new();
+        for (k, &j) in g.new.iter().enumerate() {
+            lines::unit_lines(na[j].article, k, &mut nl);
+        }
+        let kind = match (g.old.len(), g.new.len()) {
+            (0, _) => EntryKind::Added,
+            (_, 0) => EntryKind::Deleted,
+            (1, 1) => {
+                if oa[g.old[0]].article.text() == na[g.new[0]].article.text() {
+                    EntryKind::Unchanged
+                } else {
+                    EntryKind::Modified
+                }
+            }
+            (1, _) => EntryKind::Split,
+            _ => EntryKind::Merged,
+        };
+        let line_changes = match kind {
+            EntryKind::Unchanged => ol
+                .iter()
+                .zip(&nl)
+                .map(|(o, n)| super::LineChange {
+                    op: LineOp::Equal,
+                    old: Some(o.at),
+                    new: Some(n.at),
+                    diff: chars::diff(&o.text, &n.text),
+                    substantive: false,
+                })
+                .collect(),
+            _ => lines::diff_lines(&ol, &nl, &refs),
+        };
+        let substantive = match kind {
+            EntryKind::Unchanged => false,
+            EntryKind::Added | EntryKind::Deleted => true,
+            EntryKind::Modified => line_changes.iter().any(|l| l.substantive),
+            EntryKind::Split | EntryKind::Merged => {
+                let o: String = ol.iter().map(|l| l.text.as_str()).collect();
+                let n: String = nl.iter().map(|l| l.text.as_str()).collect();
+                !lines::formal(&o, &n, &refs)
+            }
+        };
+        let renumbered = match (old_refs.first(), new_refs.first()) {
+            (Some(o), Some(n)) => o.num != n.num,
+            _ => false,
+        };
+        let moved = match (g.old.first(), g.new.first()) {
+            (Some(&i), Some(&j)) => {
+                let od = innermost(&oa[i], &oids);
+                let nd = innermost(&na[j], &nids);
+                let div_moved = match (od, nd) {
+                    (None, None) => false,
+                    (Some(o), Some(n)) => div_map[o] != Some(n),
+                    _ => true,
+                };
+                div_moved || !in_sequence[gi]
+            }
+            _ => false,
+        };
+        let diff = entry_diff(&line_changes);
+        entries.push(Entry {
+            kind,
+            old: old_refs,
+            new: new_refs,
+            renumbered,
+            moved,
+            substantive,
+            similarity: g.similarity,
+            lines: line_changes,
+            diff,
+        });
+    }
+
+    let mut summary = Summary::default();
+    for e in &entries {
+        match e.kind {
+            EntryKind::Unchanged => summary.unchanged += 1,
+            EntryKind::Modified => summary.modified += 1,
+            EntryKind::Added => summary.added += 1,
+            EntryKind::Deleted => summary.deleted += 1,
+            EntryKind::Split => summary.split += 1,
+            EntryKind::Merged => summary.merged += 1,
+        }
+        summary.renumbered += e.renumbered as usize;
+        summary.moved += e.moved as usize;
+        summary.substantive += e.substantive as usize;
+        summary.formal += (e.kind == EntryKind::Modified && !e.substantive) as usize;
+    }
+    ChangeSet {
+        old: info(old, oa.len()),
+        new: info(new, na.len()),
+        entries,
+        headings,
+        summary,
+    }
+}
+
+fn info(s: &Statute, units: usize) -> VersionInfo {
+    VersionInfo {
+        title: s.meta.title.clone(),
+        version_date: s.meta.version_date,
+        units,
+    }
+}
+
+fn unit_ref(s: &Statute, a: &ArticleRef<'_>, index: usize) -> UnitRef {
+    let mut label = a.article.num.label();
+    if let Some(k) = a.annex {
+        let title = &s.body.annexes[k].title;
+        let short: String = title
+            .chars()
+            .take_while(|c| !matches!(c, '：' | ':') && !c.is_whitespace())
+            .take(10)
+            .collect();
+        label = format!("{short}{label}");
+    }
+    UnitRef {
+        index,
+        num: a.article.num,
+        label,
+        path: a.path.iter().map(|d| d.heading()).collect(),
+        annex: a.annex,
+    }
+}
+
+/// The whole-unit diff: line diffs joined by newlines.
+fn entry_diff(lines: &[super::LineChange]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut old_first = true;
+    let mut new_first = true;
+    for l in lines {
+        // A newline belongs to a side when that side has a line before and this one.
+        let in_old = l.old.is_some();
+        let in_new = l.new.is_some();
+        match (in_old && !old_first, in_new && !new_first) {
+            (true, true) => chars::push(&mut out, Op::Equal, "\n"),
+            (true, false) => chars::push(&mut out, Op::Delete, "\n"),
+            (false, true) => chars::push(&mut out, Op::Insert, "\n"),
+            (false, false) => {}
+        }
+        for s in &l.diff {
+            chars::push(&mut out, s.op, &s.text);
+        }
+        old_first &= !in_old;
+        new_first &= !in_new;
+    }
+    out
+}
+
+/// Whether each group's pairing keeps the order of the others (longest increasing
+/// subsequence of old indices in new order); add/delete groups count as in sequence.
+fn longest_increasing(a: &Alignment) -> Vec<bool> {
+    let seq: Vec<(usize, usize)> = a
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(gi, g)| match (g.old.first(), g.new.is_empty()) {
+            (Some(&i), false) => Some((gi, i)),
+            _ => None,
+        })
+        .collect();
+    // Patience-style LIS with predecessor links.
+    let mut tails: Vec<usize> = Vec::new(); // indices into seq
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for k in 0..seq.len() {
+        let v = seq[k].1;
+        let pos = tails.partition_point(|&t| seq[t].1 < v);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut keep = vec![true; a.groups.len()];
+    for &(gi, _) in &seq {
+        keep[gi] = false;
+    }
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        keep[seq[k].0] = true;
+        cur = prev[k];
+    }
+    keep
+}

@@ -1,0 +1,207 @@
+//! The differ: from two versions and their alignment to one [`ChangeSet`], the value every
+//! renderer reads.
+
+pub mod chars;
+mod classify;
+mod headings;
+mod lines;
+
+use crate::align;
+use crate::model::{Date, Statute, UnitNum};
+
+pub use chars::{Op, Segment};
+
+/// What happened to an aligned entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    /// Same text (its number may have changed: see `renumbered`).
+    Unchanged,
+    /// Text changed; `substantive` says whether beyond formal differences.
+    Modified,
+    Added,
+    Deleted,
+    /// One old unit became several new ones.
+    Split,
+    /// Several old units became one new one.
+    Merged,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Unchanged => "unchanged",
+            EntryKind::Modified => "modified",
+            EntryKind::Added => "added",
+            EntryKind::Deleted => "deleted",
+            EntryKind::Split => "split",
+            EntryKind::Merged => "merged",
+        }
+    }
+}
+
+/// One unit (article, point or positional paragraph) of one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRef {
+    /// Index in that version's [`Statute::articles`].
+    pub index: usize,
+    pub num: UnitNum,
+    /// Citation form: 第十条之一; prefixed with the annex title for units inside an annex.
+    pub label: String,
+    /// Enclosing headings, outermost first ("第二章 法律", "第一节 立法权限").
+    pub path: Vec<String>,
+    pub annex: Option<usize>,
+}
+
+/// What happened to one line (款, 项 or 目) inside an aligned entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineChange {
+    pub op: LineOp,
+    /// Position of the line in the old / new unit (see [`LineRef`]).
+    pub old: Option<LineRef>,
+    pub new: Option<LineRef>,
+    /// Character diff of the line; all `Equal` for unchanged lines.
+    pub diff: Vec<Segment>,
+    /// False when the line differs only in formal ways.
+    pub substantive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineOp {
+    Equal,
+    Modified,
+    Added,
+    Deleted,
+}
+
+impl LineOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineOp::Equal => "equal",
+            LineOp::Modified => "modified",
+            LineOp::Added => "added",
+            LineOp::Deleted => "deleted",
+        }
+    }
+}
+
+/// Where a line stands inside its unit: the n-th 款, and within it the n-th 项 and 目.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    /// Which unit of the entry (0 unless split/merged).
+    pub unit: usize,
+    /// 1-based 款.
+    pub para: usize,
+    /// 1-based 项, when the line is an item.
+    pub item: Option<usize>,
+    /// 1-based 目, when the line is a sub-item.
+    pub subitem: Option<usize>,
+}
+
+/// One aligned entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub old: Vec<UnitRef>,
+    pub new: Vec<UnitRef>,
+    /// The unit's number changed (for 1:1 entries).
+    pub renumbered: bool,
+    /// The unit left its place: into another chapter/section, or out of sequence.
+    pub moved: bool,
+    /// False when the only differences are formal: whitespace, full/half-width punctuation,
+    /// quote styles, or cross-references that follow this amendment's own renumbering.
+    pub substantive: bool,
+    /// Text similarity of old and new (1.0 for identical), in 0..=1.
+    pub similarity: f64,
+    /// Line-level (款/项/目) changes.
+    pub lines: Vec<LineChange>,
+    /// Character diff of the whole unit, lines joined by `\n`.
+    pub diff: Vec<Segment>,
+}
+
+/// Change to a heading (编/章/节 …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingChange {
+    pub kind: HeadingChangeKind,
+    /// "第三章 总则" as it stood, and as it stands.
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// Enclosing headings of the new (or, when deleted, old) heading.
+    pub path: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingChangeKind {
+    Added,
+    Deleted,
+    Renamed,
+    Renumbered,
+    /// Renumbered and renamed at once.
+    RenumberedRenamed,
+}
+
+impl HeadingChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeadingChangeKind::Added => "added",
+            HeadingChangeKind::Deleted => "deleted",
+            HeadingChangeKind::Renamed => "renamed",
+            HeadingChangeKind::Renumbered => "renumbered",
+            HeadingChangeKind::RenumberedRenamed => "renumbered_renamed",
+        }
+    }
+}
+
+/// Counts per kind; `renumbered` and `moved` count entries with those flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub unchanged: usize,
+    pub modified: usize,
+    pub added: usize,
+    pub deleted: usize,
+    pub split: usize,
+    pub merged: usize,
+    pub renumbered: usize,
+    pub moved: usize,
+    /// Entries with `substantive: true`.
+    pub substantive: usize,
+    /// Modified entries whose differences are formal only.
+    pub formal: usize,
+}
+
+/// Identification of a compared version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub title: String,
+    pub version_date: Option<Date>,
+    pub units: usize,
+}
+
+/// Everything that changed between two versions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeSet {
+    pub old: VersionInfo,
+    pub new: VersionInfo,
+    /// In the new version's order; deleted units stand after the entry that precedes them in
+    /// the old version.
+    pub entries: Vec<Entry>,
+    pub headings: Vec<HeadingChange>,
+    pub summary: Summary,
+}
+
+impl ChangeSet {
+    /// True when some entry or heading changed substantively. A heading renumbered only
+    /// because others were added or removed is a consequential change, not a substantive one.
+    pub fn has_substantive_changes(&self) -> bool {
+        self.summary.substantive > 0
+            || self
+                .headings
+                .iter()
+                .any(|h| h.kind != HeadingChangeKind::Renumbered)
+    }
+}
+
+/// Aligns and diffs two versions.
+pub fn diff(old: &Statute, new: &Statute) -> ChangeSet {
+    let alignment = align::align(old, new);
+    classify::build(old, new, &alignment)
+}

@@ -1,0 +1,203 @@
+//! Formal normalization: what two sources may write differently without amending anything
+//! (whitespace, full/half-width forms, quote and bracket styles), and the statute's own
+//! cross-references (本法第十二条), which an amendment rewrites to follow its renumbering.
+
+use std::collections::HashMap;
+
+use crate::model::UnitNum;
+use crate::numerals;
+
+/// Maps one character to its formal equivalence class, or drops it (`None`) for whitespace.
+#[inline]
+pub fn fold(c: char) -> Option<char> {
+    if c.is_whitespace() {
+        return None;
+    }
+    // Full-width ASCII variants → ASCII, then one representative per class.
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    Some(match c {
+        '。' | '｡' => '.',
+        // Book-title marks and brackets in all their styles.
+        '《' | '〈' | '<' | '«' | '‹' | '⟨' | '〔' | '[' | '【' => '<',
+        '》' | '〉' | '>' | '»' | '›' | '⟩' | '〕' | ']' | '】' => '>',
+        '“' | '”' | '„' | '「' | '」' | '"' => '"',
+        '‘' | '’' | '『' | '』' | '\'' => '\'',
+        '—' | '–' | '‐' | '‑' | '―' => '-',
+        '·' | '•' | '・' => '·',
+        '〜' => '~',
+        _ => c,
+    })
+}
+
+/// The formal form of a text: whitespace removed, variants folded.
+pub fn normalize(s: &str) -> String {
+    s.chars().filter_map(fold).collect()
+}
+
+/// True when `a` and `b` differ only formally.
+pub fn formally_equal(a: &str, b: &str) -> bool {
+    a.chars().filter_map(fold).eq(b.chars().filter_map(fold))
+}
+
+/// Prefixes that make a following 第…条 a reference to this statute itself.
+const SELF: [&str; 12] = [
+    "本法",
+    "本条例",
+    "本规定",
+    "本办法",
+    "本解释",
+    "本细则",
+    "本决定",
+    "本规则",
+    "本准则",
+    "本章程",
+    "本通则",
+    "本规范",
+];
+
+/// Words that chain a reference to the one before it (第十条、第十一条 / 第十条至第十二条).
+const CHAIN: [&str; 8] = ["、", "和", "或者", "及", "以及", "至", "或", "与"];
+
+/// A reference found in a text: byte range of `第…条(之…)` and its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    pub start: usize,
+    pub end: usize,
+    pub num: UnitNum,
+}
+
+/// References to this statute's own articles in `text`: after 本法/本条例…, bare 第…条 not
+/// preceded by another law's name, and references chained to those.
+pub fn self_references(text: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let mut last_end: Option<(usize, bool)> = None; // end of the previous reference, internal?
+    let mut search = 0;
+    while let Some(rel) = text[search..].find('第') {
+        let start = search + rel;
+        let Some((len, Some(num))) = crate::parse::body::article_start(&text[start..]) else {
+            search = start + '第'.len_utf8();
+            continue;
+        };
+        let end = start + len;
+        let before = &text[..start];
+        let internal = if SELF.iter().any(|p| before.ends_with(p)) {
+            true
+        } else if let Some((prev_end, prev_internal)) = last_end {
+            let gap = &text[prev_end..start];
+            // Skip a 第…款/项 suffix of the previous reference: 第十条第二款、第十一条.
+            let gap = strip_subdivision(gap);
+            if CHAIN.contains(&gap) {
+                prev_internal
+            } else {
+                bare_internal(before)
+            }
+        } else {
+            bare_internal(before)
+        };
+        if internal {
+            out.push(Reference { start, end, num });
+        }
+        last_end = Some((end, internal));
+        search = end;
+    }
+    out
+}
+
+/// Drops leading 第…款 / 第…项 / 第…目 groups from the text between two references.
+fn strip_subdivision(mut gap: &str) -> &str {
+    loop {
+        let Some(rest) = gap.strip_prefix('第') else {
+            return gap;
+        };
+        let digits: usize = rest
+            .chars()
+            .take_while(|&c| numerals::is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum();
+        let after = &rest[digits..];
+        match ["款", "项", "目"]
+            .iter()
+            .find_map(|u| after.strip_prefix(u))
+        {
+            Some(r) if digits > 0 => gap = r,
+            _ => return gap,
+        }
+    }
+}
+
+/// A bare 第…条 refers to this statute unless another instrument is named right before it
+/// (《刑法》第十条, 刑法第十条, 民法典第十条).
+fn bare_internal(before: &str) -> bool {
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => {
+            !(c == '》'
+                || c == '>'
+                || c == '〉'
+                || matches!(
+                    c,
+                    '法' | '例' | '典' | '定' | '则' | '释' | '令' | '程' | '约'
+                ))
+        }
+    }
+}
+
+/// `text` with its own references rewritten through `map` (old number → new number);
+/// references to unmapped numbers are kept.
+pub fn rewrite_references(text: &str, map: &HashMap<UnitNum, UnitNum>) -> String {
+    let refs = self_references(text);
+    if refs.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at = 0;
+    for r in refs {
+        out.push_str(&text[at..r.start]);
+        match map.get(&r.num) {
+            Some(n) => out.push_str(&n.label()),
+            None => out.push_str(&text[r.start..r.end]),
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(main: u32) -> UnitNum {
+        UnitNum::Article { main, sub: 0 }
+    }
+
+    #[test]
+    fn folds_widths_quotes_and_space() {
+        assert!(formally_equal(
+            "依照《中华人民共和国立法法》（2015）第十条，",
+            "依照 〈中华人民共和国立法法〉(2015)第十条,"
+        ));
+        assert!(formally_equal("“甲”", "\"甲\""));
+        assert!(!formally_equal("甲乙", "甲丙"));
+    }
+
+    #[test]
+    fn finds_own_references_only() {
+        let t = "依照本法第十二条、第十三条第二款和第十五条的规定，适用《中华人民共和国刑法》第二百六十六条，依照刑法第六十三条；前款及第九条";
+        let nums: Vec<UnitNum> = self_references(t).iter().map(|r| r.num).collect();
+        assert_eq!(nums, [art(12), art(13), art(15), art(9)]);
+    }
+
+    #[test]
+    fn rewrites_through_the_renumbering() {
+        let map = HashMap::from([(art(12), art(13)), (art(13), art(14))]);
+        assert_eq!(
+            rewrite_references("依照本法第十二条至第十三条，参照民法典第十二条", &map),
+            "依照本法第十三条至第十四条，参照民法典第十二条"
+        );
+    }
+}
