@@ -269,7 +269,10 @@ fn similar_round(o: &[Prepared], n: &[Prepared], index: &BigramIndex, st: &mut S
             let contained = c / o[i].grams.len().min(n[j].grams.len()).max(1) as f64;
             let accept = d >= STRONG
                 || ((adjacent || in_gap) && d >= SUPPORTED)
-                || ((adjacent || in_gap) && contained >= CONTAINED && d >= 0.25);
+                || ((adjacent || in_gap) && contained >= CONTAINED && d >= 0.25)
+                // A unit that keeps all its text and gains much more (an annex list run
+                // into the last article) stays the same unit when it stays in place.
+                || (adjacent && in_gap && contained >= 0.95);
             if accept {
                 let bonus = if adjacent {
                     0.2
@@ -290,9 +293,9 @@ fn similar_round(o: &[Prepared], n: &[Prepared], index: &BigramIndex, st: &mut S
     }
 }
 
-/// An unpaired new unit next to a paired one joins it as a split part when its text comes
-/// from what the partner did not take of the old unit; an unpaired old unit whose text is
-/// spread over consecutive unpaired new units splits into them.
+/// Splits: an unpaired (or only weakly paired) new unit next to a paired one joins that pair
+/// when its text comes from what the partner left of the old unit; and an unpaired old unit
+/// whose text is spread over consecutive unpaired new units splits into them.
 fn splits(
     o: &[Prepared],
     n: &[Prepared],
@@ -300,43 +303,14 @@ fn splits(
     extra: &mut HashMap<usize, Vec<usize>>,
     index: &BigramIndex,
 ) {
-    for j in 0..n.len() {
-        if st.new_to[j] != NONE || n[j].grams.is_empty() {
-            continue;
-        }
-        for neighbour in [j.wrapping_sub(1), j + 1] {
-            if neighbour >= n.len() {
-                continue;
-            }
-            let i = st.new_to[neighbour];
-            if i == NONE || i == usize::MAX - 1 {
-                continue;
-            }
-            let taken: Vec<u64> = {
-                let mut t = n[neighbour].grams.clone();
-                for &k in extra.get(&i).into_iter().flatten() {
-                    t.extend_from_slice(&n[k].grams);
-                }
-                t.sort_unstable();
-                t
-            };
-            let left = minus(&o[i].grams, &taken);
-            let part = common(&left, &n[j].grams) as f64 / n[j].grams.len() as f64;
-            // The leftover must be substantial, not a few edited characters.
-            if part >= PART && left.len() * 2 >= n[j].grams.len() {
-                extra.entry(i).or_default().push(j);
-                st.new_to[j] = usize::MAX - 1; // taken as a split part
-                break;
-            }
-        }
-    }
+    absorb(n, o, &mut st.new_to, &mut st.old_to, extra);
     // Unpaired old units spread over consecutive unpaired new units.
-    for i in 0..o.len() {
-        if st.old_to[i] != NONE || o[i].grams.is_empty() {
+    for (i, oi) in o.iter().enumerate() {
+        if st.old_to[i] != NONE || oi.grams.is_empty() {
             continue;
         }
         let mut hits: HashMap<u32, u32> = HashMap::new();
-        for g in &o[i].grams {
+        for g in &oi.grams {
             if let Some(p) = index.postings.get(g) {
                 for &j in p {
                     if st.new_to[j as usize] == NONE {
@@ -349,7 +323,7 @@ fn splits(
             .keys()
             .map(|&j| j as usize)
             .filter(|&j| {
-                common(&o[i].grams, &n[j].grams) as f64 / n[j].grams.len().max(1) as f64 >= PART
+                common(&oi.grams, &n[j].grams) as f64 / n[j].grams.len().max(1) as f64 >= PART
             })
             .collect();
         parts.sort_unstable();
@@ -373,45 +347,80 @@ fn splits(
             .flat_map(|&j| n[j].grams.iter().copied())
             .collect();
         all.sort_unstable();
-        if dice(&o[i].grams, &all) >= STRONG {
+        if dice(&oi.grams, &all) >= STRONG {
             st.pair(i, best[0]);
             for &j in &best[1..] {
-                st.new_to[j] = usize::MAX - 1;
+                st.new_to[j] = PART_OF;
                 extra.entry(i).or_default().push(j);
             }
         }
     }
 }
 
-/// The mirror of [`splits`]: unpaired old units next to a paired one merge into its partner.
+/// Merges, the mirror of the first half of [`splits`].
 fn merges(o: &[Prepared], n: &[Prepared], st: &mut State, extra: &mut HashMap<usize, Vec<usize>>) {
-    for i in 0..o.len() {
-        if st.old_to[i] != NONE || o[i].grams.is_empty() {
+    absorb(o, n, &mut st.old_to, &mut st.new_to, extra);
+}
+
+/// A marker in `*_to`: the unit is an extra part of a split or merge.
+const PART_OF: usize = usize::MAX - 1;
+
+/// Joins units of side `a` to a neighbour's pair as extra parts. For splits `a` is the new
+/// side (parts) and `b` the old; for merges the reverse. A part is taken when its text is
+/// found in what the neighbour's partner on side `b` has left over, and it is unpaired or
+/// paired clearly worse than that.
+fn absorb(
+    a: &[Prepared],
+    b: &[Prepared],
+    a_to: &mut [usize],
+    b_to: &mut [usize],
+    extra: &mut HashMap<usize, Vec<usize>>,
+) {
+    for j in 0..a.len() {
+        let current = a_to[j];
+        if current == PART_OF || a[j].grams.is_empty() {
             continue;
         }
-        for neighbour in [i.wrapping_sub(1), i + 1] {
-            if neighbour >= o.len() {
+        let current_sim = if current == NONE {
+            0.0
+        } else {
+            dice(&b[current].grams, &a[j].grams)
+        };
+        if current_sim >= STRONG {
+            continue;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for nb in [j.wrapping_sub(1), j + 1, j.wrapping_sub(2), j + 2] {
+            if nb >= a.len() {
                 continue;
             }
-            let j = st.old_to[neighbour];
-            if j == NONE || j == usize::MAX - 1 {
+            let i = a_to[nb];
+            if i == NONE || i == PART_OF || i == current {
                 continue;
             }
-            let taken: Vec<u64> = {
-                let mut t = o[neighbour].grams.clone();
-                for &k in extra.get(&j).into_iter().flatten() {
-                    t.extend_from_slice(&o[k].grams);
-                }
-                t.sort_unstable();
-                t
-            };
-            let left = minus(&n[j].grams, &taken);
-            let part = common(&left, &o[i].grams) as f64 / o[i].grams.len() as f64;
-            if part >= PART && left.len() * 2 >= o[i].grams.len() {
-                extra.entry(j).or_default().push(i);
-                st.old_to[i] = usize::MAX - 1;
-                break;
+            let mut taken = a[nb].grams.clone();
+            for &k in extra.get(&i).into_iter().flatten() {
+                taken.extend_from_slice(&a[k].grams);
             }
+            taken.sort_unstable();
+            let left = minus(&b[i].grams, &taken);
+            let part = common(&left, &a[j].grams) as f64 / a[j].grams.len() as f64;
+            // The leftover must be substantial, not a few edited characters, and explain
+            // this unit clearly better than its current partner does.
+            if part >= PART
+                && left.len() * 2 >= a[j].grams.len()
+                && part > current_sim + 0.15
+                && best.is_none_or(|(p, _)| part > p)
+            {
+                best = Some((part, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            if current != NONE {
+                b_to[current] = NONE;
+            }
+            extra.entry(i).or_default().push(j);
+            a_to[j] = PART_OF;
         }
     }
 }
@@ -459,7 +468,7 @@ fn build_groups(
     flush_deleted(None, &mut groups, &mut emitted_old);
     for j in 0..n.len() {
         let i = st.new_to[j];
-        if i == usize::MAX - 1 {
+        if i == PART_OF {
             continue; // part of a split, emitted with its first part
         }
         if i == NONE {

@@ -344,6 +344,8 @@ pub struct Footnote {
 /// The body of a version.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
+    /// The title printed again at the top of the body, when the source repeats it.
+    pub title_line: Option<String>,
     /// The 目录 entries, when the source printed a table of contents.
     pub toc: Vec<String>,
     pub nodes: Vec<Node>,
@@ -407,6 +409,10 @@ impl Statute {
     /// The 目录 is not included (it repeats the headings).
     pub fn body_text(&self) -> String {
         let mut s = String::new();
+        if let Some(t) = &self.body.title_line {
+            s.push_str(t);
+            s.push('\n');
+        }
         write_nodes(&self.body.nodes, &mut s);
         for c in &self.body.closing {
             s.push_str(c);

@@ -7,10 +7,19 @@ use std::collections::HashMap;
 use crate::model::UnitNum;
 use crate::numerals;
 
+/// Whitespace, zero-width and format characters, soft hyphens and private-use code points
+/// (glyph artefacts of some sources): characters that carry no text.
+#[inline]
+pub fn ignorable(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+        || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
 /// Maps one character to its formal equivalence class, or drops it (`None`) for whitespace.
 #[inline]
 pub fn fold(c: char) -> Option<char> {
-    if c.is_whitespace() {
+    if ignorable(c) {
         return None;
     }
     // Full-width ASCII variants → ASCII, then one representative per class.

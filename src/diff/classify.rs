@@ -19,10 +19,10 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     // Old → new numbers of units that survive as the same unit (for cross-references).
     let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
     for g in &alignment.groups {
-        if let (Some(&i), Some(&j)) = (g.old.first(), g.new.first()) {
-            if g.old.len() == 1 || g.new.len() == 1 {
-                refs.insert(oa[i].article.num, na[j].article.num);
-            }
+        if let (Some(&i), Some(&j)) = (g.old.first(), g.new.first())
+            && (g.old.len() == 1 || g.new.len() == 1)
+        {
+            refs.insert(oa[i].article.num, na[j].article.num);
         }
     }
 
@@ -75,7 +75,14 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
         let substantive = match kind {
             EntryKind::Unchanged => false,
             EntryKind::Added | EntryKind::Deleted => true,
-            EntryKind::Modified => line_changes.iter().any(|l| l.substantive),
+            // Text that only moved across paragraph breaks is formal too.
+            EntryKind::Modified => {
+                line_changes.iter().any(|l| l.substantive) && {
+                    let o: String = ol.iter().map(|l| l.text.as_str()).collect();
+                    let n: String = nl.iter().map(|l| l.text.as_str()).collect();
+                    !lines::formal(&o, &n, &refs)
+                }
+            }
             EntryKind::Split | EntryKind::Merged => {
                 let o: String = ol.iter().map(|l| l.text.as_str()).collect();
                 let n: String = nl.iter().map(|l| l.text.as_str()).collect();
@@ -133,6 +140,7 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
         new: info(new, na.len()),
         entries,
         headings,
+        texts: super::texts::diff(old, new),
         summary,
     }
 }

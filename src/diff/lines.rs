@@ -108,13 +108,15 @@ pub(crate) fn diff_lines(
     let mut pending_del: Vec<usize> = Vec::new();
     let mut pending_ins: Vec<usize> = Vec::new();
     let flush = |out: &mut Vec<LineChange>, del: &mut Vec<usize>, ins: &mut Vec<usize>| {
+        // A line with no text once formal differences are removed (an invisible glyph)
+        // is no amendment.
         for &d in del.iter() {
             out.push(LineChange {
                 op: LineOp::Deleted,
                 old: Some(old[d].at),
                 new: None,
                 diff: vec![Segment::new(Op::Delete, old[d].text.clone())],
-                substantive: true,
+                substantive: !on[d].is_empty(),
             });
         }
         for &k in ins.iter() {
@@ -123,7 +125,7 @@ pub(crate) fn diff_lines(
                 old: None,
                 new: Some(new[k].at),
                 diff: vec![Segment::new(Op::Insert, new[k].text.clone())],
-                substantive: true,
+                substantive: !nn[k].is_empty(),
             });
         }
         del.clear();

@@ -5,6 +5,7 @@ pub mod chars;
 mod classify;
 mod headings;
 mod lines;
+mod texts;
 
 use crate::align;
 use crate::model::{Date, Statute, UnitNum};
@@ -151,6 +152,20 @@ impl HeadingChangeKind {
     }
 }
 
+/// A changed block of text outside any unit (preamble, introduction under a heading,
+/// closing lines, annex titles, footnotes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextChange {
+    /// Where it stands: enclosing headings ("序言"), empty at the top of the body, or
+    /// "落款", "附件", "注释".
+    pub path: Vec<String>,
+    /// The block before and after; `None` where it did not exist.
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub diff: Vec<Segment>,
+    pub substantive: bool,
+}
+
 /// Counts per kind; `renumbered` and `moved` count entries with those flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -185,6 +200,8 @@ pub struct ChangeSet {
     /// the old version.
     pub entries: Vec<Entry>,
     pub headings: Vec<HeadingChange>,
+    /// Changed text outside the units.
+    pub texts: Vec<TextChange>,
     pub summary: Summary,
 }
 
@@ -193,6 +210,7 @@ impl ChangeSet {
     /// because others were added or removed is a consequential change, not a substantive one.
     pub fn has_substantive_changes(&self) -> bool {
         self.summary.substantive > 0
+            || self.texts.iter().any(|t| t.substantive)
             || self
                 .headings
                 .iter()

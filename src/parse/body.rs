@@ -29,10 +29,32 @@ enum Mode {
 }
 
 /// Builds the body from its lines.
-pub fn build(lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Body {
+pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Body {
     let mut body = Body::default();
+    // The title printed again at the top of the body, possibly wrapped over a few lines.
+    let mut lines = lines;
+    if !title.is_empty() {
+        let want = squash(title);
+        let mut got = String::new();
+        for (k, l) in lines.iter().take(3).enumerate() {
+            if l.marked {
+                break;
+            }
+            got.push_str(&squash(&l.text));
+            if !want.starts_with(&got) {
+                break;
+            }
+            if got == want {
+                let joined: String = lines[..=k].iter().map(|l| l.text.as_ref()).collect();
+                body.title_line = Some(joined);
+                lines = &lines[k + 1..];
+                break;
+            }
+        }
+    }
     let mut rest = take_toc(lines, &mut body.toc);
     rest.retain(|l| l.text != "---");
+    let rest = split_run_in_annex(rest);
     let rest = rest.as_slice();
 
     // Split into the main section and the annexes that follow it.
@@ -76,6 +98,38 @@ pub fn build(lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Body {
         }
     }
     body
+}
+
+/// An annex title run into the line before it ("…施行。 附件一 …") starts its own line.
+fn split_run_in_annex(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        let t: &str = &l.text;
+        let cut = ["附件", "附表", "附录"].iter().find_map(|w| {
+            t.match_indices(w).map(|(i, _)| i).find(|&i| {
+                let before = t[..i].trim_end();
+                before.len() < i && before.ends_with(['。', '；']) && annex_start(&t[i..])
+            })
+        });
+        match cut {
+            Some(i) => {
+                let head = t[..i].trim_end().to_string();
+                let tail = t[i..].to_string();
+                out.push(Line {
+                    text: Cow::Owned(head),
+                    no: l.no,
+                    marked: l.marked,
+                });
+                out.push(Line {
+                    text: Cow::Owned(tail),
+                    no: l.no,
+                    marked: false,
+                });
+            }
+            None => out.push(l),
+        }
+    }
+    out
 }
 
 /// Removes all whitespace (ASCII, full-width and no-break spaces).
@@ -198,6 +252,35 @@ pub fn article_start(t: &str) -> Option<(usize, Option<UnitNum>)> {
     Some((len, num))
 }
 
+/// The next article run into the same line: `。 第N条 ` where N follows `current`.
+/// Returns (byte offset of 第, label length, number).
+pub fn inline_article(text: &str, current: UnitNum) -> Option<(usize, usize, UnitNum)> {
+    let UnitNum::Article { main, .. } = current else {
+        return None;
+    };
+    let expected = UnitNum::Article {
+        main: main + 1,
+        sub: 0,
+    };
+    let mut from = 0;
+    while let Some(rel) = text[from..].find('第') {
+        let at = from + rel;
+        from = at + '第'.len_utf8();
+        let before = text[..at].trim_end();
+        let spaced = before.len() < at;
+        if !spaced || !before.ends_with(['。', '；']) {
+            continue;
+        }
+        if let Some((len, Some(num))) = article_start(&text[at..])
+            && num == expected
+            && text[at + len..].starts_with(char::is_whitespace)
+        {
+            return Some((at, len, num));
+        }
+    }
+    None
+}
+
 /// `一、` at the start: (byte length including 、, number).
 fn point_start(t: &str) -> Option<(usize, u32)> {
     let n: usize = t
@@ -269,7 +352,10 @@ fn circled(c: char) -> Option<u32> {
 
 /// 附件 / 附表 / 附录 opening an annex: a short line whose next character is not prose.
 fn annex_start(t: &str) -> bool {
-    let Some(rest) = ["附件", "附表", "附录"]
+    if matches!(t, "附：" | "附:" | "附") {
+        return true;
+    }
+    let Some(rest) = ["附件", "附表", "附录", "附图"]
         .iter()
         .find_map(|p| t.strip_prefix(p))
     else {
@@ -291,6 +377,13 @@ fn annex_start(t: &str) -> bool {
 /// A line that reads as a heading even without markup: short, no sentence punctuation.
 fn heading_shaped(t: &str) -> bool {
     t.chars().count() <= 40 && !t.contains(['。', '；', '，', '：', ';', ','])
+}
+
+/// 总则 / 附则 / 分则 / 罚则 alone on a line: a heading even without markup.
+fn heading_word(t: &str) -> bool {
+    ["总则", "附则", "分则", "罚则"]
+        .iter()
+        .any(|w| squashed_eq(t, w))
 }
 
 /// The kind, number and label length of a heading line.
@@ -421,7 +514,18 @@ impl Builder {
                 ));
                 UnitNum::Article { main: 0, sub: 0 }
             });
-            self.start_unit(num, &t[..len], t[len..].trim_start(), loc);
+            // Some sources run consecutive articles together on one line
+            // ("…制定本规则。 第二条 …"): split where the next number follows a sentence end.
+            let mut label = &t[..len];
+            let mut num = num;
+            let mut rest = t[len..].trim_start();
+            while let Some((at, next_len, next)) = inline_article(rest, num) {
+                self.start_unit(num, label, rest[..at].trim_end(), loc);
+                label = &rest[at..at + next_len];
+                num = next;
+                rest = rest[at + next_len..].trim_start();
+            }
+            self.start_unit(num, label, rest, loc);
             return;
         }
         if self.mode == Mode::Points
@@ -446,7 +550,7 @@ impl Builder {
         let adhoc_unmarked = self.mode == Mode::Articles
             && t.chars().count() <= 25
             && heading_shaped(t)
-            && (point_start(t).is_some() || self.subheading(t));
+            && (point_start(t).is_some() || self.subheading(t) || heading_word(t));
         if l.marked || adhoc_unmarked {
             let (rank, num, len) = adhoc_of(t);
             self.open_division(Division {
@@ -713,7 +817,7 @@ mod tests {
     fn builds_chapters_articles_items() {
         let text = "## 第一章 总则\n第一条 甲。\n乙：\n（一）丙；\n1.丁；\n（二）戊。\n## 第二章 附则\n第二条 己。";
         let mut w = Vec::new();
-        let body = build(&lines(text), &mut w);
+        let body = build(&lines(text), "", &mut w);
         assert_eq!(body.nodes.len(), 2);
         let Node::Division(ch) = &body.nodes[0] else {
             panic!()
@@ -730,7 +834,7 @@ mod tests {
     #[test]
     fn points_and_positions() {
         let mut w = Vec::new();
-        let b = build(&lines("引言。\n一、甲。\n（一）乙；\n二、丙。"), &mut w);
+        let b = build(&lines("引言。\n一、甲。\n（一）乙；\n二、丙。"), "", &mut w);
         assert!(matches!(&b.nodes[0], Node::Para(_)));
         assert!(matches!(
             &b.nodes[1],
@@ -739,7 +843,11 @@ mod tests {
                 ..
             })
         ));
-        let b = build(&lines("甲。\n乙。\n最高人民法院\n2020年12月29日"), &mut w);
+        let b = build(
+            &lines("甲。\n乙。\n最高人民法院\n2020年12月29日"),
+            "",
+            &mut w,
+        );
         assert_eq!(b.closing, vec!["最高人民法院", "2020年12月29日"]);
         assert!(matches!(
             &b.nodes[1],
@@ -753,7 +861,11 @@ mod tests {
     #[test]
     fn preamble_is_closed_by_the_next_heading() {
         let mut w = Vec::new();
-        let b = build(&lines("## 序言\n甲。\n## 第一章 总纲\n第一条 乙。"), &mut w);
+        let b = build(
+            &lines("## 序言\n甲。\n## 第一章 总纲\n第一条 乙。"),
+            "",
+            &mut w,
+        );
         assert_eq!(b.nodes.len(), 2);
     }
 }

@@ -269,7 +269,7 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
     if lines.is_empty() {
         warnings.push(Warning::file("no body text"));
     }
-    let body = body::build(&lines, &mut warnings);
+    let body = body::build(&lines, &meta.title, &mut warnings);
     Ok(Parsed {
         statute: Statute { meta, body },
         format,
@@ -302,7 +302,9 @@ fn bold_only(t: &str) -> Option<&str> {
 
 /// A body line without its markup, or `None` for blank lines and thematic breaks.
 fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
-    let mut t = raw.trim();
+    // Invisible characters (zero-width spaces, private-use glyph artefacts) at either end of a
+    // line are no more text than spaces are.
+    let mut t = raw.trim_matches(crate::normalize::ignorable);
     if t.is_empty() {
         return None;
     }
@@ -340,8 +342,8 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
         }
     }
     let text = match text {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_matches(crate::normalize::ignorable)),
+        Cow::Owned(s) => Cow::Owned(s.trim_matches(crate::normalize::ignorable).to_string()),
     };
     (!text.is_empty()).then_some(Line { text, no, marked })
 }

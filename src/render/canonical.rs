@@ -50,6 +50,10 @@ pub fn write(s: &Statute, out: &mut impl Write) -> io::Result<()> {
         writeln!(out)?;
     }
     let b = &s.body;
+    if let Some(t) = &b.title_line {
+        writeln!(out, "{t}")?;
+        writeln!(out)?;
+    }
     if !b.toc.is_empty() {
         writeln!(out, "## 目录")?;
         writeln!(out)?;

@@ -22,6 +22,17 @@ pub struct Doc<'a> {
     pub substantive: bool,
     pub articles: Vec<Article<'a>>,
     pub headings: Vec<Heading<'a>>,
+    /// Changed text outside the units (preamble, introductions, closing, annex titles).
+    pub texts: Vec<Text<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Text<'a> {
+    pub path: &'a [String],
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub substantive: bool,
+    pub diff: Vec<Seg<'a>>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +151,17 @@ pub fn doc(cs: &ChangeSet) -> Doc<'_> {
                 old: h.old.as_deref(),
                 new: h.new.as_deref(),
                 path: &h.path,
+            })
+            .collect(),
+        texts: cs
+            .texts
+            .iter()
+            .map(|t| Text {
+                path: &t.path,
+                old: t.old.as_deref(),
+                new: t.new.as_deref(),
+                substantive: t.substantive,
+                diff: segs(&t.diff),
             })
             .collect(),
     }

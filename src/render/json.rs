@@ -20,6 +20,8 @@ pub struct Doc<'a> {
     pub source_format: &'static str,
     pub encoding: &'static str,
     pub meta: Meta<'a>,
+    /// The title printed again at the top of the body, if the source does.
+    pub title_line: Option<&'a str>,
     pub toc: &'a [String],
     pub body: Vec<DocNode<'a>>,
     pub closing: &'a [String],
@@ -140,6 +142,7 @@ pub fn doc<'a>(p: &'a Parsed, path: &std::path::Path) -> Doc<'a> {
                 .collect(),
             extra: &m.extra,
         },
+        title_line: s.body.title_line.as_deref(),
         toc: &s.body.toc,
         body: nodes(&s.body.nodes),
         closing: &s.body.closing,

@@ -68,6 +68,21 @@ pub fn write(cs: &ChangeSet, opts: Options, out: &mut impl Write) -> io::Result<
             writeln!(out, "标题 [{}] {what}", kind_zh_heading(h.kind))?;
         }
     }
+    for t in &cs.texts {
+        writeln!(out)?;
+        let place = if t.path.is_empty() {
+            "正文前".to_string()
+        } else {
+            t.path.join(" / ")
+        };
+        let what = if t.substantive {
+            "文字修改"
+        } else {
+            "形式修改"
+        };
+        writeln!(out, "{place} [{what}]")?;
+        writeln!(out, "{}", marked(&t.diff))?;
+    }
     for e in &cs.entries {
         let quiet = e.kind == EntryKind::Unchanged;
         if quiet && !opts.all {

@@ -14,18 +14,35 @@ fn source_body(text: &str) -> &str {
         .map_or(text, |(_, b)| b)
 }
 
-/// Lines that begin an article: `第…条` at line start (after indentation).
+/// Lines that begin an article: `第…条` at line start (after indentation), plus articles run
+/// into the same line after a sentence end (`。 第二条 …`, one statute does this).
 fn article_lines(body: &str) -> usize {
-    body.lines()
-        .filter(|l| statute::parse::body::article_start(l.trim()).is_some())
-        .count()
+    use statute::parse::body::{article_start, inline_article};
+    let mut n = 0;
+    for l in body.lines() {
+        let t = l.trim_matches(statute::normalize::ignorable);
+        let Some((len, Some(mut num))) = article_start(t) else {
+            if article_start(t).is_some() {
+                n += 1;
+            }
+            continue;
+        };
+        n += 1;
+        let mut rest = &t[len..];
+        while let Some((at, next_len, next)) = inline_article(rest, num) {
+            n += 1;
+            num = next;
+            rest = &rest[at + next_len..];
+        }
+    }
+    n
 }
 
 /// The body with heading markup and whitespace removed.
 fn source_text(body: &str) -> String {
     let mut s = String::new();
     for l in body.lines() {
-        let t = l.trim();
+        let t = l.trim_matches(statute::normalize::ignorable);
         if t == "---" {
             continue;
         }

@@ -3,5 +3,7 @@
 mod cli;
 mod common;
 mod corpus;
+mod differ;
 mod fixtures;
+mod mutation;
 mod roundtrip;

@@ -114,7 +114,7 @@ fn body() -> impl Strategy<Value = Body> {
         })
 }
 
-fn statute() -> impl Strategy<Value = Statute> {
+pub(crate) fn statute() -> impl Strategy<Value = Statute> {
     (
         "[某省市条例办法规定]{4,12}",
         body(),
