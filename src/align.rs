@@ -33,6 +33,34 @@ pub struct Alignment {
     pub groups: Vec<Group>,
 }
 
+/// A fast hasher for integer keys (bigrams, indices): the FxHash multiply-rotate. Keys here
+/// are not attacker-chosen in a way that matters (a slow map only slows one diff down).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<Fx>;
+type FxMap<K, V> = HashMap<K, V, FxBuild>;
+
 /// Minimum Dice similarity for a pair with no positional support.
 const STRONG: f64 = 0.62;
 /// Minimum Dice similarity for a pair whose neighbours support it.
@@ -45,49 +73,157 @@ const PART: f64 = 0.72;
 /// One unit prepared for alignment.
 pub(crate) struct Prepared {
     pub norm: String,
-    /// Sorted character bigrams of `norm` (unigram for one-character texts).
-    pub grams: Vec<u64>,
+    /// Number of character bigrams in `norm` (1 for a one-character text).
+    pub count: usize,
+    /// The bigrams whose hash is 0 mod 4, sorted: a fixed sample, so that two long units are
+    /// compared on their samples at a quarter of the cost.
+    pub sample: Vec<u32>,
+    /// All hashed bigrams, sorted; computed only for the units that need them.
+    full: std::cell::OnceCell<Vec<u32>>,
 }
+
+impl Prepared {
+    /// All bigrams of the unit, sorted.
+    pub fn grams(&self) -> &[u32] {
+        self.full.get_or_init(|| grams(&self.norm))
+    }
+}
+
+/// Units with at least this many bigrams are compared and indexed by their samples.
+const SAMPLED: usize = 64;
 
 pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
-    let norm = normalize::normalize(&a.article.text());
-    let grams = grams(&norm);
-    Prepared { norm, grams }
+    let len: usize = a
+        .article
+        .paras
+        .iter()
+        .map(|p| p.text.len() + 64 * p.items.len())
+        .sum();
+    let mut norm = String::with_capacity(len);
+    for p in &a.article.paras {
+        norm.extend(p.text.chars().filter_map(normalize::fold));
+        for item in &p.items {
+            push_item(item, &mut norm);
+        }
+    }
+    prepared(norm)
 }
 
-fn grams(s: &str) -> Vec<u64> {
-    let chars: Vec<u32> = s.chars().map(u32::from).collect();
-    let mut g: Vec<u64> = if chars.len() == 1 {
-        vec![chars[0] as u64]
-    } else {
-        chars
-            .windows(2)
-            .map(|w| ((w[0] as u64) << 32) | w[1] as u64)
-            .collect()
-    };
+fn prepared(norm: String) -> Prepared {
+    let mut sample = Vec::with_capacity(norm.len() / 10 + 1);
+    let mut count = 0;
+    let mut chars = norm.chars();
+    if let Some(mut prev) = chars.next() {
+        for c in chars {
+            let g = pair_hash(prev, c);
+            if g.is_multiple_of(4) {
+                sample.push(g);
+            }
+            count += 1;
+            prev = c;
+        }
+        if count == 0 {
+            let g = pair_hash(prev, '\0');
+            if g.is_multiple_of(4) {
+                sample.push(g);
+            }
+            count = 1;
+        }
+    }
+    sample.sort_unstable();
+    Prepared {
+        norm,
+        count,
+        sample,
+        full: std::cell::OnceCell::new(),
+    }
+}
+
+fn push_item(item: &crate::model::Item, norm: &mut String) {
+    norm.extend(
+        item.marker
+            .chars()
+            .chain(item.text.chars())
+            .filter_map(normalize::fold),
+    );
+    for sub in &item.subitems {
+        push_item(sub, norm);
+    }
+}
+
+/// A well-mixed 32-bit hash of a character pair.
+#[inline]
+fn pair_hash(a: char, b: char) -> u32 {
+    let x = ((a as u64) << 21) ^ (b as u64);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+}
+
+pub(crate) fn grams(s: &str) -> Vec<u32> {
+    let mut g: Vec<u32> = Vec::with_capacity(s.len() / 3 + 1);
+    let mut chars = s.chars();
+    if let Some(mut prev) = chars.next() {
+        for c in chars {
+            g.push(pair_hash(prev, c));
+            prev = c;
+        }
+        if g.is_empty() {
+            g.push(pair_hash(prev, '\0'));
+        }
+    }
     g.sort_unstable();
     g
 }
 
 /// Size of the multiset intersection of two sorted lists.
-fn common(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
+pub(crate) fn common(a: &[u32], b: &[u32]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.len() * 16 < large.len() {
+        // Galloping: look each element of the short list up in the rest of the long one.
+        let mut n = 0;
+        let mut from = 0;
+        for &x in small {
+            let rest = &large[from..];
+            let pos = rest.partition_point(|&y| y < x);
+            if pos < rest.len() && rest[pos] == x {
                 n += 1;
-                i += 1;
-                j += 1;
+                from += pos + 1;
+            } else {
+                from += pos;
             }
         }
+        return n;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        n += (x == y) as usize;
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
     }
     n
 }
 
+/// Dice similarity and containment (shared bigrams over the shorter unit) of two units,
+/// estimated from the samples when both are long.
+fn similarity(a: &Prepared, b: &Prepared) -> (f64, f64) {
+    let (la, lb) = (a.count, b.count);
+    if la == 0 && lb == 0 {
+        return (1.0, 1.0);
+    }
+    let c = if la.min(lb) >= SAMPLED && a.sample.len() + b.sample.len() > 0 {
+        let cs = common(&a.sample, &b.sample) as f64;
+        cs * (la + lb) as f64 / (a.sample.len() + b.sample.len()) as f64
+    } else {
+        common(a.grams(), b.grams()) as f64
+    };
+    (
+        (2.0 * c / (la + lb) as f64).min(1.0),
+        (c / la.min(lb).max(1) as f64).min(1.0),
+    )
+}
+
 /// Multiset difference `a - b` of two sorted lists.
-fn minus(a: &[u64], b: &[u64]) -> Vec<u64> {
+fn minus(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() {
@@ -112,7 +248,7 @@ fn minus(a: &[u64], b: &[u64]) -> Vec<u64> {
 }
 
 /// Dice similarity of two bigram multisets.
-pub(crate) fn dice(a: &[u64], b: &[u64]) -> f64 {
+pub(crate) fn dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -138,20 +274,6 @@ impl State {
     fn pair(&mut self, i: usize, j: usize) {
         self.old_to[i] = j;
         self.new_to[j] = i;
-    }
-
-    /// The new index paired with the nearest paired old unit before `i` (or `None`).
-    fn prev_anchor(&self, i: usize) -> Option<(usize, usize)> {
-        (0..i)
-            .rev()
-            .find(|&k| self.old_to[k] != NONE)
-            .map(|k| (k, self.old_to[k]))
-    }
-
-    fn next_anchor(&self, i: usize) -> Option<(usize, usize)> {
-        (i + 1..self.old_to.len())
-            .find(|&k| self.old_to[k] != NONE)
-            .map(|k| (k, self.old_to[k]))
     }
 }
 
@@ -179,9 +301,11 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
 
     // 2. Similar units, in rounds: each round's pairs support the next round's neighbours.
     let index = BigramIndex::new(n);
+    let rare = rare_candidates(o, n, &index, &st);
+    let mut scores = Scores::default();
     for _ in 0..3 {
         let before = st.old_to.iter().filter(|&&x| x != NONE).count();
-        similar_round(o, n, &index, &mut st);
+        similar_round(o, n, &rare, &mut st, &mut scores);
         let after = st.old_to.iter().filter(|&&x| x != NONE).count();
         if after == before {
             break;
@@ -191,82 +315,159 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     // 3. Splits and merges.
     let mut extra_new: HashMap<usize, Vec<usize>> = HashMap::new(); // old i → more new units
     let mut extra_old: HashMap<usize, Vec<usize>> = HashMap::new(); // new j → more old units
-    splits(o, n, &mut st, &mut extra_new, &index);
+    splits(o, n, &mut st, &mut extra_new, &rare);
     merges(o, n, &mut st, &mut extra_old);
 
     // 4. Groups, in new order with deletions after their old predecessor.
     build_groups(o, n, &st, &extra_new, &extra_old)
 }
 
+/// The bigrams a unit is indexed and looked up by: its sample when it is long.
+fn keys(p: &Prepared) -> &[u32] {
+    if p.count >= SAMPLED {
+        &p.sample
+    } else {
+        p.grams()
+    }
+}
+
 /// Inverted index of the new units' bigrams, without bigrams too common to discriminate.
 struct BigramIndex {
-    postings: HashMap<u64, Vec<u32>>,
+    postings: FxMap<u32, Vec<u32>>,
 }
 
 impl BigramIndex {
     fn new(n: &[Prepared]) -> BigramIndex {
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut postings: FxMap<u32, Vec<u32>> = FxMap::default();
         for (j, u) in n.iter().enumerate() {
             let mut last = None;
-            for &g in &u.grams {
+            for &g in keys(u) {
                 if last != Some(g) {
                     postings.entry(g).or_default().push(j as u32);
                     last = Some(g);
                 }
             }
         }
-        let cap = (n.len() / 8).max(16);
+        // A bigram found in many units does not discriminate; dropping it keeps the
+        // candidate search near linear.
+        let cap = (n.len() / 32).max(12);
         postings.retain(|_, v| v.len() <= cap);
         BigramIndex { postings }
     }
 }
 
-fn similar_round(o: &[Prepared], n: &[Prepared], index: &BigramIndex, st: &mut State) {
+/// For each old unit unpaired after the anchors, the new units (unpaired then) that share
+/// the most rare bigrams with it, best first.
+fn rare_candidates(
+    o: &[Prepared],
+    n: &[Prepared],
+    index: &BigramIndex,
+    st: &State,
+) -> Vec<Vec<u32>> {
+    let mut hits = vec![0u32; n.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    o.iter()
+        .enumerate()
+        .map(|(i, u)| {
+            if st.old_to[i] != NONE {
+                return Vec::new();
+            }
+            let mut last = None;
+            for &g in keys(u) {
+                if last == Some(g) {
+                    continue;
+                }
+                last = Some(g);
+                if let Some(p) = index.postings.get(&g) {
+                    for &j in p {
+                        if st.new_to[j as usize] == NONE {
+                            if hits[j as usize] == 0 {
+                                touched.push(j);
+                            }
+                            hits[j as usize] += 1;
+                        }
+                    }
+                }
+            }
+            let mut top: Vec<(u32, u32)> = touched.iter().map(|&j| (hits[j as usize], j)).collect();
+            for &j in &touched {
+                hits[j as usize] = 0;
+            }
+            touched.clear();
+            top.sort_unstable_by(|a, b| b.cmp(a));
+            top.truncate(12);
+            top.into_iter().map(|(_, j)| j).collect()
+        })
+        .collect()
+}
+
+/// For each old unit, the new partners of the nearest paired old units before and after it.
+fn anchors(st: &State) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let real = |j: usize| (j != NONE && j != PART_OF).then_some(j);
+    let mut last = None;
+    let prev = st
+        .old_to
+        .iter()
+        .map(|&j| {
+            let before = last;
+            last = real(j).or(last);
+            before
+        })
+        .collect();
+    let mut last = None;
+    let mut next: Vec<Option<usize>> = st
+        .old_to
+        .iter()
+        .rev()
+        .map(|&j| {
+            let before = last;
+            last = real(j).or(last);
+            before
+        })
+        .collect();
+    next.reverse();
+    (prev, next)
+}
+
+/// Dice similarity and containment of a pair, computed once across rounds.
+type Scores = FxMap<(u32, u32), (f64, f64)>;
+
+fn similar_round(
+    o: &[Prepared],
+    n: &[Prepared],
+    rare: &[Vec<u32>],
+    st: &mut State,
+    scores: &mut Scores,
+) {
+    let (prev, next) = anchors(st);
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    let mut hits: HashMap<u32, u32> = HashMap::new();
+    let mut cands: Vec<usize> = Vec::new();
     for i in 0..o.len() {
         if st.old_to[i] != NONE {
             continue;
         }
-        // Candidates sharing rare bigrams.
-        hits.clear();
-        let mut last = None;
-        for &g in &o[i].grams {
-            if last == Some(g) {
-                continue;
-            }
-            last = Some(g);
-            if let Some(p) = index.postings.get(&g) {
-                for &j in p {
-                    if st.new_to[j as usize] == NONE {
-                        *hits.entry(j).or_insert(0) += 1;
-                    }
-                }
-            }
-        }
-        let mut top: Vec<(u32, u32)> = hits.iter().map(|(&j, &h)| (h, j)).collect();
-        top.sort_unstable_by(|a, b| b.cmp(a));
-        top.truncate(12);
-        let mut cands: Vec<usize> = top.into_iter().map(|(_, j)| j as usize).collect();
-        // Candidates between the paired neighbours.
-        let lo = st.prev_anchor(i).map_or(0, |(_, j)| j + 1);
-        let hi = st.next_anchor(i).map_or(n.len(), |(_, j)| j);
+        // Candidates sharing rare bigrams, and those between the paired neighbours.
+        cands.clear();
+        cands.extend(
+            rare[i]
+                .iter()
+                .map(|&j| j as usize)
+                .filter(|&j| st.new_to[j] == NONE),
+        );
+        let lo = prev[i].map_or(0, |j| j + 1);
+        let hi = next[i].map_or(n.len(), |j| j);
         if lo < hi {
-            for j in lo..hi.min(lo + 8) {
-                if st.new_to[j] == NONE {
-                    cands.push(j);
-                }
-            }
+            cands.extend((lo..hi.min(lo + 8)).filter(|&j| st.new_to[j] == NONE));
         }
         cands.sort_unstable();
         cands.dedup();
-        for j in cands {
-            let d = dice(&o[i].grams, &n[j].grams);
+        for &j in &cands {
+            let (d, contained) = *scores
+                .entry((i as u32, j as u32))
+                .or_insert_with(|| similarity(&o[i], &n[j]));
             let adjacent = (i > 0 && j > 0 && st.old_to[i - 1] == j - 1)
                 || (i + 1 < o.len() && j + 1 < n.len() && st.old_to[i + 1] == j + 1);
             let in_gap = lo <= j && j < hi;
-            let c = common(&o[i].grams, &n[j].grams) as f64;
-            let contained = c / o[i].grams.len().min(n[j].grams.len()).max(1) as f64;
             let accept = d >= STRONG
                 || ((adjacent || in_gap) && d >= SUPPORTED)
                 || ((adjacent || in_gap) && contained >= CONTAINED && d >= 0.25)
@@ -301,29 +502,20 @@ fn splits(
     n: &[Prepared],
     st: &mut State,
     extra: &mut HashMap<usize, Vec<usize>>,
-    index: &BigramIndex,
+    rare: &[Vec<u32>],
 ) {
     absorb(n, o, &mut st.new_to, &mut st.old_to, extra);
     // Unpaired old units spread over consecutive unpaired new units.
     for (i, oi) in o.iter().enumerate() {
-        if st.old_to[i] != NONE || oi.grams.is_empty() {
+        if st.old_to[i] != NONE || (oi.count == 0) {
             continue;
         }
-        let mut hits: HashMap<u32, u32> = HashMap::new();
-        for g in &oi.grams {
-            if let Some(p) = index.postings.get(g) {
-                for &j in p {
-                    if st.new_to[j as usize] == NONE {
-                        *hits.entry(j).or_insert(0) += 1;
-                    }
-                }
-            }
-        }
-        let mut parts: Vec<usize> = hits
-            .keys()
+        let mut parts: Vec<usize> = rare[i]
+            .iter()
             .map(|&j| j as usize)
             .filter(|&j| {
-                common(&oi.grams, &n[j].grams) as f64 / n[j].grams.len().max(1) as f64 >= PART
+                st.new_to[j] == NONE
+                    && common(oi.grams(), n[j].grams()) as f64 / n[j].count.max(1) as f64 >= PART
             })
             .collect();
         parts.sort_unstable();
@@ -342,12 +534,12 @@ fn splits(
         if best.len() < 2 {
             continue;
         }
-        let mut all: Vec<u64> = best
+        let mut all: Vec<u32> = best
             .iter()
-            .flat_map(|&j| n[j].grams.iter().copied())
+            .flat_map(|&j| n[j].grams().iter().copied())
             .collect();
         all.sort_unstable();
-        if dice(&oi.grams, &all) >= STRONG {
+        if dice(oi.grams(), &all) >= STRONG {
             st.pair(i, best[0]);
             for &j in &best[1..] {
                 st.new_to[j] = PART_OF;
@@ -378,13 +570,13 @@ fn absorb(
 ) {
     for j in 0..a.len() {
         let current = a_to[j];
-        if current == PART_OF || a[j].grams.is_empty() {
+        if current == PART_OF || (a[j].count == 0) {
             continue;
         }
         let current_sim = if current == NONE {
             0.0
         } else {
-            dice(&b[current].grams, &a[j].grams)
+            similarity(&b[current], &a[j]).0
         };
         if current_sim >= STRONG {
             continue;
@@ -398,17 +590,17 @@ fn absorb(
             if i == NONE || i == PART_OF || i == current {
                 continue;
             }
-            let mut taken = a[nb].grams.clone();
+            let mut taken = a[nb].grams().to_vec();
             for &k in extra.get(&i).into_iter().flatten() {
-                taken.extend_from_slice(&a[k].grams);
+                taken.extend_from_slice(a[k].grams());
             }
             taken.sort_unstable();
-            let left = minus(&b[i].grams, &taken);
-            let part = common(&left, &a[j].grams) as f64 / a[j].grams.len() as f64;
+            let left = minus(b[i].grams(), &taken);
+            let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
             // The leftover must be substantial, not a few edited characters, and explain
             // this unit clearly better than its current partner does.
             if part >= PART
-                && left.len() * 2 >= a[j].grams.len()
+                && left.len() * 2 >= a[j].count
                 && part > current_sim + 0.15
                 && best.is_none_or(|(p, _)| part > p)
             {
@@ -486,9 +678,9 @@ fn build_groups(
         new_ids.extend(extra_new.get(&i).into_iter().flatten().copied());
         new_ids.sort_unstable();
         let cat = |ids: &[usize], side: &[Prepared]| {
-            let mut g: Vec<u64> = ids
+            let mut g: Vec<u32> = ids
                 .iter()
-                .flat_map(|&k| side[k].grams.iter().copied())
+                .flat_map(|&k| side[k].grams().iter().copied())
                 .collect();
             g.sort_unstable();
             g
@@ -497,7 +689,7 @@ fn build_groups(
             if o[i].norm == n[j].norm {
                 1.0
             } else {
-                dice(&o[i].grams, &n[j].grams)
+                similarity(&o[i], &n[j]).0
             }
         } else {
             dice(&cat(&old_ids, o), &cat(&new_ids, n))
@@ -534,9 +726,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Prepared {
-        let norm = normalize::normalize(s);
-        let grams = grams(&norm);
-        Prepared { norm, grams }
+        prepared(normalize::normalize(s))
     }
 
     fn pairs(a: &Alignment) -> Vec<(Vec<usize>, Vec<usize>)> {

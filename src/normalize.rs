@@ -44,7 +44,9 @@ pub fn fold(c: char) -> Option<char> {
 
 /// The formal form of a text: whitespace removed, variants folded.
 pub fn normalize(s: &str) -> String {
-    s.chars().filter_map(fold).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter_map(fold));
+    out
 }
 
 /// True when `a` and `b` differ only formally.

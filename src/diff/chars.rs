@@ -1,7 +1,7 @@
 //! Character-level diff of Chinese text with `similar` (Patience), cleaned up so that edits
 //! read as phrases: short equal runs stranded between edits are folded into them.
 
-use similar::{Algorithm, ChangeTag, TextDiff};
+use similar::{Algorithm, DiffOp};
 
 /// What a segment does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,19 +49,128 @@ pub fn diff(old: &str, new: &str) -> Vec<Segment> {
             vec![Segment::new(Op::Equal, old)]
         };
     }
-    let d = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .diff_chars(old, new);
+    // Common prefix and suffix are equal by definition; only the middle is diffed.
+    let a: Vec<char> = old.chars().collect();
+    let b: Vec<char> = new.chars().collect();
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (am, bm) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     let mut raw: Vec<Segment> = Vec::new();
-    for change in d.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => Op::Equal,
-            ChangeTag::Insert => Op::Insert,
-            ChangeTag::Delete => Op::Delete,
-        };
-        push(&mut raw, op, change.value());
+    push(&mut raw, Op::Equal, &text(&a[..pre]));
+    if am.len() + bm.len() <= 96 {
+        char_diff(am, bm, &mut raw);
+    } else {
+        // Long middles: clauses first (text up to ，。；： …), then characters inside the
+        // clauses that changed. Faster than characters throughout, and edits stay inside
+        // the clauses they belong to.
+        let ac = clauses(am);
+        let bc = clauses(bm);
+        for op in similar::capture_diff_slices(Algorithm::Patience, &ac, &bc) {
+            let (o, n) = (op.old_range(), op.new_range());
+            let old_part: Vec<char> = ac[o].iter().flat_map(|c| c.iter().copied()).collect();
+            let new_part: Vec<char> = bc[n].iter().flat_map(|c| c.iter().copied()).collect();
+            match op {
+                DiffOp::Equal { .. } => push(&mut raw, Op::Equal, &text(&old_part)),
+                DiffOp::Delete { .. } => push(&mut raw, Op::Delete, &text(&old_part)),
+                DiffOp::Insert { .. } => push(&mut raw, Op::Insert, &text(&new_part)),
+                // Clauses rewritten beyond recognition are shown replaced whole.
+                DiffOp::Replace { .. } if !alike(&old_part, &new_part) => {
+                    push(&mut raw, Op::Delete, &text(&old_part));
+                    push(&mut raw, Op::Insert, &text(&new_part));
+                }
+                DiffOp::Replace { .. } => char_diff(&old_part, &new_part, &mut raw),
+            }
+        }
     }
+    push(&mut raw, Op::Equal, &text(&a[a.len() - suf..]));
     cleanup(raw)
+}
+
+fn text(cs: &[char]) -> String {
+    cs.iter().collect()
+}
+
+/// True when two texts share enough character bigrams for a character diff to read well.
+fn alike(a: &[char], b: &[char]) -> bool {
+    let grams = |cs: &[char]| {
+        let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        g.sort_unstable();
+        g
+    };
+    let (ga, gb) = (grams(a), grams(b));
+    if ga.is_empty() || gb.is_empty() {
+        return true;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < ga.len() && j < gb.len() {
+        match ga[i].cmp(&gb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2 * n * 10 >= 3 * (ga.len() + gb.len())
+}
+
+/// Splits after each clause-ending punctuation mark.
+fn clauses(cs: &[char]) -> Vec<&[char]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in cs.iter().enumerate() {
+        if matches!(
+            c,
+            '，' | '。' | '；' | '：' | '、' | '！' | '？' | '\n' | ',' | ';' | ':'
+        ) {
+            out.push(&cs[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < cs.len() {
+        out.push(&cs[start..]);
+    }
+    out
+}
+
+/// Character-level Patience diff of two slices, appended to `out`.
+fn char_diff(am: &[char], bm: &[char], out: &mut Vec<Segment>) {
+    // Patience keeps long texts from matching on scattered common characters; on a clause
+    // or two Myers finds the same edits without Patience's bookkeeping.
+    let algorithm = if am.len() + bm.len() <= 160 {
+        Algorithm::Myers
+    } else {
+        Algorithm::Patience
+    };
+    for op in similar::capture_diff_slices(algorithm, am, bm) {
+        match op {
+            DiffOp::Equal { old_index, len, .. } => {
+                push(out, Op::Equal, &text(&am[old_index..old_index + len]))
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => push(out, Op::Delete, &text(&am[old_index..old_index + old_len])),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => push(out, Op::Insert, &text(&bm[new_index..new_index + new_len])),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                push(out, Op::Delete, &text(&am[old_index..old_index + old_len]));
+                push(out, Op::Insert, &text(&bm[new_index..new_index + new_len]));
+            }
+        }
+    }
 }
 
 /// Appends text, merging with the last segment when the operation is the same.

@@ -19,10 +19,11 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     // Old → new numbers of units that survive as the same unit (for cross-references).
     let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
     for g in &alignment.groups {
-        if let (Some(&i), Some(&j)) = (g.old.first(), g.new.first())
-            && (g.old.len() == 1 || g.new.len() == 1)
-        {
-            refs.insert(oa[i].article.num, na[j].article.num);
+        // A split unit is cited by its first part; merged units by the merged one.
+        if let Some(&j) = g.new.first() {
+            for &i in &g.old {
+                refs.insert(oa[i].article.num, na[j].article.num);
+            }
         }
     }
 

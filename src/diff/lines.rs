@@ -1,6 +1,7 @@
 //! Inside an aligned entry: its units flattened into lines (款, 项, 目), the lines aligned,
 //! and each aligned pair diffed by character.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use super::chars::{self, Op, Segment};
@@ -68,8 +69,15 @@ pub(crate) fn diff_lines(
 ) -> Vec<LineChange> {
     let on: Vec<String> = old.iter().map(|l| normalize::normalize(&l.text)).collect();
     let nn: Vec<String> = new.iter().map(|l| normalize::normalize(&l.text)).collect();
-    let og: Vec<Vec<u64>> = on.iter().map(|s| grams(s)).collect();
-    let ng: Vec<Vec<u64>> = nn.iter().map(|s| grams(s)).collect();
+    // Bigrams only for the lines that are compared with a different line.
+    let og: Vec<OnceCell<Vec<u32>>> = on.iter().map(|_| OnceCell::new()).collect();
+    let ng: Vec<OnceCell<Vec<u32>>> = nn.iter().map(|_| OnceCell::new()).collect();
+    let dice = |i: usize, j: usize| {
+        crate::align::dice(
+            og[i].get_or_init(|| crate::align::grams(&on[i])),
+            ng[j].get_or_init(|| crate::align::grams(&nn[j])),
+        )
+    };
     let (n, m) = (old.len(), new.len());
     // score[i][j]: best alignment of old[i..] and new[j..].
     let mut score = vec![0.0f64; (n + 1) * (m + 1)];
@@ -78,7 +86,7 @@ pub(crate) fn diff_lines(
         if on[i] == nn[j] {
             2.0
         } else {
-            let d = crate::align::dice(&og[i], &ng[j]);
+            let d = dice(i, j);
             if d >= LINE_MATCH {
                 d
             } else {
@@ -140,7 +148,8 @@ pub(crate) fn diff_lines(
             };
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
-                out.push(pair(&old[i], &new[j], refs));
+                let sim = if on[i] == nn[j] { 1.0 } else { dice(i, j) };
+                out.push(pair(&old[i], &new[j], sim, refs));
                 i += 1;
                 j += 1;
                 continue;
@@ -158,20 +167,11 @@ pub(crate) fn diff_lines(
     out
 }
 
-fn grams(s: &str) -> Vec<u64> {
-    let chars: Vec<u32> = s.chars().map(u32::from).collect();
-    let mut g: Vec<u64> = chars
-        .windows(2)
-        .map(|w| ((w[0] as u64) << 32) | w[1] as u64)
-        .collect();
-    if chars.len() == 1 {
-        g.push(chars[0] as u64);
-    }
-    g.sort_unstable();
-    g
-}
+/// Below this similarity a changed line is shown replaced whole: a character diff of a
+/// rewritten sentence is confetti that no reader wants, and costly to compute.
+const REWRITTEN: f64 = 0.35;
 
-fn pair(o: &UnitLine, n: &UnitLine, refs: &HashMap<UnitNum, UnitNum>) -> LineChange {
+fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &HashMap<UnitNum, UnitNum>) -> LineChange {
     if o.text == n.text {
         return LineChange {
             op: LineOp::Equal,
@@ -181,11 +181,19 @@ fn pair(o: &UnitLine, n: &UnitLine, refs: &HashMap<UnitNum, UnitNum>) -> LineCha
             substantive: false,
         };
     }
+    let diff = if sim < REWRITTEN {
+        vec![
+            Segment::new(Op::Delete, o.text.clone()),
+            Segment::new(Op::Insert, n.text.clone()),
+        ]
+    } else {
+        chars::diff(&o.text, &n.text)
+    };
     LineChange {
         op: LineOp::Modified,
         old: Some(o.at),
         new: Some(n.at),
-        diff: chars::diff(&o.text, &n.text),
+        diff,
         substantive: !formal(&o.text, &n.text, refs),
     }
 }

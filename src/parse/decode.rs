@@ -125,9 +125,16 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     // Control characters other than whitespace in more than a trace amount mean binary data.
     // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
     let bytes = text.as_bytes();
+    // Fast path: count candidate bytes without branches (vectorised), and look closer only
+    // when there are enough of them to matter.
+    let suspicious = |b: u8| {
+        (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)) | (b == 0x7f) | (b == 0xc2)
+    };
+    let candidates: usize = bytes.iter().map(|&b| suspicious(b) as usize).sum();
     let mut controls = 0usize;
     let mut first = None;
-    for (i, &b) in bytes.iter().enumerate() {
+    let scan = if candidates > 16 { bytes } else { &bytes[..0] };
+    for (i, &b) in scan.iter().enumerate() {
         let control = match b {
             b'\n' | b'\r' | b'\t' | 0x0c | 0x1b => false,
             0..=0x1f | 0x7f => true,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diff::{ChangeSet, Entry, LineChange, LineRef, Segment, UnitRef};
+use crate::diff::{ChangeSet, Entry, EntryKind, LineChange, LineRef, Segment, UnitRef};
 
 /// Schema identifier written in every document.
 pub const SCHEMA: &str = "statute-diff/1";
@@ -75,6 +75,7 @@ pub struct Article<'a> {
     pub moved: bool,
     pub substantive: bool,
     pub similarity: f64,
+    /// Line-level (款/项/目) changes; empty for unchanged entries.
     pub paragraphs: Vec<Paragraph<'a>>,
     pub diff: Vec<Seg<'a>>,
 }
@@ -197,7 +198,12 @@ fn article(e: &Entry) -> Article<'_> {
         moved: e.moved,
         substantive: e.substantive,
         similarity: (e.similarity * 1000.0).round() / 1000.0,
-        paragraphs: e.lines.iter().map(paragraph).collect(),
+        // Unchanged entries carry their text in `diff`; line detail is for changes.
+        paragraphs: if e.kind == EntryKind::Unchanged {
+            Vec::new()
+        } else {
+            e.lines.iter().map(paragraph).collect()
+        },
         diff: segs(&e.diff),
     }
 }

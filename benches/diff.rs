@@ -1,0 +1,200 @@
+//! Differ speed: the largest amendment in the corpus (刑事诉讼法 interpretation 2012→2021,
+//! ~550→650 articles) parsed, aligned and diffed in-process; each stage alone; and generated
+//! statutes of 1k/5k/20k articles with a few percent amended, to show near-linear growth.
+//! Run with `cargo bench --bench diff`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use statute::Statute;
+
+fn main() {
+    divan::main();
+}
+
+fn largest_pair() -> Option<&'static (Vec<u8>, Vec<u8>)> {
+    static PAIR: OnceLock<Option<(Vec<u8>, Vec<u8>)>> = OnceLock::new();
+    PAIR.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let corpus = std::env::var_os("STATUTE_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("../shared/corpus"));
+        let dir =
+            corpus.join("multi/司法解释/最高人民法院关于适用《中华人民共和国刑事诉讼法》的解释");
+        match (
+            std::fs::read(dir.join("2012-12-20.md")),
+            std::fs::read(dir.join("2021-03-01.md")),
+        ) {
+            (Ok(a), Ok(b)) => Some((a, b)),
+            _ => {
+                eprintln!(
+                    "corpus not found at {}: skipping the corpus pair",
+                    corpus.display()
+                );
+                None
+            }
+        }
+    })
+    .as_ref()
+}
+
+fn parse(bytes: &[u8]) -> Statute {
+    statute::parse_bytes(Path::new("bench"), bytes)
+        .map(|p| p.statute)
+        .unwrap_or_default()
+}
+
+#[divan::bench]
+fn largest_pair_parse_align_diff(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    bencher.bench(|| {
+        let (a, b) = (parse(a), parse(b));
+        statute::diff::diff(&a, &b).entries.len()
+    });
+}
+
+#[divan::bench]
+fn largest_pair_parse_only(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    bencher.bench(|| parse(a).article_count() + parse(b).article_count());
+}
+
+#[divan::bench]
+fn largest_pair_align_only(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    let (a, b) = (parse(a), parse(b));
+    bencher.bench(|| statute::align::align(&a, &b).groups.len());
+}
+
+#[divan::bench]
+fn largest_pair_diff_only(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    let (a, b) = (parse(a), parse(b));
+    bencher.bench(|| statute::diff::diff(&a, &b).entries.len());
+}
+
+#[divan::bench]
+fn largest_pair_json(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    let cs = statute::diff::diff(&parse(a), &parse(b));
+    bencher.bench(|| {
+        let mut out = Vec::with_capacity(1 << 20);
+        statute::render::diff_json::write(&cs, false, &mut out).map(|_| out.len())
+    });
+}
+
+/// A deterministic generator of statute text.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "人民政府",
+    "有关部门",
+    "应当",
+    "依法",
+    "管理",
+    "监督",
+    "单位",
+    "个人",
+    "规定",
+    "批准",
+    "登记",
+    "申请",
+    "县级以上",
+    "主管部门",
+    "责令改正",
+    "罚款",
+    "处",
+    "以上",
+    "以下",
+    "建设",
+    "保护",
+    "公共",
+    "安全",
+    "信息",
+    "服务",
+    "组织",
+    "实施",
+    "制定",
+    "标准",
+    "规划",
+    "环境",
+    "资源",
+    "利用",
+    "许可",
+    "审查",
+    "公布",
+    "information",
+];
+
+fn sentence(r: &mut Rng) -> String {
+    let mut s = String::new();
+    for _ in 0..(8 + r.below(20)) {
+        s.push_str(WORDS[r.below(WORDS.len())]);
+        if r.below(6) == 0 {
+            s.push('，');
+        }
+    }
+    s.push('。');
+    s
+}
+
+/// Corpus-format text of a statute with `n` articles, and an amended version of it:
+/// 2% of articles edited, 1% deleted, 1% inserted.
+fn generated(n: usize) -> (String, String) {
+    let mut r = Rng(n as u64);
+    let arts: Vec<String> = (0..n)
+        .map(|_| sentence(&mut r) + &sentence(&mut r))
+        .collect();
+    let mut amended: Vec<String> = Vec::with_capacity(n);
+    for a in &arts {
+        match r.below(100) {
+            0 => {}
+            1 => {
+                amended.push(a.clone());
+                amended.push(sentence(&mut r));
+            }
+            2 | 3 => amended.push(format!("{a}{}", sentence(&mut r))),
+            _ => amended.push(a.clone()),
+        }
+    }
+    let render = |arts: &[String]| {
+        let mut s = String::from("# 某某条例\n\n<!-- INFO END -->\n\n");
+        for (i, a) in arts.iter().enumerate() {
+            if i % 20 == 0 {
+                s.push_str(&format!(
+                    "## 第{}章 规定\n\n",
+                    statute::numerals::to_chinese(i as u32 / 20 + 1)
+                ));
+            }
+            s.push_str(&format!(
+                "第{}条 {a}\n\n",
+                statute::numerals::to_chinese(i as u32 + 1)
+            ));
+        }
+        s
+    };
+    (render(&arts), render(&amended))
+}
+
+#[divan::bench(args = [1_000, 5_000, 20_000], sample_count = 10)]
+fn generated_parse_align_diff(bencher: divan::Bencher, n: usize) {
+    let (a, b) = generated(n);
+    bencher.bench(|| {
+        let a = parse(a.as_bytes());
+        let b = parse(b.as_bytes());
+        statute::diff::diff(&a, &b).entries.len()
+    });
+}
