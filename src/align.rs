@@ -590,6 +590,10 @@ fn absorb(
             if i == NONE || i == PART_OF || i == current {
                 continue;
             }
+            // Cheap bound first: a part must be largely contained in the partner's text.
+            if similarity(&b[i], &a[j]).1 < PART - 0.15 {
+                continue;
+            }
             let mut taken = a[nb].grams().to_vec();
             for &k in extra.get(&i).into_iter().flatten() {
                 taken.extend_from_slice(a[k].grams());

@@ -19,6 +19,10 @@ pub fn ignorable(c: char) -> bool {
 /// Maps one character to its formal equivalence class, or drops it (`None`) for whitespace.
 #[inline]
 pub fn fold(c: char) -> Option<char> {
+    // Fast path: Chinese characters, the bulk of every text, are their own class.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(c);
+    }
     if ignorable(c) {
         return None;
     }

@@ -1,7 +1,6 @@
 //! Inside an aligned entry: its units flattened into lines (款, 项, 目), the lines aligned,
 //! and each aligned pair diffed by character.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use super::chars::{self, Op, Segment};
@@ -69,49 +68,66 @@ pub(crate) fn diff_lines(
 ) -> Vec<LineChange> {
     let on: Vec<String> = old.iter().map(|l| normalize::normalize(&l.text)).collect();
     let nn: Vec<String> = new.iter().map(|l| normalize::normalize(&l.text)).collect();
-    // Bigrams only for the lines that are compared with a different line.
-    let og: Vec<OnceCell<Vec<u32>>> = on.iter().map(|_| OnceCell::new()).collect();
-    let ng: Vec<OnceCell<Vec<u32>>> = nn.iter().map(|_| OnceCell::new()).collect();
-    let dice = |i: usize, j: usize| {
-        crate::align::dice(
-            og[i].get_or_init(|| crate::align::grams(&on[i])),
-            ng[j].get_or_init(|| crate::align::grams(&nn[j])),
-        )
-    };
     let (n, m) = (old.len(), new.len());
-    // score[i][j]: best alignment of old[i..] and new[j..].
-    let mut score = vec![0.0f64; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    let sim = |i: usize, j: usize| -> f64 {
-        if on[i] == nn[j] {
-            2.0
-        } else {
-            let d = dice(i, j);
-            if d >= LINE_MATCH {
-                d
-            } else {
-                f64::NEG_INFINITY
+    // Leading and trailing lines that are formally the same pair up without search.
+    let pre = on.iter().zip(&nn).take_while(|(a, b)| a == b).count();
+    let suf = on[pre..]
+        .iter()
+        .rev()
+        .zip(nn[pre..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (n2, m2) = (n - pre - suf, m - pre - suf);
+    // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
+    // Dice for similar ones, -inf for lines that may not pair. Units of hundreds of lines
+    // (rare) pair identical lines only, which keeps the table small.
+    let full = n2 * m2 <= 40_000;
+    let og: Vec<Vec<u32>> = if full {
+        on[pre..n - suf]
+            .iter()
+            .map(|s| crate::align::grams(s))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ng: Vec<Vec<u32>> = if full {
+        nn[pre..m - suf]
+            .iter()
+            .map(|s| crate::align::grams(s))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut sim = vec![f64::NEG_INFINITY; n2 * m2];
+    let mut dice = vec![0.0f64; n2 * m2];
+    for i in 0..n2 {
+        for j in 0..m2 {
+            let k = i * m2 + j;
+            if on[pre + i] == nn[pre + j] {
+                sim[k] = 2.0;
+                dice[k] = 1.0;
+            } else if full {
+                let d = crate::align::dice(&og[i], &ng[j]);
+                dice[k] = d;
+                if d >= LINE_MATCH {
+                    sim[k] = d;
+                }
             }
         }
-    };
-    // Large units (hundreds of lines) fall back to matching identical lines only, which keeps
-    // the table small in the rare case it would be huge.
-    let full = n * m <= 40_000;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
+    }
+    // score[i][j]: best alignment of the middle's old[i..] and new[j..].
+    let at = |i: usize, j: usize| i * (m2 + 1) + j;
+    let mut score = vec![0.0f64; (n2 + 1) * (m2 + 1)];
+    for i in (0..n2).rev() {
+        for j in (0..m2).rev() {
             let skip = score[at(i + 1, j)].max(score[at(i, j + 1)]);
-            let s = if full {
-                sim(i, j)
-            } else if on[i] == nn[j] {
-                2.0
-            } else {
-                f64::NEG_INFINITY
-            };
-            score[at(i, j)] = skip.max(score[at(i + 1, j + 1)] + s);
+            score[at(i, j)] = skip.max(score[at(i + 1, j + 1)] + sim[i * m2 + j]);
         }
     }
-    let mut out = Vec::new();
-    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(n.max(m));
+    for k in 0..pre {
+        out.push(pair(&old[k], &new[k], 1.0, refs));
+    }
     // Deletions and insertions between two matches are emitted deletions first.
     let mut pending_del: Vec<usize> = Vec::new();
     let mut pending_ins: Vec<usize> = Vec::new();
@@ -139,31 +155,30 @@ pub(crate) fn diff_lines(
         del.clear();
         ins.clear();
     };
-    while i < n || j < m {
-        if i < n && j < m {
-            let s = if full || on[i] == nn[j] {
-                sim(i, j)
-            } else {
-                f64::NEG_INFINITY
-            };
+    let (mut i, mut j) = (0, 0);
+    while i < n2 || j < m2 {
+        if i < n2 && j < m2 {
+            let s = sim[i * m2 + j];
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
-                let sim = if on[i] == nn[j] { 1.0 } else { dice(i, j) };
-                out.push(pair(&old[i], &new[j], sim, refs));
+                out.push(pair(&old[pre + i], &new[pre + j], dice[i * m2 + j], refs));
                 i += 1;
                 j += 1;
                 continue;
             }
         }
-        if i < n && (j == m || score[at(i + 1, j)] >= score[at(i, j + 1)]) {
-            pending_del.push(i);
+        if i < n2 && (j == m2 || score[at(i + 1, j)] >= score[at(i, j + 1)]) {
+            pending_del.push(pre + i);
             i += 1;
         } else {
-            pending_ins.push(j);
+            pending_ins.push(pre + j);
             j += 1;
         }
     }
     flush(&mut out, &mut pending_del, &mut pending_ins);
+    for k in 0..suf {
+        out.push(pair(&old[n - suf + k], &new[m - suf + k], 1.0, refs));
+    }
     out
 }
 

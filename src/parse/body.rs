@@ -105,6 +105,10 @@ fn split_run_in_annex(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
         let t: &str = &l.text;
+        if !t.contains('附') {
+            out.push(l);
+            continue;
+        }
         let cut = ["附件", "附表", "附录"].iter().find_map(|w| {
             t.match_indices(w).map(|(i, _)| i).find(|&i| {
                 let before = t[..i].trim_end();

@@ -127,10 +127,9 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     let bytes = text.as_bytes();
     // Fast path: count candidate bytes without branches (vectorised), and look closer only
     // when there are enough of them to matter.
-    let suspicious = |b: u8| {
-        (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)) | (b == 0x7f) | (b == 0xc2)
-    };
-    let candidates: usize = bytes.iter().map(|&b| suspicious(b) as usize).sum();
+    let count = |f: fn(u8) -> bool| bytes.iter().filter(|&&b| f(b)).count();
+    let allowed = count(|b| matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b));
+    let candidates = count(|b| b < 0x20 || b == 0x7f || b == 0xc2).saturating_sub(allowed);
     let mut controls = 0usize;
     let mut first = None;
     let scan = if candidates > 16 { bytes } else { &bytes[..0] };
