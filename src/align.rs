@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{ArticleRef, Statute};
+use crate::model::{ArticleRef, Statute, UnitNum};
 use crate::normalize;
 
 /// A group of aligned units: 1:1, 1:n (split), n:1 (merge), 1:0 (deleted) or 0:1 (added).
@@ -65,6 +65,9 @@ type FxMap<K, V> = HashMap<K, V, FxBuild>;
 const STRONG: f64 = 0.62;
 /// Minimum Dice similarity for a pair whose neighbours support it.
 const SUPPORTED: f64 = 0.4;
+/// Minimum Dice similarity for a unit whose neighbours on both sides are paired to the
+/// neighbours of its candidate.
+const SANDWICHED: f64 = 0.3;
 /// Minimum share of a unit's bigrams found in the other (for heavily extended units).
 const CONTAINED: f64 = 0.8;
 /// Minimum share of a split/merge part found in its partner's leftover text.
@@ -73,6 +76,8 @@ const PART: f64 = 0.72;
 /// One unit prepared for alignment.
 pub(crate) struct Prepared {
     pub norm: String,
+    /// The unit's number, to follow cross-references through the renumbering.
+    pub num: Option<UnitNum>,
     /// Number of character bigrams in `norm` (1 for a one-character text).
     pub count: usize,
     /// The bigrams whose hash is 0 mod 4, sorted: a fixed sample, so that two long units are
@@ -106,7 +111,9 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
             push_item(item, &mut norm);
         }
     }
-    prepared(norm)
+    let mut p = prepared(norm);
+    p.num = Some(a.article.num);
+    p
 }
 
 fn prepared(norm: String) -> Prepared {
@@ -133,6 +140,7 @@ fn prepared(norm: String) -> Prepared {
     sample.sort_unstable();
     Prepared {
         norm,
+        num: None,
         count,
         sample,
         full: std::cell::OnceCell::new(),
@@ -312,6 +320,12 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
         }
     }
 
+    // Units whose texts differ only in cross-references that follow the renumbering are
+    // the same units, whatever plain similarity said (near-identical template articles).
+    if reanchor_references(o, n, &mut st) {
+        similar_round(o, n, &rare, &mut st, &mut scores);
+    }
+
     // 3. Splits and merges.
     let mut extra_new: HashMap<usize, Vec<usize>> = HashMap::new(); // old i → more new units
     let mut extra_old: HashMap<usize, Vec<usize>> = HashMap::new(); // new j → more old units
@@ -320,6 +334,63 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
 
     // 4. Groups, in new order with deletions after their old predecessor.
     build_groups(o, n, &st, &extra_new, &extra_old)
+}
+
+/// True when `a` and `b` share a whole clause of at least 12 characters verbatim.
+fn shares_clause(a: &str, b: &str) -> bool {
+    a.split(['，', '。', '；', '：', ',', '.', ';', ':'])
+        .filter(|c| c.chars().count() >= 12)
+        .any(|c| b.contains(c))
+}
+
+/// Re-pairs units whose texts are formally equal once the old text's references to the
+/// statute's own articles are rewritten through the current pairing. Returns whether any
+/// pair changed.
+fn reanchor_references(o: &[Prepared], n: &[Prepared], st: &mut State) -> bool {
+    let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
+    for (i, &j) in st.old_to.iter().enumerate() {
+        if j != NONE
+            && j != PART_OF
+            && let (Some(a), Some(b)) = (o[i].num, n[j].num)
+        {
+            refs.insert(a, b);
+        }
+    }
+    if refs.iter().all(|(a, b)| a == b) {
+        return false;
+    }
+    // Rewritten old texts that differ from the original (they cite something renumbered).
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for (i, u) in o.iter().enumerate() {
+        if !u.norm.contains('第') {
+            continue;
+        }
+        let r = normalize::rewrite_references(&u.norm, &refs);
+        if r != u.norm {
+            by_text.entry(r).or_insert(i);
+        }
+    }
+    let mut changed = false;
+    for (j, u) in n.iter().enumerate() {
+        let Some(&i) = by_text.get(u.norm.as_str()) else {
+            continue;
+        };
+        let current = st.new_to[j];
+        if current == i || current == PART_OF || st.old_to[i] == PART_OF {
+            continue;
+        }
+        // Break both current pairs; the freed units are paired again afterwards.
+        if current != NONE {
+            st.old_to[current] = NONE;
+        }
+        let old_partner = st.old_to[i];
+        if old_partner != NONE {
+            st.new_to[old_partner] = NONE;
+        }
+        st.pair(i, j);
+        changed = true;
+    }
+    changed
 }
 
 /// The bigrams a unit is indexed and looked up by: its sample when it is long.
@@ -468,7 +539,14 @@ fn similar_round(
             let adjacent = (i > 0 && j > 0 && st.old_to[i - 1] == j - 1)
                 || (i + 1 < o.len() && j + 1 < n.len() && st.old_to[i + 1] == j + 1);
             let in_gap = lo <= j && j < hi;
+            // Both neighbours paired to this slot's neighbours: the one unit between them is
+            // the same unit even when heavily rewritten.
+            let sandwiched = (i == 0 || (j > 0 && st.old_to[i - 1] == j - 1))
+                && (i + 1 == o.len() || (j + 1 < n.len() && st.old_to[i + 1] == j + 1))
+                && o.len() > 1;
             let accept = d >= STRONG
+                || (sandwiched && d >= SANDWICHED)
+                || (sandwiched && d >= 0.2 && shares_clause(&o[i].norm, &n[j].norm))
                 || ((adjacent || in_gap) && d >= SUPPORTED)
                 || ((adjacent || in_gap) && contained >= CONTAINED && d >= 0.25)
                 // A unit that keeps all its text and gains much more (an annex list run
@@ -578,9 +656,6 @@ fn absorb(
         } else {
             similarity(&b[current], &a[j]).0
         };
-        if current_sim >= STRONG {
-            continue;
-        }
         let mut best: Option<(f64, usize)> = None;
         for nb in [j.wrapping_sub(1), j + 1, j.wrapping_sub(2), j + 2] {
             if nb >= a.len() {

@@ -119,3 +119,33 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
 }
+
+#[test]
+fn diff_exit_codes_and_json() {
+    let dir = crate::common::root().join("versions/天津市信息化促进条例");
+    let (a, b) = (dir.join("2007-09-12.md"), dir.join("2025-06-30.md"));
+    let same = statute(&["diff", arg(&a), arg(&a)]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    let changed = statute(&["diff", "--format", "json", arg(&a), arg(&b)]);
+    assert_eq!(changed.status.code(), Some(1), "{}", stderr(&changed));
+    let v: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("valid JSON");
+    assert_eq!(v["schema"], "statute-diff/1");
+    assert_eq!(v["summary"]["added"], 1);
+    assert_eq!(v["summary"]["deleted"], 1);
+    let entries = v["articles"].as_array().expect("articles");
+    assert_eq!(
+        entries.len() as u64,
+        v["summary"]["unchanged"].as_u64().unwrap_or(0) + 8
+    );
+    let text = statute(&["diff", arg(&a), arg(&b)]);
+    let report = String::from_utf8_lossy(&text.stdout);
+    assert!(report.contains("新增 1 条，删除 1 条"), "{report}");
+    assert!(report.contains("[-质量技术监督-]{+市场监管+}"), "{report}");
+    let bad = statute(&["diff", arg(&a), arg(&fixture("bad/empty.md"))]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("empty.md: empty file"),
+        "{}",
+        stderr(&bad)
+    );
+}

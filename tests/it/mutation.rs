@@ -4,9 +4,19 @@
 //! are rendered and parsed back as a user would feed them, and the differ's `ChangeSet` is
 //! scored against that ground truth.
 //!
+//! The harder kinds: `rewrite` (30–60 % of an article's characters replaced, clause by clause,
+//! with clauses of other articles of the same statute), `template-insert` (a new article copied
+//! from an unchanged one with clauses replaced, right after it), `replace-in-place` (an article
+//! deleted and an unrelated one put at its place), `shuffle` (a move 3–10 articles away in the
+//! same chapter), `split3`, `para-reorder` (the 款 of an article reordered) and `insert-zhier`
+//! (之一 and 之二 after an article). Each keeps its truth one a drafter would agree with; the
+//! thresholds that ensure it are the constants below. Statutes with ad-hoc headings (一、…) are
+//! among the sources; statutes with footnotes are not (none in the corpus qualifies).
+//!
 //! `cargo test --test it mutation -- --nocapture` prints the score table and the first wrong
 //! pairs (old side: the corpus file named). `STATUTE_MUTATION_PAIRS` sets the number of
-//! generated pairs; `STATUTE_MUTATION_DUMP=dir` writes the new version of every wrong pair to
+//! generated pairs; `STATUTE_MUTATION_SHOW` the number of wrong pairs printed (10);
+//! `STATUTE_MUTATION_DUMP=dir` writes the new version of every wrong pair to
 //! `dir/<pair>-new.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -25,14 +35,36 @@ use statute::render::canonical;
 use crate::common::{corpus, md_files};
 
 /// Generated pairs unless `STATUTE_MUTATION_PAIRS` says otherwise.
-const DEFAULT_PAIRS: usize = 300;
+const DEFAULT_PAIRS: usize = 400;
 /// Statutes taken from the corpus; each gets several pairs.
 const STATUTES: usize = 80;
+/// Of those, statutes grouped under ad-hoc headings (一、一般规定 / （一）…), taken from the
+/// 司法解释 folders, where such headings are common.
+const ADHOC_STATUTES: usize = 8;
 /// Base seed: every pair's generator is seeded from it and the pair's index.
 const SEED: u64 = 0x5EED_0F57_A7C7_0001;
 /// Donor articles at least this similar (bigram Dice) to an article of the target are not
 /// inserted: they would make the truth ambiguous.
 const MAX_DONOR_SIMILARITY: f64 = 0.3;
+/// `rewrite` replaces this share of an article's characters (range, drawn uniformly)…
+const REWRITE_SHARE: (f64, f64) = (0.30, 0.60);
+/// …and keeps the result closer to its own old text than to any other old article by this
+/// margin of bigram Dice, so that the pairing stays the one a drafter would make.
+const REWRITE_MARGIN: f64 = 0.15;
+/// …and at least this similar to its own old text.
+const REWRITE_MIN_DICE: f64 = 0.35;
+/// `rewrite` and `template-insert` only touch articles at least this long (characters).
+const REWRITE_MIN_CHARS: usize = 30;
+/// A `template-insert` copy differs from its model by at least this share of characters
+/// (Levenshtein distance over the longer length): closer copies would be hard to tell apart
+/// from the model even for a drafter. It stays a near-copy: at most `TEMPLATE_MAX_DISTANCE`.
+const TEMPLATE_MIN_DISTANCE: f64 = 0.25;
+const TEMPLATE_MAX_DISTANCE: f64 = 0.60;
+/// Old articles at least this similar to a template copy are frozen (left unchanged, not
+/// deleted or moved), so the copy cannot pass for one of them amended.
+const TEMPLATE_FREEZE_SIMILARITY: f64 = 0.3;
+/// `shuffle` moves an article this many articles away inside its own chapter.
+const SHUFFLE_JUMP: (usize, usize) = (3, 10);
 /// The history line given to rendered mutated versions.
 const HISTORY: &str = "2024年6月28日测试会议修正";
 
@@ -68,8 +100,13 @@ impl Rng {
         lo + self.below(hi - lo + 1)
     }
 
+    /// Uniform in `[0, 1)`.
+    fn float(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
     fn chance(&mut self, p: f64) -> bool {
-        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+        self.float() < p
     }
 
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> Option<&'a T> {
@@ -106,6 +143,9 @@ struct Corpus {
     donor_items: Vec<(usize, String)>,
     /// Running CJK text (no punctuation, no 第/条) to cut edit snippets from.
     pool: Vec<char>,
+    /// Per source, per article: the clauses of its text (see `clauses`), the phrases
+    /// `rewrite` and `template-insert` borrow from the same statute.
+    phrases: Vec<Vec<Vec<Vec<char>>>>,
 }
 
 fn circled(c: char) -> bool {
@@ -131,8 +171,10 @@ fn has_adhoc_heading(nodes: &[Node]) -> bool {
     })
 }
 
-/// Statutes of 条 articles with clean numbering and nothing the mutations do not model.
-fn qualifies(s: &Statute) -> bool {
+/// Statutes of 条 articles with clean numbering and nothing the mutations do not model;
+/// ad-hoc headings (一、…) only when `adhoc`. Footnotes stay out: no statute of the corpus that
+/// qualifies otherwise has any, and a circled number inserted by a mutation would turn into one.
+fn qualifies(s: &Statute, adhoc: bool) -> bool {
     let arts = s.articles();
     let b = &s.body;
     (15..=400).contains(&arts.len())
@@ -145,7 +187,7 @@ fn qualifies(s: &Statute) -> bool {
                 && a.article.label == a.article.num.label()
                 && !a.article.paras.is_empty()
         })
-        && !has_adhoc_heading(&b.nodes)
+        && has_adhoc_heading(&b.nodes) == adhoc
         && !s.body_text().chars().any(circled)
         && check(s).is_empty()
 }
@@ -161,8 +203,59 @@ fn paras_text(paras: &[Para]) -> String {
     s
 }
 
+/// Clause punctuation: what `rewrite` and `template-insert` cut texts at.
+fn clause_end(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '：' | '、' | '？' | '！' | ',' | ';' | ':' | '\n'
+    )
+}
+
+/// The clauses of a text as character ranges: runs between clause punctuation of at least
+/// two characters that start with an editable character (so that a clause put first in a line
+/// cannot read as an article, item or annex start) and keep their brackets and quotes
+/// balanced.
+fn clauses(cs: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    for e in 0..=cs.len() {
+        if e < cs.len() && !clause_end(cs[e]) {
+            continue;
+        }
+        let t = &cs[s..e];
+        let count = |c: char| t.iter().filter(|&&x| x == c).count();
+        let balanced = [
+            ('（', '）'),
+            ('(', ')'),
+            ('《', '》'),
+            ('“', '”'),
+            ('〈', '〉'),
+        ]
+        .iter()
+        .all(|&(o, c)| count(o) == count(c))
+            && !t.iter().any(|&c| circled(c) || c == '"');
+        if t.len() >= 2 && editable(t[0]) && t[0] != '附' && balanced {
+            out.push((s, e));
+        }
+        s = e + 1;
+    }
+    out
+}
+
+/// A 司法解释 source that looks like it has 一、 headings (a cheap test before parsing).
+fn adhoc_candidate(f: &Path) -> bool {
+    f.components().any(|c| c.as_os_str() == "司法解释")
+        && std::fs::read_to_string(f).is_ok_and(|t| {
+            t.lines().any(|l| {
+                let l = l.trim_start_matches(['#', ' ']);
+                l.starts_with("一、") && l.chars().count() <= 25 && !sentence_like(l)
+            })
+        })
+}
+
 /// Picks statutes deterministically: one file per statute folder (its latest version), every
-/// k-th folder of the sorted `multi/` and `single/` lists, until `want` qualify.
+/// k-th folder of the sorted `multi/` and `single/` lists, until `want` qualify; among them
+/// up to `ADHOC_STATUTES` with ad-hoc headings, every k-th of the 司法解释 that have them.
 fn load_corpus(dir: &Path, want: usize) -> Corpus {
     let mut files = md_files(&dir.join("multi"));
     files.extend(md_files(&dir.join("single")));
@@ -174,23 +267,58 @@ fn load_corpus(dir: &Path, want: usize) -> Corpus {
         }
     }
     let list: Vec<PathBuf> = folders.into_values().collect();
-    let stride = (list.len() / (want * 2)).max(1);
     let mut sources: Vec<Source> = Vec::new();
     let mut titles = HashSet::new();
-    'outer: for offset in 0..stride {
-        for f in list.iter().skip(offset).step_by(stride) {
-            if sources.len() >= want {
-                break 'outer;
+    let mut take = |list: &[PathBuf], want: usize, adhoc: bool, sources: &mut Vec<Source>| {
+        let stride = (list.len() / (want * 2)).max(1);
+        let mut got = 0;
+        for offset in 0..stride {
+            for f in list.iter().skip(offset).step_by(stride) {
+                if got >= want {
+                    return;
+                }
+                let Ok(parsed) = parse_file(f) else { continue };
+                let s = parsed.statute;
+                if !qualifies(&s, adhoc) || !titles.insert(s.meta.title.clone()) {
+                    continue;
+                }
+                let name = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+                sources.push(Source { name, statute: s });
+                got += 1;
             }
-            let Ok(parsed) = parse_file(f) else { continue };
-            let s = parsed.statute;
-            if !qualifies(&s) || !titles.insert(s.meta.title.clone()) {
-                continue;
-            }
-            let name = f.strip_prefix(dir).unwrap_or(f).display().to_string();
-            sources.push(Source { name, statute: s });
+        }
+    };
+    let adhoc: Vec<PathBuf> = list
+        .iter()
+        .filter(|f| adhoc_candidate(f))
+        .cloned()
+        .collect();
+    let adhoc_want = ADHOC_STATUTES.min(want / 4);
+    take(&adhoc, adhoc_want, true, &mut sources);
+    let plain_want = want - sources.len();
+    take(&list, plain_want, false, &mut sources);
+    // Interleave, so that the first pairs already meet ad-hoc headings.
+    let mut adhoc_sources: Vec<Source> = Vec::new();
+    let mut plain: Vec<Source> = Vec::new();
+    for src in sources {
+        if has_adhoc_heading(&src.statute.body.nodes) {
+            adhoc_sources.push(src);
+        } else {
+            plain.push(src);
         }
     }
+    let every = (plain.len() / adhoc_sources.len().max(1)).max(1);
+    let mut sources = Vec::new();
+    let mut adhoc_iter = adhoc_sources.into_iter();
+    for (k, src) in plain.into_iter().enumerate() {
+        if k % every == every / 2
+            && let Some(a) = adhoc_iter.next()
+        {
+            sources.push(a);
+        }
+        sources.push(src);
+    }
+    sources.extend(adhoc_iter);
 
     let mut c = Corpus {
         sources,
@@ -198,11 +326,20 @@ fn load_corpus(dir: &Path, want: usize) -> Corpus {
         donor_paras: Vec::new(),
         donor_items: Vec::new(),
         pool: Vec::new(),
+        phrases: Vec::new(),
     };
     for (si, src) in c.sources.iter().enumerate() {
+        let mut phrases = Vec::new();
         for a in src.statute.articles() {
             let paras = &a.article.paras;
             let text = paras_text(paras);
+            let cs: Vec<char> = text.chars().collect();
+            phrases.push(
+                clauses(&cs)
+                    .into_iter()
+                    .map(|(s, e)| cs[s..e].to_vec())
+                    .collect(),
+            );
             c.pool.extend(text.chars().filter(|&ch| editable(ch)));
             let len = text.chars().count();
             let donor_ok = (30..=500).contains(&len)
@@ -225,6 +362,7 @@ fn load_corpus(dir: &Path, want: usize) -> Corpus {
                 }
             }
         }
+        c.phrases.push(phrases);
     }
     c
 }
@@ -311,6 +449,8 @@ struct Pair {
     moved: Vec<usize>,
     /// New units whose cross-references were rewritten.
     refs: Vec<bool>,
+    /// Mutation sets drawn and dropped before this one because their truth was ambiguous.
+    regenerated: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +477,8 @@ struct Unit {
     touched: bool,
     moved: bool,
     refs: bool,
+    /// Heavily rewritten (`rewrite`).
+    rewritten: bool,
 }
 
 impl Unit {
@@ -349,6 +491,7 @@ impl Unit {
             touched: false,
             moved: false,
             refs: false,
+            rewritten: false,
         }
     }
 
@@ -455,9 +598,16 @@ enum Op {
     Split,
     Merge,
     Noise,
+    Rewrite,
+    Template,
+    Replace,
+    Shuffle,
+    Split3,
+    Reorder,
+    ZhiEr,
 }
 
-const OPS: [(Op, usize); 10] = [
+const OPS: [(Op, usize); 17] = [
     (Op::Phrase, 6),
     (Op::Para, 3),
     (Op::Item, 3),
@@ -468,6 +618,13 @@ const OPS: [(Op, usize); 10] = [
     (Op::Split, 2),
     (Op::Merge, 2),
     (Op::Noise, 3),
+    (Op::Rewrite, 4),
+    (Op::Template, 3),
+    (Op::Replace, 2),
+    (Op::Shuffle, 2),
+    (Op::Split3, 2),
+    (Op::Reorder, 2),
+    (Op::ZhiEr, 2),
 ];
 
 impl Op {
@@ -483,6 +640,13 @@ impl Op {
             Op::Split => "split",
             Op::Merge => "merge",
             Op::Noise => "noise",
+            Op::Rewrite => "rewrite",
+            Op::Template => "template-insert",
+            Op::Replace => "replace-in-place",
+            Op::Shuffle => "shuffle",
+            Op::Split3 => "split3",
+            Op::Reorder => "para-reorder",
+            Op::ZhiEr => "insert-zhier",
         }
     }
 
@@ -510,6 +674,55 @@ fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
         return 1.0;
     }
     2.0 * a.intersection(b).count() as f64 / (a.len() + b.len()) as f64
+}
+
+/// Levenshtein distance of two texts (whitespace aside) over the longer one's length.
+fn distance_share(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: Vec<char> = b.chars().filter(|c| !c.is_whitespace()).collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] as f64 / longest as f64
+}
+
+/// `text` with one of its `第N条` references pointed at another article (1..=`max`).
+fn retarget_ref(text: &str, rng: &mut Rng, max: u32) -> Option<String> {
+    let refs: Vec<(usize, usize, u32)> = text
+        .char_indices()
+        .filter(|&(_, c)| c == '第')
+        .filter_map(|(b, _)| match article_ref(&text[b..]) {
+            Some((len, UnitNum::Article { main, sub: 0 })) => Some((b, len, main)),
+            _ => None,
+        })
+        .collect();
+    let &(b, len, main) = rng.pick(&refs)?;
+    if max < 2 {
+        return None;
+    }
+    let mut to = rng.range(1, max as usize - 1) as u32;
+    if to >= main {
+        to += 1;
+    }
+    let num = UnitNum::Article { main: to, sub: 0 };
+    Some(format!(
+        "{}{}{}",
+        &text[..b],
+        cite(&text[b..b + len], num),
+        &text[b + len..]
+    ))
 }
 
 /// A snippet of 2–12 pool characters that differs from `not`.
@@ -598,20 +811,31 @@ fn renumber_items(items: &mut [Item], open: char, close: char) {
 }
 
 const SELF_PREFIXES: [&str; 6] = ["本法", "本条例", "本办法", "本规定", "本解释", "本细则"];
-/// Longer words first (或者 before 或).
-const CHAIN_WORDS: [&str; 8] = ["、", "或者", "以及", "和", "及", "至", "或", "与"];
+/// Longer words first (或者 before 或). A comma chains too: 本条例第十三条第一款，第十四条，
+/// 第十五条 lists this statute's articles, and a drafter renumbers all of them.
+const CHAIN_WORDS: [&str; 10] = [
+    "、", "，", ",", "或者", "以及", "和", "及", "至", "或", "与",
+];
 
-/// `第N款` / `第N项` at the start of `s`: its byte length.
+/// `第N款` / `第N项` / `第（N）项` at the start of `s`: its byte length.
 fn subdivision_ref(s: &str) -> Option<usize> {
     let rest = s.strip_prefix('第')?;
+    let open = rest.chars().next().filter(|c| matches!(c, '（' | '('));
+    let rest = &rest[open.map_or(0, char::len_utf8)..];
     let n: usize = rest
         .chars()
         .take_while(|&c| is_numeral_char(c))
         .map(char::len_utf8)
         .sum();
-    let after = &rest[n..];
+    let mut after = &rest[n..];
+    let mut close = 0;
+    if open.is_some() {
+        let c = after.chars().next().filter(|c| matches!(c, '）' | ')'))?;
+        close = c.len_utf8();
+        after = &after[close..];
+    }
     (n > 0 && (after.starts_with('款') || after.starts_with('项')))
-        .then(|| '第'.len_utf8() + n + '款'.len_utf8())
+        .then(|| '第'.len_utf8() + open.map_or(0, char::len_utf8) + n + close + '款'.len_utf8())
 }
 
 /// A reference `第…条(之…)` at the start of `s`: its byte length and number.
@@ -648,9 +872,22 @@ fn rewrite_refs(text: &str, map: &HashMap<UnitNum, UnitNum>) -> String {
                     _ => out.push_str(written),
                 }
                 i += len;
-                while let Some(l) = subdivision_ref(&text[i..]) {
-                    out.push_str(&text[i..i + l]);
-                    i += l;
+                // 第二款 / 第一款、第三款 / 第一项至第四项: subdivisions of that article.
+                loop {
+                    if let Some(l) = subdivision_ref(&text[i..]) {
+                        out.push_str(&text[i..i + l]);
+                        i += l;
+                        continue;
+                    }
+                    let r = &text[i..];
+                    let Some(w) = CHAIN_WORDS.iter().find(|w| {
+                        r.strip_prefix(**w)
+                            .is_some_and(|t| subdivision_ref(t).is_some())
+                    }) else {
+                        break;
+                    };
+                    out.push_str(w);
+                    i += w.len();
                 }
                 let r = &text[i..];
                 let Some(w) = CHAIN_WORDS.iter().find(|w| {
@@ -746,6 +983,21 @@ fn add_noise(u: &mut Unit, rng: &mut Rng) -> bool {
     false
 }
 
+/// A place a unit can be moved to.
+#[derive(Debug, Clone)]
+struct Target {
+    /// Token position to insert at (before the move).
+    pos: usize,
+    /// The innermost division there.
+    container: Option<usize>,
+    /// Index among the units of the insertion point: the unit goes before `units[ord]`.
+    ord: usize,
+    /// Units jumped over.
+    jumped: usize,
+    /// "before 第十条" / "after 第十条".
+    dest: String,
+}
+
 /// Builds one pair.
 struct Gen<'a> {
     c: &'a Corpus,
@@ -758,6 +1010,12 @@ struct Gen<'a> {
     /// Old units whose text occurs more than once: moving or deleting them is ambiguous.
     dup: HashSet<usize>,
     old_grams: Vec<HashSet<(char, char)>>,
+    /// Old units that must stay as they are (a template copy's model, and old articles like
+    /// the copy): no edits, deletions, moves, splits or merges; formal noise is allowed.
+    frozen: HashSet<usize>,
+    /// Old units a `shuffle` jumped over: not deleted, moved, split or merged later, so the
+    /// jump stays long enough to tell which unit moved.
+    pinned: HashSet<usize>,
     log: Vec<String>,
 }
 
@@ -787,6 +1045,8 @@ impl<'a> Gen<'a> {
             old_labels: arts.iter().map(|a| a.article.label.clone()).collect(),
             old_texts,
             dup,
+            frozen: HashSet::new(),
+            pinned: HashSet::new(),
             log: Vec::new(),
         }
     }
@@ -854,7 +1114,8 @@ impl<'a> Gen<'a> {
     /// article with no 之N article after it and a text that occurs once.
     fn structural(&self, units: &[usize], k: usize) -> bool {
         let u = self.unit(units[k]);
-        matches!(u.origin, Origin::Old(i) if !self.dup.contains(&i))
+        matches!(u.origin, Origin::Old(i)
+            if !self.dup.contains(&i) && !self.frozen.contains(&i) && !self.pinned.contains(&i))
             && !u.touched
             && !u.sub
             && units.get(k + 1).is_none_or(|&q| !self.unit(q).sub)
@@ -894,13 +1155,25 @@ impl<'a> Gen<'a> {
             Op::Merge => self.op_merge(),
             // Applied after renumbering; see `finish`.
             Op::Noise => Some(op.name().into()),
+            Op::Rewrite => self.op_rewrite(),
+            Op::Template => self.op_template(),
+            Op::Replace => self.op_replace(),
+            Op::Shuffle => self.op_shuffle(),
+            Op::Split3 => self.op_split3(),
+            Op::Reorder => self.op_reorder(),
+            Op::ZhiEr => self.op_zhier(),
         }
     }
 
+    /// Old units that edits may change: not frozen, and not rewritten already (more edits
+    /// could take a rewritten unit below the similarity that keeps its truth clear).
     fn old_units(&self) -> Vec<usize> {
         self.units()
             .into_iter()
-            .filter(|&p| self.old_index(p).is_some())
+            .filter(|&p| {
+                self.old_index(p)
+                    .is_some_and(|i| !self.frozen.contains(&i) && !self.unit(p).rewritten)
+            })
             .collect()
     }
 
@@ -1108,47 +1381,65 @@ impl<'a> Gen<'a> {
         let cont = self.containers();
         let divided = self.toks.iter().any(|t| matches!(t, Tok::Open(_)));
         let from = cont[units[k]];
-        // Insertion points: (token position, container, order index of the insertion, the
-        // unit it goes before or after).
+        let mut targets = self.move_targets(&units, k);
+        let far = if divided { 3 } else { (n / 4).max(5) };
+        targets.retain(|t| t.jumped >= far && (!divided || t.container != from));
+        let t = self.rng.pick(&targets)?.clone();
+        Some(self.move_unit(&units, k, &t, "move"))
+    }
+
+    /// Where the k-th unit could go.
+    fn move_targets(&self, units: &[usize], k: usize) -> Vec<Target> {
+        let n = units.len();
+        let cont = self.containers();
         let mut targets = Vec::new();
+        let mut push = |pos: usize, container: Option<usize>, ord: usize, dest: String| {
+            let jumped = if ord <= k { k - ord } else { ord - k - 1 };
+            targets.push(Target {
+                pos,
+                container,
+                ord,
+                jumped,
+                dest,
+            });
+        };
         for q in 0..n {
             if q == k {
                 continue;
             }
             let c = cont[units[q]];
-            if self.insertable_before(&units, q) {
-                targets.push((
+            if self.insertable_before(units, q) {
+                push(
                     units[q],
                     c,
                     q,
                     format!("before {}", self.describe(units[q])),
-                ));
+                );
             }
             let last_in_container = units.get(q + 1).is_none_or(|&r| cont[r] != c);
-            if last_in_container && self.insertable_before(&units, q + 1) {
-                targets.push((
+            if last_in_container && self.insertable_before(units, q + 1) {
+                push(
                     units[q] + 1,
                     c,
                     q + 1,
                     format!("after {}", self.describe(units[q])),
-                ));
+                );
             }
         }
-        let far = if divided { 3 } else { (n / 4).max(5) };
-        targets.retain(|&(_, c, ord, _)| {
-            let jumped = if ord <= k { k - ord } else { ord - k - 1 };
-            jumped >= far && (!divided || c != from)
-        });
-        let (pos, _, _, dest) = self.rng.pick(&targets)?.clone();
+        targets
+    }
+
+    /// Moves the k-th unit to `t`; returns the log line.
+    fn move_unit(&mut self, units: &[usize], k: usize, t: &Target, what: &str) -> String {
         let label = self.describe(units[k]);
         let Tok::Unit(mut u) = self.toks.remove(units[k]) else {
             unreachable!("units() lists unit tokens")
         };
         u.moved = true;
         u.touched = true;
-        let pos = if pos > units[k] { pos - 1 } else { pos };
+        let pos = if t.pos > units[k] { t.pos - 1 } else { t.pos };
         self.toks.insert(pos, Tok::Unit(u));
-        Some(format!("move {label} → {dest}"))
+        format!("{what} {label} → {}", t.dest)
     }
 
     fn op_split(&mut self) -> Option<String> {
@@ -1207,6 +1498,385 @@ impl<'a> Gen<'a> {
         Some(format!("merge {label}"))
     }
 
+    /// A clause of another article of this statute (not `own`), of about `len` characters
+    /// (two thirds to one and a half times), unlike `not`.
+    fn phrase(&mut self, own: usize, len: usize, not: &[char]) -> Option<Vec<char>> {
+        let c = self.c;
+        let arts = &c.phrases[self.src];
+        let (lo, hi) = ((len * 2 / 3).max(2), len * 3 / 2 + 1);
+        for _ in 0..40 {
+            let a = self.rng.below(arts.len());
+            if a == own || arts[a].is_empty() {
+                continue;
+            }
+            let clause = &arts[a][self.rng.below(arts[a].len())];
+            if (lo..=hi).contains(&clause.len()) && clause[..] != *not {
+                return Some(clause.clone());
+            }
+        }
+        None
+    }
+
+    /// Replaces whole clauses of the 款 and 项 texts of `paras` with clauses of other articles
+    /// of this statute, in random order, until at least `target` characters are replaced
+    /// (never more than `cap`); returns the characters and the clauses replaced.
+    fn substitute(
+        &mut self,
+        paras: &mut [Para],
+        own: usize,
+        target: usize,
+        cap: usize,
+    ) -> (usize, usize) {
+        let mut fields: Vec<(usize, Option<usize>)> = Vec::new();
+        for (i, p) in paras.iter().enumerate() {
+            fields.push((i, None));
+            fields.extend((0..p.items.len()).map(|j| (i, Some(j))));
+        }
+        let mut texts: Vec<Vec<char>> = fields
+            .iter()
+            .map(|&(i, j)| match j {
+                None => paras[i].text.chars().collect(),
+                Some(j) => paras[i].items[j].text.chars().collect(),
+            })
+            .collect();
+        let mut slots: Vec<(usize, usize, usize)> = Vec::new();
+        for (f, t) in texts.iter().enumerate() {
+            slots.extend(clauses(t).into_iter().map(|(s, e)| (f, s, e)));
+        }
+        // A random order (Fisher–Yates).
+        for k in (1..slots.len()).rev() {
+            slots.swap(k, self.rng.below(k + 1));
+        }
+        let mut chosen: Vec<(usize, usize, usize, Vec<char>)> = Vec::new();
+        let mut replaced = 0;
+        for (f, s, e) in slots {
+            if replaced >= target {
+                break;
+            }
+            if replaced + (e - s) > cap {
+                continue;
+            }
+            let old: Vec<char> = texts[f][s..e].to_vec();
+            let Some(phrase) = self.phrase(own, e - s, &old) else {
+                continue;
+            };
+            replaced += e - s;
+            chosen.push((f, s, e, phrase));
+        }
+        // Right to left inside each text, so that earlier offsets stay valid.
+        chosen.sort_by_key(|c| std::cmp::Reverse((c.0, c.1)));
+        for (f, s, e, phrase) in &chosen {
+            texts[*f].splice(*s..*e, phrase.iter().copied());
+        }
+        for (k, &(i, j)) in fields.iter().enumerate() {
+            let t: String = texts[k].iter().collect();
+            match j {
+                None => paras[i].text = t,
+                Some(j) => paras[i].items[j].text = t,
+            }
+        }
+        (replaced, chosen.len())
+    }
+
+    /// The share of characters (whitespace aside) of `paras` to replace: `lo..hi`, uniform.
+    fn share_target(&mut self, paras: &[Para], (lo, hi): (f64, f64)) -> (usize, usize) {
+        let total = squash(&paras_text(paras)).chars().count();
+        let share = lo + (hi - lo) * self.rng.float();
+        (total, (total as f64 * share).round() as usize)
+    }
+
+    /// Heavy rewrite: 30–60 % of an article's characters replaced in several places by phrases
+    /// of other articles of the statute; still closest to its own old text.
+    fn op_rewrite(&mut self) -> Option<String> {
+        let cands: Vec<usize> = self
+            .old_units()
+            .into_iter()
+            .filter(|&p| {
+                let u = self.unit(p);
+                !u.touched && !u.edited && u.text().chars().count() >= REWRITE_MIN_CHARS
+            })
+            .collect();
+        let p = *self.rng.pick(&cands)?;
+        let i = self.old_index(p)?;
+        let mut paras = self.unit(p).paras.clone();
+        let (total, target) = self.share_target(&paras, REWRITE_SHARE);
+        let cap = (total as f64 * REWRITE_SHARE.1).floor() as usize;
+        let (replaced, places) = self.substitute(&mut paras, i, target, cap);
+        let got = replaced as f64 / total as f64;
+        if places < 2 || got < REWRITE_SHARE.0 {
+            return None;
+        }
+        let g = bigrams(&paras_text(&paras));
+        let own = dice(&g, &self.old_grams[i]);
+        let rival = self
+            .old_grams
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i)
+            .map(|(_, o)| dice(&g, o))
+            .fold(0.0, f64::max);
+        if own < REWRITE_MIN_DICE || own < rival + REWRITE_MARGIN {
+            return None;
+        }
+        let label = self.describe(p);
+        let u = self.unit_mut(p);
+        u.paras = paras;
+        u.edited = true;
+        u.touched = true;
+        u.rewritten = true;
+        Some(format!(
+            "rewrite {label} ({:.0}% in {places} places, dice {own:.2})",
+            got * 100.0
+        ))
+    }
+
+    /// A new article modelled on an unchanged one: a copy with phrases replaced (and maybe a
+    /// reference pointed elsewhere), inserted right after its model, plain or as 之一.
+    fn op_template(&mut self) -> Option<String> {
+        let units = self.units();
+        let n = units.len();
+        let cands: Vec<usize> = (0..n)
+            .filter(|&k| {
+                let u = self.unit(units[k]);
+                matches!(u.origin, Origin::Old(i) if u.text() == self.old_texts[i])
+                    && u.text().chars().count() >= REWRITE_MIN_CHARS
+                    && self.insertable_before(&units, k + 1)
+            })
+            .collect();
+        // Penalty articles (违反本条例第X条规定…) are the usual models.
+        let penalties: Vec<usize> = cands
+            .iter()
+            .copied()
+            .filter(|&k| self.unit(units[k]).text().contains("违反"))
+            .collect();
+        let k = if !penalties.is_empty() && self.rng.chance(0.5) {
+            *self.rng.pick(&penalties)?
+        } else {
+            *self.rng.pick(&cands)?
+        };
+        let i = self.old_index(units[k])?;
+        let model = self.unit(units[k]).paras.clone();
+        let max_main = self
+            .old_nums
+            .iter()
+            .filter_map(|n| match n {
+                UnitNum::Article { main, .. } => Some(*main),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1);
+        for _ in 0..4 {
+            let mut paras = model.clone();
+            let (total, target) = self.share_target(&paras, (TEMPLATE_MIN_DISTANCE, 0.45));
+            let cap = (total as f64 * TEMPLATE_MAX_DISTANCE).floor() as usize;
+            self.substitute(&mut paras, i, target, cap);
+            if self.rng.chance(0.7) {
+                let slots: Vec<usize> = (0..paras.len())
+                    .filter(|&q| paras[q].text.contains('第'))
+                    .collect();
+                if let Some(&q) = self.rng.pick(&slots)
+                    && let Some(t) = retarget_ref(&paras[q].text, &mut self.rng, max_main)
+                {
+                    paras[q].text = t;
+                }
+            }
+            let text = paras_text(&paras);
+            let d = distance_share(&text, &self.old_texts[i]);
+            if !(TEMPLATE_MIN_DISTANCE..=TEMPLATE_MAX_DISTANCE).contains(&d) {
+                continue;
+            }
+            // Old articles like the copy must be here unchanged, and stay so.
+            let g = bigrams(&text);
+            let like: Vec<usize> = (0..self.old_grams.len())
+                .filter(|&o| dice(&g, &self.old_grams[o]) >= TEMPLATE_FREEZE_SIMILARITY)
+                .collect();
+            let unchanged: HashSet<usize> = units
+                .iter()
+                .filter_map(|&p| {
+                    let u = self.unit(p);
+                    match u.origin {
+                        Origin::Old(o) if u.text() == self.old_texts[o] => Some(o),
+                        _ => None,
+                    }
+                })
+                .collect();
+            if !like.iter().all(|o| unchanged.contains(o)) {
+                return None;
+            }
+            self.frozen.extend(like);
+            self.frozen.insert(i);
+            let sub = !self.unit(units[k]).sub && self.rng.chance(0.4);
+            let label = self.describe(units[k]);
+            self.toks.insert(
+                units[k] + 1,
+                Tok::Unit(Unit::new(paras, Origin::Added, sub)),
+            );
+            let how = if sub { " as 之N" } else { "" };
+            return Some(format!(
+                "template-insert after {label}{how} ({:.0}% changed)",
+                d * 100.0
+            ));
+        }
+        None
+    }
+
+    /// An article deleted and an unrelated one (of another statute) put in its place.
+    fn op_replace(&mut self) -> Option<String> {
+        let units = self.units();
+        let cands: Vec<usize> = (0..units.len())
+            .filter(|&k| self.structural(&units, k) && !self.unit(units[k]).edited)
+            .collect();
+        let k = *self.rng.pick(&cands)?;
+        let paras = self.donor_article()?;
+        let label = self.describe(units[k]);
+        self.toks[units[k]] = Tok::Unit(Unit::new(paras, Origin::Added, false));
+        Some(format!("replace-in-place {label}"))
+    }
+
+    /// A move 3–10 articles away inside the same chapter (innermost division).
+    fn op_shuffle(&mut self) -> Option<String> {
+        let units = self.units();
+        let cont = self.containers();
+        let cands: Vec<usize> = (0..units.len())
+            .filter(|&k| self.structural(&units, k))
+            .collect();
+        for _ in 0..10 {
+            let k = *self.rng.pick(&cands)?;
+            let from = cont[units[k]];
+            let mut targets = self.move_targets(&units, k);
+            targets.retain(|t| {
+                let between = if t.ord <= k { t.ord..k } else { k + 1..t.ord };
+                // Distinct old units jumped over: added units do not count, nor a second
+                // piece of the same split; a moved unit would blur which one moved.
+                let mut olds = HashSet::new();
+                let mut clean = true;
+                for q in between {
+                    let u = self.unit(units[q]);
+                    clean &= !u.moved;
+                    match &u.origin {
+                        Origin::Added => {}
+                        Origin::Old(i) | Origin::SplitFrom(i) => {
+                            olds.insert(*i);
+                        }
+                        Origin::MergedFrom(v) => {
+                            olds.insert(v[0]);
+                        }
+                    }
+                }
+                t.container == from
+                    && clean
+                    && t.jumped <= SHUFFLE_JUMP.1
+                    && olds.len() >= SHUFFLE_JUMP.0
+            });
+            let Some(t) = self.rng.pick(&targets).cloned() else {
+                continue;
+            };
+            let between = if t.ord <= k { t.ord..k } else { k + 1..t.ord };
+            for q in between {
+                if let Some(i) = self.old_index(units[q]) {
+                    self.pinned.insert(i);
+                }
+            }
+            return Some(self.move_unit(&units, k, &t, "shuffle"));
+        }
+        None
+    }
+
+    /// An article of three or more 款 split into three articles.
+    fn op_split3(&mut self) -> Option<String> {
+        let units = self.units();
+        let cands: Vec<usize> = (0..units.len())
+            .filter(|&k| {
+                let u = self.unit(units[k]);
+                self.structural(&units, k) && !u.edited && u.paras.len() >= 3
+            })
+            .collect();
+        let k = *self.rng.pick(&cands)?;
+        let pos = units[k];
+        let i = self.old_index(pos)?;
+        let paras = self.unit(pos).paras.clone();
+        let n = paras.len();
+        let a = self.rng.range(1, n - 2);
+        let b = self.rng.range(a + 1, n - 1);
+        if paras[a].text.is_empty() || paras[b].text.is_empty() {
+            return None;
+        }
+        let label = self.describe(pos);
+        let pieces = [&paras[..a], &paras[a..b], &paras[b..]];
+        self.toks.splice(
+            pos..=pos,
+            pieces.iter().map(|ps| {
+                let mut u = Unit::new(ps.to_vec(), Origin::SplitFrom(i), false);
+                u.touched = true;
+                Tok::Unit(u)
+            }),
+        );
+        Some(format!("split3 {label} at ¶{},¶{}", a + 1, b + 1))
+    }
+
+    /// The 款 of an article put in another order.
+    fn op_reorder(&mut self) -> Option<String> {
+        let cands: Vec<usize> = self
+            .old_units()
+            .into_iter()
+            .filter(|&p| {
+                let u = self.unit(p);
+                u.paras.len() >= 2 && u.paras.iter().all(|q| !q.text.is_empty())
+            })
+            .collect();
+        let p = *self.rng.pick(&cands)?;
+        let mut paras = self.unit(p).paras.clone();
+        let n = paras.len();
+        let before = paras_text(&paras);
+        let from = self.rng.below(n);
+        let to = (from + self.rng.range(1, n - 1)) % n;
+        let what = if n == 2 || self.rng.chance(0.5) {
+            paras.swap(from, to);
+            format!("¶{}↔¶{}", from + 1, to + 1)
+        } else {
+            let moved = paras.remove(from);
+            paras.insert(to, moved);
+            format!("¶{}→¶{}", from + 1, to + 1)
+        };
+        if paras_text(&paras) == before {
+            return None;
+        }
+        let label = self.describe(p);
+        let u = self.unit_mut(p);
+        u.paras = paras;
+        u.edited = true;
+        Some(format!("para-reorder {label} {what}"))
+    }
+
+    /// 之一 and then 之二 after an article: either both inserted now, or one more after an
+    /// article's existing 之N.
+    fn op_zhier(&mut self) -> Option<String> {
+        let units = self.units();
+        let n = units.len();
+        let ends: Vec<usize> = (0..n)
+            .filter(|&k| self.insertable_before(&units, k + 1))
+            .collect();
+        let (with_sub, plain): (Vec<usize>, Vec<usize>) =
+            ends.into_iter().partition(|&k| self.unit(units[k]).sub);
+        let (k, count) = if !with_sub.is_empty() && self.rng.chance(0.5) {
+            (*self.rng.pick(&with_sub)?, 1)
+        } else {
+            (*self.rng.pick(&plain)?, 2)
+        };
+        let mut new = Vec::new();
+        for _ in 0..count {
+            new.push(Tok::Unit(Unit::new(
+                self.donor_article()?,
+                Origin::Added,
+                true,
+            )));
+        }
+        let label = self.describe(units[k]);
+        let pos = units[k] + 1;
+        self.toks.splice(pos..pos, new);
+        Some(format!("insert-zhier after {label} (×{count})"))
+    }
+
     fn noise(&mut self) -> Option<String> {
         let cands: Vec<usize> = self
             .units()
@@ -1231,8 +1901,9 @@ impl<'a> Gen<'a> {
     }
 
     /// Numbers the units, rewrites cross-references, adds the noise, and renders and parses
-    /// the result.
-    fn finish(mut self, noise_ops: usize, index: usize) -> Pair {
+    /// the result; an error when the truth would be ambiguous (an added unit like a deleted
+    /// one, or a rewritten unit's old text closer to an added unit than to it).
+    fn finish(mut self, noise_ops: usize, index: usize) -> Result<Pair, String> {
         let units = self.units();
         let subs: Vec<bool> = units.iter().map(|&p| self.unit(p).sub).collect();
         let nums = number(&subs);
@@ -1305,7 +1976,40 @@ impl<'a> Gen<'a> {
             }
             refs.push(u.refs);
         }
-        let deleted = (0..kept.len()).filter(|&i| !kept[i]).collect();
+        let deleted: Vec<usize> = (0..kept.len()).filter(|&i| !kept[i]).collect();
+
+        let added: Vec<HashSet<(char, char)>> = units
+            .iter()
+            .map(|&p| self.unit(p))
+            .filter(|u| u.origin == Origin::Added)
+            .map(|u| bigrams(&u.text()))
+            .collect();
+        for g in &added {
+            if let Some(&d) = deleted
+                .iter()
+                .find(|&&d| dice(g, &self.old_grams[d]) >= MAX_DONOR_SIMILARITY)
+            {
+                return Err(format!(
+                    "an added unit is like deleted {}",
+                    self.old_labels[d]
+                ));
+            }
+        }
+        for &p in &units {
+            let u = self.unit(p);
+            if let (true, Origin::Old(i)) = (u.rewritten, &u.origin) {
+                let own = dice(&bigrams(&u.text()), &self.old_grams[*i]);
+                if added
+                    .iter()
+                    .any(|g| dice(g, &self.old_grams[*i]) > own - REWRITE_MARGIN)
+                {
+                    return Err(format!(
+                        "rewritten {} is less like its old text than an added unit",
+                        self.old_labels[*i]
+                    ));
+                }
+            }
+        }
 
         let old = &self.c.sources[self.src].statute;
         let model = Statute {
@@ -1333,7 +2037,7 @@ impl<'a> Gen<'a> {
             );
         }
         assert_eq!(parsed.articles().len(), truth.len(), "truth per new unit");
-        Pair {
+        Ok(Pair {
             index,
             source: self.src,
             format,
@@ -1344,30 +2048,46 @@ impl<'a> Gen<'a> {
             deleted,
             moved,
             refs,
-        }
+            regenerated: 0,
+        })
     }
 }
 
-/// Generates pair `index` from statute `index % sources`.
+/// Generates pair `index` from statute `index % sources`; a set of mutations whose truth
+/// would be ambiguous is dropped and another drawn.
 fn generate(c: &Corpus, index: usize) -> Pair {
     let src = index % c.sources.len();
-    let mut g = Gen::new(c, src, pair_seed(index));
-    let wanted = g.rng.range(1, 6);
-    let mut noise_ops = 0;
-    let mut done = 0;
-    let mut attempts = 0;
-    while done < wanted && attempts < 60 {
-        attempts += 1;
-        let op = Op::draw(&mut g.rng);
-        if let Some(l) = g.apply(op) {
-            if op == Op::Noise {
-                noise_ops += 1;
+    let mut dropped = Vec::new();
+    for round in 0..20u64 {
+        let mut g = Gen::new(
+            c,
+            src,
+            pair_seed(index) ^ round.wrapping_mul(0xD6E8_FEB8_6659_FD93),
+        );
+        let wanted = g.rng.range(1, 6);
+        let mut noise_ops = 0;
+        let mut done = 0;
+        let mut attempts = 0;
+        while done < wanted && attempts < 60 {
+            attempts += 1;
+            let op = Op::draw(&mut g.rng);
+            if let Some(l) = g.apply(op) {
+                if op == Op::Noise {
+                    noise_ops += 1;
+                }
+                g.log.push(l);
+                done += 1;
             }
-            g.log.push(l);
-            done += 1;
+        }
+        match g.finish(noise_ops, index) {
+            Ok(mut p) => {
+                p.regenerated = dropped.len();
+                return p;
+            }
+            Err(e) => dropped.push(e),
         }
     }
-    g.finish(noise_ops, index)
+    panic!("pair {index}: no unambiguous mutation set in 20 rounds: {dropped:?}");
 }
 
 fn squash(s: &str) -> String {
@@ -1679,6 +2399,27 @@ fn evaluate(old: &Statute, pair: &Pair, cs: &ChangeSet, s: &mut Score) -> Vec<St
     if !missed.is_empty() {
         wrong.push(format!("missed {}", missed.join(" ")));
     }
+    // The texts of the first few wrong links, to judge them at a glance.
+    let shown: Vec<(usize, usize)> = truth.symmetric_difference(&pred).copied().take(2).collect();
+    let (old_arts, new_arts) = (old.articles(), pair.new.articles());
+    for (o, n) in shown {
+        let clip = |t: String| -> String {
+            let t = t.replace('\n', "⏎");
+            match t.char_indices().nth(160) {
+                Some((b, _)) => format!("{}…", &t[..b]),
+                None => t,
+            }
+        };
+        if let (Some(a), Some(b)) = (old_arts.get(o), new_arts.get(n)) {
+            wrong.push(format!(
+                "  {} (old) {}\n      {} (new) {}",
+                ol(o),
+                clip(a.article.text()),
+                nl(n),
+                clip(b.article.text())
+            ));
+        }
+    }
     if !spurious.is_empty() {
         wrong.push(format!("spurious {}", spurious.join(" ")));
     }
@@ -1854,14 +2595,24 @@ fn differ_recovers_known_amendments() {
     let subst = ratio(s.subst_ok, s.subst_total);
     let moved = ratio(s.moved_hit, s.moved_total);
     let right = ratio(s.pairs_right, s.pairs);
+    let used = &c.sources[..c.sources.len().min(pairs.len())];
     eprintln!(
-        "\nmutation benchmark: {} pairs from {} statutes; load {:.1?}, generate {:.1?}, diff {:.1?}",
+        "\nmutation benchmark: {} pairs from {} statutes ({} with ad-hoc headings); load {:.1?}, generate {:.1?}, diff {:.1?}",
         pairs.len(),
-        c.sources.len().min(pairs.len()),
+        used.len(),
+        used.iter()
+            .filter(|s| has_adhoc_heading(&s.statute.body.nodes))
+            .count(),
         loaded,
         generated - loaded,
         diffed - generated
     );
+    let regenerated: usize = pairs.iter().map(|p| p.regenerated).sum();
+    if regenerated > 0 {
+        eprintln!(
+            "  {regenerated} mutation sets were redrawn because their truth would be ambiguous"
+        );
+    }
     eprintln!("  {:<24} {:>8} {:>8}  counts", "metric", "value", "target");
     let row = |name: &str, v: f64, target: &str, counts: String| {
         eprintln!("  {name:<24} {v:>8.4} {target:>8}  {counts}");
@@ -1934,12 +2685,16 @@ fn differ_recovers_known_amendments() {
         eprintln!("    {op:<14} {ok:>4}/{total:<4} {:.3}", ratio(*ok, *total));
     }
     if !wrong_pairs.is_empty() {
+        let show = std::env::var("STATUTE_MUTATION_SHOW")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(10);
         eprintln!(
             "  first wrong pairs ({} of {}):",
-            wrong_pairs.len().min(10),
+            wrong_pairs.len().min(show),
             wrong_pairs.len()
         );
-        for w in wrong_pairs.iter().take(10) {
+        for w in wrong_pairs.iter().take(show) {
             eprintln!("  {w}");
         }
     }
@@ -2075,11 +2830,19 @@ fn mutation_generator_is_consistent() {
         rewrite_refs("违反本条例第10条至第12条的", &map),
         "违反本条例第11条至第14条的"
     );
+    assert_eq!(
+        rewrite_refs("违反本法第十条第一款、第二款，第十二条第三项和第三条", &map),
+        "违反本法第十一条第一款、第二款，第十四条第三项和第三条"
+    );
+    assert_eq!(
+        rewrite_refs("涉及本解释第十条第一款第（二）项及第二款、第十二条的", &map),
+        "涉及本解释第十一条第一款第（二）项及第二款、第十四条的"
+    );
 
     // Generated pairs: truth accounts for every unit, texts agree with it.
     let mut ops_seen: BTreeSet<String> = BTreeSet::new();
     let mut formats_seen = BTreeSet::new();
-    for i in 0..80 {
+    for i in 0..160 {
         let p = generate(&c, i);
         let old = &c.sources[p.source].statute;
         let old_arts = old.articles();
@@ -2134,7 +2897,7 @@ fn mutation_generator_is_consistent() {
                         .filter(|&k| p.truth[k] == *t)
                         .map(|k| new_arts[k].article.text())
                         .collect();
-                    assert_eq!(pieces.len(), 2, "{ctx}");
+                    assert!((2..=3).contains(&pieces.len()), "{ctx}");
                     assert_eq!(
                         fold_refs(&pieces.join("\n")),
                         fold_refs(&old_arts[*o].article.text()),
@@ -2146,7 +2909,14 @@ fn mutation_generator_is_consistent() {
                         v.iter().map(|&o| old_arts[o].article.text()).collect();
                     assert_eq!(fold_refs(&joined.join("\n")), fold_refs(&new_text), "{ctx}");
                 }
-                Truth::Added => {}
+                Truth::Added => {
+                    // Unlike every deleted unit, so that it cannot pass for one amended.
+                    let g = bigrams(&new_text);
+                    for &d in &p.deleted {
+                        let sim = dice(&g, &bigrams(&old_arts[d].article.text()));
+                        assert!(sim < MAX_DONOR_SIMILARITY, "{ctx}: unit {n} is like {d}");
+                    }
+                }
             }
         }
         // Deterministic.
@@ -2172,6 +2942,13 @@ fn mutation_generator_is_consistent() {
         "merge",
         "noise",
         "refs",
+        "rewrite",
+        "template-insert",
+        "replace-in-place",
+        "shuffle",
+        "split3",
+        "para-reorder",
+        "insert-zhier",
     ] {
         assert!(
             ops_seen.contains(op),
