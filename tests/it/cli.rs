@@ -135,7 +135,7 @@ fn diff_exit_codes_and_json() {
     let entries = v["articles"].as_array().expect("articles");
     assert_eq!(
         entries.len() as u64,
-        v["summary"]["unchanged"].as_u64().unwrap_or(0) + 8
+        v["summary"]["unchanged"].as_u64().unwrap_or(0) + 9
     );
     let text = statute(&["diff", arg(&a), arg(&b)]);
     let report = String::from_utf8_lossy(&text.stdout);
