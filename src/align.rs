@@ -466,7 +466,7 @@ fn rare_candidates(
             }
             touched.clear();
             top.sort_unstable_by(|a, b| b.cmp(a));
-            top.truncate(12);
+            top.truncate(8);
             top.into_iter().map(|(_, j)| j).collect()
         })
         .collect()
