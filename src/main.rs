@@ -113,9 +113,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             format,
             all,
         } => {
-            let a = parse::parse_file(&old)?;
+            // The two files parse independently: use both cores.
+            let (a, b) = std::thread::scope(|s| {
+                let a = s.spawn(|| parse::parse_file(&old));
+                let b = parse::parse_file(&new);
+                (a.join(), b)
+            });
+            let a = a.map_err(|_| anyhow::anyhow!("{}: the parser panicked", old.display()))??;
             print_warnings(&old, &a);
-            let b = parse::parse_file(&new)?;
+            let b = b?;
             print_warnings(&new, &b);
             let cs = statute::diff::diff(&a.statute, &b.statute);
             match format {
