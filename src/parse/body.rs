@@ -419,6 +419,18 @@ fn division_of(t: &str) -> Option<(DivisionKind, Option<u32>, usize)> {
     None
 }
 
+/// A heading line as a division: its first `len` bytes are the label, the rest the title.
+fn heading(kind: DivisionKind, num: Option<u32>, t: &str, len: usize, loc: Loc) -> Division {
+    Division {
+        kind,
+        num,
+        label: t[..len].to_string(),
+        title: t[len..].trim().to_string(),
+        children: Vec::new(),
+        loc,
+    }
+}
+
 /// The style rank and label of an ad-hoc heading (一、 / （一） / 1. / none).
 fn adhoc_of(t: &str) -> (u8, Option<u32>, usize) {
     if let Some((len, n)) = point_start(t) {
@@ -541,14 +553,7 @@ impl Builder {
         if let Some((kind, num, len)) = division_of(t)
             && (l.marked || heading_shaped(t))
         {
-            self.open_division(Division {
-                kind,
-                num,
-                label: t[..len].to_string(),
-                title: t[len..].trim().to_string(),
-                children: Vec::new(),
-                loc,
-            });
+            self.open_division(heading(kind, num, t, len, loc));
             return;
         }
         let adhoc_unmarked = self.mode == Mode::Articles
@@ -557,14 +562,7 @@ impl Builder {
             && (point_start(t).is_some() || self.subheading(t) || heading_word(t));
         if l.marked || adhoc_unmarked {
             let (rank, num, len) = adhoc_of(t);
-            self.open_division(Division {
-                kind: DivisionKind::Heading { rank },
-                num,
-                label: t[..len].to_string(),
-                title: t[len..].trim().to_string(),
-                children: Vec::new(),
-                loc,
-            });
+            self.open_division(heading(DivisionKind::Heading { rank }, num, t, len, loc));
             return;
         }
         if let Some((level, len, num)) = item_start(t) {
