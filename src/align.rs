@@ -308,7 +308,7 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     }
 
     // 2. Similar units, in rounds: each round's pairs support the next round's neighbours.
-    let index = BigramIndex::new(n);
+    let index = BigramIndex::new(n, &st.new_to);
     let rare = rare_candidates(o, n, &index, &st);
     let mut scores = Scores::default();
     for _ in 0..3 {
@@ -408,9 +408,13 @@ struct BigramIndex {
 }
 
 impl BigramIndex {
-    fn new(n: &[Prepared]) -> BigramIndex {
+    /// Indexes the new units not yet paired.
+    fn new(n: &[Prepared], new_to: &[usize]) -> BigramIndex {
         let mut postings: FxMap<u32, Vec<u32>> = FxMap::default();
         for (j, u) in n.iter().enumerate() {
+            if new_to[j] != NONE {
+                continue;
+            }
             let mut last = None;
             for &g in keys(u) {
                 if last != Some(g) {
@@ -593,6 +597,7 @@ fn splits(
             .map(|&j| j as usize)
             .filter(|&j| {
                 st.new_to[j] == NONE
+                    && similarity(oi, &n[j]).1 >= PART - 0.15
                     && common(oi.grams(), n[j].grams()) as f64 / n[j].count.max(1) as f64 >= PART
             })
             .collect();
@@ -656,6 +661,11 @@ fn absorb(
         } else {
             similarity(&b[current], &a[j]).0
         };
+        // A part must explain the unit 0.15 better than its partner does: impossible for a
+        // unit that is nearly identical to its partner already.
+        if current_sim >= 0.85 {
+            continue;
+        }
         let mut best: Option<(f64, usize)> = None;
         for nb in [j.wrapping_sub(1), j + 1, j.wrapping_sub(2), j + 2] {
             if nb >= a.len() {
