@@ -8,6 +8,10 @@ use std::sync::OnceLock;
 
 use statute::Statute;
 
+// Measure with the allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

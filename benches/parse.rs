@@ -7,6 +7,10 @@ use std::sync::OnceLock;
 
 use divan::counter::BytesCount;
 
+// Measure with the allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -11,8 +11,6 @@
 //!    partner has left over joins that pair.
 //! 4. Whatever is left is added or deleted.
 
-use std::collections::HashMap;
-
 use crate::model::{ArticleRef, Statute, UnitNum};
 use crate::normalize;
 
@@ -33,33 +31,7 @@ pub struct Alignment {
     pub groups: Vec<Group>,
 }
 
-/// A fast hasher for integer keys (bigrams, indices): the FxHash multiply-rotate. Keys here
-/// are not attacker-chosen in a way that matters (a slow map only slows one diff down).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-pub(crate) type FxBuild = std::hash::BuildHasherDefault<Fx>;
-type FxMap<K, V> = HashMap<K, V, FxBuild>;
+use crate::hash::FxMap;
 
 /// Minimum Dice similarity for a pair with no positional support.
 const STRONG: f64 = 0.62;
@@ -292,11 +264,11 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     };
 
     // 1. Anchors on identical formal text, in order within each repeated text.
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_text: FxMap<&str, Vec<usize>> = FxMap::default();
     for (i, u) in o.iter().enumerate() {
         by_text.entry(u.norm.as_str()).or_default().push(i);
     }
-    let mut used: HashMap<&str, usize> = HashMap::new();
+    let mut used: FxMap<&str, usize> = FxMap::default();
     for (j, u) in n.iter().enumerate() {
         if let Some(list) = by_text.get(u.norm.as_str()) {
             let k = used.entry(u.norm.as_str()).or_insert(0);
@@ -327,8 +299,8 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     }
 
     // 3. Splits and merges.
-    let mut extra_new: HashMap<usize, Vec<usize>> = HashMap::new(); // old i → more new units
-    let mut extra_old: HashMap<usize, Vec<usize>> = HashMap::new(); // new j → more old units
+    let mut extra_new: FxMap<usize, Vec<usize>> = FxMap::default(); // old i → more new units
+    let mut extra_old: FxMap<usize, Vec<usize>> = FxMap::default(); // new j → more old units
     splits(o, n, &mut st, &mut extra_new, &rare);
     merges(o, n, &mut st, &mut extra_old);
 
@@ -347,7 +319,7 @@ fn shares_clause(a: &str, b: &str) -> bool {
 /// statute's own articles are rewritten through the current pairing. Returns whether any
 /// pair changed.
 fn reanchor_references(o: &[Prepared], n: &[Prepared], st: &mut State) -> bool {
-    let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
+    let mut refs = normalize::Renumbering::default();
     for (i, &j) in st.old_to.iter().enumerate() {
         if j != NONE
             && j != PART_OF
@@ -360,7 +332,7 @@ fn reanchor_references(o: &[Prepared], n: &[Prepared], st: &mut State) -> bool {
         return false;
     }
     // Rewritten old texts that differ from the original (they cite something renumbered).
-    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut by_text: FxMap<String, usize> = FxMap::default();
     for (i, u) in o.iter().enumerate() {
         if !u.norm.contains('第') {
             continue;
@@ -583,7 +555,7 @@ fn splits(
     o: &[Prepared],
     n: &[Prepared],
     st: &mut State,
-    extra: &mut HashMap<usize, Vec<usize>>,
+    extra: &mut FxMap<usize, Vec<usize>>,
     rare: &[Vec<u32>],
 ) {
     absorb(n, o, &mut st.new_to, &mut st.old_to, extra);
@@ -633,7 +605,7 @@ fn splits(
 }
 
 /// Merges, the mirror of the first half of [`splits`].
-fn merges(o: &[Prepared], n: &[Prepared], st: &mut State, extra: &mut HashMap<usize, Vec<usize>>) {
+fn merges(o: &[Prepared], n: &[Prepared], st: &mut State, extra: &mut FxMap<usize, Vec<usize>>) {
     absorb(o, n, &mut st.old_to, &mut st.new_to, extra);
 }
 
@@ -649,7 +621,7 @@ fn absorb(
     b: &[Prepared],
     a_to: &mut [usize],
     b_to: &mut [usize],
-    extra: &mut HashMap<usize, Vec<usize>>,
+    extra: &mut FxMap<usize, Vec<usize>>,
 ) {
     for j in 0..a.len() {
         let current = a_to[j];
@@ -710,13 +682,13 @@ fn build_groups(
     o: &[Prepared],
     n: &[Prepared],
     st: &State,
-    extra_new: &HashMap<usize, Vec<usize>>,
-    extra_old: &HashMap<usize, Vec<usize>>,
+    extra_new: &FxMap<usize, Vec<usize>>,
+    extra_old: &FxMap<usize, Vec<usize>>,
 ) -> Alignment {
     let mut groups = Vec::new();
     let mut emitted_old = vec![false; o.len()];
     // Deleted old units are placed after the group holding their nearest earlier old unit.
-    let mut deleted_after: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    let mut deleted_after: FxMap<Option<usize>, Vec<usize>> = FxMap::default();
     for i in 0..o.len() {
         if st.old_to[i] == NONE {
             let mut k = i;

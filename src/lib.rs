@@ -8,6 +8,7 @@ pub mod align;
 pub mod check;
 pub mod diff;
 pub mod error;
+pub mod hash;
 pub mod model;
 pub mod normalize;
 pub mod numerals;

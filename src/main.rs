@@ -11,6 +11,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use statute::model::{Node, Statute};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use statute::{check, parse, render};
 
 #[derive(Parser)]

@@ -2,8 +2,6 @@
 //! (whitespace, full/half-width forms, quote and bracket styles), and the statute's own
 //! cross-references (本法第十二条), which an amendment rewrites to follow its renumbering.
 
-use std::collections::HashMap;
-
 use crate::model::UnitNum;
 use crate::numerals;
 
@@ -57,6 +55,9 @@ pub fn normalize(s: &str) -> String {
 pub fn formally_equal(a: &str, b: &str) -> bool {
     a.chars().filter_map(fold).eq(b.chars().filter_map(fold))
 }
+
+/// Old unit number → new unit number.
+pub type Renumbering = crate::hash::FxMap<UnitNum, UnitNum>;
 
 /// Prefixes that make a following 第…条 a reference to this statute itself.
 const SELF: [&str; 12] = [
@@ -163,7 +164,7 @@ fn bare_internal(before: &str) -> bool {
 
 /// `text` with its own references rewritten through `map` (old number → new number);
 /// references to unmapped numbers are kept.
-pub fn rewrite_references(text: &str, map: &HashMap<UnitNum, UnitNum>) -> String {
+pub fn rewrite_references(text: &str, map: &Renumbering) -> String {
     let refs = self_references(text);
     if refs.is_empty() {
         return text.to_string();
@@ -209,7 +210,9 @@ mod tests {
 
     #[test]
     fn rewrites_through_the_renumbering() {
-        let map = HashMap::from([(art(12), art(13)), (art(13), art(14))]);
+        let map: Renumbering = [(art(12), art(13)), (art(13), art(14))]
+            .into_iter()
+            .collect();
         assert_eq!(
             rewrite_references("依照本法第十二条至第十三条，参照民法典第十二条", &map),
             "依照本法第十三条至第十四条，参照民法典第十二条"

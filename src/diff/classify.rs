@@ -7,7 +7,7 @@ use super::chars::{self, Op, Segment};
 use super::lines::{self, UnitLine};
 use super::{ChangeSet, Entry, EntryKind, LineOp, Summary, UnitRef, VersionInfo};
 use crate::align::Alignment;
-use crate::model::{ArticleRef, Division, Statute, UnitNum};
+use crate::model::{ArticleRef, Division, Statute};
 
 pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> ChangeSet {
     let oa = old.articles();
@@ -17,7 +17,7 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     let (headings, div_map) = super::headings::diff(&oflat, &nflat);
 
     // Old → new numbers of units that survive as the same unit (for cross-references).
-    let mut refs: HashMap<UnitNum, UnitNum> = HashMap::new();
+    let mut refs = crate::normalize::Renumbering::default();
     for g in &alignment.groups {
         // A split unit is cited by its first part; merged units by the merged one.
         if let Some(&j) = g.new.first() {

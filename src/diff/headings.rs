@@ -60,11 +60,11 @@ pub(crate) fn diff(old: &[Flat<'_>], new: &[Flat<'_>]) -> (Vec<HeadingChange>, V
     let mut old_to: Vec<Option<usize>> = vec![None; old.len()];
     let mut new_to: Vec<Option<usize>> = vec![None; new.len()];
     // Same kind and title, in order.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: crate::hash::FxMap<&str, Vec<usize>> = Default::default();
     for (i, f) in old.iter().enumerate() {
         by_key.entry(f.key.as_str()).or_default().push(i);
     }
-    let mut used: HashMap<&str, usize> = HashMap::new();
+    let mut used: crate::hash::FxMap<&str, usize> = Default::default();
     for (j, f) in new.iter().enumerate() {
         if let Some(list) = by_key.get(f.key.as_str()) {
             let k = used.entry(f.key.as_str()).or_insert(0);

@@ -1,11 +1,9 @@
 //! Inside an aligned entry: its units flattened into lines (款, 项, 目), the lines aligned,
 //! and each aligned pair diffed by character.
 
-use std::collections::HashMap;
-
 use super::chars::{self, Op, Segment};
 use super::{LineChange, LineOp, LineRef};
-use crate::model::{Article, Item, UnitNum};
+use crate::model::{Article, Item};
 use crate::normalize;
 
 /// One line of a unit with its position.
@@ -64,7 +62,7 @@ const LINE_MATCH: f64 = 0.3;
 pub(crate) fn diff_lines(
     old: &[UnitLine],
     new: &[UnitLine],
-    refs: &HashMap<UnitNum, UnitNum>,
+    refs: &crate::normalize::Renumbering,
 ) -> Vec<LineChange> {
     let on: Vec<String> = old.iter().map(|l| normalize::normalize(&l.text)).collect();
     let nn: Vec<String> = new.iter().map(|l| normalize::normalize(&l.text)).collect();
@@ -186,7 +184,7 @@ pub(crate) fn diff_lines(
 /// rewritten sentence is confetti that no reader wants, and costly to compute.
 const REWRITTEN: f64 = 0.35;
 
-fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &HashMap<UnitNum, UnitNum>) -> LineChange {
+fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &crate::normalize::Renumbering) -> LineChange {
     if o.text == n.text {
         return LineChange {
             op: LineOp::Equal,
@@ -214,7 +212,7 @@ fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &HashMap<UnitNum, UnitNum>) 
 }
 
 /// True when `old` becomes `new` only formally, cross-references following `refs` included.
-pub(crate) fn formal(old: &str, new: &str, refs: &HashMap<UnitNum, UnitNum>) -> bool {
+pub(crate) fn formal(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
     normalize::formally_equal(old, new)
         || normalize::formally_equal(&normalize::rewrite_references(old, refs), new)
 }
