@@ -15,6 +15,9 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     let (oflat, oids) = super::headings::flatten(old);
     let (nflat, nids) = super::headings::flatten(new);
     let (headings, div_map) = super::headings::diff(&oflat, &nflat);
+    // Heading texts, once per division.
+    let oh: Vec<String> = oflat.iter().map(|f| f.div.heading()).collect();
+    let nh: Vec<String> = nflat.iter().map(|f| f.div.heading()).collect();
 
     // Old → new numbers of units that survive as the same unit (for cross-references).
     let mut refs = crate::normalize::Renumbering::default();
@@ -36,8 +39,16 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
 
     let mut entries = Vec::with_capacity(alignment.groups.len());
     for (gi, g) in alignment.groups.iter().enumerate() {
-        let old_refs: Vec<UnitRef> = g.old.iter().map(|&i| unit_ref(old, &oa[i], i)).collect();
-        let new_refs: Vec<UnitRef> = g.new.iter().map(|&j| unit_ref(new, &na[j], j)).collect();
+        let old_refs: Vec<UnitRef> = g
+            .old
+            .iter()
+            .map(|&i| unit_ref(old, &oa[i], i, &oids, &oh))
+            .collect();
+        let new_refs: Vec<UnitRef> = g
+            .new
+            .iter()
+            .map(|&j| unit_ref(new, &na[j], j, &nids, &nh))
+            .collect();
         let mut ol: Vec<UnitLine> = Vec::new();
         for (k, &i) in g.old.iter().enumerate() {
             lines::unit_lines(oa[i].article, k, &mut ol);
@@ -154,7 +165,13 @@ fn info(s: &Statute, units: usize) -> VersionInfo {
     }
 }
 
-fn unit_ref(s: &Statute, a: &ArticleRef<'_>, index: usize) -> UnitRef {
+fn unit_ref(
+    s: &Statute,
+    a: &ArticleRef<'_>,
+    index: usize,
+    ids: &std::collections::HashMap<*const Division, usize>,
+    headings: &[String],
+) -> UnitRef {
     let mut label = a.article.num.label();
     if let Some(k) = a.annex {
         let title = &s.body.annexes[k].title;
@@ -169,7 +186,14 @@ fn unit_ref(s: &Statute, a: &ArticleRef<'_>, index: usize) -> UnitRef {
         index,
         num: a.article.num,
         label,
-        path: a.path.iter().map(|d| d.heading()).collect(),
+        path: a
+            .path
+            .iter()
+            .map(|d| match ids.get(&(*d as *const Division)) {
+                Some(&k) => headings[k].clone(),
+                None => d.heading(),
+            })
+            .collect(),
         annex: a.annex,
     }
 }

@@ -64,17 +64,28 @@ pub(crate) fn diff_lines(
     new: &[UnitLine],
     refs: &crate::normalize::Renumbering,
 ) -> Vec<LineChange> {
-    let on: Vec<String> = old.iter().map(|l| normalize::normalize(&l.text)).collect();
-    let nn: Vec<String> = new.iter().map(|l| normalize::normalize(&l.text)).collect();
     let (n, m) = (old.len(), new.len());
-    // Leading and trailing lines that are formally the same pair up without search.
-    let pre = on.iter().zip(&nn).take_while(|(a, b)| a == b).count();
-    let suf = on[pre..]
+    // Leading and trailing lines that are the same pair up without search.
+    let pre = old
+        .iter()
+        .zip(new)
+        .take_while(|(a, b)| a.text == b.text)
+        .count();
+    let suf = old[pre..]
         .iter()
         .rev()
-        .zip(nn[pre..].iter().rev())
-        .take_while(|(a, b)| a == b)
+        .zip(new[pre..].iter().rev())
+        .take_while(|(a, b)| a.text == b.text)
         .count();
+    // Formal forms of the lines in between (indexed like `old` and `new`; empty outside).
+    let mut on: Vec<String> = vec![String::new(); n];
+    let mut nn: Vec<String> = vec![String::new(); m];
+    for k in pre..n - suf {
+        on[k] = normalize::normalize(&old[k].text);
+    }
+    for k in pre..m - suf {
+        nn[k] = normalize::normalize(&new[k].text);
+    }
     let (n2, m2) = (n - pre - suf, m - pre - suf);
     // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
     // Dice for similar ones, -inf for lines that may not pair. Units of hundreds of lines
