@@ -105,6 +105,46 @@ fn memchr(needle: u8, bytes: &[u8]) -> Option<usize> {
         .map(|p| offset + p)
 }
 
+/// High bit of each byte of `x` set where that byte is below `n` (exact for n ≤ 0x80).
+#[inline]
+fn below(x: u64, n: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let t = (x & LOW7) + 0x0101_0101_0101_0101 * (0x80 - n as u64);
+    !(t | x) & HIGH
+}
+
+/// High bit of each byte of `x` set where that byte equals `b`.
+#[inline]
+fn equal(x: u64, b: u8) -> u64 {
+    below(x ^ (0x0101_0101_0101_0101 * b as u64), 1)
+}
+
+/// An upper bound on the control characters in `bytes`: bytes below 0x20 except `\n`, `\r`,
+/// `\t`, form feed and escape, plus DEL and C1 lead bytes (0xC2).
+fn control_bytes(bytes: &[u8]) -> usize {
+    let mut n = 0usize;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        let ok =
+            equal(x, b'\n') | equal(x, b'\r') | equal(x, b'\t') | equal(x, 0x0c) | equal(x, 0x1b);
+        let bad = (below(x, 0x20) & !ok) | equal(x, 0x7f) | equal(x, 0xc2);
+        n += bad.count_ones() as usize;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .filter(|&&b| {
+            (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+                || b == 0x7f
+                || b == 0xc2
+        })
+        .count()
+}
+
 /// A decoded legacy-encoding candidate must be mostly CJK text, not control characters or
 /// private-use code points that a wrong encoding produces from random bytes.
 fn looks_like_text(s: &str) -> bool {
@@ -127,9 +167,9 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     let bytes = text.as_bytes();
     // Fast path: count candidate bytes without branches (vectorised), and look closer only
     // when there are enough of them to matter.
-    let count = |f: fn(u8) -> bool| bytes.iter().filter(|&&b| f(b)).count();
-    let allowed = count(|b| matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b));
-    let candidates = count(|b| b < 0x20 || b == 0x7f || b == 0xc2).saturating_sub(allowed);
+    // Bytes below 0x20 other than line breaks and tabs, counted a word at a time; only when
+    // there are enough of them is each one examined.
+    let candidates = control_bytes(bytes);
     let mut controls = 0usize;
     let mut first = None;
     let scan = if candidates > 16 { bytes } else { &bytes[..0] };
@@ -215,6 +255,29 @@ mod tests {
                 assert_eq!(memchr(b'\r', &v), Some(at));
             }
             assert_eq!(memchr(0, &vec![0xffu8; len]), None);
+        }
+    }
+
+    #[test]
+    fn word_at_a_time_control_count_matches_bytewise() {
+        let slow = |b: &[u8]| {
+            b.iter()
+                .filter(|&&c| {
+                    (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+                        || c == 0x7f
+                        || c == 0xc2
+                })
+                .count()
+        };
+        let mut x: u32 = 7;
+        for len in 0..200 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            assert_eq!(control_bytes(&bytes), slow(&bytes), "{bytes:?}");
         }
     }
 }
