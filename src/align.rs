@@ -509,11 +509,20 @@ fn similar_round(
         cands.sort_unstable();
         cands.dedup();
         for &j in &cands {
+            let adjacent = (i > 0 && j > 0 && st.old_to[i - 1] == j - 1)
+                || (i + 1 < o.len() && j + 1 < n.len() && st.old_to[i + 1] == j + 1);
+            // Without positional support only a strong similarity can pass, and Dice can be
+            // no higher than the lengths allow: skip the comparison when they rule it out.
+            let (la, lb) = (o[i].count, n[j].count);
+            if !adjacent
+                && !(lo <= j && j < hi)
+                && 2.0 * (la.min(lb) as f64) < STRONG * (la + lb) as f64
+            {
+                continue;
+            }
             let (d, contained) = *scores
                 .entry((i as u32, j as u32))
                 .or_insert_with(|| similarity(&o[i], &n[j]));
-            let adjacent = (i > 0 && j > 0 && st.old_to[i - 1] == j - 1)
-                || (i + 1 < o.len() && j + 1 < n.len() && st.old_to[i + 1] == j + 1);
             let in_gap = lo <= j && j < hi;
             // Both neighbours paired to this slot's neighbours: the one unit between them is
             // the same unit even when heavily rewritten.
