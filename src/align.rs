@@ -514,10 +514,8 @@ fn similar_round(
             // Without positional support only a strong similarity can pass, and Dice can be
             // no higher than the lengths allow: skip the comparison when they rule it out.
             let (la, lb) = (o[i].count, n[j].count);
-            if !adjacent
-                && !(lo <= j && j < hi)
-                && 2.0 * (la.min(lb) as f64) < STRONG * (la + lb) as f64
-            {
+            let supported = adjacent || (lo <= j && j < hi);
+            if !supported && 2.0 * (la.min(lb) as f64) < STRONG * (la + lb) as f64 {
                 continue;
             }
             let (d, contained) = *scores
