@@ -1,6 +1,8 @@
 //! Character-level diff of Chinese text with `similar` (Patience), cleaned up so that edits
 //! read as phrases: short equal runs stranded between edits are folded into them.
 
+use std::ops::Range;
+
 use similar::{Algorithm, DiffOp};
 
 /// What a segment does.
@@ -50,49 +52,77 @@ pub fn diff(old: &str, new: &str) -> Vec<Segment> {
         };
     }
     // Common prefix and suffix are equal by definition; only the middle is diffed.
-    let a: Vec<char> = old.chars().collect();
-    let b: Vec<char> = new.chars().collect();
-    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suf = a[pre..]
+    let a = Chars::new(old);
+    let b = Chars::new(new);
+    let pre = a.c.iter().zip(&b.c).take_while(|(x, y)| x == y).count();
+    let suf = a.c[pre..]
         .iter()
         .rev()
-        .zip(b[pre..].iter().rev())
+        .zip(b.c[pre..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (am, bm) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    let (ma, mb) = (pre..a.c.len() - suf, pre..b.c.len() - suf);
     let mut raw: Vec<Segment> = Vec::new();
-    push(&mut raw, Op::Equal, &text(&a[..pre]));
-    if am.len() + bm.len() <= 96 {
-        char_diff(am, bm, &mut raw);
+    push(&mut raw, Op::Equal, a.str(0..pre));
+    if ma.len() + mb.len() <= 96 {
+        char_diff(&a, ma, &b, mb, &mut raw);
     } else {
         // Long middles: clauses first (text up to ，。；： …), then characters inside the
         // clauses that changed. Faster than characters throughout, and edits stay inside
         // the clauses they belong to.
-        let ac = clauses(am);
-        let bc = clauses(bm);
-        for op in similar::capture_diff_slices(Algorithm::Patience, &ac, &bc) {
-            let (o, n) = (op.old_range(), op.new_range());
-            let old_part: Vec<char> = ac[o].iter().flat_map(|c| c.iter().copied()).collect();
-            let new_part: Vec<char> = bc[n].iter().flat_map(|c| c.iter().copied()).collect();
+        let ac = clauses(&a.c, ma);
+        let bc = clauses(&b.c, mb);
+        let ak: Vec<&[char]> = ac.iter().map(|r| &a.c[r.clone()]).collect();
+        let bk: Vec<&[char]> = bc.iter().map(|r| &b.c[r.clone()]).collect();
+        for op in similar::capture_diff_slices(Algorithm::Patience, &ak, &bk) {
+            let (o, n) = (span(&ac, op.old_range()), span(&bc, op.new_range()));
             match op {
-                DiffOp::Equal { .. } => push(&mut raw, Op::Equal, &text(&old_part)),
-                DiffOp::Delete { .. } => push(&mut raw, Op::Delete, &text(&old_part)),
-                DiffOp::Insert { .. } => push(&mut raw, Op::Insert, &text(&new_part)),
+                DiffOp::Equal { .. } => push(&mut raw, Op::Equal, a.str(o)),
+                DiffOp::Delete { .. } => push(&mut raw, Op::Delete, a.str(o)),
+                DiffOp::Insert { .. } => push(&mut raw, Op::Insert, b.str(n)),
                 // Clauses rewritten beyond recognition are shown replaced whole.
-                DiffOp::Replace { .. } if !alike(&old_part, &new_part) => {
-                    push(&mut raw, Op::Delete, &text(&old_part));
-                    push(&mut raw, Op::Insert, &text(&new_part));
+                DiffOp::Replace { .. } if !alike(&a.c[o.clone()], &b.c[n.clone()]) => {
+                    push(&mut raw, Op::Delete, a.str(o));
+                    push(&mut raw, Op::Insert, b.str(n));
                 }
-                DiffOp::Replace { .. } => char_diff(&old_part, &new_part, &mut raw),
+                DiffOp::Replace { .. } => char_diff(&a, o, &b, n, &mut raw),
             }
         }
     }
-    push(&mut raw, Op::Equal, &text(&a[a.len() - suf..]));
+    push(&mut raw, Op::Equal, a.str(a.c.len() - suf..a.c.len()));
     cleanup(raw)
 }
 
-fn text(cs: &[char]) -> String {
-    cs.iter().collect()
+/// The char range covered by clauses `r` of `cl`.
+fn span(cl: &[Range<usize>], r: Range<usize>) -> Range<usize> {
+    if r.is_empty() {
+        return 0..0;
+    }
+    cl[r.start].start..cl[r.end - 1].end
+}
+
+/// A text as `char`s, with the byte offset of each, so that char ranges slice the original.
+struct Chars<'a> {
+    s: &'a str,
+    c: Vec<char>,
+    off: Vec<usize>,
+}
+
+impl<'a> Chars<'a> {
+    fn new(s: &'a str) -> Chars<'a> {
+        let mut c = Vec::with_capacity(s.len() / 3 + 1);
+        let mut off = Vec::with_capacity(s.len() / 3 + 2);
+        for (i, ch) in s.char_indices() {
+            c.push(ch);
+            off.push(i);
+        }
+        off.push(s.len());
+        Chars { s, c, off }
+    }
+
+    fn str(&self, r: Range<usize>) -> &'a str {
+        &self.s[self.off[r.start]..self.off[r.end]]
+    }
 }
 
 /// True when two texts share enough character bigrams for a character diff to read well.
@@ -121,27 +151,34 @@ fn alike(a: &[char], b: &[char]) -> bool {
     2 * n * 10 >= 3 * (ga.len() + gb.len())
 }
 
-/// Splits after each clause-ending punctuation mark.
-fn clauses(cs: &[char]) -> Vec<&[char]> {
+/// The clauses of `cs[range]` (each ending after a clause-ending punctuation mark), as ranges.
+fn clauses(cs: &[char], range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for (i, c) in cs.iter().enumerate() {
+    let mut start = range.start;
+    for i in range.clone() {
         if matches!(
-            c,
+            cs[i],
             '，' | '。' | '；' | '：' | '、' | '！' | '？' | '\n' | ',' | ';' | ':'
         ) {
-            out.push(&cs[start..=i]);
+            out.push(start..i + 1);
             start = i + 1;
         }
     }
-    if start < cs.len() {
-        out.push(&cs[start..]);
+    if start < range.end {
+        out.push(start..range.end);
     }
     out
 }
 
-/// Character-level Patience diff of two slices, appended to `out`.
-fn char_diff(am: &[char], bm: &[char], out: &mut Vec<Segment>) {
+/// Character-level diff of `a[ar]` and `b[br]`, appended to `out`.
+fn char_diff(
+    a: &Chars<'_>,
+    ar: Range<usize>,
+    b: &Chars<'_>,
+    br: Range<usize>,
+    out: &mut Vec<Segment>,
+) {
+    let (am, bm) = (&a.c[ar.clone()], &b.c[br.clone()]);
     // Patience keeps long texts from matching on scattered common characters; on a clause
     // or two Myers finds the same edits without Patience's bookkeeping.
     let algorithm = if am.len() + bm.len() <= 160 {
@@ -149,25 +186,42 @@ fn char_diff(am: &[char], bm: &[char], out: &mut Vec<Segment>) {
     } else {
         Algorithm::Patience
     };
+    let (ao, bo) = (ar.start, br.start);
     for op in similar::capture_diff_slices(algorithm, am, bm) {
         match op {
             DiffOp::Equal { old_index, len, .. } => {
-                push(out, Op::Equal, &text(&am[old_index..old_index + len]))
+                push(out, Op::Equal, a.str(ao + old_index..ao + old_index + len))
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => push(out, Op::Delete, &text(&am[old_index..old_index + old_len])),
+            } => push(
+                out,
+                Op::Delete,
+                a.str(ao + old_index..ao + old_index + old_len),
+            ),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => push(out, Op::Insert, &text(&bm[new_index..new_index + new_len])),
+            } => push(
+                out,
+                Op::Insert,
+                b.str(bo + new_index..bo + new_index + new_len),
+            ),
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
             } => {
-                push(out, Op::Delete, &text(&am[old_index..old_index + old_len]));
-                push(out, Op::Insert, &text(&bm[new_index..new_index + new_len]));
+                push(
+                    out,
+                    Op::Delete,
+                    a.str(ao + old_index..ao + old_index + old_len),
+                );
+                push(
+                    out,
+                    Op::Insert,
+                    b.str(bo + new_index..bo + new_index + new_len),
+                );
             }
         }
     }
