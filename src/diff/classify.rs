@@ -61,7 +61,8 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
             (0, _) => EntryKind::Added,
             (_, 0) => EntryKind::Deleted,
             (1, 1) => {
-                if oa[g.old[0]].article.text() == na[g.new[0]].article.text() {
+                // Same paragraphs and items, compared in place (no joined copies).
+                if oa[g.old[0]].article.paras == na[g.new[0]].article.paras {
                     EntryKind::Unchanged
                 } else {
                     EntryKind::Modified

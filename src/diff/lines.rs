@@ -91,22 +91,15 @@ pub(crate) fn diff_lines(
     // Dice for similar ones, -inf for lines that may not pair. Units of hundreds of lines
     // (rare) pair identical lines only, which keeps the table small.
     let full = n2 * m2 <= 40_000;
-    let og: Vec<Vec<u32>> = if full {
-        on[pre..n - suf]
-            .iter()
-            .map(|s| crate::align::grams(s))
-            .collect()
-    } else {
-        Vec::new()
+    let grams = |lines: &[String]| -> Vec<Vec<u32>> {
+        if full {
+            lines.iter().map(|s| crate::align::grams(s)).collect()
+        } else {
+            Vec::new()
+        }
     };
-    let ng: Vec<Vec<u32>> = if full {
-        nn[pre..m - suf]
-            .iter()
-            .map(|s| crate::align::grams(s))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let og = grams(&on[pre..n - suf]);
+    let ng = grams(&nn[pre..m - suf]);
     let mut sim = vec![f64::NEG_INFINITY; n2 * m2];
     let mut dice = vec![0.0f64; n2 * m2];
     for i in 0..n2 {
