@@ -337,8 +337,9 @@ fn reanchor_references(o: &[Prepared], n: &[Prepared], st: &mut State) -> bool {
         if !u.norm.contains('第') {
             continue;
         }
-        let r = normalize::rewrite_references(&u.norm, &refs);
-        if r != u.norm {
+        if let std::borrow::Cow::Owned(r) = normalize::rewrite_references(&u.norm, &refs)
+            && r != u.norm
+        {
             by_text.entry(r).or_insert(i);
         }
     }

@@ -163,11 +163,14 @@ fn bare_internal(before: &str) -> bool {
 }
 
 /// `text` with its own references rewritten through `map` (old number → new number);
-/// references to unmapped numbers are kept.
-pub fn rewrite_references(text: &str, map: &Renumbering) -> String {
+/// references to unmapped numbers are kept. Borrows `text` when it cites nothing.
+pub fn rewrite_references<'a>(text: &'a str, map: &Renumbering) -> std::borrow::Cow<'a, str> {
+    if !text.contains('第') {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let refs = self_references(text);
     if refs.is_empty() {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     let mut at = 0;
@@ -180,7 +183,7 @@ pub fn rewrite_references(text: &str, map: &Renumbering) -> String {
         at = r.end;
     }
     out.push_str(&text[at..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -179,15 +179,31 @@ fn char_diff(
     out: &mut Vec<Segment>,
 ) {
     let (am, bm) = (&a.c[ar.clone()], &b.c[br.clone()]);
-    // Patience keeps long texts from matching on scattered common characters; on a clause
-    // or two Myers finds the same edits without Patience's bookkeeping.
-    let algorithm = if am.len() + bm.len() <= 160 {
-        Algorithm::Myers
-    } else {
-        Algorithm::Patience
-    };
     let (ao, bo) = (ar.start, br.start);
-    for op in similar::capture_diff_slices(algorithm, am, bm) {
+    // A clause or two: a minimal (LCS) diff, bit-parallel. Longer texts: Patience, which
+    // keeps them from matching on scattered common characters.
+    if am.len() + bm.len() <= 160 {
+        let (mut i, mut j) = (ao, bo);
+        for run in super::lcs::diff(am, bm) {
+            match run.op {
+                Op::Equal => {
+                    push(out, Op::Equal, a.str(i..i + run.len));
+                    i += run.len;
+                    j += run.len;
+                }
+                Op::Delete => {
+                    push(out, Op::Delete, a.str(i..i + run.len));
+                    i += run.len;
+                }
+                Op::Insert => {
+                    push(out, Op::Insert, b.str(j..j + run.len));
+                    j += run.len;
+                }
+            }
+        }
+        return;
+    }
+    for op in similar::capture_diff_slices(Algorithm::Patience, am, bm) {
         match op {
             DiffOp::Equal { old_index, len, .. } => {
                 push(out, Op::Equal, a.str(ao + old_index..ao + old_index + len))

@@ -90,17 +90,9 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
             EntryKind::Added | EntryKind::Deleted => true,
             // Text that only moved across paragraph breaks is formal too.
             EntryKind::Modified => {
-                line_changes.iter().any(|l| l.substantive) && {
-                    let o: String = ol.iter().map(|l| l.text.as_str()).collect();
-                    let n: String = nl.iter().map(|l| l.text.as_str()).collect();
-                    !lines::formal(&o, &n, &refs)
-                }
+                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, &refs)
             }
-            EntryKind::Split | EntryKind::Merged => {
-                let o: String = ol.iter().map(|l| l.text.as_str()).collect();
-                let n: String = nl.iter().map(|l| l.text.as_str()).collect();
-                !lines::formal(&o, &n, &refs)
-            }
+            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, &refs),
         };
         let renumbered = match (old_refs.first(), new_refs.first()) {
             (Some(o), Some(n)) => o.num != n.num,

@@ -1,23 +1,25 @@
 //! Inside an aligned entry: its units flattened into lines (款, 项, 目), the lines aligned,
 //! and each aligned pair diffed by character.
 
+use std::borrow::Cow;
+
 use super::chars::{self, Op, Segment};
 use super::{LineChange, LineOp, LineRef};
 use crate::model::{Article, Item};
 use crate::normalize;
 
-/// One line of a unit with its position.
-pub(crate) struct UnitLine {
-    pub text: String,
+/// One line of a unit with its position; borrows the model's text where it can.
+pub(crate) struct UnitLine<'a> {
+    pub text: Cow<'a, str>,
     pub at: LineRef,
 }
 
 /// The lines of `unit` (the `k`-th unit of its side of the entry).
-pub(crate) fn unit_lines(a: &Article, k: usize, out: &mut Vec<UnitLine>) {
+pub(crate) fn unit_lines<'a>(a: &'a Article, k: usize, out: &mut Vec<UnitLine<'a>>) {
     for (pi, p) in a.paras.iter().enumerate() {
         let para = pi + 1;
         out.push(UnitLine {
-            text: p.text.clone(),
+            text: Cow::Borrowed(&p.text),
             at: LineRef {
                 unit: k,
                 para,
@@ -34,16 +36,20 @@ pub(crate) fn unit_lines(a: &Article, k: usize, out: &mut Vec<UnitLine>) {
     }
 }
 
-fn push_item(
-    item: &Item,
+fn push_item<'a>(
+    item: &'a Item,
     unit: usize,
     para: usize,
     index: usize,
     sub: Option<usize>,
-    out: &mut Vec<UnitLine>,
+    out: &mut Vec<UnitLine<'a>>,
 ) {
     out.push(UnitLine {
-        text: format!("{}{}", item.marker, item.text),
+        text: if item.marker.is_empty() {
+            Cow::Borrowed(&item.text)
+        } else {
+            Cow::Owned(format!("{}{}", item.marker, item.text))
+        },
         at: LineRef {
             unit,
             para,
@@ -60,8 +66,8 @@ const LINE_MATCH: f64 = 0.3;
 /// similarity) and diffs each pair. `refs` maps old article numbers to new ones, so a line
 /// whose only change is a renumbered cross-reference is formal.
 pub(crate) fn diff_lines(
-    old: &[UnitLine],
-    new: &[UnitLine],
+    old: &[UnitLine<'_>],
+    new: &[UnitLine<'_>],
     refs: &crate::normalize::Renumbering,
 ) -> Vec<LineChange> {
     let (n, m) = (old.len(), new.len());
@@ -128,7 +134,7 @@ pub(crate) fn diff_lines(
     }
     let mut out = Vec::with_capacity(n.max(m));
     for k in 0..pre {
-        out.push(pair(&old[k], &new[k], 1.0, refs));
+        out.push(same(&old[k], &new[k]));
     }
     // Deletions and insertions between two matches are emitted deletions first.
     let mut pending_del: Vec<usize> = Vec::new();
@@ -141,7 +147,7 @@ pub(crate) fn diff_lines(
                 op: LineOp::Deleted,
                 old: Some(old[d].at),
                 new: None,
-                diff: vec![Segment::new(Op::Delete, old[d].text.clone())],
+                diff: vec![Segment::new(Op::Delete, &*old[d].text)],
                 substantive: !on[d].is_empty(),
             });
         }
@@ -150,7 +156,7 @@ pub(crate) fn diff_lines(
                 op: LineOp::Added,
                 old: None,
                 new: Some(new[k].at),
-                diff: vec![Segment::new(Op::Insert, new[k].text.clone())],
+                diff: vec![Segment::new(Op::Insert, &*new[k].text)],
                 substantive: !nn[k].is_empty(),
             });
         }
@@ -163,7 +169,10 @@ pub(crate) fn diff_lines(
             let s = sim[i * m2 + j];
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
-                out.push(pair(&old[pre + i], &new[pre + j], dice[i * m2 + j], refs));
+                let (oi, nj) = (pre + i, pre + j);
+                let formal =
+                    on[oi] == nn[nj] || rewritten_equal(&old[oi].text, &new[nj].text, refs);
+                out.push(pair(&old[oi], &new[nj], dice[i * m2 + j], formal));
                 i += 1;
                 j += 1;
                 continue;
@@ -179,7 +188,7 @@ pub(crate) fn diff_lines(
     }
     flush(&mut out, &mut pending_del, &mut pending_ins);
     for k in 0..suf {
-        out.push(pair(&old[n - suf + k], &new[m - suf + k], 1.0, refs));
+        out.push(same(&old[n - suf + k], &new[m - suf + k]));
     }
     out
 }
@@ -188,20 +197,26 @@ pub(crate) fn diff_lines(
 /// rewritten sentence is confetti that no reader wants, and costly to compute.
 const REWRITTEN: f64 = 0.35;
 
-fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &crate::normalize::Renumbering) -> LineChange {
+/// A pair of identical lines.
+fn same(o: &UnitLine<'_>, n: &UnitLine<'_>) -> LineChange {
+    LineChange {
+        op: LineOp::Equal,
+        old: Some(o.at),
+        new: Some(n.at),
+        diff: chars::diff(&o.text, &n.text),
+        substantive: false,
+    }
+}
+
+/// A pair of aligned lines of similarity `sim`; `formal` when they differ only formally.
+fn pair(o: &UnitLine<'_>, n: &UnitLine<'_>, sim: f64, formal: bool) -> LineChange {
     if o.text == n.text {
-        return LineChange {
-            op: LineOp::Equal,
-            old: Some(o.at),
-            new: Some(n.at),
-            diff: chars::diff(&o.text, &n.text),
-            substantive: false,
-        };
+        return same(o, n);
     }
     let diff = if sim < REWRITTEN {
         vec![
-            Segment::new(Op::Delete, o.text.clone()),
-            Segment::new(Op::Insert, n.text.clone()),
+            Segment::new(Op::Delete, &*o.text),
+            Segment::new(Op::Insert, &*n.text),
         ]
     } else {
         chars::diff(&o.text, &n.text)
@@ -211,12 +226,48 @@ fn pair(o: &UnitLine, n: &UnitLine, sim: f64, refs: &crate::normalize::Renumberi
         old: Some(o.at),
         new: Some(n.at),
         diff,
-        substantive: !formal(&o.text, &n.text, refs),
+        substantive: !formal,
     }
 }
 
-/// True when `old` becomes `new` only formally, cross-references following `refs` included.
-pub(crate) fn formal(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
-    normalize::formally_equal(old, new)
-        || normalize::formally_equal(&normalize::rewrite_references(old, refs), new)
+/// True when `old` with its cross-references rewritten through `refs` is formally `new`
+/// (false when it cites nothing that the renumbering changes).
+fn rewritten_equal(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
+    match normalize::rewrite_references(old, refs) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(r) => normalize::formally_equal(&r, new),
+    }
+}
+
+/// True when the lines `old` become the lines `new` only formally, across line breaks and
+/// with cross-references following `refs`.
+pub(crate) fn formal(
+    old: &[UnitLine<'_>],
+    new: &[UnitLine<'_>],
+    refs: &crate::normalize::Renumbering,
+) -> bool {
+    let new_chars = new
+        .iter()
+        .flat_map(|l| l.text.chars())
+        .filter_map(normalize::fold);
+    if old
+        .iter()
+        .flat_map(|l| l.text.chars())
+        .filter_map(normalize::fold)
+        .eq(new_chars.clone())
+    {
+        return true;
+    }
+    let rewritten: Vec<Cow<'_, str>> = old
+        .iter()
+        .map(|l| normalize::rewrite_references(&l.text, refs))
+        .collect();
+    if rewritten.iter().all(|r| matches!(r, Cow::Borrowed(_))) {
+        return false;
+    }
+    rewritten
+        .iter()
+        .flat_map(|t| t.chars())
+        .filter_map(normalize::fold)
+        .eq(new_chars)
 }

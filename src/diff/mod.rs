@@ -4,6 +4,7 @@
 pub mod chars;
 mod classify;
 mod headings;
+mod lcs;
 mod lines;
 mod texts;
 
