@@ -60,7 +60,7 @@ pub(crate) fn diff(a: &[char], b: &[char]) -> Vec<Run> {
         let row = &rows[j * words..(j + 1) * words];
         let full = i / 64;
         let mut count: usize = row[..full].iter().map(|w| w.count_zeros() as usize).sum();
-        if i % 64 != 0 {
+        if !i.is_multiple_of(64) {
             let low = (1u64 << (i % 64)) - 1;
             count += (!row[full] & low).count_ones() as usize;
         }
