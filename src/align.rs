@@ -78,7 +78,7 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
         .sum();
     let mut norm = String::with_capacity(len);
     for p in &a.article.paras {
-        norm.extend(p.text.chars().filter_map(normalize::fold));
+        normalize::normalize_into(&p.text, &mut norm);
         for item in &p.items {
             push_item(item, &mut norm);
         }
@@ -88,28 +88,31 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
     p
 }
 
-fn prepared(norm: String) -> Prepared {
+/// A text already in formal form, prepared for comparison.
+pub(crate) fn prepared(norm: String) -> Prepared {
     let mut sample = Vec::with_capacity(norm.len() / 10 + 1);
     let mut count = 0;
-    let mut chars = norm.chars();
-    if let Some(mut prev) = chars.next() {
-        for c in chars {
-            let g = pair_hash(prev, c);
-            if g.is_multiple_of(4) {
-                sample.push(g);
+    {
+        let mut keys = char_keys(&norm);
+        if let Some(mut prev) = keys.next() {
+            for c in keys {
+                let g = pair_hash(prev, c);
+                if g.is_multiple_of(4) {
+                    sample.push(g);
+                }
+                count += 1;
+                prev = c;
             }
-            count += 1;
-            prev = c;
-        }
-        if count == 0 {
-            let g = pair_hash(prev, '\0');
-            if g.is_multiple_of(4) {
-                sample.push(g);
+            if count == 0 {
+                let g = pair_hash(prev, 0);
+                if g.is_multiple_of(4) {
+                    sample.push(g);
+                }
+                count = 1;
             }
-            count = 1;
         }
     }
-    sample.sort_unstable();
+    sort_hashes(&mut sample);
     Prepared {
         norm,
         num: None,
@@ -120,38 +123,76 @@ fn prepared(norm: String) -> Prepared {
 }
 
 fn push_item(item: &crate::model::Item, norm: &mut String) {
-    norm.extend(
-        item.marker
-            .chars()
-            .chain(item.text.chars())
-            .filter_map(normalize::fold),
-    );
+    normalize::normalize_into(&item.marker, norm);
+    normalize::normalize_into(&item.text, norm);
     for sub in &item.subitems {
         push_item(sub, norm);
     }
 }
 
-/// A well-mixed 32-bit hash of a character pair.
+/// The characters of `s` as keys for [`pair_hash`].
 #[inline]
-fn pair_hash(a: char, b: char) -> u32 {
-    let x = ((a as u64) << 21) ^ (b as u64);
+fn char_keys(s: &str) -> impl Iterator<Item = u32> + '_ {
+    s.chars().map(|c| c as u32)
+}
+
+/// A well-mixed 32-bit hash of a character pair (given by their keys).
+#[inline]
+fn pair_hash(a: u32, b: u32) -> u32 {
+    let x = ((a as u64) << 32) ^ (b as u64);
     (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
 pub(crate) fn grams(s: &str) -> Vec<u32> {
     let mut g: Vec<u32> = Vec::with_capacity(s.len() / 3 + 1);
-    let mut chars = s.chars();
-    if let Some(mut prev) = chars.next() {
-        for c in chars {
+    let mut keys = char_keys(s);
+    if let Some(mut prev) = keys.next() {
+        for c in keys {
             g.push(pair_hash(prev, c));
             prev = c;
         }
         if g.is_empty() {
-            g.push(pair_hash(prev, '\0'));
+            g.push(pair_hash(prev, 0));
         }
     }
-    g.sort_unstable();
+    sort_hashes(&mut g);
     g
+}
+
+/// Sorts well-mixed hashes: a bucket pass on their top bits (about one bucket per hash),
+/// then an insertion sort that only has to order the few hashes sharing a bucket. About
+/// three times faster than a comparison sort on the few hundred bigrams of an article.
+pub(crate) fn sort_hashes(v: &mut Vec<u32>) {
+    let n = v.len();
+    if n < 64 {
+        v.sort_unstable();
+        return;
+    }
+    let bits = n.next_power_of_two().trailing_zeros().min(14);
+    let shift = 32 - bits;
+    let mut start = vec![0u32; (1 << bits) + 1];
+    for &x in v.iter() {
+        start[(x >> shift) as usize + 1] += 1;
+    }
+    for b in 1..start.len() {
+        start[b] += start[b - 1];
+    }
+    let mut out = vec![0u32; n];
+    for &x in v.iter() {
+        let b = (x >> shift) as usize;
+        out[start[b] as usize] = x;
+        start[b] += 1;
+    }
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+    *v = out;
 }
 
 /// Size of the multiset intersection of two sorted lists.
@@ -185,7 +226,7 @@ pub(crate) fn common(a: &[u32], b: &[u32]) -> usize {
 
 /// Dice similarity and containment (shared bigrams over the shorter unit) of two units,
 /// estimated from the samples when both are long.
-fn similarity(a: &Prepared, b: &Prepared) -> (f64, f64) {
+pub(crate) fn similarity(a: &Prepared, b: &Prepared) -> (f64, f64) {
     let (la, lb) = (a.count, b.count);
     if la == 0 && lb == 0 {
         return (1.0, 1.0);
@@ -237,8 +278,24 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f64 {
 
 /// Aligns the units of two versions.
 pub fn align(old: &Statute, new: &Statute) -> Alignment {
-    let o: Vec<Prepared> = old.articles().iter().map(prepare).collect();
-    let n: Vec<Prepared> = new.articles().iter().map(prepare).collect();
+    align_threads(old, new, 1)
+}
+
+/// Aligns the units of two versions, preparing the two sides on two threads when allowed.
+pub fn align_threads(old: &Statute, new: &Statute, threads: usize) -> Alignment {
+    let side = |s: &Statute| -> Vec<Prepared> { s.articles().iter().map(prepare).collect() };
+    let (o, n) = if threads > 1 {
+        std::thread::scope(|sc| {
+            let o = sc.spawn(|| side(old));
+            let n = side(new);
+            match o.join() {
+                Ok(o) => (o, n),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    } else {
+        (side(old), side(new))
+    };
     align_prepared(&o, &n)
 }
 
@@ -601,7 +658,7 @@ fn splits(
             .iter()
             .flat_map(|&j| n[j].grams().iter().copied())
             .collect();
-        all.sort_unstable();
+        sort_hashes(&mut all);
         if dice(oi.grams(), &all) >= STRONG {
             st.pair(i, best[0]);
             for &j in &best[1..] {
@@ -663,7 +720,7 @@ fn absorb(
             for &k in extra.get(&i).into_iter().flatten() {
                 taken.extend_from_slice(a[k].grams());
             }
-            taken.sort_unstable();
+            sort_hashes(&mut taken);
             let left = minus(b[i].grams(), &taken);
             let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
             // The leftover must be substantial, not a few edited characters, and explain

@@ -126,7 +126,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             print_warnings(&old, &a);
             let b = b?;
             print_warnings(&new, &b);
-            let cs = statute::diff::diff(&a.statute, &b.statute);
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+            let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
             match format {
                 DiffFormat::Text => {
                     render::report::write(&cs, render::report::Options { all }, &mut out)

@@ -47,8 +47,44 @@ pub fn fold(c: char) -> Option<char> {
 /// The formal form of a text: whitespace removed, variants folded.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter_map(fold));
+    normalize_into(s, &mut out);
     out
+}
+
+/// Appends the formal form of `s` to `out`, copying runs of characters that are their own
+/// class (nearly all of them) in one piece.
+pub fn normalize_into(s: &str, out: &mut String) {
+    let b = s.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        let x = b[i];
+        // Lead bytes E5..E9 start U+5000..U+9FFF, Chinese characters, their own class; so
+        // are ASCII letters and digits. Neither needs decoding.
+        if (0xE5..=0xE9).contains(&x) {
+            i += 3;
+            continue;
+        }
+        if x.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let len = c.len_utf8();
+        match fold(c) {
+            Some(f) if f == c => {}
+            folded => {
+                out.push_str(&s[run..i]);
+                if let Some(f) = folded {
+                    out.push(f);
+                }
+                run = i + len;
+            }
+        }
+        i += len;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// True when `a` and `b` differ only formally.
@@ -192,6 +228,21 @@ mod tests {
 
     fn art(main: u32) -> UnitNum {
         UnitNum::Article { main, sub: 0 }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_fold_char_by_char(t in "\\PC{0,40}") {
+            let by_fold: String = t.chars().filter_map(fold).collect();
+            proptest::prop_assert_eq!(normalize(&t), by_fold);
+        }
+    }
+
+    #[test]
+    fn normalize_agrees_with_fold() {
+        let t = "依照 《中华人民共和国立法法》（２０１５）第十条,\u{3000}“甲”\u{200B}〈乙〉abc <丙> ⒈ 𠀀Ω";
+        let by_fold: String = t.chars().filter_map(fold).collect();
+        assert_eq!(normalize(t), by_fold);
     }
 
     #[test]

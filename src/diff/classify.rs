@@ -1,15 +1,19 @@
 //! From an alignment to entries: kind, renumbered/moved/substantive flags, line and
 //! character diffs, heading changes and the summary.
 
-use std::collections::HashMap;
-
 use super::chars::{self, Op, Segment};
+use super::headings::DivisionIds;
 use super::lines::{self, UnitLine};
 use super::{ChangeSet, Entry, EntryKind, LineOp, Summary, UnitRef, VersionInfo};
 use crate::align::Alignment;
 use crate::model::{ArticleRef, Division, Statute};
 
-pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> ChangeSet {
+pub(crate) fn build(
+    old: &Statute,
+    new: &Statute,
+    alignment: &Alignment,
+    threads: usize,
+) -> ChangeSet {
     let oa = old.articles();
     let na = new.articles();
     let (oflat, oids) = super::headings::flatten(old);
@@ -31,99 +35,52 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     }
 
     let in_sequence = longest_increasing(alignment);
-    let innermost = |a: &ArticleRef<'_>, ids: &HashMap<*const Division, usize>| {
-        a.path
-            .last()
-            .and_then(|d| ids.get(&(*d as *const Division)).copied())
+    let ctx = Context {
+        old,
+        new,
+        oa: &oa,
+        na: &na,
+        oids: &oids,
+        nids: &nids,
+        oh: &oh,
+        nh: &nh,
+        div_map: &div_map,
+        refs: &refs,
+        in_sequence: &in_sequence,
     };
-
-    let mut entries = Vec::with_capacity(alignment.groups.len());
-    for (gi, g) in alignment.groups.iter().enumerate() {
-        let old_refs: Vec<UnitRef> = g
-            .old
-            .iter()
-            .map(|&i| unit_ref(old, &oa[i], i, &oids, &oh))
-            .collect();
-        let new_refs: Vec<UnitRef> = g
-            .new
-            .iter()
-            .map(|&j| unit_ref(new, &na[j], j, &nids, &nh))
-            .collect();
-        let mut ol: Vec<UnitLine> = Vec::new();
-        for (k, &i) in g.old.iter().enumerate() {
-            lines::unit_lines(oa[i].article, k, &mut ol);
-        }
-        let mut nl: Vec<UnitLine> = Vec::new();
-        for (k, &j) in g.new.iter().enumerate() {
-            lines::unit_lines(na[j].article, k, &mut nl);
-        }
-        let kind = match (g.old.len(), g.new.len()) {
-            (0, _) => EntryKind::Added,
-            (_, 0) => EntryKind::Deleted,
-            (1, 1) => {
-                // Same paragraphs and items, compared in place (no joined copies).
-                if oa[g.old[0]].article.paras == na[g.new[0]].article.paras {
-                    EntryKind::Unchanged
-                } else {
-                    EntryKind::Modified
-                }
-            }
-            (1, _) => EntryKind::Split,
-            _ => EntryKind::Merged,
-        };
-        let line_changes = match kind {
-            EntryKind::Unchanged => ol
-                .iter()
-                .zip(&nl)
-                .map(|(o, n)| super::LineChange {
-                    op: LineOp::Equal,
-                    old: Some(o.at),
-                    new: Some(n.at),
-                    diff: chars::diff(&o.text, &n.text),
-                    substantive: false,
+    let groups = &alignment.groups;
+    // Entries are independent: with several threads, each takes a contiguous share.
+    let entries: Vec<Entry> = if threads > 1 && groups.len() >= 64 {
+        let chunk = groups.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = groups
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, part)| {
+                    let ctx = &ctx;
+                    s.spawn(move || {
+                        part.iter()
+                            .enumerate()
+                            .map(|(k, g)| ctx.entry(c * chunk + k, g))
+                            .collect::<Vec<Entry>>()
+                    })
                 })
-                .collect(),
-            _ => lines::diff_lines(&ol, &nl, &refs),
-        };
-        let substantive = match kind {
-            EntryKind::Unchanged => false,
-            EntryKind::Added | EntryKind::Deleted => true,
-            // Text that only moved across paragraph breaks is formal too.
-            EntryKind::Modified => {
-                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, &refs)
-            }
-            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, &refs),
-        };
-        let renumbered = match (old_refs.first(), new_refs.first()) {
-            (Some(o), Some(n)) => o.num != n.num,
-            _ => false,
-        };
-        let moved = match (g.old.first(), g.new.first()) {
-            (Some(&i), Some(&j)) => {
-                let od = innermost(&oa[i], &oids);
-                let nd = innermost(&na[j], &nids);
-                let div_moved = match (od, nd) {
-                    (None, None) => false,
-                    (Some(o), Some(n)) => div_map[o] != Some(n),
-                    _ => true,
-                };
-                div_moved || !in_sequence[gi]
-            }
-            _ => false,
-        };
-        let diff = entry_diff(&line_changes);
-        entries.push(Entry {
-            kind,
-            old: old_refs,
-            new: new_refs,
-            renumbered,
-            moved,
-            substantive,
-            similarity: g.similarity,
-            lines: line_changes,
-            diff,
-        });
-    }
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(v) => v,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    } else {
+        groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| ctx.entry(gi, g))
+            .collect()
+    };
 
     let mut summary = Summary::default();
     for e in &entries {
@@ -150,6 +107,118 @@ pub(crate) fn build(old: &Statute, new: &Statute, alignment: &Alignment) -> Chan
     }
 }
 
+/// What every entry's classification reads.
+struct Context<'a, 's> {
+    old: &'s Statute,
+    new: &'s Statute,
+    oa: &'a [ArticleRef<'s>],
+    na: &'a [ArticleRef<'s>],
+    oids: &'a DivisionIds,
+    nids: &'a DivisionIds,
+    oh: &'a [String],
+    nh: &'a [String],
+    div_map: &'a [Option<usize>],
+    refs: &'a crate::normalize::Renumbering,
+    in_sequence: &'a [bool],
+}
+
+/// The innermost division of a unit, as an index into the flattened headings.
+fn innermost(a: &ArticleRef<'_>, ids: &DivisionIds) -> Option<usize> {
+    a.path
+        .last()
+        .and_then(|d| ids.get(&(*d as *const Division as usize)).copied())
+}
+
+impl Context<'_, '_> {
+    /// The entry of group `gi`.
+    fn entry(&self, gi: usize, g: &crate::align::Group) -> Entry {
+        let old_refs: Vec<UnitRef> = g
+            .old
+            .iter()
+            .map(|&i| unit_ref(self.old, &self.oa[i], i, self.oids, self.oh))
+            .collect();
+        let new_refs: Vec<UnitRef> = g
+            .new
+            .iter()
+            .map(|&j| unit_ref(self.new, &self.na[j], j, self.nids, self.nh))
+            .collect();
+        let mut ol: Vec<UnitLine> = Vec::new();
+        for (k, &i) in g.old.iter().enumerate() {
+            lines::unit_lines(self.oa[i].article, k, &mut ol);
+        }
+        let mut nl: Vec<UnitLine> = Vec::new();
+        for (k, &j) in g.new.iter().enumerate() {
+            lines::unit_lines(self.na[j].article, k, &mut nl);
+        }
+        let kind = match (g.old.len(), g.new.len()) {
+            (0, _) => EntryKind::Added,
+            (_, 0) => EntryKind::Deleted,
+            (1, 1) => {
+                // Same paragraphs and items, compared in place (no joined copies).
+                if self.oa[g.old[0]].article.paras == self.na[g.new[0]].article.paras {
+                    EntryKind::Unchanged
+                } else {
+                    EntryKind::Modified
+                }
+            }
+            (1, _) => EntryKind::Split,
+            _ => EntryKind::Merged,
+        };
+        let line_changes = match kind {
+            EntryKind::Unchanged => ol
+                .iter()
+                .zip(&nl)
+                .map(|(o, n)| super::LineChange {
+                    op: LineOp::Equal,
+                    old: Some(o.at),
+                    new: Some(n.at),
+                    diff: chars::diff(&o.text, &n.text),
+                    substantive: false,
+                })
+                .collect(),
+            _ => lines::diff_lines(&ol, &nl, self.refs),
+        };
+        let substantive = match kind {
+            EntryKind::Unchanged => false,
+            EntryKind::Added | EntryKind::Deleted => true,
+            // Text that only moved across paragraph breaks is formal too.
+            EntryKind::Modified => {
+                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, self.refs)
+            }
+            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, self.refs),
+        };
+        let renumbered = match (old_refs.first(), new_refs.first()) {
+            (Some(o), Some(n)) => o.num != n.num,
+            _ => false,
+        };
+        let moved = match (g.old.first(), g.new.first()) {
+            (Some(&i), Some(&j)) => {
+                let od = innermost(&self.oa[i], self.oids);
+                let nd = innermost(&self.na[j], self.nids);
+                let div_moved = match (od, nd) {
+                    (None, None) => false,
+                    (Some(o), Some(n)) => self.div_map[o] != Some(n),
+                    _ => true,
+                };
+                div_moved || !self.in_sequence[gi]
+            }
+            _ => false,
+        };
+        let diff = entry_diff(&line_changes);
+        Entry {
+            kind,
+            old: old_refs,
+            new: new_refs,
+            renumbered,
+            moved,
+            substantive,
+            similarity: g.similarity,
+            lines: line_changes,
+            diff,
+        }
+    }
+}
+
 fn info(s: &Statute, units: usize) -> VersionInfo {
     VersionInfo {
         title: s.meta.title.clone(),
@@ -162,7 +231,7 @@ fn unit_ref(
     s: &Statute,
     a: &ArticleRef<'_>,
     index: usize,
-    ids: &std::collections::HashMap<*const Division, usize>,
+    ids: &DivisionIds,
     headings: &[String],
 ) -> UnitRef {
     let mut label = a.article.num.label();
@@ -182,7 +251,7 @@ fn unit_ref(
         path: a
             .path
             .iter()
-            .map(|d| match ids.get(&(*d as *const Division)) {
+            .map(|d| match ids.get(&(*d as *const Division as usize)) {
                 Some(&k) => headings[k].clone(),
                 None => d.heading(),
             })

@@ -17,7 +17,10 @@ pub(crate) struct Flat<'a> {
 
 /// All divisions of a version in document order (main body, then annexes), and a lookup from
 /// division identity to index.
-pub(crate) fn flatten(s: &Statute) -> (Vec<Flat<'_>>, HashMap<*const Division, usize>) {
+/// Index in the flattened list of each division, keyed by its address.
+pub(crate) type DivisionIds = HashMap<usize, usize>;
+
+pub(crate) fn flatten(s: &Statute) -> (Vec<Flat<'_>>, DivisionIds) {
     let mut out = Vec::new();
     let mut ids = HashMap::new();
     walk(&s.body.nodes, None, &mut Vec::new(), &mut out, &mut ids);
@@ -32,12 +35,12 @@ fn walk<'a>(
     parent: Option<usize>,
     path: &mut Vec<String>,
     out: &mut Vec<Flat<'a>>,
-    ids: &mut HashMap<*const Division, usize>,
+    ids: &mut DivisionIds,
 ) {
     for n in nodes {
         if let Node::Division(d) = n {
             let idx = out.len();
-            ids.insert(d as *const Division, idx);
+            ids.insert(d as *const Division as usize, idx);
             out.push(Flat {
                 div: d,
                 path: path.clone(),

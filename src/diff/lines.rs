@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::chars::{self, Op, Segment};
 use super::{LineChange, LineOp, LineRef};
+use crate::align::{self, Prepared};
 use crate::model::{Article, Item};
 use crate::normalize;
 
@@ -83,39 +84,38 @@ pub(crate) fn diff_lines(
         .zip(new[pre..].iter().rev())
         .take_while(|(a, b)| a.text == b.text)
         .count();
-    // Formal forms of the lines in between (indexed like `old` and `new`; empty outside).
-    let mut on: Vec<String> = vec![String::new(); n];
-    let mut nn: Vec<String> = vec![String::new(); m];
-    for k in pre..n - suf {
-        on[k] = normalize::normalize(&old[k].text);
-    }
-    for k in pre..m - suf {
-        nn[k] = normalize::normalize(&new[k].text);
-    }
+    // Formal forms of the lines in between, prepared for comparison (indexed like `old` and
+    // `new`; empty outside).
+    let prep = |lines: &[UnitLine<'_>], range: std::ops::Range<usize>| -> Vec<Prepared> {
+        (0..lines.len())
+            .map(|k| {
+                let norm = if range.contains(&k) {
+                    normalize::normalize(&lines[k].text)
+                } else {
+                    String::new()
+                };
+                align::prepared(norm)
+            })
+            .collect()
+    };
+    let on = prep(old, pre..n - suf);
+    let nn = prep(new, pre..m - suf);
     let (n2, m2) = (n - pre - suf, m - pre - suf);
     // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
-    // Dice for similar ones, -inf for lines that may not pair. Units of hundreds of lines
-    // (rare) pair identical lines only, which keeps the table small.
+    // Dice (estimated from samples for long lines) for similar ones, -inf for lines that may
+    // not pair. Units of hundreds of lines (rare) pair identical lines only, which keeps the
+    // table small.
     let full = n2 * m2 <= 40_000;
-    let grams = |lines: &[String]| -> Vec<Vec<u32>> {
-        if full {
-            lines.iter().map(|s| crate::align::grams(s)).collect()
-        } else {
-            Vec::new()
-        }
-    };
-    let og = grams(&on[pre..n - suf]);
-    let ng = grams(&nn[pre..m - suf]);
     let mut sim = vec![f64::NEG_INFINITY; n2 * m2];
     let mut dice = vec![0.0f64; n2 * m2];
     for i in 0..n2 {
         for j in 0..m2 {
             let k = i * m2 + j;
-            if on[pre + i] == nn[pre + j] {
+            if on[pre + i].norm == nn[pre + j].norm {
                 sim[k] = 2.0;
                 dice[k] = 1.0;
             } else if full {
-                let d = crate::align::dice(&og[i], &ng[j]);
+                let d = align::similarity(&on[pre + i], &nn[pre + j]).0;
                 dice[k] = d;
                 if d >= LINE_MATCH {
                     sim[k] = d;
@@ -148,7 +148,7 @@ pub(crate) fn diff_lines(
                 old: Some(old[d].at),
                 new: None,
                 diff: vec![Segment::new(Op::Delete, &*old[d].text)],
-                substantive: !on[d].is_empty(),
+                substantive: !on[d].norm.is_empty(),
             });
         }
         for &k in ins.iter() {
@@ -157,7 +157,7 @@ pub(crate) fn diff_lines(
                 old: None,
                 new: Some(new[k].at),
                 diff: vec![Segment::new(Op::Insert, &*new[k].text)],
-                substantive: !nn[k].is_empty(),
+                substantive: !nn[k].norm.is_empty(),
             });
         }
         del.clear();
@@ -170,8 +170,8 @@ pub(crate) fn diff_lines(
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
                 let (oi, nj) = (pre + i, pre + j);
-                let formal =
-                    on[oi] == nn[nj] || rewritten_equal(&old[oi].text, &new[nj].text, refs);
+                let formal = on[oi].norm == nn[nj].norm
+                    || rewritten_equal(&old[oi].text, &new[nj].text, refs);
                 out.push(pair(&old[oi], &new[nj], dice[i * m2 + j], formal));
                 i += 1;
                 j += 1;

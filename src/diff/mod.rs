@@ -219,8 +219,14 @@ impl ChangeSet {
     }
 }
 
-/// Aligns and diffs two versions.
+/// Aligns and diffs two versions, single-threaded.
 pub fn diff(old: &Statute, new: &Statute) -> ChangeSet {
-    let alignment = align::align(old, new);
-    classify::build(old, new, &alignment)
+    diff_threads(old, new, 1)
+}
+
+/// Aligns and diffs two versions with up to `threads` threads (the result is the same for
+/// any number).
+pub fn diff_threads(old: &Statute, new: &Statute, threads: usize) -> ChangeSet {
+    let alignment = align::align_threads(old, new, threads);
+    classify::build(old, new, &alignment, threads)
 }

@@ -140,6 +140,12 @@ fn every_amendment_in_the_corpus_diffs_with_full_coverage() {
             let (a, b) = (load(&w[0]), load(&w[1]));
             let cs = diff(&a, &b);
             assert_invariants(&a, &b, &cs);
+            // The command line diffs on several threads: the result must not depend on it.
+            assert!(
+                cs == statute::diff::diff_threads(&a, &b, 2),
+                "{}: two threads disagree with one",
+                w[1].display()
+            );
             pairs += 1;
         }
     }
