@@ -51,19 +51,28 @@ pub fn diff(old: &str, new: &str) -> Vec<Segment> {
             vec![Segment::new(Op::Equal, old)]
         };
     }
-    // Common prefix and suffix are equal by definition; only the middle is diffed.
-    let a = Chars::new(old);
-    let b = Chars::new(new);
-    let pre = a.c.iter().zip(&b.c).take_while(|(x, y)| x == y).count();
-    let suf = a.c[pre..]
+    // Common prefix and suffix are equal by definition; only the middle is diffed. Found on
+    // bytes, then moved back to a character boundary of both texts.
+    let (ob, nb) = (old.as_bytes(), new.as_bytes());
+    let mut pre = ob.iter().zip(nb).take_while(|(x, y)| x == y).count();
+    while !(old.is_char_boundary(pre) && new.is_char_boundary(pre)) {
+        pre -= 1;
+    }
+    let mut suf = ob[pre..]
         .iter()
         .rev()
-        .zip(b.c[pre..].iter().rev())
+        .zip(nb[pre..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (ma, mb) = (pre..a.c.len() - suf, pre..b.c.len() - suf);
+    // The bytes after the cut are the same in both texts: a boundary in one is in the other.
+    while !old.is_char_boundary(old.len() - suf) {
+        suf -= 1;
+    }
     let mut raw: Vec<Segment> = Vec::new();
-    push(&mut raw, Op::Equal, a.str(0..pre));
+    push(&mut raw, Op::Equal, &old[..pre]);
+    let a = Chars::new(&old[pre..old.len() - suf]);
+    let b = Chars::new(&new[pre..new.len() - suf]);
+    let (ma, mb) = (0..a.c.len(), 0..b.c.len());
     if ma.len() + mb.len() <= 96 {
         char_diff(&a, ma, &b, mb, &mut raw);
     } else {
@@ -89,7 +98,7 @@ pub fn diff(old: &str, new: &str) -> Vec<Segment> {
             }
         }
     }
-    push(&mut raw, Op::Equal, a.str(a.c.len() - suf..a.c.len()));
+    push(&mut raw, Op::Equal, &old[old.len() - suf..]);
     cleanup(raw)
 }
 

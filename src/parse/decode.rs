@@ -20,7 +20,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
         return Err(Error::Empty { path: path.into() });
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
+        return match utf8(rest) {
             Ok(s) => finish(path, Cow::Borrowed(s), "UTF-8"),
             Err(e) => Err(Error::Encoding {
                 path: path.into(),
@@ -48,7 +48,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             what: format!("NUL byte at offset {pos}"),
         });
     }
-    let utf8_err = match std::str::from_utf8(bytes) {
+    let utf8_err = match utf8(bytes) {
         Ok(s) => return finish(path, Cow::Borrowed(s), "UTF-8"),
         Err(e) => e,
     };
@@ -80,6 +80,12 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
         path: path.into(),
         offset: utf8_err.valid_up_to(),
     })
+}
+
+/// `bytes` as UTF-8: validated with SIMD (simdutf8), and again by std only on failure, to
+/// say where.
+fn utf8(bytes: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
+    simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
 }
 
 /// Position of `needle`, a machine word at a time.
