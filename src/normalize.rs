@@ -44,6 +44,53 @@ pub fn fold(c: char) -> Option<char> {
     })
 }
 
+/// Enumerated-number glyphs that stand for several plain characters: ⒈ (U+2488..U+249B) is
+/// "1." and ⑴ (U+2474..U+2487) is "(1)"; sources write either. `None` for other characters.
+#[inline]
+fn expansion(c: char) -> Option<([char; 4], usize)> {
+    let (n, dotted) = match c {
+        '\u{2488}'..='\u{249B}' => (c as u32 - 0x2487, true),
+        '\u{2474}'..='\u{2487}' => (c as u32 - 0x2473, false),
+        _ => return None,
+    };
+    let digits = |n: u32| -> ([char; 2], usize) {
+        let d = |x: u32| char::from_digit(x, 10).unwrap_or('0');
+        if n >= 10 {
+            ([d(n / 10), d(n % 10)], 2)
+        } else {
+            ([d(n), ' '], 1)
+        }
+    };
+    let (ds, k) = digits(n);
+    let mut out = ['\0'; 4];
+    let mut len = 0;
+    if !dotted {
+        out[len] = '(';
+        len += 1;
+    }
+    for &x in &ds[..k] {
+        out[len] = x;
+        len += 1;
+    }
+    out[len] = if dotted { '.' } else { ')' };
+    Some((out, len + 1))
+}
+
+/// The formal characters of a text, in order: [`fold`] applied to each character, with
+/// enumerated-number glyphs (⒈, ⑴) spelled out as the characters they stand for.
+pub fn folded(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    s.chars().flat_map(|c| {
+        let (chars, len) = match expansion(c) {
+            Some(e) => e,
+            None => match fold(c) {
+                Some(f) => ([f, '\0', '\0', '\0'], 1),
+                None => (['\0'; 4], 0),
+            },
+        };
+        chars.into_iter().take(len)
+    })
+}
+
 /// The formal form of a text: whitespace removed, variants folded.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -72,6 +119,13 @@ pub fn normalize_into(s: &str, out: &mut String) {
             break;
         };
         let len = c.len_utf8();
+        if let Some((chars, k)) = expansion(c) {
+            out.push_str(&s[run..i]);
+            out.extend(&chars[..k]);
+            run = i + len;
+            i += len;
+            continue;
+        }
         match fold(c) {
             Some(f) if f == c => {}
             folded => {
@@ -89,7 +143,7 @@ pub fn normalize_into(s: &str, out: &mut String) {
 
 /// True when `a` and `b` differ only formally.
 pub fn formally_equal(a: &str, b: &str) -> bool {
-    a.chars().filter_map(fold).eq(b.chars().filter_map(fold))
+    folded(a).eq(folded(b))
 }
 
 /// Old unit number → new unit number.
@@ -233,7 +287,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn normalize_is_fold_char_by_char(t in "\\PC{0,40}") {
-            let by_fold: String = t.chars().filter_map(fold).collect();
+            let by_fold: String = folded(&t).collect();
             proptest::prop_assert_eq!(normalize(&t), by_fold);
         }
     }
@@ -241,7 +295,7 @@ mod tests {
     #[test]
     fn normalize_agrees_with_fold() {
         let t = "依照 《中华人民共和国立法法》（２０１５）第十条,\u{3000}“甲”\u{200B}〈乙〉abc <丙> ⒈ 𠀀Ω";
-        let by_fold: String = t.chars().filter_map(fold).collect();
+        let by_fold: String = folded(t).collect();
         assert_eq!(normalize(t), by_fold);
     }
 
@@ -252,6 +306,12 @@ mod tests {
             "依照 〈中华人民共和国立法法〉(2015)第十条,"
         ));
         assert!(formally_equal("“甲”", "\"甲\""));
+        assert!(formally_equal(
+            "⒉暴力干涉婚姻自由案",
+            "2.暴力干涉婚姻自由案"
+        ));
+        assert!(formally_equal("⒓甲⑵乙", "12.甲(2)乙"));
+        assert!(!formally_equal("⒉甲", "3.甲"));
         assert!(!formally_equal("甲乙", "甲丙"));
     }
 

@@ -246,14 +246,10 @@ pub(crate) fn formal(
     new: &[UnitLine<'_>],
     refs: &crate::normalize::Renumbering,
 ) -> bool {
-    let new_chars = new
-        .iter()
-        .flat_map(|l| l.text.chars())
-        .filter_map(normalize::fold);
+    let new_chars = new.iter().flat_map(|l| normalize::folded(&l.text));
     if old
         .iter()
-        .flat_map(|l| l.text.chars())
-        .filter_map(normalize::fold)
+        .flat_map(|l| normalize::folded(&l.text))
         .eq(new_chars.clone())
     {
         return true;
@@ -267,7 +263,6 @@ pub(crate) fn formal(
     }
     rewritten
         .iter()
-        .flat_map(|t| t.chars())
-        .filter_map(normalize::fold)
+        .flat_map(|t| normalize::folded(t))
         .eq(new_chars)
 }

@@ -306,6 +306,15 @@ fn item_start(t: &str) -> Option<(u8, usize, u32)> {
     if let Some(n) = circled(first) {
         return Some((2, first.len_utf8(), n));
     }
+    // ⒈ and ⑴: one glyph for "1." and "(1)", sub-item markers like them.
+    if let '\u{2488}'..='\u{249B}' | '\u{2474}'..='\u{2487}' = first {
+        let n = if first >= '\u{2488}' {
+            first as u32 - 0x2487
+        } else {
+            first as u32 - 0x2473
+        };
+        return Some((2, first.len_utf8(), n));
+    }
     if first == '（' || first == '(' {
         let inner = &t[first.len_utf8()..];
         let n: usize = inner
