@@ -3,7 +3,7 @@
 //! Exit codes: 0 nothing found, 1 something found (anomalies, substantive changes), 2 error.
 //! A closed pipe (`statute parse x | head`) ends quietly with 0.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,11 +40,8 @@ enum Command {
     Diff {
         old: PathBuf,
         new: PathBuf,
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
-        /// Include unchanged articles in the text report.
-        #[arg(long)]
-        all: bool,
+        #[command(flatten)]
+        review: ReviewArgs,
     },
     /// Report numbering gaps, duplicates, out-of-order articles and stray items, with file:line.
     Check {
@@ -56,12 +53,64 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+/// How `statute diff` presents the amendment.
+#[derive(clap::Args)]
+struct ReviewArgs {
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Colour in the terminal output: auto (when writing to a terminal and NO_COLOR is
+    /// unset), always, never. Without colour, deletions and insertions are marked
+    /// [-like this-] and {+like this+}.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+    /// Old text on the left, new text on the right, wrapped to the terminal width.
+    #[arg(long, short = 's')]
+    side_by_side: bool,
+    /// Display columns for --side-by-side (default: the terminal's width, else 100).
+    #[arg(long)]
+    width: Option<usize>,
+    /// Show N unchanged articles around each change.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    context: usize,
+    /// Include unchanged articles.
+    #[arg(long)]
+    all: bool,
+    /// Show only these kinds: modified, formal, added, deleted, split, merged, renumbered,
+    /// moved, unchanged (or 修改, 形式修改, 新增, 删除, 拆分, 合并, 条序变化, 移动, 未变).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    only: Vec<String>,
+    /// Show only the entry holding this article, old or new (第十条, 10, 10之一).
+    #[arg(long, value_name = "LABEL")]
+    article: Option<String>,
+    /// Show only articles under a heading containing this text (第二章, 法律责任).
+    #[arg(long, value_name = "LABEL")]
+    chapter: Option<String>,
+    /// Never page the terminal output through $PAGER.
+    #[arg(long)]
+    no_pager: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum DiffFormat {
-    /// A readable amendment report.
+    /// The terminal review: summary, then each change with highlighting.
     Text,
-    /// statute-diff/1, one JSON object.
+    /// statute-diff/1, one JSON object (complete: filters do not apply).
     Json,
+    /// 新旧条文对照表 as a Markdown table.
+    Table,
+    /// 新旧条文对照表 as one self-contained, printable HTML page.
+    Html,
+    /// The review in Markdown.
+    Markdown,
+    /// A draft 修改决定 (amending decision).
+    Decision,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,8 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff {
             old,
             new,
-            format,
-            all,
+            review: review_args,
         } => {
             // The two files parse independently: use both cores.
             let (a, b) = std::thread::scope(|s| {
@@ -128,13 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             print_warnings(&new, &b);
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
             let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
-            match format {
-                DiffFormat::Text => {
-                    render::report::write(&cs, render::report::Options { all }, &mut out)
-                }
-                DiffFormat::Json => render::diff_json::write(&cs, false, &mut out),
-            }
-            .context("writing output")?;
+            review(&cs, &review_args, &mut out)?;
             if cs.has_substantive_changes() {
                 Outcome::Found
             } else {
@@ -145,6 +187,93 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     out.flush().context("writing output")?;
     Ok(outcome)
+}
+
+/// Renders a change set as the review arguments ask, through the pager when it is long and
+/// stdout is a terminal.
+fn review(
+    cs: &statute::diff::ChangeSet,
+    args: &ReviewArgs,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use render::select::{Filter, Kind, select};
+    let mut only = Vec::new();
+    for name in &args.only {
+        match Kind::parse(name) {
+            Some(k) => only.push(k),
+            None => anyhow::bail!(
+                "--only: unknown kind {name:?} (known: {})",
+                Kind::ALL.map(|(_, n)| n).join(", ")
+            ),
+        }
+    }
+    let filter = Filter {
+        only,
+        article: args.article.clone(),
+        chapter: args.chapter.clone(),
+        all: args.all,
+        context: args.context,
+    };
+    let shown = select(cs, &filter);
+    let tty = io::stdout().is_terminal();
+    let mut buf: Vec<u8> = Vec::new();
+    match args.format {
+        DiffFormat::Text => {
+            let color = match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            };
+            let width = args.width.unwrap_or_else(|| {
+                terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+            });
+            let opts = render::terminal::Options {
+                color,
+                side_by_side: args.side_by_side,
+                width,
+            };
+            render::terminal::write(cs, &shown, &opts, &mut buf)
+        }
+        DiffFormat::Json => render::diff_json::write(cs, false, &mut buf),
+        DiffFormat::Table => render::table::write_markdown(cs, &shown, &mut buf),
+        DiffFormat::Html => render::table::write_html(cs, &shown, &mut buf),
+        DiffFormat::Markdown => render::markdown::write(cs, &shown, &mut buf),
+        DiffFormat::Decision => render::decision::write(cs, &shown, &mut buf),
+    }
+    .context("writing output")?;
+    let long = terminal_size::terminal_size()
+        .is_some_and(|(_, h)| buf.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize);
+    if tty && long && !args.no_pager && args.format != DiffFormat::Json && page(&buf) {
+        return Ok(());
+    }
+    out.write_all(&buf).context("writing output")
+}
+
+/// Shows `text` through `$PAGER` (default `less`, with `LESS=FRX` unless set). False when
+/// no pager could be started, so that the caller prints the text itself.
+fn page(text: &[u8]) -> bool {
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less".to_string());
+    let mut words = pager.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(words).stdin(std::process::Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        cmd.env("LESS", "FRX");
+    }
+    let Ok(mut child) = cmd.spawn() else {
+        return false;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader may quit early: a broken pipe here is normal.
+        let _ = stdin.write_all(text);
+    }
+    let _ = child.wait();
+    true
 }
 
 fn print_warnings(path: &Path, parsed: &parse::Parsed) {

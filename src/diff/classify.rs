@@ -204,7 +204,20 @@ impl Context<'_, '_> {
             }
             _ => false,
         };
-        let diff = entry_diff(&line_changes);
+        let diff = match kind {
+            // Text redistributed over units reads best as one character diff of the joined
+            // texts: a split shows where the break came, not a deleted and an added line.
+            EntryKind::Split | EntryKind::Merged => {
+                let join = |ls: &[UnitLine<'_>]| {
+                    ls.iter()
+                        .map(|l| l.text.as_ref())
+                        .collect::<Vec<&str>>()
+                        .join("\n")
+                };
+                chars::diff(&join(&ol), &join(&nl))
+            }
+            _ => entry_diff(&line_changes),
+        };
         Entry {
             kind,
             old: old_refs,

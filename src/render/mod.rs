@@ -1,6 +1,11 @@
 //! Renderers: each writes to an `impl Write`; none prints or recomputes anything.
 
 pub mod canonical;
+pub mod decision;
 pub mod diff_json;
 pub mod json;
+pub mod markdown;
 pub mod report;
+pub mod select;
+pub mod table;
+pub mod terminal;

@@ -1,0 +1,126 @@
+//! The amendment review in Markdown (`--format markdown`), for pasting into documents: a
+//! summary, heading changes, then one section per shown entry with its chapter and its text,
+//! deletions as `~~删~~` and insertions as `**增**`.
+
+use std::io::{self, Write};
+
+use super::report::summary_line;
+use super::select::Shown;
+use super::table::{heading_label, kind_label};
+use crate::diff::{ChangeSet, Op, Segment};
+
+/// Writes the review.
+pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::Result<()> {
+    let date = |d: Option<crate::model::Date>| d.map_or_else(|| "?".to_string(), |d| d.to_string());
+    writeln!(out, "# 《{}》修改情况", cs.new.title)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} → {}：{}",
+        date(cs.old.version_date),
+        date(cs.new.version_date),
+        summary_line(cs)
+    )?;
+    if !cs.headings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## 标题")?;
+        writeln!(out)?;
+        for h in &cs.headings {
+            let old = h.old.as_deref().map(|t| format!("~~{}~~", escape(t)));
+            let new = h.new.as_deref().map(|t| format!("**{}**", escape(t)));
+            let text = match (old, new) {
+                (Some(o), Some(n)) => format!("{o} → {n}"),
+                (Some(o), None) => o,
+                (None, Some(n)) => n,
+                (None, None) => String::new(),
+            };
+            writeln!(out, "- {}：{text}", heading_label(h))?;
+        }
+    }
+    if !cs.texts.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## 条文以外的文字")?;
+        for t in &cs.texts {
+            writeln!(out)?;
+            let place = if t.path.is_empty() {
+                "正文前".to_string()
+            } else {
+                t.path.join(" / ")
+            };
+            writeln!(out, "**{}**", escape(&place))?;
+            writeln!(out)?;
+            body(&t.diff, out)?;
+        }
+    }
+    if !shown.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## 条文")?;
+    }
+    for s in shown {
+        let e = s.entry;
+        let labels = |v: &[crate::diff::UnitRef]| {
+            v.iter()
+                .map(|u| u.label.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let title = match (labels(&e.old), labels(&e.new)) {
+            (o, n) if o.is_empty() => n,
+            (o, n) if n.is_empty() || o == n => o,
+            (o, n) => format!("{o} → {n}"),
+        };
+        writeln!(out)?;
+        writeln!(out, "### {}（{}）", escape(&title), kind_label(e))?;
+        if let Some(path) = e.new.first().or(e.old.first()).map(|u| u.path.join(" / "))
+            && !path.is_empty()
+        {
+            writeln!(out)?;
+            writeln!(out, "*{}*", escape(&path))?;
+        }
+        writeln!(out)?;
+        body(&e.diff, out)?;
+    }
+    Ok(())
+}
+
+/// A diff as Markdown paragraphs, one per line of text.
+fn body(diff: &[Segment], out: &mut impl Write) -> io::Result<()> {
+    // Both sides' runs in order, a new paragraph at every line break of either side.
+    let mut lines: Vec<String> = vec![String::new()];
+    for s in diff {
+        for (k, part) in s.text.split('\n').enumerate() {
+            if k > 0 {
+                lines.push(String::new());
+            }
+            if part.is_empty() {
+                continue;
+            }
+            let t = escape(part);
+            let Some(l) = lines.last_mut() else { continue };
+            match s.op {
+                Op::Equal => l.push_str(&t),
+                Op::Delete => l.push_str(&format!("~~{t}~~")),
+                Op::Insert => l.push_str(&format!("**{t}**")),
+            }
+        }
+    }
+    for l in lines.iter().filter(|l| !l.is_empty()) {
+        writeln!(out, "{l}")?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '~' | '`' | '#' | '[' | ']' | '<' | '>' | '|'
+        ) {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
