@@ -263,8 +263,11 @@ fn side_by_side(
         for k in 0..l.len().max(r.len()) {
             write!(out, "  ")?;
             let lw = put(p, l.get(k), out)?;
-            write!(out, "{} │ ", " ".repeat(col - lw))?;
-            put(p, r.get(k), out)?;
+            write!(out, "{} │", " ".repeat(col.saturating_sub(lw)))?;
+            if r.get(k).is_some_and(|line| !line.is_empty()) {
+                write!(out, " ")?;
+                put(p, r.get(k), out)?;
+            }
             writeln!(out)?;
         }
     }
@@ -321,7 +324,14 @@ fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
             }
             let w = c.width().unwrap_or(0);
             let need = w + if opened { cw } else { ow + cw };
-            if used + need > width && used > 0 {
+            // Closing punctuation never starts a line: it may hang into the last two
+            // columns, which other characters leave free.
+            let limit = if hangs(c) {
+                width
+            } else {
+                width.saturating_sub(2)
+            };
+            if used + need > limit && used > 0 {
                 if opened {
                     close.chars().for_each(|m| push(&mut lines, *style, m));
                     opened = false;
@@ -345,6 +355,34 @@ fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
     lines
 }
 
+/// Punctuation that must not start a line (行首禁则).
+fn hangs(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '〉'
+            | '】'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,7 +390,7 @@ mod tests {
     #[test]
     fn wraps_by_display_width() {
         let runs = vec![(Style::Plain, "甲乙丙丁戊".to_string())];
-        let lines = wrap(&runs, 4, false);
+        let lines = wrap(&runs, 6, false);
         let texts: Vec<String> = lines
             .iter()
             .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
@@ -366,13 +404,23 @@ mod tests {
             (Style::Plain, "甲".to_string()),
             (Style::Inserted, "乙丙丁".to_string()),
         ];
-        let lines = wrap(&runs, 8, false);
+        let lines = wrap(&runs, 10, false);
         let texts: Vec<String> = lines
             .iter()
             .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
             .collect();
         assert_eq!(texts, ["甲{+乙+}", "{+丙丁+}"]);
-        assert!(texts.iter().all(|t| text_width(t) <= 8));
+        assert!(texts.iter().all(|t| text_width(t) <= 10));
+    }
+
+    #[test]
+    fn closing_punctuation_hangs_instead_of_starting_a_line() {
+        let runs = vec![(Style::Plain, "甲乙丙。丁".to_string())];
+        let texts: Vec<String> = wrap(&runs, 8, false)
+            .iter()
+            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+            .collect();
+        assert_eq!(texts, ["甲乙丙。", "丁"]);
     }
 
     #[test]

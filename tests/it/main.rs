@@ -6,4 +6,5 @@ mod corpus;
 mod differ;
 mod fixtures;
 mod mutation;
+mod review;
 mod roundtrip;

@@ -1,0 +1,232 @@
+//! Review output (issue 5): snapshots of every format on a fixture pair that has every
+//! change kind, and on the bundled example amendment; filters and the CLI's colour and exit
+//! codes.
+
+use std::path::Path;
+
+use statute::diff::{ChangeSet, diff};
+use statute::parse::parse_file;
+use statute::render::select::{Filter, Kind, select};
+use statute::render::{decision, diff_json, markdown, table, terminal};
+
+use crate::common::{fixture, root};
+
+fn pair(old: &Path, new: &Path) -> ChangeSet {
+    let load = |p: &Path| match parse_file(p) {
+        Ok(x) => x.statute,
+        Err(e) => panic!("{e}"),
+    };
+    diff(&load(old), &load(new))
+}
+
+/// The fixture pair made to hold every change kind.
+fn every_kind() -> ChangeSet {
+    pair(&fixture("amend-old.md"), &fixture("amend-new.md"))
+}
+
+fn bundled() -> ChangeSet {
+    let dir = root().join("versions/天津市信息化促进条例");
+    pair(&dir.join("2007-09-12.md"), &dir.join("2025-06-30.md"))
+}
+
+fn render(cs: &ChangeSet, f: &Filter, format: &str) -> String {
+    let shown = select(cs, f);
+    let mut out = Vec::new();
+    match format {
+        "text" => terminal::write(cs, &shown, &terminal::Options::default(), &mut out),
+        "side" => terminal::write(
+            cs,
+            &shown,
+            &terminal::Options {
+                color: false,
+                side_by_side: true,
+                width: 72,
+            },
+            &mut out,
+        ),
+        "table" => table::write_markdown(cs, &shown, &mut out),
+        "html" => table::write_html(cs, &shown, &mut out),
+        "markdown" => markdown::write(cs, &shown, &mut out),
+        "decision" => decision::write(cs, &shown, &mut out),
+        "json" => diff_json::write(cs, true, &mut out),
+        _ => unreachable!("{format}"),
+    }
+    .expect("rendering into memory");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+#[test]
+fn every_change_kind_is_present_in_the_fixture() {
+    let cs = every_kind();
+    let s = cs.summary;
+    assert_eq!(
+        (s.added, s.deleted, s.split, s.merged, s.moved, s.formal),
+        (1, 1, 1, 1, 1, 2),
+        "{s:?}"
+    );
+    assert!(s.modified - s.formal >= 2 && s.renumbered >= 4, "{s:?}");
+    assert!(
+        cs.entries
+            .iter()
+            .any(|e| e.new.iter().any(|u| u.label == "第二条之一"))
+    );
+    assert_eq!(cs.headings.len(), 1);
+}
+
+#[test]
+fn snapshots_every_kind() {
+    let cs = every_kind();
+    let f = Filter::default();
+    for format in [
+        "text", "side", "table", "html", "markdown", "decision", "json",
+    ] {
+        insta::assert_snapshot!(format!("every_kind_{format}"), render(&cs, &f, format));
+    }
+}
+
+#[test]
+fn snapshots_bundled_amendment() {
+    let cs = bundled();
+    let f = Filter::default();
+    for format in ["text", "table", "decision"] {
+        insta::assert_snapshot!(format!("bundled_{format}"), render(&cs, &f, format));
+    }
+}
+
+#[test]
+fn decision_states_each_change_the_way_a_drafter_would() {
+    let d = render(&every_kind(), &Filter::default(), "decision");
+    for expected in [
+        "在第二条后增加一条，作为第二条之一：",
+        "将第三条改为两条，分别作为第三条、第四条，修改为：",
+        "将第二章的章名修改为“管理与监督”。",
+        "在第四条第二项中的“配备专职”后增加“管理”。",
+        "在第四条中增加一项，作为第四项：",
+        "在第五条中的“每年”后增加“三月底前”。",
+        "在第五条中增加一款，作为第二款：",
+        "将第十条、第十一条合并为一条，作为第十一条，修改为：",
+        "删去第十二条。",
+        "此外，对条文顺序作相应调整。",
+    ] {
+        assert!(d.contains(expected), "missing {expected:?} in:\n{d}");
+    }
+    // Formal-only changes (punctuation, a cross-reference that follows the renumbering)
+    // are not amendments.
+    assert!(!d.contains("将第一条") && !d.contains("将第八条"), "{d}");
+    // Items are numbered in the old text's order.
+    let first = |s: &str| d.find(s).unwrap_or(usize::MAX);
+    assert!(
+        first("第二条之一") < first("第三条改为") && first("第三条改为") < first("删去第十二条")
+    );
+}
+
+#[test]
+fn filters_pick_entries() {
+    let cs = every_kind();
+    let labels = |f: &Filter| -> Vec<String> {
+        select(&cs, f)
+            .iter()
+            .map(|s| {
+                let e = s.entry;
+                e.new
+                    .first()
+                    .or(e.old.first())
+                    .map(|u| u.label.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let only = |k: Kind| Filter {
+        only: vec![k],
+        ..Filter::default()
+    };
+    assert_eq!(labels(&only(Kind::Split)), ["第三条"]);
+    assert_eq!(labels(&only(Kind::Deleted)), ["第十二条"]);
+    assert_eq!(labels(&only(Kind::Moved)), ["第五条"]);
+    assert_eq!(labels(&only(Kind::Formal)), ["第一条", "第十条"]);
+    // By old or new number.
+    let article = |a: &str| Filter {
+        article: Some(a.to_string()),
+        all: true,
+        ..Filter::default()
+    };
+    // 第四条 is the split's second part in the new version (the entry is labelled by its
+    // first part, 第三条) and the old number of the new 第六条.
+    assert_eq!(labels(&article("第四条")), ["第三条", "第六条"]);
+    assert_eq!(labels(&article("2之一")), ["第二条之一"]);
+    let chapter = Filter {
+        chapter: Some("法律责任".to_string()),
+        ..Filter::default()
+    };
+    assert_eq!(labels(&chapter), ["第十一条"]);
+    // Unchanged neighbours as context.
+    let context = Filter {
+        only: vec![Kind::Added],
+        context: 1,
+        ..Filter::default()
+    };
+    let shown = select(&cs, &context);
+    assert_eq!(shown.len(), 3);
+    assert!(shown[0].context && !shown[1].context && shown[2].context);
+    // By default unchanged entries are hidden; --all shows every one.
+    let all = Filter {
+        all: true,
+        ..Filter::default()
+    };
+    assert_eq!(select(&cs, &all).len(), cs.entries.len());
+    assert!(select(&cs, &Filter::default()).len() < cs.entries.len());
+}
+
+#[test]
+fn html_is_self_contained_and_printable() {
+    let h = render(&every_kind(), &Filter::default(), "html");
+    assert!(h.starts_with("<!DOCTYPE html>") && h.contains("@page { size: A4"));
+    assert!(!h.contains("http://") && !h.contains("https://") && !h.contains("<script"));
+    assert!(h.contains("<del>四</del>") && h.contains("<ins>六</ins>"));
+    // The split spans two rows on its old side.
+    assert!(h.contains("rowspan=\"2\""));
+}
+
+fn statute(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run statute")
+}
+
+#[test]
+fn cli_formats_colour_and_exit_codes() {
+    let (old, new) = (fixture("amend-old.md"), fixture("amend-new.md"));
+    let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+    for format in ["text", "json", "table", "html", "markdown", "decision"] {
+        let o = statute(&["diff", old, new, "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: substantive changes");
+        assert!(!o.stdout.is_empty(), "{format}");
+    }
+    // Not a terminal: no colour unless asked; marks instead.
+    let plain = statute(&["diff", old, new]);
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert!(!plain.contains('\x1b') && plain.contains("{+三月底前+}"));
+    let colour = statute(&["diff", old, new, "--color", "always"]);
+    let colour = String::from_utf8_lossy(&colour.stdout);
+    assert!(colour.contains("\x1b[32;4m三月底前\x1b[0m"), "{colour}");
+    // Same version on both sides: nothing substantive, exit 0.
+    let same = statute(&["diff", old, old, "--format", "decision"]);
+    assert_eq!(same.status.code(), Some(0));
+    // A bad filter is a one-line error naming it.
+    let bad = statute(&["diff", old, new, "--only", "renamed"]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        err.contains("--only") && err.contains("renamed") && err.trim_end().lines().count() == 1,
+        "{err}"
+    );
+    // Filters reach the binary.
+    let only = statute(&["diff", old, new, "--only", "deleted", "--color", "never"]);
+    let only = String::from_utf8_lossy(&only.stdout);
+    assert!(
+        only.contains("第十二条 [删除]") && !only.contains("第二条之一"),
+        "{only}"
+    );
+}
