@@ -1,16 +1,7 @@
-//! A plain-text amendment report of a [`ChangeSet`]: a summary line, heading changes, then
-//! each changed entry with its labels, headings and a marked-up diff (`[-删-]{+增+}`).
+//! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`] and the
+//! header line of an entry (labels, kind, chapter).
 
-use std::io::{self, Write};
-
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind, Op, Segment};
-
-/// Options of the report.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Include unchanged (and renumbered-only) entries.
-    pub all: bool,
-}
+use crate::diff::{ChangeSet, Entry, EntryKind};
 
 /// The summary line: 新增 2 条，删除 1 条，修改 5 条（其中形式修改 1 条），…
 pub fn summary_line(cs: &ChangeSet) -> String {
@@ -40,69 +31,6 @@ pub fn summary_line(cs: &ChangeSet) -> String {
     }
     parts.push(format!("未变 {} 条", s.unchanged - renumbered_only));
     parts.join("，")
-}
-
-/// Writes the report.
-pub fn write(cs: &ChangeSet, opts: Options, out: &mut impl Write) -> io::Result<()> {
-    let date = |d: Option<crate::model::Date>| d.map_or_else(|| "?".to_string(), |d| d.to_string());
-    writeln!(
-        out,
-        "{} {} → {}",
-        cs.new.title,
-        date(cs.old.version_date),
-        date(cs.new.version_date)
-    )?;
-    writeln!(out, "{}", summary_line(cs))?;
-    if !cs.headings.is_empty() {
-        writeln!(out)?;
-        for h in &cs.headings {
-            let what = match h.kind {
-                HeadingChangeKind::Added => format!("增加 {}", h.new.as_deref().unwrap_or("")),
-                HeadingChangeKind::Deleted => format!("删去 {}", h.old.as_deref().unwrap_or("")),
-                _ => format!(
-                    "{} → {}",
-                    h.old.as_deref().unwrap_or(""),
-                    h.new.as_deref().unwrap_or("")
-                ),
-            };
-            writeln!(out, "标题 [{}] {what}", kind_zh_heading(h.kind))?;
-        }
-    }
-    for t in &cs.texts {
-        writeln!(out)?;
-        let place = if t.path.is_empty() {
-            "正文前".to_string()
-        } else {
-            t.path.join(" / ")
-        };
-        let what = if t.substantive {
-            "文字修改"
-        } else {
-            "形式修改"
-        };
-        writeln!(out, "{place} [{what}]")?;
-        writeln!(out, "{}", marked(&t.diff))?;
-    }
-    for e in &cs.entries {
-        let quiet = e.kind == EntryKind::Unchanged;
-        if quiet && !opts.all {
-            continue;
-        }
-        writeln!(out)?;
-        writeln!(out, "{}", entry_header(e))?;
-        writeln!(out, "{}", marked(&e.diff))?;
-    }
-    Ok(())
-}
-
-fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
-    match k {
-        HeadingChangeKind::Added => "新增",
-        HeadingChangeKind::Deleted => "删除",
-        HeadingChangeKind::Renamed => "改名",
-        HeadingChangeKind::Renumbered => "序号变化",
-        HeadingChangeKind::RenumberedRenamed => "序号变化并改名",
-    }
 }
 
 /// "第十二条 → 第十三条 [修改, 条序变化] 第二章 法律 / 第一节 立法权限".
@@ -143,25 +71,4 @@ pub fn entry_header(e: &Entry) -> String {
     format!("{labels} [{}] {where_}", flags.join(", "))
         .trim_end()
         .to_string()
-}
-
-/// The diff with `[-deleted-]` and `{+inserted+}` marks.
-pub fn marked(segs: &[Segment]) -> String {
-    let mut s = String::new();
-    for seg in segs {
-        match seg.op {
-            Op::Equal => s.push_str(&seg.text),
-            Op::Delete => {
-                s.push_str("[-");
-                s.push_str(&seg.text);
-                s.push_str("-]");
-            }
-            Op::Insert => {
-                s.push_str("{+");
-                s.push_str(&seg.text);
-                s.push_str("+}");
-            }
-        }
-    }
-    s
 }
