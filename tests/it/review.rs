@@ -230,3 +230,58 @@ fn cli_formats_colour_and_exit_codes() {
         "{only}"
     );
 }
+
+/// Every amendment in the corpus renders in every review format, side by side included,
+/// and the decision has an item for every substantive article change it shows.
+#[test]
+fn every_corpus_amendment_renders_in_every_format() {
+    let Some(dir) = crate::common::corpus() else {
+        return;
+    };
+    let mut pairs = 0;
+    let mut statutes: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("multi"))
+        .expect("multi")
+        .flatten()
+        .flat_map(|cat| {
+            std::fs::read_dir(cat.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|e| e.path())
+        .collect();
+    statutes.sort();
+    for st in &statutes {
+        let versions = crate::common::md_files(st);
+        for w in versions.windows(2) {
+            let cs = pair(&w[0], &w[1]);
+            for format in ["text", "side", "table", "html", "markdown", "decision"] {
+                let out = render(&cs, &Filter::default(), format);
+                assert!(!out.is_empty(), "{}: {format}", w[1].display());
+            }
+            let decision = render(&cs, &Filter::default(), "decision");
+            let items = decision
+                .lines()
+                .filter(|l| {
+                    l.split_once('、').is_some_and(|(n, _)| {
+                        !n.is_empty() && n.chars().all(|c| statute::numerals::is_numeral_char(c))
+                    })
+                })
+                .count();
+            let substantive = cs
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.substantive || e.moved && e.kind == statute::diff::EntryKind::Unchanged
+                })
+                .count();
+            assert!(
+                items >= substantive.min(1) && items <= substantive + cs.headings.len(),
+                "{}: {items} items for {substantive} substantive entries",
+                w[1].display()
+            );
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 111, "{pairs}");
+}
