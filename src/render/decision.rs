@@ -363,8 +363,25 @@ fn head(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
+/// Words that end many names in statutes; an insertion after one quotes the whole name.
+const NAME_ENDINGS: [&str; 12] = [
+    "委员会",
+    "人民政府",
+    "人民法院",
+    "人民检察院",
+    "代表大会",
+    "主管部门",
+    "部门",
+    "机关",
+    "机构",
+    "单位",
+    "组织",
+    "规定",
+];
+
 /// Characters of `before` to quote to name the word an insertion follows: back to the
-/// previous clause or list delimiter, two to six characters.
+/// previous clause or list delimiter (“公安、”, not “安、”) when that is near, else a name
+/// ending such as 委员会, else two characters.
 fn word_tail(before: &str) -> usize {
     const DELIMITERS: [char; 8] = ['、', '，', '；', '：', '。', '（', '）', '“'];
     let chars: Vec<char> = before.chars().collect();
@@ -378,9 +395,35 @@ fn word_tail(before: &str) -> usize {
         .rev()
         .take_while(|c| !DELIMITERS.contains(c))
         .count();
-    // No delimiter near: the two characters before the insertion.
-    let word = if word > 6 { 2 } else { word };
-    (trailing + word).clamp(2, 6)
+    // A delimiter must bound the word: the start of the line is no word boundary.
+    let bounded = word < chars.len() - trailing;
+    let word = if word <= 8 && bounded {
+        word
+    } else {
+        let stem: String = chars[..chars.len() - trailing].iter().collect();
+        NAME_ENDINGS
+            .iter()
+            .find(|e| stem.ends_with(*e))
+            .map_or(2, |e| e.chars().count())
+    };
+    (trailing + word).clamp(2, 10)
+}
+
+/// Characters of `after` to quote to name the word an insertion precedes: up to the next
+/// delimiter when near, else through a name ending (法律委员会), else two characters.
+fn word_head(after: &str) -> usize {
+    const DELIMITERS: [char; 8] = ['、', '，', '；', '：', '。', '（', '）', '”'];
+    let chars: Vec<char> = after.chars().collect();
+    let word = chars.iter().take_while(|c| !DELIMITERS.contains(c)).count();
+    if word <= 8 {
+        return word.max(2);
+    }
+    (2..=10)
+        .find(|&n| {
+            let stem: String = chars[..n.min(chars.len())].iter().collect();
+            NAME_ENDINGS.iter().any(|e| stem.ends_with(e))
+        })
+        .unwrap_or(2)
 }
 
 /// The quoted text of a phrase instruction: the old text to find, extended with context
@@ -391,15 +434,15 @@ fn anchor(p: &Phrase, old_line: &str) -> Option<(String, String)> {
     for extra in 0..=MAX_PHRASE_CHARS {
         // Grow on the side that has text; a pure insertion is placed after the word before
         // it (back to the previous 、，；: “公安、” rather than “安、”).
-        let min = if p.deleted.is_empty() {
-            word_tail(&p.before)
+        let (min_b, min_a) = if p.deleted.is_empty() {
+            (word_tail(&p.before), word_head(&p.after))
         } else {
-            0
+            (0, 0)
         };
-        let (b, a) = if bc >= min.max(extra) || ac == 0 {
-            (tail(&p.before, extra.max(min).min(bc)), String::new())
+        let (b, a) = if bc >= min_b.max(extra) || ac == 0 {
+            (tail(&p.before, extra.max(min_b).min(bc)), String::new())
         } else {
-            (String::new(), head(&p.after, extra.max(min).min(ac)))
+            (String::new(), head(&p.after, extra.max(min_a).min(ac)))
         };
         let find = format!("{b}{}{a}", p.deleted);
         let with = format!("{b}{}{a}", p.inserted);
