@@ -264,7 +264,7 @@ fn every_corpus_amendment_renders_in_every_format() {
                 .lines()
                 .filter(|l| {
                     l.split_once('、').is_some_and(|(n, _)| {
-                        !n.is_empty() && n.chars().all(|c| statute::numerals::is_numeral_char(c))
+                        !n.is_empty() && n.chars().all(statute::numerals::is_numeral_char)
                     })
                 })
                 .count();
