@@ -241,6 +241,13 @@ fn review(
         DiffFormat::Decision => render::decision::write(cs, &shown, &mut buf),
     }
     .context("writing output")?;
+    // Statute text never carries its own control characters out: the terminal review
+    // escapes them itself; documents (table, HTML, Markdown, decision) are escaped here, and
+    // JSON (whose strings escape control characters) when it goes to a terminal.
+    if args.format != DiffFormat::Text && (tty || args.format != DiffFormat::Json) {
+        let safe = render::safe::terminal_text(&String::from_utf8_lossy(&buf)).into_owned();
+        buf = safe.into_bytes();
+    }
     let long = terminal_size::terminal_size()
         .is_some_and(|(_, h)| buf.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize);
     if tty && long && !args.no_pager && args.format != DiffFormat::Json && page(&buf) {

@@ -6,6 +6,7 @@ pub mod diff_json;
 pub mod json;
 pub mod markdown;
 pub mod report;
+pub mod safe;
 pub mod select;
 pub mod table;
 pub mod terminal;

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthChar;
 
 use super::report::{entry_header, summary_line};
+use super::safe::terminal_text;
 use super::select::Shown;
 use crate::diff::{ChangeSet, EntryKind, HeadingChangeKind, Op, Segment};
 
@@ -68,6 +69,8 @@ impl Painter {
         if text.is_empty() {
             return Ok(());
         }
+        // Statute text never reaches the terminal with its own control characters.
+        let text = &*terminal_text(text);
         if !self.color {
             let (open, close) = marks(style);
             return write!(out, "{open}{text}{close}");
@@ -235,7 +238,7 @@ fn side_by_side(
             .filter(|s| s.op == Op::Equal || s.op == keep)
             .map(|s| {
                 let st = if s.op == Op::Equal { equal } else { style };
-                (st, s.text.clone())
+                (st, terminal_text(&s.text).into_owned())
             })
             .collect()
     };
@@ -282,7 +285,7 @@ fn put(p: &Painter, line: Option<&Vec<Run>>, out: &mut impl Write) -> io::Result
         if p.color {
             p.paint(out, *style, text)?;
         } else {
-            // Marks were placed by `wrap`, as text.
+            // Marks were placed by `wrap`, as text (already made safe by `side`).
             out.write_all(text.as_bytes())?;
         }
     }

@@ -285,3 +285,53 @@ fn every_corpus_amendment_renders_in_every_format() {
     }
     assert!(pairs >= 111, "{pairs}");
 }
+
+/// Statute text with escape sequences, an OSC 8 link, backspaces and a bidi override never
+/// reaches the output raw, in any format; only the review's own colour codes do.
+#[test]
+fn hostile_text_is_escaped_in_every_format() {
+    let (old, new) = (fixture("hostile-old.md"), fixture("hostile-new.md"));
+    let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+    let ours = [
+        "\x1b[31;9m",
+        "\x1b[32;4m",
+        "\x1b[1m",
+        "\x1b[2m",
+        "\x1b[33m",
+        "\x1b[0m",
+    ];
+    let runs: [&[&str]; 7] = [
+        &["--color", "never"],
+        &["--color", "always"],
+        &["--color", "always", "--side-by-side"],
+        &["--format", "table"],
+        &["--format", "html"],
+        &["--format", "markdown"],
+        &["--format", "decision"],
+    ];
+    for extra in runs {
+        let mut args = vec!["diff", old, new];
+        args.extend_from_slice(extra);
+        let o = statute(&args);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}");
+        let mut text = String::from_utf8(o.stdout).expect("UTF-8 output");
+        for code in ours {
+            text = text.replace(code, "");
+        }
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| {
+                (c.is_control() && c != '\n')
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c)
+            })
+            .collect();
+        assert!(raw.is_empty(), "{extra:?}: raw {raw:?} in\n{text}");
+        // Shown escaped (the decision quotes only the inserted text, without the ESCs).
+        let whole = !extra.contains(&"decision");
+        assert!(
+            text.contains("<U+202E>") && (!whole || text.contains('␛')),
+            "{extra:?}: {text}"
+        );
+    }
+}
