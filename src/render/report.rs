@@ -95,7 +95,8 @@ pub fn write(cs: &ChangeSet, opts: Options, out: &mut impl Write) -> io::Result<
     Ok(())
 }
 
-fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
+/// A heading change's kind in Chinese: 新增 删除 改名 序号变化 序号变化并改名.
+pub fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
     match k {
         HeadingChangeKind::Added => "新增",
         HeadingChangeKind::Deleted => "删除",
@@ -105,14 +106,9 @@ fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
     }
 }
 
-/// "第十二条 → 第十三条 [修改, 条序变化] 第二章 法律 / 第一节 立法权限".
-pub fn entry_header(e: &Entry) -> String {
-    let labels = |v: &[crate::diff::UnitRef]| {
-        v.iter()
-            .map(|u| u.label.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+/// The entry's kind in Chinese (未变 修改 形式修改 新增 删除 拆分 合并), then 条序变化 and 移动
+/// when those flags are set.
+pub fn kind_flags(e: &Entry) -> Vec<&'static str> {
     let mut flags = vec![match e.kind {
         EntryKind::Unchanged => "未变",
         EntryKind::Modified if !e.substantive => "形式修改",
@@ -128,6 +124,18 @@ pub fn entry_header(e: &Entry) -> String {
     if e.moved {
         flags.push("移动");
     }
+    flags
+}
+
+/// "第十二条 → 第十三条 [修改, 条序变化] 第二章 法律 / 第一节 立法权限".
+pub fn entry_header(e: &Entry) -> String {
+    let labels = |v: &[crate::diff::UnitRef]| {
+        v.iter()
+            .map(|u| u.label.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let flags = kind_flags(e);
     let where_ = e
         .new
         .first()
