@@ -2,5 +2,6 @@
 
 pub mod canonical;
 pub mod diff_json;
+pub mod docx;
 pub mod json;
 pub mod report;
