@@ -366,10 +366,10 @@ fn side_cell(e: &Entry, side: Side) -> TableCell {
     let mut line = 0;
     let mut cur = start(line);
     for seg in &e.diff {
-        let keep = match (seg.op, side) {
-            (Op::Equal, _) | (Op::Delete, Side::Old) | (Op::Insert, Side::New) => true,
-            _ => false,
-        };
+        let keep = matches!(
+            (seg.op, side),
+            (Op::Equal, _) | (Op::Delete, Side::Old) | (Op::Insert, Side::New)
+        );
         if !keep {
             continue;
         }
@@ -506,24 +506,54 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
                     && u.path.contains(old)
                 {
                     shown_deleted.insert(hi);
-                    doc = doc.add_paragraph(heading(&t, cs, Some(h), old));
+                    doc = doc.add_paragraph(heading(&t, Some(h), old));
                 }
             }
         }
-        // Headings above the entry where they differ from the previous entry's.
-        if let Some(u) = e.new.first() {
-            let same = path.iter().zip(&u.path).take_while(|(a, b)| a == b).count();
-            for j in same..u.path.len() {
-                let change = find_heading(cs, &u.path[j], &u.path[..j]);
-                doc = doc.add_paragraph(heading(&t, cs, change, &u.path[j]));
+        // Headings above the entry where they differ from the previous entry's. A deleted
+        // entry stands under its old headings, as they are called now.
+        let here: Vec<String> = match (e.new.first(), e.old.first()) {
+            (Some(u), _) => u.path.clone(),
+            (None, Some(u)) => u.path.iter().map(|s| current_name(cs, s)).collect(),
+            (None, None) => path.clone(),
+        };
+        let same = path.iter().zip(&here).take_while(|(a, b)| a == b).count();
+        for j in same..here.len() {
+            let text = &here[j];
+            if let Some(h) = find_heading(cs, text, &here[..j]) {
+                doc = doc.add_paragraph(heading(&t, Some(h), text));
+            } else if let Some((hi, h)) = cs.headings.iter().enumerate().find(|(_, h)| {
+                h.kind == HeadingChangeKind::Deleted && h.old.as_deref() == Some(text.as_str())
+            }) {
+                if shown_deleted.insert(hi) {
+                    doc = doc.add_paragraph(heading(&t, Some(h), text));
+                }
+            } else {
+                doc = doc.add_paragraph(heading(&t, None, text));
             }
-            path = u.path.clone();
         }
+        path = here;
         for p in article_paragraphs(&t, e) {
             doc = doc.add_paragraph(p);
         }
     }
     doc
+}
+
+/// What the heading that read `old` is called in the new version (itself when unchanged or
+/// deleted).
+fn current_name(cs: &ChangeSet, old: &str) -> String {
+    cs.headings
+        .iter()
+        .find(|h| {
+            h.old.as_deref() == Some(old)
+                && !matches!(
+                    h.kind,
+                    HeadingChangeKind::Added | HeadingChangeKind::Deleted
+                )
+        })
+        .and_then(|h| h.new.clone())
+        .unwrap_or_else(|| old.to_string())
 }
 
 /// The change to the heading that now reads `text` under `parents`.
@@ -541,7 +571,7 @@ fn find_heading<'a>(
 }
 
 /// A heading paragraph: `text` as it stands, or the tracked change that made it.
-fn heading(t: &Tracker, _cs: &ChangeSet, change: Option<&HeadingChange>, text: &str) -> Paragraph {
+fn heading(t: &Tracker, change: Option<&HeadingChange>, text: &str) -> Paragraph {
     let mut p = heading_paragraph();
     match change {
         None => p = t.add(p, Op::Equal, text, true),
@@ -730,9 +760,7 @@ fn valid_date(s: &str) -> bool {
     }
     match rest.as_bytes() {
         [] | [b'Z'] => true,
-        [sign, h1, h2, b':', m1, m2] if matches!(sign, b'+' | b'-') => {
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-        }
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
         _ => false,
     }
 }
