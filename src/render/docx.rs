@@ -4,7 +4,8 @@
 //! docx-rs builds the document parts; they are packed here, not by docx-rs, so that the file is
 //! byte-for-byte the same for the same input: zip entries carry a fixed timestamp and the ids of
 //! the tracked changes (which docx-rs takes from a process-wide counter) are numbered from 1 in
-//! document order.
+//! document order. The table's header row is marked to repeat on every page by a like edit of
+//! the XML, as docx-rs has no builder for it.
 
 use std::collections::HashSet;
 use std::io::{Cursor, Seek, Write};
@@ -94,6 +95,9 @@ pub fn write(
         .custom_property("generator", "statute")
         .build();
     xml.document = renumber_revisions(&xml.document);
+    if opts.layout == Layout::Table {
+        xml.document = repeat_header_row(&xml.document);
+    }
     let buf = pack(xml, Cursor::new(Vec::new()))?;
     out.write_all(buf.get_ref())?;
     Ok(())
@@ -674,6 +678,17 @@ fn renumber_revisions(xml: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Marks the first table row (the header 原条文 | 修改后条文 | 修改类型) to repeat on every page
+/// (`w:tblHeader`, which docx-rs has no builder for).
+fn repeat_header_row(xml: &[u8]) -> Vec<u8> {
+    const ROW: &[u8] = b"<w:tr><w:trPr />";
+    const HEADER: &[u8] = b"<w:tr><w:trPr><w:tblHeader /></w:trPr>";
+    match xml.windows(ROW.len()).position(|w| w == ROW) {
+        Some(at) => [&xml[..at], HEADER, &xml[at + ROW.len()..]].concat(),
+        None => xml.to_vec(),
+    }
+}
+
 /// Packs the parts as docx-rs would, deflated, every entry dated 1980-01-01 (zip's epoch).
 fn pack<W: Write + Seek>(xml: XMLDocx, w: W) -> zip::result::ZipResult<W> {
     let mut zip = zip::ZipWriter::new(w);
@@ -768,6 +783,100 @@ fn valid_date(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::diff::{LineChange, LineOp, LineRef, Segment, UnitRef};
+    use crate::model::UnitNum;
+
+    fn unit(main: u32, label: &str) -> UnitRef {
+        UnitRef {
+            index: main as usize,
+            num: UnitNum::Article { main, sub: 0 },
+            label: label.into(),
+            path: Vec::new(),
+            annex: None,
+        }
+    }
+
+    fn at(unit: usize, para: usize) -> Option<LineRef> {
+        Some(LineRef {
+            unit,
+            para,
+            item: None,
+            subitem: None,
+        })
+    }
+
+    /// Old 第五条 (two 款) split into new 第五条 and 第六条, with a 款 added to the second.
+    fn split() -> Entry {
+        let line = |op, old, new, text: &str| LineChange {
+            op,
+            old,
+            new,
+            diff: vec![Segment::new(
+                if op == LineOp::Added {
+                    Op::Insert
+                } else {
+                    Op::Equal
+                },
+                text,
+            )],
+            substantive: op != LineOp::Equal,
+        };
+        Entry {
+            kind: EntryKind::Split,
+            old: vec![unit(5, "第五条")],
+            new: vec![unit(5, "第五条"), unit(6, "第六条")],
+            renumbered: false,
+            moved: false,
+            substantive: true,
+            similarity: 0.9,
+            lines: vec![
+                line(LineOp::Equal, at(0, 1), at(0, 1), "甲"),
+                line(LineOp::Equal, at(0, 2), at(1, 1), "乙"),
+                line(LineOp::Added, None, at(1, 2), "丙"),
+            ],
+            diff: vec![
+                Segment::new(Op::Equal, "甲\n乙"),
+                Segment::new(Op::Insert, "\n丙"),
+            ],
+        }
+    }
+
+    #[test]
+    fn units_start_where_their_first_line_is() {
+        let e = split();
+        assert_eq!(unit_starts(&e, Side::Old), [(0, "第五条")]);
+        assert_eq!(unit_starts(&e, Side::New), [(0, "第五条"), (1, "第六条")]);
+        // Without line changes the first unit still gets its label.
+        let bare = Entry {
+            lines: Vec::new(),
+            ..split()
+        };
+        assert_eq!(unit_starts(&bare, Side::New), [(0, "第五条")]);
+    }
+
+    #[test]
+    fn kind_names() {
+        let mut e = split();
+        assert_eq!(kind_text(&e), "拆分");
+        e.kind = EntryKind::Unchanged;
+        e.renumbered = true;
+        assert_eq!(kind_text(&e), "条序变化");
+        e.moved = true;
+        assert_eq!(kind_text(&e), "条序变化、移动");
+        e.kind = EntryKind::Modified;
+        e.substantive = false;
+        assert_eq!(kind_text(&e), "形式修改、条序变化、移动");
+    }
+
+    #[test]
+    fn header_row_repeats() {
+        let xml = b"<w:tbl><w:tr><w:trPr /><w:tc/></w:tr><w:tr><w:trPr /></w:tr></w:tbl>";
+        assert_eq!(
+            String::from_utf8(repeat_header_row(xml)).unwrap_or_default(),
+            "<w:tbl><w:tr><w:trPr><w:tblHeader /></w:trPr><w:tc/></w:tr><w:tr><w:trPr /></w:tr></w:tbl>"
+        );
+    }
 
     #[test]
     fn dates() {

@@ -435,6 +435,9 @@ fn table_of_the_bundled_amendment() {
     assert!(text.contains(&statute::render::report::summary_line(&p.cs)));
     assert!(text.contains("［改名］第七章 网络与信息安全保障"), "{text}");
     assert_eq!(marked(before, "<w:u "), "网络与");
+    // The header row repeats on every page.
+    assert_eq!(doc.matches("<w:tblHeader />").count(), 1);
+    assert!(doc.contains("<w:tr><w:trPr><w:tblHeader /></w:trPr><w:tc>"));
     // A4 landscape, East Asian font.
     assert!(doc.contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape" />"#));
     assert!(part(&d, "word/styles.xml").contains(r#"w:eastAsia="宋体""#));
