@@ -12,8 +12,7 @@ use std::io::{Cursor, Seek, Write};
 
 use docx_rs::{
     AlignmentType, Delete, Docx, Insert, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
-    Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
-    XMLDocx,
+    Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType, XMLDocx,
 };
 use zip::write::SimpleFileOptions;
 
@@ -294,7 +293,6 @@ fn header_row() -> TableRow {
         TableCell::new()
             .width(width, WidthType::Dxa)
             .shading(Shading::new().fill("D9D9D9"))
-            .vertical_align(VAlignType::Center)
             .add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
