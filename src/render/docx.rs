@@ -16,7 +16,9 @@ use docx_rs::{
 };
 use zip::write::SimpleFileOptions;
 
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, chars};
+use crate::diff::{
+    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange, chars,
+};
 use crate::render::report;
 
 /// Which document to write.
@@ -495,6 +497,22 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
                 opts.author
             ))),
     );
+    // Changed text outside the articles: at the top of the body and the preamble first,
+    // introductions under a heading after that heading, the rest (closing lines, annex titles,
+    // footnotes, introductions under headings not shown) at the end.
+    let mut text_shown = vec![false; cs.texts.len()];
+    for (ti, tc) in cs.texts.iter().enumerate() {
+        let preamble = tc.path.first().is_some_and(|p| p == "序言");
+        if tc.path.is_empty() || preamble {
+            if preamble {
+                doc = doc.add_paragraph(heading(&t, None, "序言"));
+            }
+            doc = text_paragraphs(&t, tc)
+                .into_iter()
+                .fold(doc, Docx::add_paragraph);
+            text_shown[ti] = true;
+        }
+    }
     let mut path: Vec<String> = Vec::new();
     let mut shown_deleted: HashSet<usize> = HashSet::new();
     for e in entries {
@@ -533,11 +551,24 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
             } else {
                 doc = doc.add_paragraph(heading(&t, None, text));
             }
+            for (ti, tc) in cs.texts.iter().enumerate() {
+                if !text_shown[ti] && tc.path == here[..=j] {
+                    doc = text_paragraphs(&t, tc)
+                        .into_iter()
+                        .fold(doc, Docx::add_paragraph);
+                    text_shown[ti] = true;
+                }
+            }
         }
         path = here;
         for p in article_paragraphs(&t, e) {
             doc = doc.add_paragraph(p);
         }
+    }
+    for (tc, _) in cs.texts.iter().zip(text_shown).filter(|(_, shown)| !shown) {
+        doc = text_paragraphs(&t, tc)
+            .into_iter()
+            .fold(doc, Docx::add_paragraph);
     }
     doc
 }
@@ -595,12 +626,49 @@ fn heading(t: &Tracker, change: Option<&HeadingChange>, text: &str) -> Paragraph
 /// start of each unit: a label only the old side has is deleted, one only the new side has
 /// is inserted, a changed number is both.
 fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
-    let old_starts = unit_starts(e, Side::Old);
-    let new_starts = unit_starts(e, Side::New);
+    let last = match e.kind {
+        EntryKind::Added => Op::Insert,
+        EntryKind::Deleted => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: (!e.old.is_empty()).then(|| unit_starts(e, Side::Old)),
+        new: (!e.new.is_empty()).then(|| unit_starts(e, Side::New)),
+    };
+    tracked_paragraphs(t, &e.diff, &sides, last)
+}
+
+/// A changed block of text outside the articles as tracked changes, one paragraph per line.
+fn text_paragraphs(t: &Tracker, tc: &TextChange) -> Vec<Paragraph> {
+    let last = match (&tc.old, &tc.new) {
+        (None, Some(_)) => Op::Insert,
+        (Some(_), None) => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: tc.old.as_ref().map(|_| Vec::new()),
+        new: tc.new.as_ref().map(|_| Vec::new()),
+    };
+    tracked_paragraphs(t, &tc.diff, &sides, last)
+}
+
+/// Where each side's units start (line, label); `None` for a side that does not exist.
+struct Sides<'a> {
+    old: Option<Vec<(usize, &'a str)>>,
+    new: Option<Vec<(usize, &'a str)>>,
+}
+
+/// A diff as paragraphs: each segment a plain run, a w:ins or a w:del; each newline the mark
+/// of the paragraph it ends, tracked like its segment; `last` the final paragraph's mark.
+fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) -> Vec<Paragraph> {
     let start = |old_line: Option<usize>, new_line: Option<usize>| {
         let mut p = article_paragraph();
-        let ol = old_line.and_then(|l| label_at(&old_starts, l));
-        let nl = new_line.and_then(|l| label_at(&new_starts, l));
+        let ol = old_line
+            .zip(sides.old.as_deref())
+            .and_then(|(l, s)| label_at(s, l));
+        let nl = new_line
+            .zip(sides.new.as_deref())
+            .and_then(|(l, s)| label_at(s, l));
         match (ol, nl) {
             (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &label_text(n), true),
             (o, n) => {
@@ -616,11 +684,8 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
     };
     let (mut old_line, mut new_line) = (0, 0);
     let mut paras = Vec::new();
-    let mut cur = start(
-        (!e.old.is_empty()).then_some(0),
-        (!e.new.is_empty()).then_some(0),
-    );
-    for seg in &e.diff {
+    let mut cur = start(Some(0), Some(0));
+    for seg in diff {
         for (k, piece) in seg.text.split('\n').enumerate() {
             if k > 0 {
                 // The newline is this paragraph's mark: deleted, inserted or kept.
@@ -634,11 +699,6 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
             cur = t.add(cur, seg.op, piece, false);
         }
     }
-    let last = match e.kind {
-        EntryKind::Added => Op::Insert,
-        EntryKind::Deleted => Op::Delete,
-        _ => Op::Equal,
-    };
     paras.push(t.mark(cur, last));
     paras
 }

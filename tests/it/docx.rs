@@ -259,6 +259,7 @@ fn side_lines(
         .flat_map(|e| e.old.iter().chain(&e.new))
         .flat_map(|u| u.path.iter().cloned())
         .chain(arts.iter().flat_map(|a| a.path.iter().map(|d| d.heading())))
+        .chain(std::iter::once("序言".to_string()))
         .collect();
     (lines, headings)
 }
@@ -270,11 +271,40 @@ fn assert_resolves(p: &Pair, entries: &[&Entry], document: &str) {
         let paras = resolve(document, accept);
         assert_eq!(paras[0], version.meta.title, "title, accept={accept}");
         let (lines, headings) = side_lines(version, &p.cs, entries, accept);
-        let body: Vec<String> = paras[2..]
-            .iter()
-            .filter(|t| !headings.contains(t))
-            .cloned()
-            .collect();
+        // Changed text outside the articles, this side of it, stands apart too.
+        let side = |tc: &statute::diff::TextChange| {
+            if accept {
+                tc.new.clone()
+            } else {
+                tc.old.clone()
+            }
+        };
+        let texts: Vec<String> =
+            p.cs.texts
+                .iter()
+                .filter_map(side)
+                .flat_map(|t| t.split('\n').map(str::to_string).collect::<Vec<_>>())
+                .collect();
+        let mut body: Vec<String> = Vec::new();
+        let mut seen_texts: Vec<String> = Vec::new();
+        for t in &paras[2..] {
+            if headings.contains(t) {
+                continue;
+            }
+            if texts.contains(t) {
+                seen_texts.push(t.clone());
+                continue;
+            }
+            body.push(t.clone());
+        }
+        let (mut want, mut got) = (texts.clone(), seen_texts);
+        want.sort();
+        got.sort();
+        assert_eq!(
+            got, want,
+            "{}: free text, accept={accept}",
+            version.meta.title
+        );
         if body != lines {
             let at = body.iter().zip(&lines).position(|(a, b)| a != b);
             panic!(
@@ -654,7 +684,7 @@ fn every_amendment_in_the_corpus_resolves_in_both_layouts() {
         }
     }
     statutes.sort();
-    let mut pairs = 0;
+    let (mut pairs, mut with_texts, mut with_headings) = (0, 0, 0);
     for st in &statutes {
         let versions = crate::common::md_files(st);
         for w in versions.windows(2) {
@@ -668,7 +698,13 @@ fn every_amendment_in_the_corpus_resolves_in_both_layouts() {
             revisions(&doc, &date);
             assert_resolves(&p, &all, &doc);
             pairs += 1;
+            with_texts += usize::from(!p.cs.texts.is_empty());
+            with_headings += usize::from(!p.cs.headings.is_empty());
         }
     }
     assert!(pairs >= 111, "{pairs} pairs");
+    eprintln!(
+        "{pairs} pairs, {with_texts} with free-text changes, {with_headings} with heading changes"
+    );
+    assert!(with_texts > 0 && with_headings > 0);
 }
