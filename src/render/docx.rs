@@ -478,8 +478,9 @@ fn heading_paragraph() -> Paragraph {
 }
 
 fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx {
+    let author = clean(&opts.author);
     let t = Tracker {
-        author: &opts.author,
+        author: &author,
         date: &opts.date,
     };
     let mut doc = base(24, false);
@@ -494,7 +495,7 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
             .add_run(note(&format!(
                 "{}　修改以修订标记显示（修订者：{}）",
                 title_line(cs),
-                opts.author
+                author
             ))),
     );
     // Changed text outside the articles: at the top of the body and the preamble first,
