@@ -88,6 +88,19 @@ struct ReviewArgs {
     /// Never page the terminal output through $PAGER.
     #[arg(long)]
     no_pager: bool,
+    /// Layout of --format docx: the comparison table, or the new text with every change as
+    /// a Word tracked change.
+    #[arg(long, value_enum, default_value_t = DocxLayout::Table)]
+    docx_layout: DocxLayout,
+    /// Write to FILE instead of standard output (needed for docx on a terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocxLayout {
+    Table,
+    Redline,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +117,8 @@ enum DiffFormat {
     Markdown,
     /// A draft 修改决定 (amending decision).
     Decision,
+    /// Word: the comparison table, or with --docx-layout redline tracked changes.
+    Docx,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -215,7 +230,8 @@ fn review(
         context: args.context,
     };
     let shown = select(cs, &filter);
-    let tty = io::stdout().is_terminal();
+    // Output to a file is no terminal, whatever stdout is.
+    let tty = io::stdout().is_terminal() && args.output.is_none();
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
         DiffFormat::Text => {
@@ -239,18 +255,43 @@ fn review(
         DiffFormat::Html => render::table::write_html(cs, &shown, &mut buf),
         DiffFormat::Markdown => render::markdown::write(cs, &shown, &mut buf),
         DiffFormat::Decision => render::decision::write(cs, &shown, &mut buf),
+        DiffFormat::Docx => {
+            if tty {
+                anyhow::bail!(
+                    "--format docx writes a binary file: give -o FILE or redirect the output"
+                );
+            }
+            let layout = match args.docx_layout {
+                DocxLayout::Table => render::docx::Layout::Table,
+                DocxLayout::Redline => render::docx::Layout::Redline,
+            };
+            let entries: Vec<&statute::diff::Entry> = shown.iter().map(|s| s.entry).collect();
+            render::docx::write(
+                cs,
+                &entries,
+                &render::docx::Options::new(cs, layout),
+                &mut buf,
+            )
+            .context("writing the Word document")?;
+            Ok(())
+        }
     }
     .context("writing output")?;
     // Statute text never carries its own control characters out: the terminal review
     // escapes them itself; documents (table, HTML, Markdown, decision) are escaped here, and
     // JSON (whose strings escape control characters) when it goes to a terminal.
-    if args.format != DiffFormat::Text && (tty || args.format != DiffFormat::Json) {
+    let binary = args.format == DiffFormat::Docx;
+    if !binary && args.format != DiffFormat::Text && (tty || args.format != DiffFormat::Json) {
         let safe = render::safe::terminal_text(&String::from_utf8_lossy(&buf)).into_owned();
         buf = safe.into_bytes();
     }
+    if let Some(path) = &args.output {
+        return std::fs::write(path, &buf)
+            .with_context(|| format!("{}: cannot write", path.display()));
+    }
     let long = terminal_size::terminal_size()
         .is_some_and(|(_, h)| buf.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize);
-    if tty && long && !args.no_pager && args.format != DiffFormat::Json && page(&buf) {
+    if tty && long && !args.no_pager && !binary && args.format != DiffFormat::Json && page(&buf) {
         return Ok(());
     }
     out.write_all(&buf).context("writing output")

@@ -3,6 +3,7 @@
 pub mod canonical;
 pub mod decision;
 pub mod diff_json;
+pub mod docx;
 pub mod json;
 pub mod markdown;
 pub mod report;

@@ -1,7 +1,7 @@
-//! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`] and the
-//! header line of an entry (labels, kind, chapter).
+//! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`], the
+//! Chinese names of change kinds, and the header line of an entry (labels, kind, chapter).
 
-use crate::diff::{ChangeSet, Entry, EntryKind};
+use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind};
 
 /// The summary line: 新增 2 条，删除 1 条，修改 5 条（其中形式修改 1 条），…
 pub fn summary_line(cs: &ChangeSet) -> String {
@@ -33,14 +33,20 @@ pub fn summary_line(cs: &ChangeSet) -> String {
     parts.join("，")
 }
 
-/// "第十二条 → 第十三条 [修改, 条序变化] 第二章 法律 / 第一节 立法权限".
-pub fn entry_header(e: &Entry) -> String {
-    let labels = |v: &[crate::diff::UnitRef]| {
-        v.iter()
-            .map(|u| u.label.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+/// A heading change's kind in Chinese: 新增 删除 改名 序号变化 序号变化并改名.
+pub fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
+    match k {
+        HeadingChangeKind::Added => "新增",
+        HeadingChangeKind::Deleted => "删除",
+        HeadingChangeKind::Renamed => "改名",
+        HeadingChangeKind::Renumbered => "序号变化",
+        HeadingChangeKind::RenumberedRenamed => "序号变化并改名",
+    }
+}
+
+/// The entry's kind in Chinese (未变 修改 形式修改 新增 删除 拆分 合并), then 条序变化 and 移动
+/// when those flags are set.
+pub fn kind_flags(e: &Entry) -> Vec<&'static str> {
     let mut flags = vec![match e.kind {
         EntryKind::Unchanged => "未变",
         EntryKind::Modified if !e.substantive => "形式修改",
@@ -56,6 +62,18 @@ pub fn entry_header(e: &Entry) -> String {
     if e.moved {
         flags.push("移动");
     }
+    flags
+}
+
+/// "第十二条 → 第十三条 [修改, 条序变化] 第二章 法律 / 第一节 立法权限".
+pub fn entry_header(e: &Entry) -> String {
+    let labels = |v: &[crate::diff::UnitRef]| {
+        v.iter()
+            .map(|u| u.label.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let flags = kind_flags(e);
     let where_ = e
         .new
         .first()

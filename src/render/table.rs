@@ -6,39 +6,23 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::report::summary_line;
+use super::report::{kind_flags, kind_zh_heading, summary_line};
 use super::select::Shown;
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment};
+use crate::diff::{ChangeSet, Entry, HeadingChange, HeadingChangeKind, Op, Segment};
 
 /// The 修改类型 cell of an entry: 修改 / 形式修改 / 新增 / 删除 / 拆分 / 合并 / 未变, then
 /// 条序变化 and 移动 when they apply.
 pub fn kind_label(e: &Entry) -> String {
-    let mut parts = vec![match e.kind {
-        EntryKind::Unchanged => "未变",
-        EntryKind::Modified if !e.substantive => "形式修改",
-        EntryKind::Modified => "修改",
-        EntryKind::Added => "新增",
-        EntryKind::Deleted => "删除",
-        EntryKind::Split => "拆分",
-        EntryKind::Merged => "合并",
-    }];
-    if e.renumbered {
-        parts.push("条序变化");
-    }
-    if e.moved {
-        parts.push("移动");
-    }
-    parts.join("、")
+    kind_flags(e).join("、")
 }
 
-/// The 修改类型 cell of a heading change.
-pub fn heading_label(h: &HeadingChange) -> &'static str {
+/// The 修改类型 cell of a heading change: 标题改名, 新增标题 ….
+pub fn heading_label(h: &HeadingChange) -> String {
     match h.kind {
-        HeadingChangeKind::Added => "新增标题",
-        HeadingChangeKind::Deleted => "删除标题",
-        HeadingChangeKind::Renamed => "标题修改",
-        HeadingChangeKind::Renumbered => "标题序号变化",
-        HeadingChangeKind::RenumberedRenamed => "标题序号变化、标题修改",
+        HeadingChangeKind::Added | HeadingChangeKind::Deleted => {
+            format!("{}标题", kind_zh_heading(h.kind))
+        }
+        _ => format!("标题{}", kind_zh_heading(h.kind)),
     }
 }
 

@@ -129,7 +129,11 @@ pub fn write(
                 h.old.as_deref().unwrap_or(""),
                 h.new.as_deref().unwrap_or(""),
             );
-            p.paint(out, Style::Tag, &format!("[{}] ", heading_kind(h.kind)))?;
+            p.paint(
+                out,
+                Style::Tag,
+                &format!("[{}] ", super::table::heading_label(h)),
+            )?;
             match h.kind {
                 HeadingChangeKind::Added => p.paint(out, Style::Inserted, new)?,
                 HeadingChangeKind::Deleted => p.paint(out, Style::Deleted, old)?,
@@ -184,16 +188,6 @@ pub fn write(
         }
     }
     Ok(())
-}
-
-fn heading_kind(k: HeadingChangeKind) -> &'static str {
-    match k {
-        HeadingChangeKind::Added => "新增标题",
-        HeadingChangeKind::Deleted => "删除标题",
-        HeadingChangeKind::Renamed => "标题改名",
-        HeadingChangeKind::Renumbered => "标题序号变化",
-        HeadingChangeKind::RenumberedRenamed => "标题序号变化并改名",
-    }
 }
 
 /// A diff written inline, each line indented.

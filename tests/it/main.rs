@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod corpus;
 mod differ;
+mod docx;
 mod fixtures;
 mod mutation;
 mod review;

@@ -1,0 +1,968 @@
+//! Word (.docx) output of a [`ChangeSet`]: the comparison table (原条文 | 修改后条文 | 修改类型,
+//! A4 landscape) or the new text with every change as a Word tracked change (w:ins / w:del).
+//!
+//! docx-rs builds the document parts; they are packed here, not by docx-rs, so that the file is
+//! byte-for-byte the same for the same input: zip entries carry a fixed timestamp and the ids of
+//! the tracked changes (which docx-rs takes from a process-wide counter) are numbered from 1 in
+//! document order. The table's header row is marked to repeat on every page by a like edit of
+//! the XML, as docx-rs has no builder for it.
+
+use std::collections::HashSet;
+use std::io::{Cursor, Seek, Write};
+
+use docx_rs::{
+    AlignmentType, Delete, Docx, Insert, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
+    Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType, XMLDocx,
+};
+use zip::write::SimpleFileOptions;
+
+use crate::diff::{
+    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange, chars,
+};
+use crate::render::report;
+
+/// Which document to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// 原条文 | 修改后条文 | 修改类型, one row per entry, A4 landscape.
+    #[default]
+    Table,
+    /// The new text with every change as a tracked change a reader can accept or reject.
+    Redline,
+}
+
+/// Options of the Word output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub layout: Layout,
+    /// Author of the tracked changes (`w:author`) and of the document.
+    pub author: String,
+    /// Date of the tracked changes (`w:date`) and of the document, ISO 8601
+    /// (`2025-06-30T00:00:00Z`). Never the wall clock, so that output is reproducible.
+    pub date: String,
+}
+
+/// The author [`Options::new`] uses.
+pub const DEFAULT_AUTHOR: &str = "statute";
+
+impl Options {
+    /// [`DEFAULT_AUTHOR`] and [`revision_date`] of `cs`.
+    pub fn new(cs: &ChangeSet, layout: Layout) -> Options {
+        Options {
+            layout,
+            author: DEFAULT_AUTHOR.to_string(),
+            date: revision_date(cs),
+        }
+    }
+}
+
+/// The new version's date at midnight UTC (else the old version's, else 1970-01-01).
+pub fn revision_date(cs: &ChangeSet) -> String {
+    match cs.new.version_date.or(cs.old.version_date) {
+        Some(d) => format!("{d}T00:00:00Z"),
+        None => "1970-01-01T00:00:00Z".to_string(),
+    }
+}
+
+/// What can go wrong writing a Word document.
+#[derive(Debug, thiserror::Error)]
+pub enum DocxError {
+    #[error("invalid revision date {0:?}: expected ISO 8601 such as 2025-06-30T00:00:00Z")]
+    Date(String),
+    #[error("cannot pack the Word document: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("cannot write the Word document: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes `entries` (the caller's selection from `cs.entries`, in the order given) as a .docx.
+/// The summary line, heading changes and changed text outside articles come from `cs`.
+pub fn write(
+    cs: &ChangeSet,
+    entries: &[&Entry],
+    opts: &Options,
+    out: &mut impl Write,
+) -> Result<(), DocxError> {
+    if !valid_date(&opts.date) {
+        return Err(DocxError::Date(opts.date.clone()));
+    }
+    let doc = match opts.layout {
+        Layout::Table => table_document(cs, entries),
+        Layout::Redline => redline_document(cs, entries, opts),
+    };
+    let mut xml = doc
+        .created_at(&opts.date)
+        .updated_at(&opts.date)
+        .custom_property("generator", "statute")
+        .build();
+    xml.document = renumber_revisions(&xml.document);
+    if opts.layout == Layout::Table {
+        xml.document = repeat_header_row(&xml.document);
+    }
+    let buf = pack(xml, Cursor::new(Vec::new()))?;
+    out.write_all(buf.get_ref())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Common
+
+/// 宋体 for Chinese, Times New Roman for Latin letters and digits.
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .east_asia("宋体")
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
+        .cs("Times New Roman")
+        .hint("eastAsia")
+}
+
+const DELETED_COLOR: &str = "C00000";
+const INSERTED_COLOR: &str = "0050B4";
+const NOTE_COLOR: &str = "595959";
+
+/// A4 in twentieths of a point.
+const A4_SHORT: u32 = 11906;
+const A4_LONG: u32 = 16838;
+/// 2 cm margins.
+const MARGIN: i32 = 1134;
+
+fn base(size_half_points: usize, landscape: bool) -> Docx {
+    let margin = PageMargin::new()
+        .top(MARGIN)
+        .bottom(MARGIN)
+        .left(MARGIN)
+        .right(MARGIN)
+        .header(567)
+        .footer(567);
+    let doc = Docx::new()
+        .default_fonts(fonts())
+        .default_size(size_half_points)
+        .page_margin(margin);
+    if landscape {
+        doc.page_size(A4_LONG, A4_SHORT)
+            .page_orient(PageOrientationType::Landscape)
+    } else {
+        doc.page_size(A4_SHORT, A4_LONG)
+    }
+}
+
+/// Drops characters XML 1.0 cannot carry (C0 controls other than tab); newlines are split off
+/// before text reaches a run.
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| c == '\t' || !(c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c)))
+        .filter(|&c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
+        .collect()
+}
+
+fn date_or_unknown(d: Option<crate::model::Date>) -> String {
+    d.map_or_else(|| "?".to_string(), |d| d.to_string())
+}
+
+fn title_line(cs: &ChangeSet) -> String {
+    let old = date_or_unknown(cs.old.version_date);
+    let new = date_or_unknown(cs.new.version_date);
+    if cs.old.title == cs.new.title {
+        format!("{old} → {new}")
+    } else {
+        format!("{}（{old}）→ {}（{new}）", cs.old.title, cs.new.title)
+    }
+}
+
+fn plain(text: &str) -> Run {
+    Run::new().add_text(clean(text))
+}
+
+fn note(text: &str) -> Run {
+    plain(text).color(NOTE_COLOR).size(18)
+}
+
+/// Which side of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Old,
+    New,
+}
+
+/// For one side of `e`: the line (0-based, lines of the side's text joined by `\n` in
+/// `e.diff`) at which each of its units starts, with the unit's label.
+fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
+    let units = match side {
+        Side::Old => &e.old,
+        Side::New => &e.new,
+    };
+    let mut starts = Vec::new();
+    let mut line = 0;
+    let mut last: Option<usize> = None;
+    for l in &e.lines {
+        let at = match side {
+            Side::Old => l.old,
+            Side::New => l.new,
+        };
+        let Some(at) = at else { continue };
+        if last != Some(at.unit) {
+            if let Some(u) = units.get(at.unit) {
+                starts.push((line, u.label.as_str()));
+            }
+            last = Some(at.unit);
+        }
+        line += 1;
+    }
+    if starts.is_empty()
+        && let Some(u) = units.first()
+    {
+        starts.push((0, u.label.as_str()));
+    }
+    starts
+}
+
+fn label_at<'a>(starts: &[(usize, &'a str)], line: usize) -> Option<&'a str> {
+    starts.iter().find(|(l, _)| *l == line).map(|(_, s)| *s)
+}
+
+/// Label followed by a full-width space, as statutes write 第一条　….
+fn label_text(label: &str) -> String {
+    format!("{}\u{3000}", clean(label))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table layout
+
+/// Column widths (twentieths of a point) of 原条文 | 修改后条文 | 修改类型, filling the A4
+/// landscape text width.
+const COLUMNS: [usize; 3] = [6280, 6280, 2010];
+
+fn table_document(cs: &ChangeSet, entries: &[&Entry]) -> Docx {
+    let mut doc = base(21, true);
+    doc = doc.add_paragraph(
+        Paragraph::new().align(AlignmentType::Center).add_run(
+            plain(&format!("{}修改对照表", cs.new.title))
+                .bold()
+                .size(32),
+        ),
+    );
+    doc = doc.add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(plain(&title_line(cs))),
+    );
+    doc = doc.add_paragraph(Paragraph::new().add_run(plain(&report::summary_line(cs))));
+    if !cs.headings.is_empty() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(plain("章节标题变化").bold()));
+        for h in &cs.headings {
+            let mut p = Paragraph::new()
+                .add_run(plain(&format!("［{}］", report::kind_zh_heading(h.kind))));
+            for run in marked_runs(&heading_diff(h)) {
+                p = p.add_run(run);
+            }
+            doc = doc.add_paragraph(p);
+        }
+    }
+    if !cs.texts.is_empty() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(plain("条文以外的文字变化").bold()));
+        for t in &cs.texts {
+            let place = if t.path.is_empty() {
+                "正文前".to_string()
+            } else {
+                t.path.join(" / ")
+            };
+            let what = if t.substantive {
+                "文字修改"
+            } else {
+                "形式修改"
+            };
+            let mut p = Paragraph::new().add_run(plain(&format!("［{place}，{what}］")));
+            for run in marked_runs(&t.diff) {
+                p = p.add_run(run);
+            }
+            doc = doc.add_paragraph(p);
+        }
+    }
+    let mut rows = vec![header_row()];
+    rows.extend(entries.iter().map(|e| entry_row(e)));
+    let width = COLUMNS.iter().sum();
+    doc.add_table(
+        Table::new(rows)
+            .set_grid(COLUMNS.to_vec())
+            .width(width, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed),
+    )
+}
+
+fn header_row() -> TableRow {
+    let cell = |text: &str, width: usize| {
+        TableCell::new()
+            .width(width, WidthType::Dxa)
+            .shading(Shading::new().fill("D9D9D9"))
+            .add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(plain(text).bold()),
+            )
+    };
+    TableRow::new(vec![
+        cell("原条文", COLUMNS[0]),
+        cell("修改后条文", COLUMNS[1]),
+        cell("修改类型", COLUMNS[2]),
+    ])
+}
+
+fn entry_row(e: &Entry) -> TableRow {
+    TableRow::new(vec![
+        side_cell(e, Side::Old).width(COLUMNS[0], WidthType::Dxa),
+        side_cell(e, Side::New).width(COLUMNS[1], WidthType::Dxa),
+        kind_cell(e).width(COLUMNS[2], WidthType::Dxa),
+    ])
+}
+
+/// 修改类型 in Chinese: 修改 / 形式修改 / 新增 / 删除 / 拆分 / 合并, with 条序变化 and 移动; an
+/// unchanged entry that was renumbered or moved is only that.
+pub fn kind_text(e: &Entry) -> String {
+    let mut flags = report::kind_flags(e);
+    if e.kind == EntryKind::Unchanged && flags.len() > 1 {
+        flags.remove(0);
+    }
+    flags.join("、")
+}
+
+fn kind_cell(e: &Entry) -> TableCell {
+    let mut cell = TableCell::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(plain(&kind_text(e)).bold()),
+    );
+    let path = e
+        .new
+        .first()
+        .or(e.old.first())
+        .map(|u| u.path.join(" / "))
+        .unwrap_or_default();
+    if !path.is_empty() {
+        cell = cell.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(note(&path)),
+        );
+    }
+    cell
+}
+
+/// One side of the entry: its text line by line, each unit's label in bold at the start of
+/// its first line; deletions struck through (old side), insertions underlined (new side).
+fn side_cell(e: &Entry, side: Side) -> TableCell {
+    let units = match side {
+        Side::Old => &e.old,
+        Side::New => &e.new,
+    };
+    if units.is_empty() {
+        return TableCell::new().add_paragraph(Paragraph::new());
+    }
+    let starts = unit_starts(e, side);
+    let start = |line: usize| {
+        let p = Paragraph::new();
+        match label_at(&starts, line) {
+            Some(l) => p.add_run(plain(&label_text(l)).bold()),
+            None => p,
+        }
+    };
+    let mut paras = Vec::new();
+    let mut line = 0;
+    let mut cur = start(line);
+    for seg in &e.diff {
+        let keep = matches!(
+            (seg.op, side),
+            (Op::Equal, _) | (Op::Delete, Side::Old) | (Op::Insert, Side::New)
+        );
+        if !keep {
+            continue;
+        }
+        for (k, piece) in seg.text.split('\n').enumerate() {
+            if k > 0 {
+                paras.push(cur);
+                line += 1;
+                cur = start(line);
+            }
+            if !piece.is_empty() {
+                cur = cur.add_run(marked_run(seg.op, piece));
+            }
+        }
+    }
+    paras.push(cur);
+    paras
+        .into_iter()
+        .fold(TableCell::new(), |c, p| c.add_paragraph(p))
+}
+
+/// A run of the table layout: deletions red and struck through, insertions blue, bold and
+/// underlined.
+fn marked_run(op: Op, text: &str) -> Run {
+    match op {
+        Op::Equal => plain(text),
+        Op::Delete => plain(text).strike().color(DELETED_COLOR),
+        Op::Insert => plain(text).underline("single").bold().color(INSERTED_COLOR),
+    }
+}
+
+/// Runs of a diff on one line (newlines shown as ↵).
+fn marked_runs(diff: &[crate::diff::Segment]) -> Vec<Run> {
+    diff.iter()
+        .filter(|s| !s.text.is_empty())
+        .map(|s| marked_run(s.op, &s.text.replace('\n', "↵")))
+        .collect()
+}
+
+fn heading_diff(h: &HeadingChange) -> Vec<crate::diff::Segment> {
+    use crate::diff::Segment;
+    match (&h.old, &h.new) {
+        (Some(o), Some(n)) => chars::diff(o, n),
+        (Some(o), None) => vec![Segment::new(Op::Delete, o.as_str())],
+        (None, Some(n)) => vec![Segment::new(Op::Insert, n.as_str())],
+        (None, None) => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redline layout
+
+/// Builds tracked runs with one author and date.
+struct Tracker<'a> {
+    author: &'a str,
+    date: &'a str,
+}
+
+impl Tracker<'_> {
+    fn add(&self, p: Paragraph, op: Op, text: &str, bold: bool) -> Paragraph {
+        let text = clean(text);
+        if text.is_empty() {
+            return p;
+        }
+        let b = |r: Run| if bold { r.bold() } else { r };
+        match op {
+            Op::Equal => p.add_run(b(Run::new().add_text(text))),
+            Op::Insert => p.add_insert(
+                Insert::new(b(Run::new().add_text(text)))
+                    .author(self.author)
+                    .date(self.date),
+            ),
+            Op::Delete => p.add_delete(
+                Delete::new()
+                    .add_run(b(Run::new().add_delete_text(text)))
+                    .author(self.author)
+                    .date(self.date),
+            ),
+        }
+    }
+
+    /// Marks the paragraph mark itself inserted or deleted (so accepting a deletion joins the
+    /// paragraph with the next one).
+    fn mark(&self, p: Paragraph, op: Op) -> Paragraph {
+        match op {
+            Op::Equal => p,
+            Op::Insert => p.insert(self.author, self.date),
+            Op::Delete => p.delete(self.author, self.date),
+        }
+    }
+}
+
+fn article_paragraph() -> Paragraph {
+    Paragraph::new()
+        .indent(None, Some(SpecialIndentType::FirstLine(480)), None, None)
+        .first_line_chars(200)
+}
+
+fn heading_paragraph() -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .keep_next(true)
+}
+
+fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx {
+    let author = clean(&opts.author);
+    let t = Tracker {
+        author: &author,
+        date: &opts.date,
+    };
+    let mut doc = base(24, false);
+    let mut title = Paragraph::new().align(AlignmentType::Center);
+    for seg in chars::diff(&cs.old.title, &cs.new.title) {
+        title = t.add(title, seg.op, &seg.text, true);
+    }
+    doc = doc.add_paragraph(title);
+    doc = doc.add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(note(&format!(
+                "{}　修改以修订标记显示（修订者：{}）",
+                title_line(cs),
+                author
+            ))),
+    );
+    // Changed text outside the articles: at the top of the body and the preamble first,
+    // introductions under a heading after that heading, the rest (closing lines, annex titles,
+    // footnotes, introductions under headings not shown) at the end.
+    let mut text_shown = vec![false; cs.texts.len()];
+    for (ti, tc) in cs.texts.iter().enumerate() {
+        let preamble = tc.path.first().is_some_and(|p| p == "序言");
+        if tc.path.is_empty() || preamble {
+            if preamble {
+                doc = doc.add_paragraph(heading(&t, None, "序言"));
+            }
+            doc = text_paragraphs(&t, tc)
+                .into_iter()
+                .fold(doc, Docx::add_paragraph);
+            text_shown[ti] = true;
+        }
+    }
+    let mut path: Vec<String> = Vec::new();
+    let mut shown_deleted: HashSet<usize> = HashSet::new();
+    for e in entries {
+        // A deleted heading stands before the first selected entry that stood under it.
+        if let Some(u) = e.old.first() {
+            for (hi, h) in cs.headings.iter().enumerate() {
+                if h.kind != HeadingChangeKind::Deleted || shown_deleted.contains(&hi) {
+                    continue;
+                }
+                if let Some(old) = &h.old
+                    && u.path.contains(old)
+                {
+                    shown_deleted.insert(hi);
+                    doc = doc.add_paragraph(heading(&t, Some(h), old));
+                }
+            }
+        }
+        // Headings above the entry where they differ from the previous entry's. A deleted
+        // entry stands under its old headings, as they are called now.
+        let here: Vec<String> = match (e.new.first(), e.old.first()) {
+            (Some(u), _) => u.path.clone(),
+            (None, Some(u)) => u.path.iter().map(|s| current_name(cs, s)).collect(),
+            (None, None) => path.clone(),
+        };
+        let same = path.iter().zip(&here).take_while(|(a, b)| a == b).count();
+        for j in same..here.len() {
+            let text = &here[j];
+            if let Some(h) = find_heading(cs, text, &here[..j]) {
+                doc = doc.add_paragraph(heading(&t, Some(h), text));
+            } else if let Some((hi, h)) = cs.headings.iter().enumerate().find(|(_, h)| {
+                h.kind == HeadingChangeKind::Deleted && h.old.as_deref() == Some(text.as_str())
+            }) {
+                if shown_deleted.insert(hi) {
+                    doc = doc.add_paragraph(heading(&t, Some(h), text));
+                }
+            } else {
+                doc = doc.add_paragraph(heading(&t, None, text));
+            }
+            for (ti, tc) in cs.texts.iter().enumerate() {
+                if !text_shown[ti] && tc.path == here[..=j] {
+                    doc = text_paragraphs(&t, tc)
+                        .into_iter()
+                        .fold(doc, Docx::add_paragraph);
+                    text_shown[ti] = true;
+                }
+            }
+        }
+        path = here;
+        for p in article_paragraphs(&t, e) {
+            doc = doc.add_paragraph(p);
+        }
+    }
+    for (tc, _) in cs.texts.iter().zip(text_shown).filter(|(_, shown)| !shown) {
+        doc = text_paragraphs(&t, tc)
+            .into_iter()
+            .fold(doc, Docx::add_paragraph);
+    }
+    doc
+}
+
+/// What the heading that read `old` is called in the new version (itself when unchanged or
+/// deleted).
+fn current_name(cs: &ChangeSet, old: &str) -> String {
+    cs.headings
+        .iter()
+        .find(|h| {
+            h.old.as_deref() == Some(old)
+                && !matches!(
+                    h.kind,
+                    HeadingChangeKind::Added | HeadingChangeKind::Deleted
+                )
+        })
+        .and_then(|h| h.new.clone())
+        .unwrap_or_else(|| old.to_string())
+}
+
+/// The change to the heading that now reads `text` under `parents`.
+fn find_heading<'a>(
+    cs: &'a ChangeSet,
+    text: &str,
+    parents: &[String],
+) -> Option<&'a HeadingChange> {
+    let named = |h: &&HeadingChange| h.new.as_deref() == Some(text);
+    cs.headings
+        .iter()
+        .filter(named)
+        .find(|h| h.path == parents)
+        .or_else(|| cs.headings.iter().find(named))
+}
+
+/// A heading paragraph: `text` as it stands, or the tracked change that made it.
+fn heading(t: &Tracker, change: Option<&HeadingChange>, text: &str) -> Paragraph {
+    let mut p = heading_paragraph();
+    match change {
+        None => p = t.add(p, Op::Equal, text, true),
+        Some(h) => {
+            for seg in heading_diff(h) {
+                p = t.add(p, seg.op, &seg.text, true);
+            }
+            match h.kind {
+                HeadingChangeKind::Added => p = t.mark(p, Op::Insert),
+                HeadingChangeKind::Deleted => p = t.mark(p, Op::Delete),
+                _ => {}
+            }
+        }
+    }
+    p
+}
+
+/// The entry's text as tracked changes, one paragraph per line (款, 项, 目), labels at the
+/// start of each unit: a label only the old side has is deleted, one only the new side has
+/// is inserted, a changed number is both.
+fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
+    let last = match e.kind {
+        EntryKind::Added => Op::Insert,
+        EntryKind::Deleted => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: (!e.old.is_empty()).then(|| unit_starts(e, Side::Old)),
+        new: (!e.new.is_empty()).then(|| unit_starts(e, Side::New)),
+    };
+    tracked_paragraphs(t, &e.diff, &sides, last)
+}
+
+/// A changed block of text outside the articles as tracked changes, one paragraph per line.
+fn text_paragraphs(t: &Tracker, tc: &TextChange) -> Vec<Paragraph> {
+    let last = match (&tc.old, &tc.new) {
+        (None, Some(_)) => Op::Insert,
+        (Some(_), None) => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: tc.old.as_ref().map(|_| Vec::new()),
+        new: tc.new.as_ref().map(|_| Vec::new()),
+    };
+    tracked_paragraphs(t, &tc.diff, &sides, last)
+}
+
+/// Where each side's units start (line, label); `None` for a side that does not exist.
+struct Sides<'a> {
+    old: Option<Vec<(usize, &'a str)>>,
+    new: Option<Vec<(usize, &'a str)>>,
+}
+
+/// A diff as paragraphs: each segment a plain run, a w:ins or a w:del; each newline the mark
+/// of the paragraph it ends, tracked like its segment; `last` the final paragraph's mark.
+fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) -> Vec<Paragraph> {
+    let start = |old_line: Option<usize>, new_line: Option<usize>| {
+        let mut p = article_paragraph();
+        let ol = old_line
+            .zip(sides.old.as_deref())
+            .and_then(|(l, s)| label_at(s, l));
+        let nl = new_line
+            .zip(sides.new.as_deref())
+            .and_then(|(l, s)| label_at(s, l));
+        match (ol, nl) {
+            (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &label_text(n), true),
+            (o, n) => {
+                if let Some(o) = o {
+                    p = t.add(p, Op::Delete, &label_text(o), true);
+                }
+                if let Some(n) = n {
+                    p = t.add(p, Op::Insert, &label_text(n), true);
+                }
+            }
+        }
+        p
+    };
+    let (mut old_line, mut new_line) = (0, 0);
+    let mut paras = Vec::new();
+    let mut cur = start(Some(0), Some(0));
+    for seg in diff {
+        for (k, piece) in seg.text.split('\n').enumerate() {
+            if k > 0 {
+                // The newline is this paragraph's mark: deleted, inserted or kept.
+                paras.push(t.mark(cur, seg.op));
+                let in_old = seg.op != Op::Insert;
+                let in_new = seg.op != Op::Delete;
+                old_line += usize::from(in_old);
+                new_line += usize::from(in_new);
+                cur = start(in_old.then_some(old_line), in_new.then_some(new_line));
+            }
+            cur = t.add(cur, seg.op, piece, false);
+        }
+    }
+    paras.push(t.mark(cur, last));
+    paras
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing
+
+/// docx-rs numbers `w:ins` / `w:del` from a process-wide counter, so the same document built
+/// twice (or beside another in a thread) would get other ids; numbers them from 1 instead.
+fn renumber_revisions(xml: &[u8]) -> Vec<u8> {
+    const INS: &[u8] = b"<w:ins w:id=\"";
+    const DEL: &[u8] = b"<w:del w:id=\"";
+    let mut out = Vec::with_capacity(xml.len() + 64);
+    let mut next = 1usize;
+    let mut i = 0;
+    while let Some(off) = xml[i..].iter().position(|&b| b == b'<') {
+        let at = i + off;
+        out.extend_from_slice(&xml[i..at]);
+        let rest = &xml[at..];
+        if rest.starts_with(INS) || rest.starts_with(DEL) {
+            out.extend_from_slice(&rest[..INS.len()]);
+            let digits = rest[INS.len()..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            out.extend_from_slice(next.to_string().as_bytes());
+            next += 1;
+            i = at + INS.len() + digits;
+        } else {
+            out.push(b'<');
+            i = at + 1;
+        }
+    }
+    out.extend_from_slice(&xml[i..]);
+    out
+}
+
+/// Marks the first table row (the header 原条文 | 修改后条文 | 修改类型) to repeat on every page
+/// (`w:tblHeader`, which docx-rs has no builder for).
+fn repeat_header_row(xml: &[u8]) -> Vec<u8> {
+    const ROW: &[u8] = b"<w:tr><w:trPr />";
+    const HEADER: &[u8] = b"<w:tr><w:trPr><w:tblHeader /></w:trPr>";
+    match xml.windows(ROW.len()).position(|w| w == ROW) {
+        Some(at) => [&xml[..at], HEADER, &xml[at + ROW.len()..]].concat(),
+        None => xml.to_vec(),
+    }
+}
+
+/// Packs the parts as docx-rs would, deflated, every entry dated 1980-01-01 (zip's epoch).
+fn pack<W: Write + Seek>(xml: XMLDocx, w: W) -> zip::result::ZipResult<W> {
+    let mut zip = zip::ZipWriter::new(w);
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::DEFAULT)
+        .unix_permissions(0o644);
+    let mut parts: Vec<(String, &[u8])> = vec![
+        ("[Content_Types].xml".into(), &xml.content_type),
+        ("_rels/.rels".into(), &xml.rels),
+        ("docProps/app.xml".into(), &xml.doc_props.app),
+        ("docProps/core.xml".into(), &xml.doc_props.core),
+        ("docProps/custom.xml".into(), &xml.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), &xml.document_rels),
+        ("word/document.xml".into(), &xml.document),
+        ("word/styles.xml".into(), &xml.styles),
+        ("word/settings.xml".into(), &xml.settings),
+        ("word/fontTable.xml".into(), &xml.font_table),
+        ("word/comments.xml".into(), &xml.comments),
+        ("word/numbering.xml".into(), &xml.numberings),
+        ("word/commentsExtended.xml".into(), &xml.comments_extended),
+        ("word/footnotes.xml".into(), &xml.footnotes),
+    ];
+    for (i, h) in xml.headers.iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1), h));
+        if let Some(r) = xml.header_rels.get(i) {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r));
+        }
+    }
+    for (i, f) in xml.footers.iter().enumerate() {
+        parts.push((format!("word/footer{}.xml", i + 1), f));
+        if let Some(r) = xml.footer_rels.get(i) {
+            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r));
+        }
+    }
+    for (id, bytes) in &xml.media {
+        parts.push((format!("word/media/{id}.png"), bytes));
+    }
+    for (name, bytes) in parts {
+        zip.start_file(name, opts)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish()
+}
+
+/// `YYYY-MM-DDThh:mm:ss`, optional fraction, optional `Z` or `±hh:mm` (xsd:dateTime).
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 19 || !s.is_char_boundary(19) {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let shape = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    ) else {
+        return false;
+    };
+    let date_ok = u16::try_from(y)
+        .ok()
+        .zip(u8::try_from(mo).ok())
+        .zip(u8::try_from(d).ok())
+        .and_then(|((y, m), d)| crate::model::Date::new(y, m, d))
+        .is_some();
+    if !(shape && date_ok && h < 24 && mi < 60 && sec < 60) {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    match rest.as_bytes() {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::diff::{LineChange, LineOp, LineRef, Segment, UnitRef};
+    use crate::model::UnitNum;
+
+    fn unit(main: u32, label: &str) -> UnitRef {
+        UnitRef {
+            index: main as usize,
+            num: UnitNum::Article { main, sub: 0 },
+            label: label.into(),
+            path: Vec::new(),
+            annex: None,
+        }
+    }
+
+    fn at(unit: usize, para: usize) -> Option<LineRef> {
+        Some(LineRef {
+            unit,
+            para,
+            item: None,
+            subitem: None,
+        })
+    }
+
+    /// Old 第五条 (two 款) split into new 第五条 and 第六条, with a 款 added to the second.
+    fn split() -> Entry {
+        let line = |op, old, new, text: &str| LineChange {
+            op,
+            old,
+            new,
+            diff: vec![Segment::new(
+                if op == LineOp::Added {
+                    Op::Insert
+                } else {
+                    Op::Equal
+                },
+                text,
+            )],
+            substantive: op != LineOp::Equal,
+        };
+        Entry {
+            kind: EntryKind::Split,
+            old: vec![unit(5, "第五条")],
+            new: vec![unit(5, "第五条"), unit(6, "第六条")],
+            renumbered: false,
+            moved: false,
+            substantive: true,
+            similarity: 0.9,
+            lines: vec![
+                line(LineOp::Equal, at(0, 1), at(0, 1), "甲"),
+                line(LineOp::Equal, at(0, 2), at(1, 1), "乙"),
+                line(LineOp::Added, None, at(1, 2), "丙"),
+            ],
+            diff: vec![
+                Segment::new(Op::Equal, "甲\n乙"),
+                Segment::new(Op::Insert, "\n丙"),
+            ],
+        }
+    }
+
+    #[test]
+    fn units_start_where_their_first_line_is() {
+        let e = split();
+        assert_eq!(unit_starts(&e, Side::Old), [(0, "第五条")]);
+        assert_eq!(unit_starts(&e, Side::New), [(0, "第五条"), (1, "第六条")]);
+        // Without line changes the first unit still gets its label.
+        let bare = Entry {
+            lines: Vec::new(),
+            ..split()
+        };
+        assert_eq!(unit_starts(&bare, Side::New), [(0, "第五条")]);
+    }
+
+    #[test]
+    fn kind_names() {
+        let mut e = split();
+        assert_eq!(kind_text(&e), "拆分");
+        e.kind = EntryKind::Unchanged;
+        e.renumbered = true;
+        assert_eq!(kind_text(&e), "条序变化");
+        e.moved = true;
+        assert_eq!(kind_text(&e), "条序变化、移动");
+        e.kind = EntryKind::Modified;
+        e.substantive = false;
+        assert_eq!(kind_text(&e), "形式修改、条序变化、移动");
+    }
+
+    #[test]
+    fn header_row_repeats() {
+        let xml = b"<w:tbl><w:tr><w:trPr /><w:tc/></w:tr><w:tr><w:trPr /></w:tr></w:tbl>";
+        assert_eq!(
+            String::from_utf8(repeat_header_row(xml)).unwrap_or_default(),
+            "<w:tbl><w:tr><w:trPr><w:tblHeader /></w:trPr><w:tc/></w:tr><w:tr><w:trPr /></w:tr></w:tbl>"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2025-06-30T00:00:00Z"));
+        assert!(valid_date("2025-06-30T08:30:00+08:00"));
+        assert!(valid_date("2025-06-30T08:30:00.5Z"));
+        assert!(valid_date("2025-06-30T08:30:00"));
+        assert!(!valid_date("2025-06-30"));
+        assert!(!valid_date("2025-02-30T00:00:00Z"));
+        assert!(!valid_date("2025-06-30T24:00:00Z"));
+        assert!(!valid_date("2025-06-30T00:00:00Z\" x=\""));
+        assert!(!valid_date("2025-06-30 00:00:00Z"));
+        assert!(!valid_date("２０２５-06-30T00:00:00Z"));
+    }
+
+    #[test]
+    fn clean_drops_xml_illegal_characters() {
+        assert_eq!(clean("第一条\u{1}\u{b}　a\tb\u{ffff}"), "第一条　a\tb");
+    }
+
+    #[test]
+    fn revisions_numbered_in_order() {
+        let xml = br#"<w:p><w:ins w:id="17" w:author="a"><w:r/></w:ins><w:del w:id="3" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del><w:rPr><w:del w:id="99" w:author="a"></w:del></w:rPr></w:p>"#;
+        let out = String::from_utf8(renumber_revisions(xml)).unwrap_or_default();
+        assert_eq!(
+            out,
+            r#"<w:p><w:ins w:id="1" w:author="a"><w:r/></w:ins><w:del w:id="2" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del><w:rPr><w:del w:id="3" w:author="a"></w:del></w:rPr></w:p>"#
+        );
+    }
+}
