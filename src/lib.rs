@@ -14,6 +14,8 @@ pub mod normalize;
 pub mod numerals;
 pub mod parse;
 pub mod render;
+pub mod store;
+pub mod lineage;
 
 pub use error::{Error, Result};
 pub use model::Statute;

@@ -1,0 +1,124 @@
+//! Statute ids: one per statute, derived from its title and issuer, safe as a git ref-name
+//! component and as a file name, and never shared by two different statutes.
+//!
+//! An id is the title made safe (whitespace dropped; characters git refuses in ref names,
+//! path separators, control characters and dots become `_`; at most 60 characters) followed by `-`
+//! and 8 hex digits of a hash of the squashed title and the issuer. The hash makes two statutes
+//! with the same title but different issuers distinct, and it depends only on the version
+//! itself, never on what else was imported or in which order.
+
+use git2::{ObjectType, Oid};
+
+/// The longest title part of an id, in characters.
+const MAX_TITLE_CHARS: usize = 60;
+
+/// The id of the statute with this title and issuer.
+pub fn statute_id(title: &str, issuer: Option<&str>) -> String {
+    let key = format!(
+        "statute-id/1\n{}\n{}",
+        squash(title),
+        issuer.map(squash).unwrap_or_default()
+    );
+    let hash = Oid::hash_object(ObjectType::Blob, key.as_bytes())
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    format!("{}-{}", safe_title(title), &hash[..hash.len().min(8)])
+}
+
+/// The title part of an id: what a user's search term is compared with.
+pub fn safe_title(title: &str) -> String {
+    let mut out = String::new();
+    for c in title
+        .chars()
+        .filter(|c| !c.is_whitespace() && !crate::normalize::ignorable(*c))
+        .take(MAX_TITLE_CHARS)
+    {
+        let bad = c.is_control()
+            || matches!(
+                c,
+                '.' | '/' | '\\' | '~' | '^' | ':' | '?' | '*' | '[' | ']' | '@' | '{' | '}' | '<'
+                    | '>' | '|' | '"' | '\''
+            );
+        out.push(if bad { '_' } else { c });
+    }
+    if out.is_empty() {
+        out.push_str("untitled");
+    }
+    out
+}
+
+/// The title part of an id (everything before the last `-`).
+pub fn title_part(id: &str) -> &str {
+    id.rsplit_once('-').map_or(id, |(t, _)| t)
+}
+
+/// True when `id` has the shape [`statute_id`] produces and is safe in refs and paths.
+pub fn is_valid(id: &str) -> bool {
+    let Some((title, hash)) = id.rsplit_once('-') else {
+        return false;
+    };
+    !title.is_empty()
+        && hash.len() == 8
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && safe_title(title) == title
+        && git2::Reference::is_valid_name(&format!("refs/heads/statutes/{id}"))
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !crate::normalize::ignorable(*c))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_titles_give_valid_ref_names_and_file_names() {
+        for title in [
+            "../../etc/passwd",
+            ".hidden",
+            "a.lock",
+            "x@{y}",
+            "a b\tc\nd",
+            "~^:?*[\\",
+            "",
+            "  ",
+            "\u{0}\u{7f}ctl",
+            "中华人民共和国立法法",
+            "/",
+            "a//b",
+            "refs/heads/main",
+            "x.lock/",
+        ] {
+            let id = statute_id(title, None);
+            assert!(is_valid(&id), "{title:?} → {id:?}");
+            assert!(!id.contains('/') && !id.contains("..") && !id.starts_with('.'));
+            assert!(!id.ends_with(".lock"));
+            assert!(git2::Reference::is_valid_name(&format!("refs/tags/{id}/2020-01-01")));
+        }
+    }
+
+    #[test]
+    fn same_title_different_issuer_differ_and_ids_are_stable() {
+        let a = statute_id("物业管理条例", Some("北京市人民代表大会常务委员会"));
+        let b = statute_id("物业管理条例", Some("上海市人民代表大会常务委员会"));
+        assert_ne!(a, b);
+        assert_eq!(a, statute_id("物业管理条例", Some("北京市人民代表大会常务委员会")));
+        assert_eq!(title_part(&a), "物业管理条例");
+        // Whitespace is not identity.
+        assert_eq!(
+            statute_id("物业 管理条例", Some("北京市人民代表大会 常务委员会")),
+            a
+        );
+    }
+
+    #[test]
+    fn long_titles_are_cut() {
+        let t = "长".repeat(200);
+        let id = statute_id(&t, None);
+        assert_eq!(title_part(&id).chars().count(), MAX_TITLE_CHARS);
+        assert!(is_valid(&id));
+    }
+}
