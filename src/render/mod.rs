@@ -4,3 +4,4 @@ pub mod canonical;
 pub mod diff_json;
 pub mod json;
 pub mod report;
+pub mod store;

@@ -12,6 +12,7 @@
 //!
 //! Modules: `id` (statute ids), `lock` (writer lock), `import`, `read`, `verify`, `catalog`.
 
+pub mod articles;
 pub mod catalog;
 pub mod error;
 pub mod id;
