@@ -50,7 +50,12 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
 
 /// Writes the catalog's blob, trees and commit; returns the commit id. The commit is dated
 /// on the latest version date among the heads (1970-01-01 for an empty store).
-pub fn write_main(repo: &Repository, entries: &BTreeMap<String, CatalogEntry>) -> Result<Oid> {
+/// Every object it writes is added to `written`.
+pub fn write_main(
+    repo: &Repository,
+    entries: &BTreeMap<String, CatalogEntry>,
+    written: &mut Vec<Oid>,
+) -> Result<Oid> {
     let text = catalog_text(entries);
     let catalog = repo.blob(text.as_bytes())?;
     let mut dir = repo.treebuilder(None)?;
@@ -79,5 +84,7 @@ pub fn write_main(repo: &Repository, entries: &BTreeMap<String, CatalogEntry>) -
         "Catalog: {} statutes, {versions} versions\n",
         entries.len()
     );
-    Ok(repo.commit(None, &sig, &sig, &msg, &tree, &[])?)
+    let commit = repo.commit(None, &sig, &sig, &msg, &tree, &[])?;
+    written.extend([catalog, dir, tree.id(), commit]);
+    Ok(commit)
 }

@@ -15,7 +15,7 @@ use super::catalog::{self, CatalogEntry};
 use super::error::{Result, StoreError};
 use super::{
     MAIN_REF, Store, StoredVersion, TREE_DIR, VersionMeta, blob_id, commit_message, id, lock,
-    signature, statute_ref, version_tag,
+    one_line, signature, statute_ref, version_tag,
 };
 use crate::model::Date;
 use crate::parse::MAX_INPUT_BYTES;
@@ -256,12 +256,13 @@ fn prepare_inner(
             what: "no title found (pass --title)".into(),
         });
     }
+    // Trailers hold one line each: keep the metadata as they will give it back.
     let meta = VersionMeta {
         id: id::statute_id(&m.title, m.issuer.as_deref()),
-        title: m.title.clone(),
-        issuer: m.issuer.clone(),
+        title: one_line(&m.title),
+        issuer: m.issuer.as_deref().map(one_line),
         effective: m.effective,
-        status: m.status.clone(),
+        status: m.status.as_deref().map(one_line),
         source: (!opts.overrides()).then_some(source),
     };
     let canonical = crate::render::canonical::to_string(&statute).into_bytes();
@@ -399,13 +400,15 @@ fn summarize(old: &[u8], new: &[u8]) -> Result<(String, bool)> {
 }
 
 /// The tree of one version: `statutes/<id>.md`.
-fn version_tree(repo: &Repository, id: &str, blob: Oid) -> Result<Oid> {
+fn version_tree(repo: &Repository, id: &str, blob: Oid, written: &mut Vec<Oid>) -> Result<Oid> {
     let mut dir = repo.treebuilder(None)?;
     dir.insert(format!("{id}.md"), blob, 0o100_644)?;
     let dir = dir.write()?;
     let mut root = repo.treebuilder(None)?;
     root.insert(TREE_DIR, dir, 0o040_000)?;
-    Ok(root.write()?)
+    let root = root.write()?;
+    written.extend([dir, root]);
+    Ok(root)
 }
 
 /// Every statute's stored history, and which statute each recorded source belongs to.
@@ -493,31 +496,45 @@ impl Store {
         }
         self.summarize_plans(&mut plans, &state, threads)?;
 
-        // Objects first, into one pack.
+        // Objects first, into one pack: everything is written to an in-memory object
+        // database, then the objects the store lacks go into one pack file.
         let odb = self.repo.odb()?;
         let mempack = odb.add_new_mempack_backend(1000)?;
+        let mut written: Vec<Oid> = Vec::new();
         let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
         for p in &plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-            chains.insert(p.id.clone(), self.write_plan(p, stored)?);
+            chains.insert(p.id.clone(), self.write_plan(p, stored, &mut written)?);
         }
         let mut catalog_entries = BTreeMap::new();
         for (id, chain) in state.statutes.iter().chain(chains.iter()) {
-            if let Some(head) = chains.get(id).unwrap_or(chain).last() {
+            let chain = chains.get(id).unwrap_or(chain);
+            if let Some(head) = chain.last() {
                 catalog_entries.insert(
                     id.clone(),
                     CatalogEntry {
                         head: head.clone(),
-                        versions: chains.get(id).unwrap_or(chain).len(),
+                        versions: chain.len(),
                     },
                 );
             }
         }
-        let main = catalog::write_main(&self.repo, &catalog_entries)?;
-        let mut pack = git2::Buf::new();
-        mempack.dump(&self.repo, &mut pack)?;
-        // An empty pack is a 12-byte header and a 20-byte checksum.
-        if pack.len() > 32 {
+        let main = catalog::write_main(&self.repo, &catalog_entries, &mut written)?;
+        // A second handle on the store sees only what is on disk.
+        let disk = Repository::open_bare(&self.path)?;
+        let disk_odb = disk.odb()?;
+        written.sort();
+        written.dedup();
+        written.retain(|o| !disk_odb.exists(*o));
+        if !written.is_empty() {
+            let mut pb = self.repo.packbuilder()?;
+            pb.set_threads(threads as u32);
+            for o in &written {
+                pb.insert_object(*o, None)?;
+            }
+            let mut pack = git2::Buf::new();
+            pb.write_buf(&mut pack)?;
+            drop(pb);
             let mut w = odb.packwriter()?;
             w.write_all(&pack).map_err(|source| StoreError::Io {
                 path: self.path.join("objects/pack"),
@@ -526,7 +543,6 @@ impl Store {
             w.commit()?;
         }
         mempack.reset()?;
-        drop(pack);
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -619,14 +635,21 @@ impl Store {
     }
 
     /// Writes the commits of a plan; returns the statute's whole new history.
-    fn write_plan(&self, p: &Plan, stored: &[StoredVersion]) -> Result<Vec<StoredVersion>> {
+    fn write_plan(
+        &self,
+        p: &Plan,
+        stored: &[StoredVersion],
+        written: &mut Vec<Oid>,
+    ) -> Result<Vec<StoredVersion>> {
         let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
         for s in &p.slots[p.from..] {
             let blob = match &s.canonical {
                 Some(c) => self.repo.blob(c)?,
                 None => s.blob,
             };
-            let tree = self.repo.find_tree(version_tree(&self.repo, &p.id, blob)?)?;
+            let tree = self
+                .repo
+                .find_tree(version_tree(&self.repo, &p.id, blob, written)?)?;
             let (summary, substantive) = match &s.summary {
                 Some((t, b)) => (Some(t.as_str()), Some(*b)),
                 None => (None, None),
@@ -639,6 +662,7 @@ impl Store {
             };
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
             let commit = self.repo.commit(None, &sig, &sig, &msg, &tree, &parents)?;
+            written.extend([blob, commit]);
             chain.push(StoredVersion {
                 commit,
                 blob,

@@ -191,7 +191,7 @@ impl StoredVersion {
 }
 
 /// One line of a trailer value: no line breaks.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::catalog::{self, CatalogEntry};
 use super::error::Result;
-use super::{MAIN_REF, Store, StoredVersion, id, version_tag};
+use super::{MAIN_REF, Store, StoredVersion, id, one_line, version_tag};
 
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,7 +132,7 @@ impl Store {
 
         // main must be exactly the catalog of the heads: build it in memory and compare.
         let mempack = odb.add_new_mempack_backend(1000)?;
-        let expected = catalog::write_main(&self.repo, &catalog_entries);
+        let expected = catalog::write_main(&self.repo, &catalog_entries, &mut Vec::new());
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
             (Ok(e), Some(m)) if e == *m => {}
@@ -162,10 +162,10 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
         p.push(format!("{at}: file is not its own canonical rendering"));
     }
     let mismatch = |what: &str| format!("{at}: {what} trailer does not match the file");
-    if m.title != v.meta.title {
+    if one_line(&m.title) != v.meta.title {
         p.push(mismatch("Title"));
     }
-    if m.issuer != v.meta.issuer {
+    if m.issuer.as_deref().map(one_line) != v.meta.issuer {
         p.push(mismatch("Issuer"));
     }
     if m.version_date != Some(v.date) {
@@ -174,7 +174,7 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
     if m.effective != v.meta.effective {
         p.push(mismatch("Effective"));
     }
-    if m.status != v.meta.status {
+    if m.status.as_deref().map(one_line) != v.meta.status {
         p.push(mismatch("Status"));
     }
     if id::statute_id(&m.title, m.issuer.as_deref()) != v.meta.id {
