@@ -4,7 +4,6 @@
 //! transaction. The result depends only on the set of versions, never on the order of import.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write as _;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -526,22 +525,7 @@ impl Store {
         written.sort();
         written.dedup();
         written.retain(|o| !disk_odb.exists(*o));
-        if !written.is_empty() {
-            let mut pb = self.repo.packbuilder()?;
-            pb.set_threads(threads as u32);
-            for o in &written {
-                pb.insert_object(*o, None)?;
-            }
-            let mut pack = git2::Buf::new();
-            pb.write_buf(&mut pack)?;
-            drop(pb);
-            let mut w = odb.packwriter()?;
-            w.write_all(&pack).map_err(|source| StoreError::Io {
-                path: self.path.join("objects/pack"),
-                source,
-            })?;
-            w.commit()?;
-        }
+        super::pack::write_pack(&self.repo, &written, threads)?;
         mempack.reset()?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
@@ -569,23 +553,7 @@ impl Store {
         want.retain(|name, target| current.get(name).copied() != *target);
         report.refs_updated = want.len();
         if !want.is_empty() {
-            let sig = signature(Date::new(1970, 1, 1).unwrap_or(Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            }))?;
-            let mut tx = self.repo.transaction()?;
-            for name in want.keys() {
-                tx.lock_ref(name)?;
-            }
-            for (name, target) in &want {
-                match target {
-                    Some(t) => tx.set_target(name, *t, Some(&sig), "statute import")?,
-                    None => tx.remove(name)?,
-                }
-            }
-            tx.commit()?;
-            self.repo.refdb_compress()?;
+            super::pack::update_refs(self.repo.path(), &current, &want)?;
         }
         report.failed = failed;
         Ok(report)

@@ -10,7 +10,8 @@
 //! - `refs/heads/main` (HEAD): one parentless commit whose tree holds every statute's latest
 //!   canonical file under `statutes/` plus `CATALOG.md`, derived only from the statute heads.
 //!
-//! Modules: `id` (statute ids), `lock` (writer lock), `import`, `read`, `verify`, `catalog`.
+//! Modules: `id` (statute ids), `lock` (writer lock), `import`, `pack` (pack files and atomic
+//! ref updates), `read`, `articles` (history, blame), `verify`, `catalog`.
 
 pub mod articles;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod id;
 pub mod import;
 pub mod lock;
+pub mod pack;
 pub mod read;
 pub mod verify;
 
