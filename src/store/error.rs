@@ -14,7 +14,7 @@ pub enum StoreError {
     NotAStore { path: PathBuf },
     #[error("no statute matches “{name}” (try `statute list`)")]
     NoSuchStatute { name: String },
-    #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), candidates.join("\n  "))]
+    #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
     Ambiguous {
         name: String,
         candidates: Vec<String>,
@@ -53,3 +53,12 @@ pub enum StoreError {
 
 /// Result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The first 20 candidates, one a line, and how many more there are.
+fn shortlist(c: &[String]) -> String {
+    let mut s = c.iter().take(20).cloned().collect::<Vec<_>>().join("\n  ");
+    if c.len() > 20 {
+        s.push_str(&format!("\n  … and {} more (see `statute list FILTER`)", c.len() - 20));
+    }
+    s
+}
