@@ -9,13 +9,13 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod hash;
+pub mod lineage;
 pub mod model;
 pub mod normalize;
 pub mod numerals;
 pub mod parse;
 pub mod render;
 pub mod store;
-pub mod lineage;
 
 pub use error::{Error, Result};
 pub use model::Statute;

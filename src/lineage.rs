@@ -205,7 +205,11 @@ pub fn lineage_from(
 impl Lineage {
     /// The unit with this label in version `k`.
     pub fn find(&self, k: usize, label: &str) -> Option<&Unit> {
-        self.versions.get(k)?.units.iter().find(|u| u.label == label)
+        self.versions
+            .get(k)?
+            .units
+            .iter()
+            .find(|u| u.label == label)
     }
 
     /// `id` with every lineage it descends from and every lineage that descends from it.
@@ -244,7 +248,9 @@ mod tests {
     use std::path::Path;
 
     fn parse(text: &str) -> Statute {
-        crate::parse_str(Path::new("t.md"), text).expect("parse").statute
+        crate::parse_str(Path::new("t.md"), text)
+            .expect("parse")
+            .statute
     }
 
     #[test]
@@ -271,8 +277,14 @@ mod tests {
         assert_eq!(new2.origin, Origin::Added);
         assert_eq!(new2.id, "t-00000000/2010-01-01/第二条");
         assert_eq!(new2.last_changed, 1);
-        assert_eq!(l.find(1, "第四条").map(|u| &u.id), l.find(0, "第三条").map(|u| &u.id));
+        assert_eq!(
+            l.find(1, "第四条").map(|u| &u.id),
+            l.find(0, "第三条").map(|u| &u.id)
+        );
         // Deterministic.
-        assert_eq!(l, lineage("t-00000000", &[("2000-01-01", &v1), ("2010-01-01", &v2)]));
+        assert_eq!(
+            l,
+            lineage("t-00000000", &[("2000-01-01", &v1), ("2010-01-01", &v2)])
+        );
     }
 }

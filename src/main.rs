@@ -5,9 +5,9 @@
 //! A closed pipe (`statute parse x | head`) ends quietly with 0.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -179,8 +179,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                         }
                         (&h.versions[n - 2], &h.versions[n - 1])
                     }
-                    2 => (read::find_version(&h, &names[1])?, h.versions.last().context("empty history")?),
-                    _ => (read::find_version(&h, &names[1])?, read::find_version(&h, &names[2])?),
+                    2 => (
+                        read::find_version(&h, &names[1])?,
+                        h.versions.last().context("empty history")?,
+                    ),
+                    _ => (
+                        read::find_version(&h, &names[1])?,
+                        read::find_version(&h, &names[2])?,
+                    ),
                 };
                 statute::diff::diff(&s.statute(old)?, &s.statute(new)?)
             };

@@ -61,7 +61,13 @@ pub fn write_history(a: &ArticleHistory, out: &mut impl Write) -> io::Result<()>
             continue;
         }
         for (u, text) in &v.units {
-            write!(out, "== {}  {}  [{}]", v.version.label, u.label, u.origin.as_str())?;
+            write!(
+                out,
+                "== {}  {}  [{}]",
+                v.version.label,
+                u.label,
+                u.origin.as_str()
+            )?;
             if !u.parents.is_empty() {
                 write!(out, "  from {}", u.parents.join(", "))?;
             }
@@ -76,7 +82,14 @@ pub fn write_history(a: &ArticleHistory, out: &mut impl Write) -> io::Result<()>
 pub fn write_blame(b: &Blame, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{} ({}) @ {}", b.title, b.statute, b.version)?;
     for l in &b.lines {
-        let first: String = l.text.lines().next().unwrap_or("").chars().take(40).collect();
+        let first: String = l
+            .text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
         writeln!(
             out,
             "{:<13} {:<10} {:<12} {}",

@@ -188,7 +188,11 @@ impl Store {
         Ok(Blame {
             statute: h.id.clone(),
             title: h.head().map(|v| v.meta.title.clone()).unwrap_or_default(),
-            version: h.versions.get(k).map(|v| v.label.clone()).unwrap_or_default(),
+            version: h
+                .versions
+                .get(k)
+                .map(|v| v.label.clone())
+                .unwrap_or_default(),
             lines,
         })
     }

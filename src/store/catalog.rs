@@ -29,7 +29,10 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
          history is the branch `statutes/<id>` and each version is tagged `<id>/<version>`.\n",
         entries.len()
     );
-    let _ = writeln!(s, "| 标题 | 制定机关 | 最新版本 | 施行日期 | 时效性 | 版本数 | id |");
+    let _ = writeln!(
+        s,
+        "| 标题 | 制定机关 | 最新版本 | 施行日期 | 时效性 | 版本数 | id |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
     let cell = |v: &str| v.replace('|', "\\|");
     for (id, e) in entries {
@@ -80,10 +83,7 @@ pub fn write_main(
         day: 1,
     }))?;
     let versions: usize = entries.values().map(|e| e.versions).sum();
-    let msg = format!(
-        "Catalog: {} statutes, {versions} versions\n",
-        entries.len()
-    );
+    let msg = format!("Catalog: {} statutes, {versions} versions\n", entries.len());
     let commit = repo.commit(None, &sig, &sig, &msg, &tree, &[])?;
     written.extend([catalog, dir, tree.id(), commit]);
     Ok(commit)

@@ -58,7 +58,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 fn shortlist(c: &[String]) -> String {
     let mut s = c.iter().take(20).cloned().collect::<Vec<_>>().join("\n  ");
     if c.len() > 20 {
-        s.push_str(&format!("\n  … and {} more (see `statute list FILTER`)", c.len() - 20));
+        s.push_str(&format!(
+            "\n  … and {} more (see `statute list FILTER`)",
+            c.len() - 20
+        ));
     }
     s
 }

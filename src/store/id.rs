@@ -65,8 +65,23 @@ pub fn safe_title(title: &str) -> String {
         let bad = c.is_control()
             || matches!(
                 c,
-                '.' | '/' | '\\' | '~' | '^' | ':' | '?' | '*' | '[' | ']' | '@' | '{' | '}' | '<'
-                    | '>' | '|' | '"' | '\''
+                '.' | '/'
+                    | '\\'
+                    | '~'
+                    | '^'
+                    | ':'
+                    | '?'
+                    | '*'
+                    | '['
+                    | ']'
+                    | '@'
+                    | '{'
+                    | '}'
+                    | '<'
+                    | '>'
+                    | '|'
+                    | '"'
+                    | '\''
             );
         out.push(if bad { '_' } else { c });
     }
@@ -125,7 +140,9 @@ mod tests {
             assert!(is_valid(&id), "{title:?} → {id:?}");
             assert!(!id.contains('/') && !id.contains("..") && !id.starts_with('.'));
             assert!(!id.ends_with(".lock"));
-            assert!(git2::Reference::is_valid_name(&format!("refs/tags/{id}/2020-01-01")));
+            assert!(git2::Reference::is_valid_name(&format!(
+                "refs/tags/{id}/2020-01-01"
+            )));
         }
     }
 
@@ -134,16 +151,25 @@ mod tests {
         let a = statute_id("物业管理条例", Some("北京市人民代表大会常务委员会"));
         let b = statute_id("物业管理条例", Some("上海市人民代表大会常务委员会"));
         assert_ne!(a, b);
-        assert_eq!(a, statute_id("物业管理条例", Some("北京市人民代表大会常务委员会")));
+        assert_eq!(
+            a,
+            statute_id("物业管理条例", Some("北京市人民代表大会常务委员会"))
+        );
         assert_eq!(title_part(&a), "物业管理条例");
         // Whitespace is not identity, nor the session that adopted a version.
         assert_eq!(
-            statute_id("物业 管理条例", Some("北京市第十五届人民代表大会 常务委员会")),
+            statute_id(
+                "物业 管理条例",
+                Some("北京市第十五届人民代表大会 常务委员会")
+            ),
             a
         );
         // National issuers as the parser derives them vary between versions: one statute.
         let n = statute_id("保安服务管理条例", Some("国务院第82次常务会议"));
-        assert_eq!(n, statute_id("保安服务管理条例", Some("中华人民共和国国务院")));
+        assert_eq!(
+            n,
+            statute_id("保安服务管理条例", Some("中华人民共和国国务院"))
+        );
         assert_eq!(n, statute_id("保安服务管理条例", None));
         // A title that names its place already needs no more.
         assert_eq!(
@@ -156,7 +182,10 @@ mod tests {
     fn jurisdictions() {
         assert_eq!(jurisdiction("北京市人民代表大会常务委员会"), Some("北京市"));
         assert_eq!(jurisdiction("广东省人民政府"), Some("广东省"));
-        assert_eq!(jurisdiction("全国人民代表大会常务委员会第二十八次会议审议"), None);
+        assert_eq!(
+            jurisdiction("全国人民代表大会常务委员会第二十八次会议审议"),
+            None
+        );
         assert_eq!(jurisdiction("中华人民共和国国务院"), None);
         assert_eq!(jurisdiction("最高人民法院审判委员会"), None);
     }

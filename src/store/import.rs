@@ -103,7 +103,12 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
     let mut files = BTreeSet::new();
     let mut ignored = 0;
     let mut failed = Vec::new();
-    fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, ignored: &mut usize, failed: &mut Vec<Failure>) {
+    fn walk(
+        dir: &Path,
+        files: &mut BTreeSet<PathBuf>,
+        ignored: &mut usize,
+        failed: &mut Vec<Failure>,
+    ) {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
@@ -172,7 +177,10 @@ pub(crate) fn par_map<T: Sync, R: Send>(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(i) else { break };
-            out.push((i, std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok()));
+            out.push((
+                i,
+                std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok(),
+            ));
         }
         out
     };
@@ -497,13 +505,16 @@ impl Store {
 
         // Objects first, into one pack: everything is written to an in-memory object
         // database, then the objects the store lacks go into one pack file.
-        let odb = self.repo.odb()?;
+        // A handle of its own: the in-memory backend must not outlive this import (libgit2
+        // cannot list the objects of a mempack, so `verify` would fail on it).
+        let work = Repository::open_bare(&self.path)?;
+        let odb = work.odb()?;
         let mempack = odb.add_new_mempack_backend(1000)?;
         let mut written: Vec<Oid> = Vec::new();
         let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
         for p in &plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-            chains.insert(p.id.clone(), self.write_plan(p, stored, &mut written)?);
+            chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
         }
         let mut catalog_entries = BTreeMap::new();
         for (id, chain) in state.statutes.iter().chain(chains.iter()) {
@@ -518,15 +529,16 @@ impl Store {
                 );
             }
         }
-        let main = catalog::write_main(&self.repo, &catalog_entries, &mut written)?;
-        // A second handle on the store sees only what is on disk.
-        let disk = Repository::open_bare(&self.path)?;
-        let disk_odb = disk.odb()?;
+        let main = catalog::write_main(&work, &catalog_entries, &mut written)?;
+        // The store's own handle sees only what is on disk.
+        let disk_odb = self.repo.odb()?;
         written.sort();
         written.dedup();
         written.retain(|o| !disk_odb.exists(*o));
-        super::pack::write_pack(&self.repo, &written, threads)?;
+        super::pack::write_pack(&work, &written, threads)?;
         mempack.reset()?;
+        drop(odb);
+        drop(work);
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -584,7 +596,9 @@ impl Store {
                 let text = |s: &Slot| -> Result<Vec<u8>> {
                     match (&s.canonical, s.stored) {
                         (Some(c), _) => Ok(c.clone()),
-                        (None, Some(j)) => Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec()),
+                        (None, Some(j)) => {
+                            Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec())
+                        }
                         (None, None) => Err(StoreError::Corrupt("a version without text".into())),
                     }
                 };
@@ -601,46 +615,44 @@ impl Store {
         }
         Ok(())
     }
+}
 
-    /// Writes the commits of a plan; returns the statute's whole new history.
-    fn write_plan(
-        &self,
-        p: &Plan,
-        stored: &[StoredVersion],
-        written: &mut Vec<Oid>,
-    ) -> Result<Vec<StoredVersion>> {
-        let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
-        for s in &p.slots[p.from..] {
-            let blob = match &s.canonical {
-                Some(c) => self.repo.blob(c)?,
-                None => s.blob,
-            };
-            let tree = self
-                .repo
-                .find_tree(version_tree(&self.repo, &p.id, blob, written)?)?;
-            let (summary, substantive) = match &s.summary {
-                Some((t, b)) => (Some(t.as_str()), Some(*b)),
-                None => (None, None),
-            };
-            let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive);
-            let sig = signature(s.date)?;
-            let parent = match chain.last() {
-                Some(v) => Some(self.repo.find_commit(v.commit)?),
-                None => None,
-            };
-            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-            let commit = self.repo.commit(None, &sig, &sig, &msg, &tree, &parents)?;
-            written.extend([blob, commit]);
-            chain.push(StoredVersion {
-                commit,
-                blob,
-                label: s.label.clone(),
-                date: s.date,
-                meta: s.meta.clone(),
-                summary: summary.map(str::to_string),
-                substantive,
-            });
-        }
-        Ok(chain)
+/// Writes the commits of a plan; returns the statute's whole new history.
+fn write_plan(
+    repo: &Repository,
+    p: &Plan,
+    stored: &[StoredVersion],
+    written: &mut Vec<Oid>,
+) -> Result<Vec<StoredVersion>> {
+    let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
+    for s in &p.slots[p.from..] {
+        let blob = match &s.canonical {
+            Some(c) => repo.blob(c)?,
+            None => s.blob,
+        };
+        let tree = repo.find_tree(version_tree(repo, &p.id, blob, written)?)?;
+        let (summary, substantive) = match &s.summary {
+            Some((t, b)) => (Some(t.as_str()), Some(*b)),
+            None => (None, None),
+        };
+        let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive);
+        let sig = signature(s.date)?;
+        let parent = match chain.last() {
+            Some(v) => Some(repo.find_commit(v.commit)?),
+            None => None,
+        };
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let commit = repo.commit(None, &sig, &sig, &msg, &tree, &parents)?;
+        written.extend([blob, commit]);
+        chain.push(StoredVersion {
+            commit,
+            blob,
+            label: s.label.clone(),
+            date: s.date,
+            meta: s.meta.clone(),
+            summary: summary.map(str::to_string),
+            substantive,
+        });
     }
+    Ok(chain)
 }

@@ -241,7 +241,10 @@ pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<Sto
     let bad = |what: &str| StoreError::Corrupt(format!("commit {commit}: {what}"));
     let mut meta = VersionMeta::default();
     let (mut label, mut date, mut summary, mut substantive) = (None, None, None, None);
-    let trailers = message.trim_end().rsplit_once("\n\n").map_or("", |(_, t)| t);
+    let trailers = message
+        .trim_end()
+        .rsplit_once("\n\n")
+        .map_or("", |(_, t)| t);
     for line in trailers.lines() {
         let Some((k, v)) = line.split_once(": ") else {
             continue;
@@ -320,7 +323,10 @@ mod tests {
         assert_eq!(d(2000, 3, 1), 11_017);
         assert_eq!(d(2023, 3, 13), 19_429);
         assert!(d(1954, 9, 20) < 0);
-        assert_eq!(commit_time(Date::new(1954, 9, 20).expect("date")).seconds(), 14_400);
+        assert_eq!(
+            commit_time(Date::new(1954, 9, 20).expect("date")).seconds(),
+            14_400
+        );
     }
 
     #[test]
@@ -334,7 +340,13 @@ mod tests {
             source: Some(Oid::hash_object(ObjectType::Blob, b"x").expect("oid")),
         };
         let date = Date::new(2023, 3, 13).expect("date");
-        let msg = commit_message(&meta, "2023-03-13", date, Some("新增 1 条\n，删除 0 条"), Some(true));
+        let msg = commit_message(
+            &meta,
+            "2023-03-13",
+            date,
+            Some("新增 1 条\n，删除 0 条"),
+            Some(true),
+        );
         let v = parse_message(Oid::ZERO_SHA1, Oid::ZERO_SHA1, &msg).expect("parse");
         assert_eq!(v.meta, meta);
         assert_eq!(v.label, "2023-03-13");

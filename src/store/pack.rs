@@ -35,7 +35,11 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
             ObjectType::Tree => 2,
             ObjectType::Blob => 3,
             ObjectType::Tag => 4,
-            k => return Err(StoreError::Corrupt(format!("object {oid}: cannot pack a {k}"))),
+            k => {
+                return Err(StoreError::Corrupt(format!(
+                    "object {oid}: cannot pack a {k}"
+                )));
+            }
         };
         objects.push((t, o.data().to_vec()));
     }

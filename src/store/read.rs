@@ -26,7 +26,10 @@ impl Store {
     /// Every statute id with its head commit, ordered by id.
     pub fn heads(&self) -> Result<BTreeMap<String, Oid>> {
         let mut out = BTreeMap::new();
-        for r in self.repo.references_glob(&format!("{STATUTE_REF_PREFIX}*"))? {
+        for r in self
+            .repo
+            .references_glob(&format!("{STATUTE_REF_PREFIX}*"))?
+        {
             let r = r?;
             let Ok(name) = r.name() else { continue };
             let Some(id) = name.strip_prefix(STATUTE_REF_PREFIX) else {

@@ -33,7 +33,8 @@ impl Store {
         r.objects = oids.len();
         for o in &oids {
             if let Err(e) = odb.read(*o) {
-                r.problems.push(format!("object {o}: unreadable: {}", e.message()));
+                r.problems
+                    .push(format!("object {o}: unreadable: {}", e.message()));
             }
         }
 
@@ -87,7 +88,9 @@ impl Store {
                 }
                 match refs.get(&version_tag(sid, &v.label)) {
                     Some(t) if *t == v.commit => {}
-                    Some(t) => r.problems.push(format!("{at}: tag points to {t}, not {}", v.commit)),
+                    Some(t) => r
+                        .problems
+                        .push(format!("{at}: tag points to {t}, not {}", v.commit)),
                     None => r.problems.push(format!("{at}: no tag")),
                 }
                 match self.text(v) {
@@ -99,7 +102,8 @@ impl Store {
             for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
                 let label = &name[prefix.len()..];
                 if !chain.iter().any(|v| v.label == label) {
-                    r.problems.push(format!("{name}: tag of no version in the history"));
+                    r.problems
+                        .push(format!("{name}: tag of no version in the history"));
                 }
             }
             if let Some(head) = chain.last() {
@@ -122,7 +126,8 @@ impl Store {
         }
 
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let checked = super::import::par_map(&texts, threads, |(at, v, text)| check_text(at, v, text));
+        let checked =
+            super::import::par_map(&texts, threads, |(at, v, text)| check_text(at, v, text));
         for (c, (at, _, _)) in checked.into_iter().zip(&texts) {
             match c {
                 Some(p) => r.problems.extend(p),
@@ -131,8 +136,11 @@ impl Store {
         }
 
         // main must be exactly the catalog of the heads: build it in memory and compare.
-        let mempack = odb.add_new_mempack_backend(1000)?;
-        let expected = catalog::write_main(&self.repo, &catalog_entries, &mut Vec::new());
+        // In memory, on a handle of its own, so nothing is written.
+        let work = git2::Repository::open_bare(&self.path)?;
+        let work_odb = work.odb()?;
+        let mempack = work_odb.add_new_mempack_backend(1000)?;
+        let expected = catalog::write_main(&work, &catalog_entries, &mut Vec::new());
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
             (Ok(e), Some(m)) if e == *m => {}
@@ -178,7 +186,9 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
         p.push(mismatch("Status"));
     }
     if id::statute_id(&m.title, m.issuer.as_deref()) != v.meta.id {
-        p.push(format!("{at}: the id does not derive from its title and issuer"));
+        p.push(format!(
+            "{at}: the id does not derive from its title and issuer"
+        ));
     }
     p
 }

@@ -7,3 +7,4 @@ mod differ;
 mod fixtures;
 mod mutation;
 mod roundtrip;
+mod store;
