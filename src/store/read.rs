@@ -35,12 +35,28 @@ impl Store {
             let Some(id) = name.strip_prefix(STATUTE_REF_PREFIX) else {
                 continue;
             };
-            let target = r
-                .resolve()?
-                .target()
-                .ok_or_else(|| StoreError::Corrupt(format!("{name} points to nothing")))?;
+            let target = match r.target() {
+                Some(t) => t,
+                None => r
+                    .resolve()?
+                    .target()
+                    .ok_or_else(|| StoreError::Corrupt(format!("{name} points to nothing")))?,
+            };
             out.insert(id.to_string(), target);
         }
+        Ok(out)
+    }
+
+    /// Every statute id, ordered (names only: no ref is resolved).
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut refs = self.repo.references_glob(&format!("{STATUTE_REF_PREFIX}*"))?;
+        for name in refs.names() {
+            if let Some(id) = name?.strip_prefix(STATUTE_REF_PREFIX) {
+                out.push(id.to_string());
+            }
+        }
+        out.sort();
         Ok(out)
     }
 
@@ -84,13 +100,13 @@ impl Store {
     /// The statute a user named: an exact id, else a unique part of the title (an exact title
     /// wins over titles that merely contain it).
     pub fn resolve(&self, name: &str) -> Result<String> {
-        let heads = self.heads()?;
-        if heads.contains_key(name) {
+        if id::is_valid(name) && self.repo.refname_to_id(&statute_ref(name)).is_ok() {
             return Ok(name.to_string());
         }
+        let ids = self.ids()?;
         let wanted = id::safe_title(name);
-        let matches: Vec<&String> = heads
-            .keys()
+        let matches: Vec<&String> = ids
+            .iter()
             .filter(|k| id::title_part(k).contains(&wanted))
             .collect();
         let exact: Vec<&&String> = matches
