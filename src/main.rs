@@ -385,7 +385,7 @@ impl import::Progress for Bar {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.total.load(Ordering::Relaxed);
         // Redraw about a hundred times in all.
-        if self.tty && (done == total || done % (total / 100).max(1) == 0) {
+        if self.tty && (done == total || done.is_multiple_of((total / 100).max(1))) {
             self.draw(done);
         }
     }

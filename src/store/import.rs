@@ -347,7 +347,7 @@ fn plan(id: &str, stored: &[StoredVersion], news: Vec<NewVersion>) -> (Option<Pl
             });
         }
     }
-    slots.sort_by(|a, b| (a.date, a.blob).cmp(&(b.date, b.blob)));
+    slots.sort_by_key(|a| (a.date, a.blob));
     let mut same_date = 0;
     for i in 0..slots.len() {
         same_date = if i > 0 && slots[i - 1].date == slots[i].date {
@@ -494,7 +494,7 @@ impl Store {
         let mut plans = Vec::new();
         for (id, mut list) in news {
             // The order of inputs must not matter.
-            list.sort_by(|a, b| (a.blob, a.meta.source).cmp(&(b.blob, b.meta.source)));
+            list.sort_by_key(|a| (a.blob, a.meta.source));
             let stored = state.statutes.get(&id).unwrap_or(&empty);
             let (p, added, known) = plan(&id, stored, list);
             report.added += added;

@@ -50,7 +50,9 @@ impl Store {
     /// Every statute id, ordered (names only: no ref is resolved).
     pub fn ids(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        let mut refs = self.repo.references_glob(&format!("{STATUTE_REF_PREFIX}*"))?;
+        let mut refs = self
+            .repo
+            .references_glob(&format!("{STATUTE_REF_PREFIX}*"))?;
         for name in refs.names() {
             if let Some(id) = name?.strip_prefix(STATUTE_REF_PREFIX) {
                 out.push(id.to_string());
