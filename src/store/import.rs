@@ -656,3 +656,36 @@ fn write_plan(
     }
     Ok(chain)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_give_their_date_named_files_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let write = |p: &str| {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "x").expect("write");
+            p
+        };
+        let v1 = write("法/2020-01-01.md");
+        let v2 = write("法/2021-02-03.txt");
+        write("法/README.md");
+        write("format-noise/法@2020-01-01/a.md");
+        write("format-noise/法@2020-01-01/b.md");
+        write("法/2021-02-30.md");
+        let explicit = write("notes/any-name.md");
+        let (files, ignored, failed) = collect(&[d.to_path_buf(), explicit.clone()]);
+        assert_eq!(files, vec![explicit, v1, v2]);
+        assert_eq!(
+            ignored, 5,
+            "README, two format-noise files, an impossible date, notes/any-name.md under the walk"
+        );
+        assert!(failed.is_empty());
+        let (_, _, failed) = collect(&[d.join("missing")]);
+        assert_eq!(failed.len(), 1);
+    }
+}
