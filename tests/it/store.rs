@@ -573,3 +573,46 @@ fn verify_reports_a_damaged_store() {
     import(&s, &[tianjin()]);
     assert_verifies(&s);
 }
+
+/// The whole corpus (about 3,200 versions): opt in with
+/// `cargo test --release --test it full_corpus -- --ignored --nocapture`.
+#[test]
+#[ignore = "imports the whole corpus; run with --ignored"]
+fn full_corpus_import_reads_with_plain_git() {
+    let Some(c) = corpus() else { return };
+    let inputs = [c.join("multi"), c.join("single")];
+    let (_d, s) = new_store();
+    let t = std::time::Instant::now();
+    let r = import(&s, &inputs);
+    eprintln!("full import: {r:?} in {:?}", t.elapsed());
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert!(r.statutes > 3000 && r.added > 3100, "{r:?}");
+    let first = refs(&s);
+    let t = std::time::Instant::now();
+    let again = import(&s, &inputs);
+    eprintln!("re-import: {again:?} in {:?}", t.elapsed());
+    assert_eq!((again.added, again.refs_updated), (0, 0));
+    assert_eq!(refs(&s), first);
+    assert_verifies(&s);
+    let Some(fsck) = git(s.path(), &["fsck", "--strict"]) else {
+        return;
+    };
+    assert!(fsck.status.success(), "git fsck: {}", text(&fsck.stderr));
+    let id = s.resolve("中华人民共和国民事诉讼法").expect("resolve");
+    let log = git(
+        s.path(),
+        &[
+            "log",
+            "--format=%ad %s",
+            "--date=short",
+            &format!("statutes/{id}"),
+        ],
+    )
+    .expect("git log");
+    let lines: Vec<String> = text(&log.stdout).lines().map(str::to_string).collect();
+    eprintln!("git log statutes/{id}:\n{}", lines.join("\n"));
+    assert!(lines.len() >= 2);
+    let mut sorted = lines.clone();
+    sorted.sort_by(|x, y| y.cmp(x));
+    assert_eq!(lines, sorted);
+}
