@@ -161,7 +161,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Outcome::Clean
         }
         Command::Diff { args, format, all } => {
-            let file_mode = args.len() == 2 && args.iter().all(|p| p.is_file());
+            // Two existing files, or a path that names a file that is not there (so the error
+            // names it), mean file mode; anything else names a stored statute.
+            let file_mode = args.len() == 2
+                && (args.iter().all(|p| p.is_file()) || args.iter().any(|p| looks_like_file(p)));
             let cs = if file_mode {
                 diff_files(&args[0], &args[1])?
             } else {
@@ -309,6 +312,13 @@ impl std::fmt::Display for ExitError {
 }
 
 impl std::error::Error for ExitError {}
+
+fn looks_like_file(p: &Path) -> bool {
+    p.is_file()
+        || p.components().count() > 1
+        || p.extension()
+            .is_some_and(|e| matches!(e.to_str(), Some("md" | "txt")))
+}
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("“{s}” is not a YYYY-MM-DD date"))

@@ -547,6 +547,20 @@ fn commands_on_the_store() {
 
     let o = bin(&store, &["show", "没有这个法"]);
     assert_eq!(o.status.code(), Some(2));
+
+    // A missing file in file mode is named, not looked up in the store.
+    let o = bin(&store, &["diff", &arg(&v2007()), "missing/2025-06-30.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("missing/2025-06-30.md"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stderr).contains("cannot read"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
