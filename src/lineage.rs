@@ -305,23 +305,42 @@ mod merge_tests {
         let a = "县级以上人民政府应当加强对养犬管理工作的领导，建立养犬管理工作协调机制，所需经费列入本级财政预算。";
         let b = "公安机关负责养犬登记、犬只收容以及违法养犬行为的查处工作，并会同有关部门建立犬只信息管理系统。";
         let c = "养犬人应当遵守法律法规，尊重社会公德，不得干扰他人正常生活，不得放任犬只恐吓、伤害他人。";
-        let v1 = parse(&format!("# 某市养犬条例\n\n第一条 {a}\n\n第二条 {b}\n\n第三条 {c}\n"));
+        let v1 = parse(&format!(
+            "# 某市养犬条例\n\n第一条 {a}\n\n第二条 {b}\n\n第三条 {c}\n"
+        ));
         let v2 = parse(&format!("# 某市养犬条例\n\n第一条 {a}{b}\n\n第二条 {c}\n"));
-        let v3 = parse(&format!("# 某市养犬条例\n\n第一条 {a}\n\n第二条 {b}\n\n第三条 {c}\n"));
-        let versions = [("2001-01-01", &v1), ("2002-01-01", &v2), ("2003-01-01", &v3)];
+        let v3 = parse(&format!(
+            "# 某市养犬条例\n\n第一条 {a}\n\n第二条 {b}\n\n第三条 {c}\n"
+        ));
+        let versions = [
+            ("2001-01-01", &v1),
+            ("2002-01-01", &v2),
+            ("2003-01-01", &v3),
+        ];
         let changes: Vec<ChangeSet> = versions
             .windows(2)
             .map(|w| diff::diff(w[0].1, w[1].1))
             .collect();
         let kinds = |cs: &ChangeSet| cs.entries.iter().map(|e| e.kind).collect::<Vec<_>>();
-        assert!(kinds(&changes[0]).contains(&EntryKind::Merged), "{:?}", kinds(&changes[0]));
-        assert!(kinds(&changes[1]).contains(&EntryKind::Split), "{:?}", kinds(&changes[1]));
+        assert!(
+            kinds(&changes[0]).contains(&EntryKind::Merged),
+            "{:?}",
+            kinds(&changes[0])
+        );
+        assert!(
+            kinds(&changes[1]).contains(&EntryKind::Split),
+            "{:?}",
+            kinds(&changes[1])
+        );
         let l = lineage_from("t-00000000", &versions, &changes);
         let merged = l.find(1, "第一条").expect("merged");
         assert_eq!(merged.origin, Origin::Merged);
         assert_eq!(
             merged.parents,
-            ["t-00000000/2001-01-01/第一条", "t-00000000/2001-01-01/第二条"]
+            [
+                "t-00000000/2001-01-01/第一条",
+                "t-00000000/2001-01-01/第二条"
+            ]
         );
         let parts: Vec<&Unit> = l.versions[2]
             .units

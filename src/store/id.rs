@@ -1,7 +1,8 @@
-//! Statute ids: one per statute, derived from its title and issuer, safe as a git ref-name
-//! component and as a file name, and never shared by two different statutes.
+//! Statute ids: one per statute, derived from its name (title, and subtitle when there is one:
+//! the parts of 民法典) and issuer, safe as a git ref-name component and as a file name, and
+//! never shared by two different statutes.
 //!
-//! An id is the title made safe (whitespace dropped; characters git refuses in ref names,
+//! An id is the name made safe (whitespace dropped; characters git refuses in ref names,
 //! path separators, control characters and dots become `_`; at most 60 characters) followed by
 //! `-` and 8 hex digits of a hash of the squashed title and the issuer's jurisdiction. The hash
 //! depends only on the version itself, never on what else was imported or in which order.
@@ -32,6 +33,20 @@ pub fn statute_id(title: &str, issuer: Option<&str>) -> String {
         .map(|o| o.to_string())
         .unwrap_or_default();
     format!("{}-{}", safe_title(title), &hash[..hash.len().min(8)])
+}
+
+/// The name a statute is known by: its title, and its subtitle when it has one (the parts of
+/// 民法典 are published as 中华人民共和国民法典 with subtitles 总则, 合同编 …).
+pub fn statute_name(meta: &crate::model::Meta) -> String {
+    match meta.subtitle.as_deref().map(str::trim) {
+        Some(sub) if !sub.is_empty() => format!("{}·{sub}", meta.title.trim()),
+        _ => meta.title.trim().to_string(),
+    }
+}
+
+/// The id of the statute a version's metadata describes.
+pub fn of_meta(meta: &crate::model::Meta) -> String {
+    statute_id(&statute_name(meta), meta.issuer.as_deref())
 }
 
 /// The place of a local issuing body: 北京市 for 北京市人民代表大会常务委员会 or
@@ -176,6 +191,18 @@ mod tests {
             statute_id("北京市物业管理条例", Some("北京市人民代表大会常务委员会")),
             statute_id("北京市物业管理条例", None)
         );
+    }
+
+    #[test]
+    fn subtitles_are_part_of_the_name() {
+        let mut m = crate::model::Meta {
+            title: "中华人民共和国民法典".into(),
+            ..Default::default()
+        };
+        let whole = of_meta(&m);
+        m.subtitle = Some("合同编".into());
+        assert_eq!(statute_name(&m), "中华人民共和国民法典·合同编");
+        assert_ne!(of_meta(&m), whole);
     }
 
     #[test]

@@ -265,8 +265,8 @@ fn prepare_inner(
     }
     // Trailers hold one line each: keep the metadata as they will give it back.
     let meta = VersionMeta {
-        id: id::statute_id(&m.title, m.issuer.as_deref()),
-        title: one_line(&m.title),
+        id: id::of_meta(m),
+        title: one_line(&id::statute_name(m)),
         issuer: m.issuer.as_deref().map(one_line),
         effective: m.effective,
         status: m.status.as_deref().map(one_line),

@@ -168,6 +168,7 @@ pub struct StoredVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VersionMeta {
     pub id: String,
+    /// The statute's name: its title, `·` and its subtitle when it has one.
     pub title: String,
     pub issuer: Option<String>,
     pub effective: Option<Date>,

@@ -170,7 +170,7 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
         p.push(format!("{at}: file is not its own canonical rendering"));
     }
     let mismatch = |what: &str| format!("{at}: {what} trailer does not match the file");
-    if one_line(&m.title) != v.meta.title {
+    if one_line(&id::statute_name(m)) != v.meta.title {
         p.push(mismatch("Title"));
     }
     if m.issuer.as_deref().map(one_line) != v.meta.issuer {
@@ -185,7 +185,7 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
     if m.status.as_deref().map(one_line) != v.meta.status {
         p.push(mismatch("Status"));
     }
-    if id::statute_id(&m.title, m.issuer.as_deref()) != v.meta.id {
+    if id::of_meta(m) != v.meta.id {
         p.push(format!(
             "{at}: the id does not derive from its title and issuer"
         ));
