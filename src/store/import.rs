@@ -543,7 +543,7 @@ impl Store {
             return Err(StoreError::Cancelled);
         }
 
-        // Then the refs, in one transaction.
+        // Then the refs, all in one atomic rename.
         let mut want: BTreeMap<String, Option<Oid>> = BTreeMap::new();
         let current = self.all_refs()?;
         for id in &touched {

@@ -41,7 +41,14 @@ impl Store {
         let refs = self.all_refs()?;
         let mut catalog_entries = BTreeMap::new();
         let mut texts: Vec<(String, StoredVersion, String)> = Vec::new();
-        let heads = self.heads()?;
+        // One snapshot of the refs: an import running meanwhile cannot make them disagree.
+        let heads: BTreeMap<String, git2::Oid> = refs
+            .iter()
+            .filter_map(|(name, oid)| {
+                name.strip_prefix(super::STATUTE_REF_PREFIX)
+                    .map(|id| (id.to_string(), *oid))
+            })
+            .collect();
         for (sid, head) in &heads {
             if !id::is_valid(sid) {
                 r.problems.push(format!("{sid}: not a valid statute id"));
