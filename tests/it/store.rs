@@ -558,6 +558,21 @@ fn commands_on_the_store() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout).matches("== ").count(), 2);
 
+    // $STATUTE_STORE names the store when --store does not; init on a store is harmless.
+    let o = Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(["list", "天津"])
+        .env("STATUTE_STORE", &store)
+        .output()
+        .expect("run statute");
+    assert!(
+        text(&o.stdout).contains("天津市信息化促进条例"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = bin(&store, &["init"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("already a statute store"));
+
     let o = bin(&store, &["verify"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     assert!(text(&o.stdout).contains(": ok"));
