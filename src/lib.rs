@@ -1,7 +1,8 @@
 //! statute: parse, align and diff versions of Chinese statutes.
 //!
-//! The pipeline is `parse` → `model` → `align` → `diff` (one `ChangeSet`) → renderers; the
-//! store, feed and terminal browser come in later modules.
+//! The pipeline is `parse` → `model` → `align` → `diff` (one `ChangeSet`) → renderers; `store`
+//! keeps every version in a git repository and `lineage` follows articles through them. The
+//! feed and terminal browser come in later modules.
 //! See ARCHITECTURE.md for a walk through it.
 
 pub mod align;
@@ -9,11 +10,13 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod hash;
+pub mod lineage;
 pub mod model;
 pub mod normalize;
 pub mod numerals;
 pub mod parse;
 pub mod render;
+pub mod store;
 
 pub use error::{Error, Result};
 pub use model::Statute;

@@ -1,16 +1,19 @@
 //! The `statute` command line: argument parsing, calls into the library, exit codes.
 //!
-//! Exit codes: 0 nothing found, 1 something found (anomalies, substantive changes), 2 error.
+//! Exit codes: 0 nothing found, 1 something found (anomalies, substantive changes, store
+//! problems), 2 error (including an import in which some file failed).
 //! A closed pipe (`statute parse x | head`) ends quietly with 0.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use statute::model::{Node, Statute};
+use statute::model::{Date, Node, Statute};
+use statute::store::{self, Store, import, read};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -23,6 +26,9 @@ use statute::{check, parse, render};
     about = "Versions, alignment and amendments of Chinese statutes"
 )]
 struct Cli {
+    /// The version store (a git repository). Default: $STATUTE_STORE, else ./statute-store.
+    #[arg(long, global = true, value_name = "DIR")]
+    store: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,9 +43,12 @@ enum Command {
     },
     /// Compare two versions: which articles were added, deleted, modified, renumbered, moved,
     /// split or merged. Exit code 0: no substantive change; 1: substantive changes.
+    ///
+    /// `diff OLD NEW` with two existing files compares the files; otherwise
+    /// `diff STATUTE [FROM [TO]]` compares stored versions (default: the last amendment).
     Diff {
-        old: PathBuf,
-        new: PathBuf,
+        #[arg(required = true, num_args = 1..=3, value_name = "OLD NEW | STATUTE [FROM [TO]]")]
+        args: Vec<PathBuf>,
         #[command(flatten)]
         review: ReviewArgs,
     },
@@ -51,6 +60,44 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Create the version store (a bare git repository with HEAD on main).
+    Init,
+    /// Import version files or directories of them (files named YYYY-MM-DD.md under
+    /// directories). Exit code 2 when some file failed; the others are imported.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Use this title for every file.
+        #[arg(long)]
+        title: Option<String>,
+        /// Use this version date (YYYY-MM-DD) for every file.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// Use this status (时效性) for every file, e.g. 已废止 to record a repeal.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Check the store: objects, refs, date order, files, trailers, tags, catalog. Exit 1 on
+    /// problems.
+    Verify,
+    /// List the stored statutes whose title contains FILTER.
+    List { filter: Option<String> },
+    /// The versions of a statute with their amendment summaries, newest first.
+    Log { statute: String },
+    /// Print a stored version's canonical text (STATUTE[@VERSION], latest by default).
+    Show {
+        statute: String,
+        /// The version in force on this date (by effective date when known).
+        #[arg(long, value_parser = parse_date, conflicts_with = "version")]
+        at: Option<Date>,
+        /// Same as STATUTE@VERSION.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// One article through every version, following renumbering, splits and merges.
+    History { statute: String, article: String },
+    /// For each article of a version, the version that last changed it substantively.
+    Blame { statute: String },
 }
 
 /// How `statute diff` presents the amendment.
@@ -146,6 +193,9 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Found) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<ExitError>().is_some() => {
+            ExitCode::from(e.downcast_ref::<ExitError>().map_or(2, |x| x.0))
+        }
         Err(e) => {
             eprintln!("statute: {e:#}");
             ExitCode::from(2)
@@ -175,22 +225,41 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Outcome::Clean
         }
         Command::Diff {
-            old,
-            new,
+            args,
             review: review_args,
         } => {
-            // The two files parse independently: use both cores.
-            let (a, b) = std::thread::scope(|s| {
-                let a = s.spawn(|| parse::parse_file(&old));
-                let b = parse::parse_file(&new);
-                (a.join(), b)
-            });
-            let a = a.map_err(|_| anyhow::anyhow!("{}: the parser panicked", old.display()))??;
-            print_warnings(&old, &a);
-            let b = b?;
-            print_warnings(&new, &b);
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-            let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
+            // Two existing files, or a path that names a file that is not there (so the error
+            // names it), mean file mode; anything else names a stored statute.
+            let file_mode = args.len() == 2
+                && (args.iter().all(|p| p.is_file()) || args.iter().any(|p| looks_like_file(p)));
+            let cs = if file_mode {
+                diff_files(&args[0], &args[1])?
+            } else {
+                let s = open_store(cli.store.as_deref())?;
+                let names: Vec<String> = args
+                    .iter()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect();
+                let h = s.history(&s.resolve(&names[0])?)?;
+                let (old, new) = match names.len() {
+                    1 => {
+                        let n = h.versions.len();
+                        if n < 2 {
+                            return Err(store::StoreError::OneVersion { statute: h.id }.into());
+                        }
+                        (&h.versions[n - 2], &h.versions[n - 1])
+                    }
+                    2 => (
+                        read::find_version(&h, &names[1])?,
+                        h.versions.last().context("empty history")?,
+                    ),
+                    _ => (
+                        read::find_version(&h, &names[1])?,
+                        read::find_version(&h, &names[2])?,
+                    ),
+                };
+                statute::diff::diff(&s.statute(old)?, &s.statute(new)?)
+            };
             review(&cs, &review_args, &mut out)?;
             if cs.has_substantive_changes() {
                 Outcome::Found
@@ -199,6 +268,95 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
         }
         Command::Check { files, quiet } => check_files(&files, quiet, &mut out)?,
+        Command::Init => {
+            let dir = store::resolve_dir(cli.store.as_deref());
+            let (_, created) = Store::init(&dir)?;
+            writeln!(
+                out,
+                "{} statute store at {}",
+                if created { "created" } else { "already a" },
+                dir.display()
+            )?;
+            Outcome::Clean
+        }
+        Command::Import {
+            paths,
+            title,
+            date,
+            status,
+        } => {
+            let s = open_store(cli.store.as_deref())?;
+            let opts = import::ImportOptions {
+                title,
+                date,
+                status,
+                threads: 0,
+            };
+            let bar = Bar::new();
+            let report = s.import(&paths, &opts, &bar)?;
+            bar.finish();
+            for f in &report.failed {
+                eprintln!("statute: {}", f.message);
+            }
+            render::store::write_import_report(&report, &mut out)?;
+            if !report.failed.is_empty() {
+                out.flush()?;
+                return Err(ExitError(2).into());
+            }
+            Outcome::Clean
+        }
+        Command::Verify => {
+            let s = open_store(cli.store.as_deref())?;
+            let report = s.verify()?;
+            render::store::write_verify_report(&report, &mut out)?;
+            if report.problems.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Found
+            }
+        }
+        Command::List { filter } => {
+            let s = open_store(cli.store.as_deref())?;
+            render::store::write_list(&s.list(filter.as_deref())?, &mut out)?;
+            Outcome::Clean
+        }
+        Command::Log { statute } => {
+            let s = open_store(cli.store.as_deref())?;
+            let h = s.history(&s.resolve(&statute)?)?;
+            render::store::write_log(&h, &mut out)?;
+            Outcome::Clean
+        }
+        Command::Show {
+            statute,
+            at,
+            version,
+        } => {
+            let s = open_store(cli.store.as_deref())?;
+            let (name, spec) = read::split_spec(&statute);
+            let h = s.history(&s.resolve(name)?)?;
+            let v = match (at, version.as_deref().or(spec)) {
+                (Some(d), _) => read::in_force(&h, d)?,
+                (None, Some(spec)) => read::find_version(&h, spec)?,
+                (None, None) => h.head().context("empty history")?,
+            };
+            out.write_all(s.text(v)?.as_bytes())?;
+            Outcome::Clean
+        }
+        Command::History { statute, article } => {
+            let s = open_store(cli.store.as_deref())?;
+            let (name, spec) = read::split_spec(&statute);
+            let h = s.history(&s.resolve(name)?)?;
+            let a = s.article_history(&h, spec, &article)?;
+            render::store::write_history(&a, &mut out)?;
+            Outcome::Clean
+        }
+        Command::Blame { statute } => {
+            let s = open_store(cli.store.as_deref())?;
+            let (name, spec) = read::split_spec(&statute);
+            let h = s.history(&s.resolve(name)?)?;
+            render::store::write_blame(&s.blame(&h, spec)?, &mut out)?;
+            Outcome::Clean
+        }
     };
     out.flush().context("writing output")?;
     Ok(outcome)
@@ -322,6 +480,107 @@ fn page(text: &[u8]) -> bool {
     }
     let _ = child.wait();
     true
+}
+
+/// An exit code chosen after the output was written (the message is already printed).
+#[derive(Debug)]
+struct ExitError(u8);
+
+impl std::fmt::Display for ExitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for ExitError {}
+
+fn looks_like_file(p: &Path) -> bool {
+    p.is_file()
+        || p.components().count() > 1
+        || p.extension()
+            .is_some_and(|e| matches!(e.to_str(), Some("md" | "txt")))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_iso(s).ok_or_else(|| format!("“{s}” is not a YYYY-MM-DD date"))
+}
+
+fn open_store(flag: Option<&Path>) -> anyhow::Result<Store> {
+    Ok(Store::open(&store::resolve_dir(flag))?)
+}
+
+fn diff_files(old: &Path, new: &Path) -> anyhow::Result<statute::diff::ChangeSet> {
+    // The two files parse independently: use both cores.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| parse::parse_file(old));
+        let b = parse::parse_file(new);
+        (a.join(), b)
+    });
+    let a = a.map_err(|_| anyhow::anyhow!("{}: the parser panicked", old.display()))??;
+    print_warnings(old, &a);
+    let b = b?;
+    print_warnings(new, &b);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    Ok(statute::diff::diff_threads(&a.statute, &b.statute, threads))
+}
+
+/// The import progress bar: on standard error, only when it is a terminal.
+struct Bar {
+    tty: bool,
+    total: AtomicUsize,
+    done: AtomicUsize,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        Bar {
+            tty: io::stderr().is_terminal(),
+            total: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+        }
+    }
+
+    fn draw(&self, done: usize) {
+        let total = self.total.load(Ordering::Relaxed).max(1);
+        let width = 30;
+        let filled = (done * width / total).min(width);
+        eprint!(
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+    }
+
+    fn finish(&self) {
+        if self.tty && self.total.load(Ordering::Relaxed) > 0 {
+            eprintln!();
+        }
+    }
+}
+
+impl import::Progress for Bar {
+    fn waiting_for_lock(&self, lock: &Path) {
+        eprintln!(
+            "statute: another import is writing to this store ({} is locked); waiting for it to finish…",
+            lock.display()
+        );
+    }
+
+    fn start(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        if self.tty && total > 0 {
+            self.draw(0);
+        }
+    }
+
+    fn file_done(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.total.load(Ordering::Relaxed);
+        // Redraw about a hundred times in all.
+        if self.tty && (done == total || done.is_multiple_of((total / 100).max(1))) {
+            self.draw(done);
+        }
+    }
 }
 
 fn print_warnings(path: &Path, parsed: &parse::Parsed) {

@@ -9,5 +9,6 @@ pub mod markdown;
 pub mod report;
 pub mod safe;
 pub mod select;
+pub mod store;
 pub mod table;
 pub mod terminal;

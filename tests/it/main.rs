@@ -9,3 +9,4 @@ mod fixtures;
 mod mutation;
 mod review;
 mod roundtrip;
+mod store;

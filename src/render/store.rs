@@ -1,0 +1,140 @@
+//! Plain-text views of the store: `list`, `log`, `history`, `blame`, and the import and verify
+//! reports. Each takes `impl Write`.
+
+use std::io::{self, Write};
+
+use crate::store::articles::{ArticleHistory, Blame};
+use crate::store::import::ImportReport;
+use crate::store::read::StatuteHistory;
+use crate::store::verify::VerifyReport;
+
+/// One line per statute: latest version, number of versions, status, title, id.
+pub fn write_list(list: &[StatuteHistory], out: &mut impl Write) -> io::Result<()> {
+    for h in list {
+        let Some(head) = h.head() else { continue };
+        writeln!(
+            out,
+            "{}  {:>2} 版  {}  {}  ({})",
+            head.label,
+            h.versions.len(),
+            head.meta.status.as_deref().unwrap_or("—"),
+            head.meta.title,
+            h.id
+        )?;
+    }
+    Ok(())
+}
+
+/// The versions of a statute, newest first, with the cached amendment summaries.
+pub fn write_log(h: &StatuteHistory, out: &mut impl Write) -> io::Result<()> {
+    if let Some(head) = h.head() {
+        writeln!(out, "{} ({})", head.meta.title, h.id)?;
+    }
+    for v in h.versions.iter().rev() {
+        let commit = v.commit.to_string();
+        let effective = v
+            .meta
+            .effective
+            .map(|d| format!("施行 {d}"))
+            .unwrap_or_else(|| "施行 ?         ".into());
+        writeln!(
+            out,
+            "{}  {:<13} {}  {}  {}",
+            &commit[..commit.len().min(10)],
+            v.label,
+            effective,
+            v.meta.status.as_deref().unwrap_or("—"),
+            v.summary.as_deref().unwrap_or("首次收录")
+        )?;
+    }
+    Ok(())
+}
+
+/// One article through every version, with its text in each.
+pub fn write_history(a: &ArticleHistory, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{} ({})", a.title, a.statute)?;
+    writeln!(out, "lineage {}", a.lineage_id)?;
+    for v in &a.versions {
+        writeln!(out)?;
+        if v.units.is_empty() {
+            writeln!(out, "== {}  （无此条）", v.version.label)?;
+            continue;
+        }
+        for (u, text) in &v.units {
+            write!(
+                out,
+                "== {}  {}  [{}]",
+                v.version.label,
+                u.label,
+                u.origin.as_str()
+            )?;
+            if !u.parents.is_empty() {
+                write!(out, "  from {}", u.parents.join(", "))?;
+            }
+            writeln!(out)?;
+            writeln!(out, "{text}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Each article of a version with the version that last changed it.
+pub fn write_blame(b: &Blame, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{} ({}) @ {}", b.title, b.statute, b.version)?;
+    for l in &b.lines {
+        let first: String = l
+            .text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        writeln!(
+            out,
+            "{:<13} {:<10} {:<12} {}",
+            l.changed_in,
+            l.change.as_str(),
+            l.unit.label,
+            first
+        )?;
+    }
+    Ok(())
+}
+
+/// The closing summary of an import.
+pub fn write_import_report(r: &ImportReport, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} files, {} statutes: {} versions added, {} unchanged, {} failed{}",
+        r.files,
+        r.statutes,
+        r.added,
+        r.unchanged,
+        r.failed.len(),
+        if r.ignored > 0 {
+            format!(" ({} other files ignored)", r.ignored)
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The problems `verify` found, then a summary line.
+pub fn write_verify_report(r: &VerifyReport, out: &mut impl Write) -> io::Result<()> {
+    for p in &r.problems {
+        writeln!(out, "{p}")?;
+    }
+    writeln!(
+        out,
+        "{} statutes, {} versions, {} objects: {}",
+        r.statutes,
+        r.versions,
+        r.objects,
+        match r.problems.len() {
+            0 => "ok".to_string(),
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    )
+}

@@ -1,0 +1,90 @@
+//! The `main` branch: one parentless commit whose tree holds every statute's latest canonical
+//! file under `statutes/` and a `CATALOG.md` table, derived only from the statute heads so
+//! that the same heads always give the same commit.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use git2::{Oid, Repository};
+
+use super::error::Result;
+use super::{StoredVersion, TREE_DIR, signature};
+use crate::model::Date;
+
+/// What the catalog says about one statute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub head: StoredVersion,
+    pub versions: usize,
+}
+
+/// The text of `CATALOG.md` for these statutes (keyed and ordered by id).
+pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
+    let versions: usize = entries.values().map(|e| e.versions).sum();
+    let mut s = String::new();
+    let _ = writeln!(s, "# Catalog\n");
+    let _ = writeln!(
+        s,
+        "{} statutes, {versions} versions. Each row is a statute's latest version; its whole \
+         history is the branch `statutes/<id>` and each version is tagged `<id>/<version>`.\n",
+        entries.len()
+    );
+    let _ = writeln!(
+        s,
+        "| 标题 | 制定机关 | 最新版本 | 施行日期 | 时效性 | 版本数 | id |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    let cell = |v: &str| v.replace('|', "\\|");
+    for (id, e) in entries {
+        let m = &e.head.meta;
+        let _ = writeln!(
+            s,
+            "| [{}]({TREE_DIR}/{id}.md) | {} | {} | {} | {} | {} | `{id}` |",
+            cell(&m.title),
+            cell(m.issuer.as_deref().unwrap_or("")),
+            e.head.label,
+            m.effective.map(|d| d.to_string()).unwrap_or_default(),
+            cell(m.status.as_deref().unwrap_or("")),
+            e.versions,
+        );
+    }
+    s
+}
+
+/// Writes the catalog's blob, trees and commit; returns the commit id. The commit is dated
+/// on the latest version date among the heads (1970-01-01 for an empty store).
+/// Every object it writes is added to `written`.
+pub fn write_main(
+    repo: &Repository,
+    entries: &BTreeMap<String, CatalogEntry>,
+    written: &mut Vec<Oid>,
+) -> Result<Oid> {
+    let text = catalog_text(entries);
+    let catalog = repo.blob(text.as_bytes())?;
+    let mut dir = repo.treebuilder(None)?;
+    for (id, e) in entries {
+        dir.insert(format!("{id}.md"), e.head.blob, 0o100_644)?;
+    }
+    let dir = dir.write()?;
+    let mut root = repo.treebuilder(None)?;
+    root.insert("CATALOG.md", catalog, 0o100_644)?;
+    if !entries.is_empty() {
+        root.insert(TREE_DIR, dir, 0o040_000)?;
+    }
+    let tree = repo.find_tree(root.write()?)?;
+    let date = entries
+        .values()
+        .map(|e| e.head.date)
+        .max()
+        .or_else(|| Date::new(1970, 1, 1));
+    let sig = signature(date.unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    }))?;
+    let versions: usize = entries.values().map(|e| e.versions).sum();
+    let msg = format!("Catalog: {} statutes, {versions} versions\n", entries.len());
+    let commit = repo.commit(None, &sig, &sig, &msg, &tree, &[])?;
+    written.extend([catalog, dir, tree.id(), commit]);
+    Ok(commit)
+}

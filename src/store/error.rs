@@ -1,0 +1,67 @@
+//! Typed errors of the version store.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong opening, writing or reading a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "no statute store at {} (create one with `statute init`, or pass --store DIR / set STATUTE_STORE)",
+        path.display()
+    )]
+    NotFound { path: PathBuf },
+    #[error("{}: exists but is not a statute store (no statute.format in its git config)", path.display())]
+    NotAStore { path: PathBuf },
+    #[error("no statute matches “{name}” (try `statute list`)")]
+    NoSuchStatute { name: String },
+    #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
+    Ambiguous {
+        name: String,
+        candidates: Vec<String>,
+    },
+    #[error("{statute}: no version “{version}” (versions: {})", available.join(", "))]
+    NoSuchVersion {
+        statute: String,
+        version: String,
+        available: Vec<String>,
+    },
+    #[error("{statute}: no version was in force on {date}")]
+    NothingInForce { statute: String, date: String },
+    #[error("{statute}: has only one version, nothing to compare")]
+    OneVersion { statute: String },
+    #[error("{statute}: no article “{article}” in any version")]
+    NoSuchArticle { statute: String, article: String },
+    #[error("{}: a version date is needed: name the file YYYY-MM-DD.md, put one in its metadata, or pass --date", path.display())]
+    NoDate { path: PathBuf },
+    #[error("{}: {what}", path.display())]
+    BadInput { path: PathBuf, what: String },
+    #[error("store is corrupt: {0}")]
+    Corrupt(String),
+    #[error("import cancelled before the store's references were moved; the store is unchanged")]
+    Cancelled,
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    #[error(transparent)]
+    Parse(#[from] crate::Error),
+}
+
+/// Result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The first 20 candidates, one a line, and how many more there are.
+fn shortlist(c: &[String]) -> String {
+    let mut s = c.iter().take(20).cloned().collect::<Vec<_>>().join("\n  ");
+    if c.len() > 20 {
+        s.push_str(&format!(
+            "\n  … and {} more (see `statute list FILTER`)",
+            c.len() - 20
+        ));
+    }
+    s
+}

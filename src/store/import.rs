@@ -1,0 +1,691 @@
+//! Importing version files: walk the inputs, parse them on every core, group them by statute,
+//! merge them into each statute's date-ordered history (rebuilding a history from the first
+//! version that changed), write every new object into one pack, then move the refs in one
+//! transaction. The result depends only on the set of versions, never on the order of import.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use git2::{Oid, Repository};
+
+use super::catalog::{self, CatalogEntry};
+use super::error::{Result, StoreError};
+use super::{
+    MAIN_REF, Store, StoredVersion, TREE_DIR, VersionMeta, blob_id, commit_message, id, lock,
+    one_line, signature, statute_ref, version_tag,
+};
+use crate::model::Date;
+use crate::parse::MAX_INPUT_BYTES;
+
+/// Values that replace what the files say, for every file of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub status: Option<String>,
+    /// Parser threads; 0 means one per core.
+    pub threads: usize,
+}
+
+impl ImportOptions {
+    fn overrides(&self) -> bool {
+        self.title.is_some() || self.date.is_some() || self.status.is_some()
+    }
+}
+
+/// Where an import stands, for [`Progress::cancel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Every file is parsed; nothing is written yet.
+    Parsed,
+    /// Every new object is in the store's object database; no ref has moved.
+    ObjectsWritten,
+}
+
+/// What an import reports while it runs. Every method has a do-nothing default.
+pub trait Progress: Sync {
+    /// Another writer holds the store's lock; the import waits for it.
+    fn waiting_for_lock(&self, _lock: &Path) {}
+    /// `total` files are about to be read.
+    fn start(&self, _total: usize) {}
+    /// One more file is read (and parsed, unless it was already in the store).
+    fn file_done(&self) {}
+    /// Asked at each checkpoint: true abandons the import, leaving every ref as it was.
+    fn cancel(&self, _at: Checkpoint) -> bool {
+        false
+    }
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// A file that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub path: PathBuf,
+    /// One line, naming the file.
+    pub message: String,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Version files read.
+    pub files: usize,
+    /// Files under the given directories that are not named `YYYY-MM-DD.md` (or `.txt`).
+    pub ignored: usize,
+    /// Statutes the files belong to.
+    pub statutes: usize,
+    /// Versions new to the store.
+    pub added: usize,
+    /// Files whose version the store already had.
+    pub unchanged: usize,
+    pub failed: Vec<Failure>,
+    /// Refs created, moved or deleted.
+    pub refs_updated: usize,
+}
+
+/// True for `YYYY-MM-DD.md` / `YYYY-MM-DD.txt`.
+pub fn is_version_file_name(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "md" || e == "txt")
+        && p.file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.len() == 10 && Date::parse_iso(s).is_some())
+}
+
+/// The files an import reads: each file argument as given, and below each directory every
+/// file named `YYYY-MM-DD.md` or `.txt` (others are counted as ignored; `README.md` is
+/// ignored everywhere). Sorted, without duplicates.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
+    let mut files = BTreeSet::new();
+    let mut ignored = 0;
+    let mut failed = Vec::new();
+    fn walk(
+        dir: &Path,
+        files: &mut BTreeSet<PathBuf>,
+        ignored: &mut usize,
+        failed: &mut Vec<Failure>,
+    ) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                failed.push(Failure {
+                    path: dir.into(),
+                    message: format!("{}: cannot read directory: {e}", dir.display()),
+                });
+                return;
+            }
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                walk(&p, files, ignored, failed);
+            } else if is_version_file_name(&p) {
+                files.insert(p);
+            } else {
+                *ignored += 1;
+            }
+        }
+    }
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut ignored, &mut failed);
+        } else if p.file_name().is_some_and(|n| n == "README.md") {
+            ignored += 1;
+        } else if p.exists() {
+            files.insert(p.clone());
+        } else {
+            failed.push(Failure {
+                path: p.clone(),
+                message: format!("{}: no such file or directory", p.display()),
+            });
+        }
+    }
+    (files.into_iter().collect(), ignored, failed)
+}
+
+/// A parsed input, ready to be stored.
+struct NewVersion {
+    date: Date,
+    blob: Oid,
+    canonical: Vec<u8>,
+    meta: VersionMeta,
+}
+
+enum Prepared {
+    /// The store already has a version from these exact bytes.
+    Known(String),
+    New(NewVersion),
+    Failed(Failure),
+}
+
+/// Runs `f` over `items` on up to `threads` threads; results in input order. A panic in `f`
+/// becomes `None`.
+pub(crate) fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let threads = threads.clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            out.push((
+                i,
+                std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok(),
+            ));
+        }
+        out
+    };
+    let mut all: Vec<(usize, Option<R>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
+        let mut all = run();
+        for h in handles {
+            if let Ok(part) = h.join() {
+                all.extend(part);
+            }
+        }
+        all
+    });
+    all.sort_by_key(|(i, _)| *i);
+    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, r) in all {
+        out[i] = r;
+    }
+    out
+}
+
+fn prepare(path: &Path, opts: &ImportOptions, known: &HashMap<Oid, String>) -> Prepared {
+    match prepare_inner(path, opts, known) {
+        Ok(p) => p,
+        Err(e) => Prepared::Failed(Failure {
+            path: path.into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn prepare_inner(
+    path: &Path,
+    opts: &ImportOptions,
+    known: &HashMap<Oid, String>,
+) -> Result<Prepared> {
+    let io = |source| StoreError::Io {
+        path: path.into(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(crate::Error::TooLarge {
+            path: path.into(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let source = blob_id(&bytes)?;
+    if !opts.overrides()
+        && let Some(id) = known.get(&source)
+    {
+        return Ok(Prepared::Known(id.clone()));
+    }
+    let mut statute = crate::parse_bytes(path, &bytes)?.statute;
+    let m = &mut statute.meta;
+    if m.version_date.is_none() {
+        m.version_date = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(Date::parse_iso);
+    }
+    if let Some(t) = &opts.title {
+        m.title = t.clone();
+    }
+    if let Some(d) = opts.date {
+        m.version_date = Some(d);
+    }
+    if let Some(s) = &opts.status {
+        m.status = Some(s.clone());
+    }
+    let date = m
+        .version_date
+        .ok_or_else(|| StoreError::NoDate { path: path.into() })?;
+    if m.title.trim().is_empty() {
+        return Err(StoreError::BadInput {
+            path: path.into(),
+            what: "no title found (pass --title)".into(),
+        });
+    }
+    // Trailers hold one line each: keep the metadata as they will give it back.
+    let meta = VersionMeta {
+        id: id::of_meta(m),
+        title: one_line(&id::statute_name(m)),
+        issuer: m.issuer.as_deref().map(one_line),
+        effective: m.effective,
+        status: m.status.as_deref().map(one_line),
+        source: (!opts.overrides()).then_some(source),
+    };
+    let canonical = crate::render::canonical::to_string(&statute).into_bytes();
+    Ok(Prepared::New(NewVersion {
+        date,
+        blob: blob_id(&canonical)?,
+        canonical,
+        meta,
+    }))
+}
+
+/// One version in a statute's merged history.
+struct Slot {
+    date: Date,
+    blob: Oid,
+    meta: VersionMeta,
+    /// Index in the stored history, when the store has this version.
+    stored: Option<usize>,
+    /// The canonical text, for new versions.
+    canonical: Option<Vec<u8>>,
+    label: String,
+    summary: Option<(String, bool)>,
+}
+
+/// A statute whose history is rebuilt from `from` on.
+struct Plan {
+    id: String,
+    slots: Vec<Slot>,
+    from: usize,
+}
+
+/// Prefers a recorded source over none, and the smaller of two: the same set of inputs always
+/// records the same source, whatever the order.
+fn better_source(new: Option<Oid>, old: Option<Oid>) -> bool {
+    match (new, old) {
+        (Some(n), Some(o)) => n < o,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Merges new versions into a stored history. Returns the plan (or `None` when nothing
+/// changes), and the numbers of added and already-known versions.
+fn plan(id: &str, stored: &[StoredVersion], news: Vec<NewVersion>) -> (Option<Plan>, usize, usize) {
+    let mut slots: Vec<Slot> = stored
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Slot {
+            date: v.date,
+            blob: v.blob,
+            meta: v.meta.clone(),
+            stored: Some(i),
+            canonical: None,
+            label: String::new(),
+            summary: None,
+        })
+        .collect();
+    let (mut added, mut known) = (0, 0);
+    for n in news {
+        if let Some(s) = slots.iter_mut().find(|s| s.blob == n.blob) {
+            known += 1;
+            if better_source(n.meta.source, s.meta.source) {
+                s.meta.source = n.meta.source;
+            }
+        } else {
+            added += 1;
+            slots.push(Slot {
+                date: n.date,
+                blob: n.blob,
+                meta: n.meta,
+                stored: None,
+                canonical: Some(n.canonical),
+                label: String::new(),
+                summary: None,
+            });
+        }
+    }
+    slots.sort_by_key(|a| (a.date, a.blob));
+    let mut same_date = 0;
+    for i in 0..slots.len() {
+        same_date = if i > 0 && slots[i - 1].date == slots[i].date {
+            same_date + 1
+        } else {
+            1
+        };
+        slots[i].label = match same_date {
+            1 => slots[i].date.to_string(),
+            n => format!("{}.{n}", slots[i].date),
+        };
+    }
+    let from = slots
+        .iter()
+        .enumerate()
+        .position(|(i, s)| {
+            s.stored != Some(i) || stored[i].label != s.label || stored[i].meta != s.meta
+        })
+        .unwrap_or(slots.len());
+    if from == slots.len() && slots.len() == stored.len() {
+        return (None, added, known);
+    }
+    // Summaries that only depend on an unchanged predecessor are kept.
+    for i in from..slots.len() {
+        if let Some(j) = slots[i].stored
+            && j > 0
+            && i > 0
+            && slots[i - 1].stored == Some(j - 1)
+        {
+            slots[i].summary = stored[j]
+                .summary
+                .clone()
+                .map(|s| (s, stored[j].substantive.unwrap_or(true)));
+        }
+    }
+    (
+        Some(Plan {
+            id: id.into(),
+            slots,
+            from,
+        }),
+        added,
+        known,
+    )
+}
+
+/// The amendment summary of `new` against `old` (canonical texts).
+fn summarize(old: &[u8], new: &[u8]) -> Result<(String, bool)> {
+    let p = Path::new("store");
+    let a = crate::parse_bytes(p, old)?.statute;
+    let b = crate::parse_bytes(p, new)?.statute;
+    let cs = crate::diff::diff(&a, &b);
+    Ok((
+        crate::render::report::summary_line(&cs),
+        cs.has_substantive_changes(),
+    ))
+}
+
+/// The tree of one version: `statutes/<id>.md`.
+fn version_tree(repo: &Repository, id: &str, blob: Oid, written: &mut Vec<Oid>) -> Result<Oid> {
+    let mut dir = repo.treebuilder(None)?;
+    dir.insert(format!("{id}.md"), blob, 0o100_644)?;
+    let dir = dir.write()?;
+    let mut root = repo.treebuilder(None)?;
+    root.insert(TREE_DIR, dir, 0o040_000)?;
+    let root = root.write()?;
+    written.extend([dir, root]);
+    Ok(root)
+}
+
+/// Every statute's stored history, and which statute each recorded source belongs to.
+pub(crate) struct State {
+    pub statutes: BTreeMap<String, Vec<StoredVersion>>,
+    pub sources: HashMap<Oid, String>,
+}
+
+impl Store {
+    pub(crate) fn state(&self) -> Result<State> {
+        let mut statutes = BTreeMap::new();
+        let mut sources = HashMap::new();
+        for (id, head) in self.heads()? {
+            let chain = self.chain(&id, head)?;
+            for v in &chain {
+                if let Some(s) = v.meta.source {
+                    sources.insert(s, id.clone());
+                }
+            }
+            statutes.insert(id, chain);
+        }
+        Ok(State { statutes, sources })
+    }
+
+    /// Imports the version files under `paths` (see [`collect`]). Files that fail are listed
+    /// in the report and skipped; the rest is imported.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport> {
+        let (files, ignored, mut failed) = collect(paths);
+        let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
+        let state = self.state()?;
+        progress.start(files.len());
+        let threads = match opts.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let prepared = par_map(&files, threads, |p| {
+            let r = prepare(p, opts, &state.sources);
+            progress.file_done();
+            r
+        });
+        let mut report = ImportReport {
+            files: files.len(),
+            ignored,
+            ..ImportReport::default()
+        };
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut news: BTreeMap<String, Vec<NewVersion>> = BTreeMap::new();
+        for (path, p) in files.iter().zip(prepared) {
+            match p {
+                Some(Prepared::Known(id)) => {
+                    report.unchanged += 1;
+                    touched.insert(id);
+                }
+                Some(Prepared::New(n)) => {
+                    touched.insert(n.meta.id.clone());
+                    news.entry(n.meta.id.clone()).or_default().push(n);
+                }
+                Some(Prepared::Failed(f)) => failed.push(f),
+                None => failed.push(Failure {
+                    path: path.clone(),
+                    message: format!("{}: the parser panicked", path.display()),
+                }),
+            }
+        }
+        report.statutes = touched.len();
+        if progress.cancel(Checkpoint::Parsed) {
+            return Err(StoreError::Cancelled);
+        }
+
+        let empty = Vec::new();
+        let mut plans = Vec::new();
+        for (id, mut list) in news {
+            // The order of inputs must not matter.
+            list.sort_by_key(|a| (a.blob, a.meta.source));
+            let stored = state.statutes.get(&id).unwrap_or(&empty);
+            let (p, added, known) = plan(&id, stored, list);
+            report.added += added;
+            report.unchanged += known;
+            plans.extend(p);
+        }
+        self.summarize_plans(&mut plans, &state, threads)?;
+
+        // Objects first, into one pack: everything is written to an in-memory object
+        // database, then the objects the store lacks go into one pack file.
+        // A handle of its own: the in-memory backend must not outlive this import (libgit2
+        // cannot list the objects of a mempack, so `verify` would fail on it).
+        let work = Repository::open_bare(&self.path)?;
+        let odb = work.odb()?;
+        let mempack = odb.add_new_mempack_backend(1000)?;
+        let mut written: Vec<Oid> = Vec::new();
+        let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
+        for p in &plans {
+            let stored = state.statutes.get(&p.id).unwrap_or(&empty);
+            chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
+        }
+        let mut catalog_entries = BTreeMap::new();
+        for (id, chain) in state.statutes.iter().chain(chains.iter()) {
+            let chain = chains.get(id).unwrap_or(chain);
+            if let Some(head) = chain.last() {
+                catalog_entries.insert(
+                    id.clone(),
+                    CatalogEntry {
+                        head: head.clone(),
+                        versions: chain.len(),
+                    },
+                );
+            }
+        }
+        let main = catalog::write_main(&work, &catalog_entries, &mut written)?;
+        // The store's own handle sees only what is on disk.
+        let disk_odb = self.repo.odb()?;
+        written.sort();
+        written.dedup();
+        written.retain(|o| !disk_odb.exists(*o));
+        super::pack::write_pack(&work, &written, threads)?;
+        mempack.reset()?;
+        drop(odb);
+        drop(work);
+        if progress.cancel(Checkpoint::ObjectsWritten) {
+            return Err(StoreError::Cancelled);
+        }
+
+        // Then the refs, all in one atomic rename.
+        let mut want: BTreeMap<String, Option<Oid>> = BTreeMap::new();
+        let current = self.all_refs()?;
+        for id in &touched {
+            let Some(chain) = chains.get(id).or_else(|| state.statutes.get(id)) else {
+                continue;
+            };
+            if let Some(head) = chain.last() {
+                want.insert(statute_ref(id), Some(head.commit));
+            }
+            let prefix = version_tag(id, "");
+            for name in current.keys().filter(|k| k.starts_with(&prefix)) {
+                want.insert(name.clone(), None);
+            }
+            for v in chain {
+                want.insert(version_tag(id, &v.label), Some(v.commit));
+            }
+        }
+        want.insert(MAIN_REF.into(), Some(main));
+        want.retain(|name, target| current.get(name).copied() != *target);
+        report.refs_updated = want.len();
+        if !want.is_empty() {
+            super::pack::update_refs(self.repo.path(), &current, &want)?;
+        }
+        report.failed = failed;
+        Ok(report)
+    }
+
+    /// Every ref and its target (symbolic refs left out).
+    pub(crate) fn all_refs(&self) -> Result<HashMap<String, Oid>> {
+        let mut out = HashMap::new();
+        for r in self.repo.references()? {
+            let r = r?;
+            if let (Ok(name), Some(t)) = (r.name(), r.target()) {
+                out.insert(name.to_string(), t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fills the summaries the plans lack, diffing on every core.
+    fn summarize_plans(&self, plans: &mut [Plan], state: &State, threads: usize) -> Result<()> {
+        let empty = Vec::new();
+        let mut jobs: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        for (pi, p) in plans.iter().enumerate() {
+            let stored = state.statutes.get(&p.id).unwrap_or(&empty);
+            for i in p.from.max(1)..p.slots.len() {
+                if p.slots[i].summary.is_some() {
+                    continue;
+                }
+                let text = |s: &Slot| -> Result<Vec<u8>> {
+                    match (&s.canonical, s.stored) {
+                        (Some(c), _) => Ok(c.clone()),
+                        (None, Some(j)) => {
+                            Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec())
+                        }
+                        (None, None) => Err(StoreError::Corrupt("a version without text".into())),
+                    }
+                };
+                jobs.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
+            }
+        }
+        let results = par_map(&jobs, threads, |(_, _, old, new)| summarize(old, new));
+        for ((pi, i, _, _), r) in jobs.iter().zip(results) {
+            // A version that cannot be diffed still gets a history entry.
+            plans[*pi].slots[*i].summary = Some(match r {
+                Some(Ok(s)) => s,
+                _ => ("（无法比较）".to_string(), true),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Writes the commits of a plan; returns the statute's whole new history.
+fn write_plan(
+    repo: &Repository,
+    p: &Plan,
+    stored: &[StoredVersion],
+    written: &mut Vec<Oid>,
+) -> Result<Vec<StoredVersion>> {
+    let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
+    for s in &p.slots[p.from..] {
+        let blob = match &s.canonical {
+            Some(c) => repo.blob(c)?,
+            None => s.blob,
+        };
+        let tree = repo.find_tree(version_tree(repo, &p.id, blob, written)?)?;
+        let (summary, substantive) = match &s.summary {
+            Some((t, b)) => (Some(t.as_str()), Some(*b)),
+            None => (None, None),
+        };
+        let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive);
+        let sig = signature(s.date)?;
+        let parent = match chain.last() {
+            Some(v) => Some(repo.find_commit(v.commit)?),
+            None => None,
+        };
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let commit = repo.commit(None, &sig, &sig, &msg, &tree, &parents)?;
+        written.extend([blob, commit]);
+        chain.push(StoredVersion {
+            commit,
+            blob,
+            label: s.label.clone(),
+            date: s.date,
+            meta: s.meta.clone(),
+            summary: summary.map(str::to_string),
+            substantive,
+        });
+    }
+    Ok(chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_give_their_date_named_files_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let write = |p: &str| {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "x").expect("write");
+            p
+        };
+        let v1 = write("法/2020-01-01.md");
+        let v2 = write("法/2021-02-03.txt");
+        write("法/README.md");
+        write("format-noise/法@2020-01-01/a.md");
+        write("format-noise/法@2020-01-01/b.md");
+        write("法/2021-02-30.md");
+        let explicit = write("notes/any-name.md");
+        let (files, ignored, failed) = collect(&[d.to_path_buf(), explicit.clone()]);
+        assert_eq!(files, vec![explicit, v1, v2]);
+        assert_eq!(
+            ignored, 5,
+            "README, two format-noise files, an impossible date, notes/any-name.md under the walk"
+        );
+        assert!(failed.is_empty());
+        let (_, _, failed) = collect(&[d.join("missing")]);
+        assert_eq!(failed.len(), 1);
+    }
+}

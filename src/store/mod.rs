@@ -1,0 +1,358 @@
+//! The git-backed version store: one git repository (bare) holding every version of every
+//! statute, written with git2 and readable, clonable and pushable with plain git.
+//!
+//! Layout (see ARCHITECTURE.md, "store"):
+//! - `refs/heads/statutes/<id>`: a statute's history, one commit per version in legal date
+//!   order; each commit's tree is `statutes/<id>.md`, the version's canonical text, and its
+//!   message ends in trailers (`Statute-Id`, `Version`, `Version-Date`, …);
+//! - `refs/tags/<id>/<version>`: one tag per version (`2015-03-15`, `2015-03-15.2` for a second
+//!   version of the same date);
+//! - `refs/heads/main` (HEAD): one parentless commit whose tree holds every statute's latest
+//!   canonical file under `statutes/` plus `CATALOG.md`, derived only from the statute heads.
+//!
+//! Modules: `id` (statute ids), `lock` (writer lock), `import`, `pack` (pack files and atomic
+//! ref updates), `read`, `articles` (history, blame), `verify`, `catalog`.
+
+pub mod articles;
+pub mod catalog;
+pub mod error;
+pub mod id;
+pub mod import;
+pub mod lock;
+pub mod pack;
+pub mod read;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, Signature, Time};
+
+use crate::model::Date;
+pub use error::{Result, StoreError};
+
+/// The store used when neither `--store` nor `$STATUTE_STORE` names one.
+pub const DEFAULT_DIR: &str = "statute-store";
+/// The environment variable naming the store.
+pub const ENV_VAR: &str = "STATUTE_STORE";
+/// The branch holding the catalog and every statute's latest version.
+pub const MAIN_REF: &str = "refs/heads/main";
+/// Prefix of the statutes' history branches.
+pub const STATUTE_REF_PREFIX: &str = "refs/heads/statutes/";
+/// The directory of the canonical files in every tree.
+pub const TREE_DIR: &str = "statutes";
+/// The author and committer of every commit.
+pub const SIGNATURE_NAME: &str = "statute";
+pub const SIGNATURE_EMAIL: &str = "statute@localhost";
+/// The git config key marking a repository as a statute store, and its value.
+const FORMAT_KEY: &str = "statute.format";
+const FORMAT_VERSION: i32 = 1;
+
+/// An open store.
+pub struct Store {
+    repo: Repository,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// The store directory: `--store`, else `$STATUTE_STORE`, else [`DEFAULT_DIR`].
+pub fn resolve_dir(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    match std::env::var_os(ENV_VAR) {
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => PathBuf::from(DEFAULT_DIR),
+    }
+}
+
+impl Store {
+    /// Creates a store at `dir` (a bare git repository with HEAD on `main`), or opens the one
+    /// already there. Returns the store and whether it was created.
+    pub fn init(dir: &Path) -> Result<(Store, bool)> {
+        if dir.exists() {
+            if let Ok(s) = Store::open(dir) {
+                return Ok((s, false));
+            }
+            let empty = std::fs::read_dir(dir)
+                .map_err(|source| StoreError::Io {
+                    path: dir.into(),
+                    source,
+                })?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(StoreError::NotAStore { path: dir.into() });
+            }
+        }
+        let repo = Repository::init_bare(dir)?;
+        repo.set_head(MAIN_REF)?;
+        let mut cfg = repo.config()?;
+        cfg.set_i32(FORMAT_KEY, FORMAT_VERSION)?;
+        Ok((
+            Store {
+                repo,
+                path: dir.into(),
+            },
+            true,
+        ))
+    }
+
+    /// Opens the store at `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        if !dir.exists() {
+            return Err(StoreError::NotFound { path: dir.into() });
+        }
+        let repo = Repository::open_bare(dir).map_err(|e| match e.code() {
+            git2::ErrorCode::NotFound => StoreError::NotFound { path: dir.into() },
+            _ => StoreError::Git(e),
+        })?;
+        let marked = repo
+            .config()
+            .and_then(|c| c.get_i32(FORMAT_KEY))
+            .is_ok_and(|v| v == FORMAT_VERSION);
+        if !marked {
+            return Err(StoreError::NotAStore { path: dir.into() });
+        }
+        Ok(Store {
+            repo,
+            path: dir.into(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+}
+
+/// The branch of a statute.
+pub fn statute_ref(id: &str) -> String {
+    format!("{STATUTE_REF_PREFIX}{id}")
+}
+
+/// The tag of one version.
+pub fn version_tag(id: &str, label: &str) -> String {
+    format!("refs/tags/{id}/{label}")
+}
+
+/// The path of a statute's canonical file in every tree.
+pub fn file_path(id: &str) -> String {
+    format!("{TREE_DIR}/{id}.md")
+}
+
+/// One stored version, as its commit records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVersion {
+    pub commit: Oid,
+    /// The canonical file's blob.
+    pub blob: Oid,
+    /// `2015-03-15`, or `2015-03-15.2` for a second version of the same date.
+    pub label: String,
+    pub date: Date,
+    pub meta: VersionMeta,
+    /// The amendment summary against the previous version (none for the first).
+    pub summary: Option<String>,
+    /// Whether that amendment changed anything substantively.
+    pub substantive: Option<bool>,
+}
+
+/// The metadata of a version that its commit's trailers carry.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VersionMeta {
+    pub id: String,
+    /// The statute's name: its title, `·` and its subtitle when it has one.
+    pub title: String,
+    pub issuer: Option<String>,
+    pub effective: Option<Date>,
+    pub status: Option<String>,
+    /// The git blob id of the source file's bytes, when it was imported without overrides:
+    /// re-importing the same bytes is skipped without parsing.
+    pub source: Option<Oid>,
+}
+
+impl StoredVersion {
+    /// The date a version takes effect: its effective date when known, else its version date.
+    pub fn in_force_from(&self) -> Date {
+        self.meta.effective.unwrap_or(self.date)
+    }
+
+    /// True when the version marks the statute repealed (时效性 已废止 / 失效).
+    pub fn repealed(&self) -> bool {
+        self.meta
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("废止") || s.contains("失效"))
+    }
+}
+
+/// One line of a trailer value: no line breaks.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The commit message of a version.
+pub(crate) fn commit_message(
+    meta: &VersionMeta,
+    label: &str,
+    date: Date,
+    summary: Option<&str>,
+    substantive: Option<bool>,
+) -> String {
+    let mut m = format!("{} {label}\n\n", one_line(&meta.title));
+    match summary {
+        Some(s) => m.push_str(&format!("{}\n\n", one_line(s))),
+        None => m.push_str("首次收录\n\n"),
+    }
+    let mut t = |k: &str, v: &str| m.push_str(&format!("{k}: {}\n", one_line(v)));
+    t("Statute-Id", &meta.id);
+    t("Title", &meta.title);
+    if let Some(i) = &meta.issuer {
+        t("Issuer", i);
+    }
+    t("Version", label);
+    t("Version-Date", &date.to_string());
+    if let Some(e) = meta.effective {
+        t("Effective", &e.to_string());
+    }
+    if let Some(s) = &meta.status {
+        t("Status", s);
+    }
+    if let Some(s) = meta.source {
+        t("Source-Blob", &s.to_string());
+    }
+    if let Some(s) = summary {
+        t("Summary", s);
+    }
+    if let Some(s) = substantive {
+        t("Substantive", if s { "yes" } else { "no" });
+    }
+    m
+}
+
+/// Reads a version back from its commit message and canonical blob.
+pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<StoredVersion> {
+    let bad = |what: &str| StoreError::Corrupt(format!("commit {commit}: {what}"));
+    let mut meta = VersionMeta::default();
+    let (mut label, mut date, mut summary, mut substantive) = (None, None, None, None);
+    let trailers = message
+        .trim_end()
+        .rsplit_once("\n\n")
+        .map_or("", |(_, t)| t);
+    for line in trailers.lines() {
+        let Some((k, v)) = line.split_once(": ") else {
+            continue;
+        };
+        let v = v.to_string();
+        match k {
+            "Statute-Id" => meta.id = v,
+            "Title" => meta.title = v,
+            "Issuer" => meta.issuer = Some(v),
+            "Version" => label = Some(v),
+            "Version-Date" => date = Date::parse_iso(&v),
+            "Effective" => meta.effective = Date::parse_iso(&v),
+            "Status" => meta.status = Some(v),
+            "Source-Blob" => meta.source = Oid::from_str(&v).ok(),
+            "Summary" => summary = Some(v),
+            "Substantive" => substantive = Some(v == "yes"),
+            _ => {}
+        }
+    }
+    if meta.id.is_empty() {
+        return Err(bad("no Statute-Id trailer"));
+    }
+    Ok(StoredVersion {
+        commit,
+        blob,
+        label: label.ok_or_else(|| bad("no Version trailer"))?,
+        date: date.ok_or_else(|| bad("no valid Version-Date trailer"))?,
+        meta,
+        summary,
+        substantive,
+    })
+}
+
+/// Days since 1970-01-01 (negative before).
+fn days_from_civil(d: Date) -> i64 {
+    let (y, m, day) = (d.year as i64, d.month as i64, d.day as i64);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The commit time of a version: 12:00 +0800 on its date. Git refuses dates before 1970, so
+/// older versions are committed at 1970-01-01 12:00 +0800 (their `Version-Date` trailer keeps
+/// the real date, and the order of a history never depends on commit times).
+pub fn commit_time(d: Date) -> Time {
+    let days = days_from_civil(d).max(0);
+    Time::new(days * 86_400 + 4 * 3_600, 8 * 60)
+}
+
+/// The fixed signature of every commit, dated `d`.
+pub(crate) fn signature(d: Date) -> Result<Signature<'static>> {
+    Ok(Signature::new(
+        SIGNATURE_NAME,
+        SIGNATURE_EMAIL,
+        &commit_time(d),
+    )?)
+}
+
+/// The blob id `bytes` would get, without writing anything.
+pub fn blob_id(bytes: &[u8]) -> Result<Oid> {
+    Ok(Oid::hash_object(ObjectType::Blob, bytes)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_match_known_dates() {
+        let d = |y, m, dd| days_from_civil(Date::new(y, m, dd).expect("date"));
+        assert_eq!(d(1970, 1, 1), 0);
+        assert_eq!(d(2000, 3, 1), 11_017);
+        assert_eq!(d(2023, 3, 13), 19_429);
+        assert!(d(1954, 9, 20) < 0);
+        assert_eq!(
+            commit_time(Date::new(1954, 9, 20).expect("date")).seconds(),
+            14_400
+        );
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let meta = VersionMeta {
+            id: "立法法-0123abcd".into(),
+            title: "中华人民共和国立法法".into(),
+            issuer: Some("全国人民代表大会".into()),
+            effective: Date::new(2023, 3, 15),
+            status: Some("有效".into()),
+            source: Some(Oid::hash_object(ObjectType::Blob, b"x").expect("oid")),
+        };
+        let date = Date::new(2023, 3, 13).expect("date");
+        let msg = commit_message(
+            &meta,
+            "2023-03-13",
+            date,
+            Some("新增 1 条\n，删除 0 条"),
+            Some(true),
+        );
+        let v = parse_message(Oid::ZERO_SHA1, Oid::ZERO_SHA1, &msg).expect("parse");
+        assert_eq!(v.meta, meta);
+        assert_eq!(v.label, "2023-03-13");
+        assert_eq!(v.date, date);
+        assert_eq!(v.summary.as_deref(), Some("新增 1 条 ，删除 0 条"));
+        assert_eq!(v.substantive, Some(true));
+    }
+}

@@ -1,0 +1,200 @@
+//! Reading the store: statute ids, name resolution, a statute's versions, one version's text,
+//! the version in force on a date. Nothing here diffs: summaries come from commit trailers.
+
+use std::collections::BTreeMap;
+
+use git2::Oid;
+
+use super::error::{Result, StoreError};
+use super::{STATUTE_REF_PREFIX, Store, StoredVersion, file_path, id, parse_message, statute_ref};
+use crate::model::{Date, Statute};
+
+/// A statute and its versions, oldest first.
+#[derive(Debug, Clone)]
+pub struct StatuteHistory {
+    pub id: String,
+    pub versions: Vec<StoredVersion>,
+}
+
+impl StatuteHistory {
+    pub fn head(&self) -> Option<&StoredVersion> {
+        self.versions.last()
+    }
+}
+
+impl Store {
+    /// Every statute id with its head commit, ordered by id.
+    pub fn heads(&self) -> Result<BTreeMap<String, Oid>> {
+        let mut out = BTreeMap::new();
+        for r in self
+            .repo
+            .references_glob(&format!("{STATUTE_REF_PREFIX}*"))?
+        {
+            let r = r?;
+            let Ok(name) = r.name() else { continue };
+            let Some(id) = name.strip_prefix(STATUTE_REF_PREFIX) else {
+                continue;
+            };
+            let target = match r.target() {
+                Some(t) => t,
+                None => r
+                    .resolve()?
+                    .target()
+                    .ok_or_else(|| StoreError::Corrupt(format!("{name} points to nothing")))?,
+            };
+            out.insert(id.to_string(), target);
+        }
+        Ok(out)
+    }
+
+    /// Every statute id, ordered (names only: no ref is resolved).
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut refs = self
+            .repo
+            .references_glob(&format!("{STATUTE_REF_PREFIX}*"))?;
+        for name in refs.names() {
+            if let Some(id) = name?.strip_prefix(STATUTE_REF_PREFIX) {
+                out.push(id.to_string());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The versions of a statute from its head commit, oldest first.
+    pub fn chain(&self, id: &str, head: Oid) -> Result<Vec<StoredVersion>> {
+        let path = std::path::Path::new(&file_path(id)).to_path_buf();
+        let mut out = Vec::new();
+        let mut next = Some(head);
+        while let Some(oid) = next {
+            let c = self.repo.find_commit(oid)?;
+            let blob = c
+                .tree()?
+                .get_path(&path)
+                .map_err(|_| {
+                    StoreError::Corrupt(format!("commit {oid}: no {} in its tree", path.display()))
+                })?
+                .id();
+            let v = parse_message(oid, blob, c.message().unwrap_or(""))?;
+            out.push(v);
+            next = c.parent_ids().next();
+            if out.len() > 100_000 {
+                return Err(StoreError::Corrupt(format!("{id}: history too long")));
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// A statute's history by id.
+    pub fn history(&self, id: &str) -> Result<StatuteHistory> {
+        let head = self
+            .repo
+            .refname_to_id(&statute_ref(id))
+            .map_err(|_| StoreError::NoSuchStatute { name: id.into() })?;
+        Ok(StatuteHistory {
+            id: id.into(),
+            versions: self.chain(id, head)?,
+        })
+    }
+
+    /// The statute a user named: an exact id, else a unique part of the title (an exact title
+    /// wins over titles that merely contain it).
+    pub fn resolve(&self, name: &str) -> Result<String> {
+        if id::is_valid(name) && self.repo.refname_to_id(&statute_ref(name)).is_ok() {
+            return Ok(name.to_string());
+        }
+        let ids = self.ids()?;
+        let wanted = id::safe_title(name);
+        let matches: Vec<&String> = ids
+            .iter()
+            .filter(|k| id::title_part(k).contains(&wanted))
+            .collect();
+        let exact: Vec<&&String> = matches
+            .iter()
+            .filter(|k| id::title_part(k) == wanted)
+            .collect();
+        match (matches.len(), exact.len()) {
+            (0, _) => Err(StoreError::NoSuchStatute { name: name.into() }),
+            (1, _) => Ok(matches[0].clone()),
+            (_, 1) => Ok((*exact[0]).clone()),
+            _ => Err(StoreError::Ambiguous {
+                name: name.into(),
+                candidates: matches.into_iter().cloned().collect(),
+            }),
+        }
+    }
+
+    /// Statutes whose title contains `filter` (all without one), with their versions.
+    pub fn list(&self, filter: Option<&str>) -> Result<Vec<StatuteHistory>> {
+        let wanted = filter.map(id::safe_title);
+        let mut out = Vec::new();
+        for (id, head) in self.heads()? {
+            if wanted
+                .as_deref()
+                .is_some_and(|w| !id::title_part(&id).contains(w) && id != w)
+            {
+                continue;
+            }
+            out.push(StatuteHistory {
+                versions: self.chain(&id, head)?,
+                id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The canonical text of a version.
+    pub fn text(&self, v: &StoredVersion) -> Result<String> {
+        let blob = self.repo.find_blob(v.blob)?;
+        String::from_utf8(blob.content().to_vec())
+            .map_err(|_| StoreError::Corrupt(format!("blob {} is not UTF-8", v.blob)))
+    }
+
+    /// A version parsed back into the model.
+    pub fn statute(&self, v: &StoredVersion) -> Result<Statute> {
+        let text = self.text(v)?;
+        let path = std::path::PathBuf::from(format!("{}@{}", v.meta.id, v.label));
+        Ok(crate::parse_str(&path, &text)?.statute)
+    }
+}
+
+/// Splits `NAME@VERSION`.
+pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
+    match spec.rsplit_once('@') {
+        Some((n, v)) if !n.is_empty() && !v.is_empty() => (n, Some(v)),
+        _ => (spec, None),
+    }
+}
+
+/// The version a user named: its label (`2015-03-15`, `2015-03-15.2`), its date, `first` or
+/// `latest`.
+pub fn find_version<'a>(h: &'a StatuteHistory, spec: &str) -> Result<&'a StoredVersion> {
+    let found = match spec {
+        "latest" | "last" | "head" => h.versions.last(),
+        "first" => h.versions.first(),
+        _ => h.versions.iter().find(|v| v.label == spec).or_else(|| {
+            let d = Date::parse_iso(spec)?;
+            h.versions.iter().find(|v| v.date == d)
+        }),
+    };
+    found.ok_or_else(|| StoreError::NoSuchVersion {
+        statute: h.id.clone(),
+        version: spec.into(),
+        available: h.versions.iter().map(|v| v.label.clone()).collect(),
+    })
+}
+
+/// The version in force on `date`: the latest that had taken effect by then (by effective date
+/// when known, else version date).
+pub fn in_force(h: &StatuteHistory, date: Date) -> Result<&StoredVersion> {
+    h.versions
+        .iter()
+        .filter(|v| v.in_force_from() <= date)
+        .max_by_key(|v| (v.in_force_from(), v.date))
+        .ok_or_else(|| StoreError::NothingInForce {
+            statute: h.id.clone(),
+            date: date.to_string(),
+        })
+}

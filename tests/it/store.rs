@@ -1,0 +1,664 @@
+//! The version store: determinism (any order, any number of times), interrupted and
+//! concurrent imports, repeal, id safety, lineage through renumbering, and the commands.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use statute::store::import::{Checkpoint, ImportOptions, ImportReport, Progress, Quiet};
+use statute::store::{Store, StoreError};
+
+use crate::common::{corpus, root};
+
+fn tianjin() -> PathBuf {
+    root().join("versions/天津市信息化促进条例")
+}
+
+fn v2007() -> PathBuf {
+    tianjin().join("2007-09-12.md")
+}
+
+fn v2025() -> PathBuf {
+    tianjin().join("2025-06-30.md")
+}
+
+fn new_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, created) = Store::init(&dir.path().join("store")).expect("init");
+    assert!(created);
+    (dir, store)
+}
+
+fn import(store: &Store, paths: &[PathBuf]) -> ImportReport {
+    store
+        .import(paths, &ImportOptions::default(), &Quiet)
+        .expect("import")
+}
+
+/// Every ref of the store and its target.
+fn refs(store: &Store) -> BTreeMap<String, String> {
+    let repo = git2::Repository::open_bare(store.path()).expect("open");
+    let mut out = BTreeMap::new();
+    for r in repo.references().expect("refs") {
+        let r = r.expect("ref");
+        if let (Ok(name), Some(t)) = (r.name(), r.target()) {
+            out.insert(name.to_string(), t.to_string());
+        }
+    }
+    out
+}
+
+fn assert_verifies(store: &Store) {
+    let report = store.verify().expect("verify");
+    assert!(
+        report.problems.is_empty(),
+        "verify found problems:\n{}",
+        report.problems.join("\n")
+    );
+}
+
+fn bin(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_statute"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env_remove("STATUTE_STORE")
+        .output()
+        .expect("run statute")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Plain git, when installed: `git --git-dir=DIR args`.
+fn git(dir: &Path, args: &[&str]) -> Option<Output> {
+    Command::new("git")
+        .arg(format!("--git-dir={}", dir.display()))
+        .args(args)
+        .output()
+        .ok()
+}
+
+#[test]
+fn versions_import_idempotent_and_order_independent() {
+    let (_d1, a) = new_store();
+    let r = import(&a, &[root().join("versions")]);
+    assert_eq!((r.files, r.statutes, r.added, r.unchanged), (2, 1, 2, 0));
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert_eq!(r.ignored, 1, "README.md is ignored");
+    assert_verifies(&a);
+    let first = refs(&a);
+    // main, the statute's branch, one tag per version.
+    assert_eq!(first.len(), 4, "{first:?}");
+
+    // Again: nothing changes.
+    let again = import(&a, &[tianjin()]);
+    assert_eq!(
+        (again.added, again.unchanged, again.refs_updated),
+        (0, 2, 0)
+    );
+    assert_eq!(refs(&a), first);
+
+    // Newer first, then the older one: the history is rebuilt to the same commits.
+    let (_d2, b) = new_store();
+    import(&b, &[v2025()]);
+    let r = import(&b, &[v2007()]);
+    assert_eq!(r.added, 1);
+    assert_eq!(refs(&b), first);
+    assert_verifies(&b);
+
+    // Both in one call, in reverse order.
+    let (_d3, c) = new_store();
+    import(&c, &[v2025(), v2007()]);
+    assert_eq!(refs(&c), first);
+
+    // The history is in date order with the amendment summary cached on the newer version.
+    let h = a
+        .history(&a.resolve("天津").expect("resolve"))
+        .expect("history");
+    let labels: Vec<&str> = h.versions.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["2007-09-12", "2025-06-30"]);
+    assert!(h.versions[0].summary.is_none());
+    let old = a.statute(&h.versions[0]).expect("old");
+    let new = a.statute(&h.versions[1]).expect("new");
+    let cs = statute::diff::diff(&old, &new);
+    assert_eq!(
+        h.versions[1].summary.as_deref(),
+        Some(statute::render::report::summary_line(&cs).as_str())
+    );
+    assert_eq!(
+        h.versions[1].substantive,
+        Some(cs.has_substantive_changes())
+    );
+}
+
+#[test]
+fn stored_text_is_the_canonical_form_of_the_source() {
+    let (_d, s) = new_store();
+    import(&s, &[v2007()]);
+    let h = s
+        .history(&s.resolve("天津").expect("resolve"))
+        .expect("history");
+    let stored = s.text(&h.versions[0]).expect("text");
+    let parsed = statute::parse_file(&v2007()).expect("parse");
+    assert_eq!(
+        stored,
+        statute::render::canonical::to_string(&parsed.statute)
+    );
+}
+
+/// Cancels the import at one checkpoint.
+struct CancelAt(Checkpoint);
+
+impl Progress for CancelAt {
+    fn cancel(&self, at: Checkpoint) -> bool {
+        at == self.0
+    }
+}
+
+#[test]
+fn an_interrupted_import_leaves_the_store_as_it_was() {
+    let (_d1, reference) = new_store();
+    import(&reference, &[tianjin()]);
+
+    for at in [Checkpoint::Parsed, Checkpoint::ObjectsWritten] {
+        let (_d, s) = new_store();
+        import(&s, &[v2025()]);
+        let before = refs(&s);
+        let r = s.import(&[v2007()], &ImportOptions::default(), &CancelAt(at));
+        assert!(matches!(r, Err(StoreError::Cancelled)), "{at:?}: {r:?}");
+        assert_eq!(refs(&s), before, "{at:?}: no ref moved");
+        assert_verifies(&s);
+        // Nothing is lost: the interrupted version imports on the next run.
+        let r = import(&s, &[v2007()]);
+        assert_eq!(r.added, 1);
+        assert_eq!(refs(&s), refs(&reference), "{at:?}");
+        assert_verifies(&s);
+    }
+}
+
+#[test]
+fn a_killed_import_process_leaves_a_store_that_verifies() {
+    let input = match corpus() {
+        Some(c) => c.join("multi"),
+        None => root().join("versions"),
+    };
+    let (_d1, reference) = new_store();
+    import(&reference, std::slice::from_ref(&input));
+    for delay_ms in [150, 600, 1200] {
+        let (_d, s) = new_store();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_statute"))
+            .arg("--store")
+            .arg(s.path())
+            .arg("import")
+            .arg(&input)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let s = Store::open(s.path()).expect("reopen");
+        assert_verifies(&s);
+        // Killed in the instant between writing the new packed-refs and renaming it, the
+        // process leaves git's lock file behind: the store is intact, and the next import
+        // refuses, naming the file, as git does, until it is removed.
+        let stale = s.path().join("packed-refs.lock");
+        if stale.exists() {
+            let r = s.import(
+                std::slice::from_ref(&input),
+                &ImportOptions::default(),
+                &Quiet,
+            );
+            assert!(
+                r.as_ref()
+                    .is_err_and(|e| e.to_string().contains("packed-refs.lock")),
+                "{r:?}"
+            );
+            std::fs::remove_file(&stale).expect("remove the stale lock");
+        }
+        import(&s, std::slice::from_ref(&input));
+        assert_eq!(refs(&s), refs(&reference), "killed after {delay_ms} ms");
+        assert_verifies(&s);
+    }
+}
+
+#[test]
+fn two_concurrent_imports_both_finish_and_agree() {
+    let inputs: Vec<PathBuf> = match corpus() {
+        Some(c) => vec![c.join("multi")],
+        None => vec![root().join("versions")],
+    };
+    let (_d1, reference) = new_store();
+    import(&reference, &inputs);
+    let (_d2, s) = new_store();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_statute"))
+            .arg("--store")
+            .arg(s.path())
+            .arg("import")
+            .args(&inputs)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (
+        a.wait_with_output().expect("wait"),
+        b.wait_with_output().expect("wait"),
+    );
+    for o in [&a, &b] {
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.is_empty() || err.contains("waiting for it to finish"),
+            "only the lock message may appear: {err}"
+        );
+    }
+    // Whichever ran second found everything in place.
+    let summaries = [text(&a.stdout), text(&b.stdout)];
+    assert!(
+        summaries.iter().any(|s| s.contains(" 0 versions added")),
+        "{summaries:?}"
+    );
+    assert_eq!(refs(&s), refs(&reference));
+    assert_verifies(&s);
+}
+
+#[test]
+fn a_repeal_is_a_version_and_keeps_the_history() {
+    let (_d, s) = new_store();
+    import(&s, &[tianjin()]);
+    let opts = ImportOptions {
+        date: statute::model::Date::new(2026, 1, 1),
+        status: Some("已废止".into()),
+        ..ImportOptions::default()
+    };
+    let r = s.import(&[v2025()], &opts, &Quiet).expect("repeal");
+    assert_eq!(r.added, 1);
+    let h = s
+        .history(&s.resolve("天津").expect("resolve"))
+        .expect("history");
+    assert_eq!(h.versions.len(), 3);
+    let head = h.head().expect("head");
+    assert!(head.repealed(), "{:?}", head.meta.status);
+    assert_eq!(head.label, "2026-01-01");
+    assert!(!h.versions[0].repealed() && !h.versions[1].repealed());
+    assert_verifies(&s);
+    let out = bin(s.path(), &["list", "天津"]);
+    assert!(
+        text(&out.stdout).contains("已废止"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+fn write_version(dir: &Path, name: &str, title: &str, issuer: &str, date: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        format!(
+            "---\ntitle: \"{title}\"\nauthor: {issuer}\ndate: '{date}'\n---\n\n\
+             第一条 为了加强物业管理，规范物业管理活动，根据有关法律、行政法规，结合本市实际，制定本条例。\n\n\
+             第二条 本条例适用于{issuer}所辖行政区域内的物业管理活动。\n"
+        ),
+    )
+    .expect("write");
+    p
+}
+
+#[test]
+fn same_title_different_issuers_stay_apart_in_any_order() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bj = write_version(
+        tmp.path(),
+        "bj.md",
+        "物业管理条例",
+        "北京市人民代表大会常务委员会",
+        "2020-03-27",
+    );
+    let sh = write_version(
+        tmp.path(),
+        "sh.md",
+        "物业管理条例",
+        "上海市人民代表大会常务委员会",
+        "2020-03-27",
+    );
+    let (_d1, a) = new_store();
+    import(&a, &[bj.clone(), sh.clone()]);
+    let (_d2, b) = new_store();
+    import(&b, &[sh]);
+    import(&b, &[bj]);
+    assert_eq!(refs(&a), refs(&b));
+    let heads = a.heads().expect("heads");
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    match a.resolve("物业管理条例") {
+        Err(StoreError::Ambiguous { candidates, .. }) => assert_eq!(candidates.len(), 2),
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+    let out = bin(a.path(), &["show", "物业管理条例"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("matches 2 statutes"));
+}
+
+#[test]
+fn hostile_titles_make_safe_refs_and_paths() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let files: Vec<PathBuf> = [
+        "../../x.lock",
+        ".hidden~^:?*[\\",
+        "refs/heads/main",
+        "a b\tc",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        write_version(
+            tmp.path(),
+            &format!("{i}.md"),
+            &t.replace('\\', "\\\\").replace('\t', "\\t"),
+            "某某市人民代表大会常务委员会",
+            "2021-01-01",
+        )
+    })
+    .collect();
+    let (_d, s) = new_store();
+    let r = import(&s, &files);
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert_eq!(s.heads().expect("heads").len(), 4);
+    for name in refs(&s).keys() {
+        assert!(git2::Reference::is_valid_name(name), "{name}");
+        assert!(!name.contains(".."), "{name}");
+    }
+    assert_verifies(&s);
+    if let Some(o) = git(s.path(), &["fsck", "--strict"]) {
+        assert!(o.status.success(), "git fsck: {}", text(&o.stderr));
+    }
+}
+
+#[test]
+fn corpus_multi_imports_in_any_order_to_the_same_commits() {
+    let Some(c) = corpus() else { return };
+    let multi = c.join("multi");
+    let (_d1, a) = new_store();
+    let r = import(&a, std::slice::from_ref(&multi));
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert!(r.statutes > 100, "{r:?}");
+    assert_verifies(&a);
+
+    // One file at a time, newest statute folders and newest files first.
+    let mut files = crate::common::md_files(&multi);
+    files.reverse();
+    let (_d2, b) = new_store();
+    for f in &files {
+        let r = import(&b, std::slice::from_ref(f));
+        assert!(r.failed.is_empty(), "{:?}", r.failed);
+    }
+    assert_eq!(refs(&a), refs(&b));
+    let again = import(&b, std::slice::from_ref(&multi));
+    assert_eq!((again.added, again.refs_updated), (0, 0));
+    assert_verifies(&b);
+
+    // Plain git reads it: fsck is clean and a history is in date order.
+    let Some(fsck) = git(a.path(), &["fsck", "--strict", "--no-dangling"]) else {
+        return;
+    };
+    assert!(fsck.status.success(), "git fsck: {}", text(&fsck.stderr));
+    let id = a.resolve("中华人民共和国立法法").expect("立法法");
+    let log = git(
+        a.path(),
+        &[
+            "log",
+            "--format=%ad",
+            "--date=short",
+            &format!("statutes/{id}"),
+        ],
+    )
+    .expect("git log");
+    let dates: Vec<String> = text(&log.stdout).lines().map(str::to_string).collect();
+    assert!(dates.len() >= 2, "{dates:?}");
+    let mut sorted = dates.clone();
+    sorted.sort_by(|x, y| y.cmp(x));
+    assert_eq!(dates, sorted, "newest first, as git log shows them");
+}
+
+#[test]
+fn history_follows_a_renumbered_article_of_the_legislation_law() {
+    let Some(c) = corpus() else { return };
+    let dir = std::fs::read_dir(c.join("multi"))
+        .expect("multi")
+        .flatten()
+        .map(|e| e.path().join("中华人民共和国立法法"))
+        .find(|p| p.is_dir())
+        .expect("立法法 in the corpus");
+    let (_d, s) = new_store();
+    import(&s, &[dir]);
+    let h = s
+        .history(&s.resolve("中华人民共和国立法法").expect("resolve"))
+        .expect("history");
+    let labels: Vec<&str> = h.versions.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["2015-03-15", "2023-03-13"]);
+    // Follow every article of 2023 that came from an article of 2015 with another number.
+    let (_, lineage) = s.lineage(&h).expect("lineage");
+    let renumbered: Vec<&statute::lineage::Unit> = lineage.versions[1]
+        .units
+        .iter()
+        .filter(|u| {
+            lineage.versions[0]
+                .units
+                .iter()
+                .any(|o| o.id == u.id && o.label != u.label)
+        })
+        .collect();
+    assert!(renumbered.len() > 10, "{}", renumbered.len());
+    let unit = renumbered[renumbered.len() / 2];
+    let a = s
+        .article_history(&h, None, &unit.label)
+        .expect("article history");
+    assert_eq!(a.lineage_id, unit.id);
+    let old = &a.versions[0].units;
+    let new = &a.versions[1].units;
+    assert_eq!((old.len(), new.len()), (1, 1));
+    assert_ne!(old[0].0.label, new[0].0.label, "renumbered");
+    assert_eq!(new[0].0.label, unit.label);
+    // The command shows both numbers.
+    let out = bin(s.path(), &["history", "立法法", &unit.label]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(&old[0].0.label) && shown.contains(&unit.label),
+        "{shown}"
+    );
+}
+
+#[test]
+fn commands_on_the_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("s");
+    let arg = |p: &Path| p.to_str().expect("utf-8").to_string();
+
+    // No store yet: one line, exit 2.
+    let o = bin(&store, &["list"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no statute store"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(text(&o.stderr).trim_end().lines().count(), 1);
+
+    assert_eq!(bin(&store, &["init"]).status.code(), Some(0));
+    // A failing file is named on one line and skipped; the rest is imported; exit 2.
+    let bad = root().join("fixtures/bad/empty.md");
+    let o = bin(&store, &["import", &arg(&tianjin()), &arg(&bad)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("empty.md"), "{err}");
+    assert!(text(&o.stdout).contains("2 versions added, 0 unchanged, 1 failed"));
+
+    let o = bin(&store, &["log", "信息化促进"]);
+    let log = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines[1].contains("2025-06-30") && lines[1].contains("新增"),
+        "{log}"
+    );
+    assert!(
+        lines[2].contains("2007-09-12") && lines[2].contains("首次收录"),
+        "{log}"
+    );
+
+    // show: latest, by version, by the date in force (2025 takes effect on 2025-09-01).
+    let text_of = |args: &[&str]| text(&bin(&store, args).stdout);
+    assert!(text_of(&["show", "天津"]).contains("version_date: \"2025-06-30\""));
+    assert!(text_of(&["show", "天津@2007-09-12"]).contains("version_date: \"2007-09-12\""));
+    assert!(
+        text_of(&["show", "天津", "--at", "2025-08-31"]).contains("version_date: \"2007-09-12\"")
+    );
+    assert!(
+        text_of(&["show", "天津", "--at", "2025-09-01"]).contains("version_date: \"2025-06-30\"")
+    );
+    let o = bin(&store, &["show", "天津@1999-01-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("2007-09-12, 2025-06-30"));
+
+    // diff on the store defaults to the last amendment and matches the file diff.
+    let stored = bin(&store, &["diff", "天津"]);
+    let files = bin(&store, &["diff", &arg(&v2007()), &arg(&v2025())]);
+    assert_eq!(stored.status.code(), Some(1));
+    assert_eq!(files.status.code(), Some(1));
+    assert_eq!(
+        text(&stored.stdout).lines().nth(1),
+        text(&files.stdout).lines().nth(1),
+        "same summary line"
+    );
+    let same = bin(&store, &["diff", "天津", "2007-09-12", "2007-09-12"]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
+
+    // blame: every article of the latest version, attributed to one of the two versions.
+    let o = bin(&store, &["blame", "天津"]);
+    let blame = text(&o.stdout);
+    let rows: Vec<&str> = blame.lines().skip(1).collect();
+    assert!(rows.len() > 40, "{blame}");
+    assert!(
+        rows.iter()
+            .all(|r| r.starts_with("2007-09-12") || r.starts_with("2025-06-30"))
+    );
+    assert!(rows.iter().any(|r| r.starts_with("2025-06-30")));
+    assert!(rows.iter().any(|r| r.starts_with("2007-09-12")));
+
+    let o = bin(&store, &["history", "天津", "第一条"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).matches("== ").count(), 2);
+
+    // $STATUTE_STORE names the store when --store does not; init on a store is harmless.
+    let o = Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(["list", "天津"])
+        .env("STATUTE_STORE", &store)
+        .output()
+        .expect("run statute");
+    assert!(
+        text(&o.stdout).contains("天津市信息化促进条例"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = bin(&store, &["init"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("already a statute store"));
+
+    let o = bin(&store, &["verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains(": ok"));
+
+    let o = bin(&store, &["show", "没有这个法"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // A missing file in file mode is named, not looked up in the store.
+    let o = bin(&store, &["diff", &arg(&v2007()), "missing/2025-06-30.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("missing/2025-06-30.md"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stderr).contains("cannot read"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn verify_reports_a_damaged_store() {
+    let (_d, s) = new_store();
+    import(&s, &[tianjin()]);
+    // Point a version tag elsewhere: verify must say so and exit 1.
+    let repo = git2::Repository::open_bare(s.path()).expect("open");
+    let h = s
+        .history(&s.resolve("天津").expect("resolve"))
+        .expect("history");
+    let tag = format!("refs/tags/{}/2025-06-30", h.id);
+    repo.reference(&tag, h.versions[0].commit, true, "damage")
+        .expect("move tag");
+    let report = s.verify().expect("verify");
+    assert!(
+        report.problems.iter().any(|p| p.contains("tag points to")),
+        "{:?}",
+        report.problems
+    );
+    let o = bin(s.path(), &["verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    // A re-import repairs it.
+    import(&s, &[tianjin()]);
+    assert_verifies(&s);
+}
+
+/// The whole corpus (about 3,200 versions): opt in with
+/// `cargo test --release --test it full_corpus -- --ignored --nocapture`.
+#[test]
+#[ignore = "imports the whole corpus; run with --ignored"]
+fn full_corpus_import_reads_with_plain_git() {
+    let Some(c) = corpus() else { return };
+    let inputs = [c.join("multi"), c.join("single")];
+    let (_d, s) = new_store();
+    let t = std::time::Instant::now();
+    let r = import(&s, &inputs);
+    eprintln!("full import: {r:?} in {:?}", t.elapsed());
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert!(r.statutes > 3000 && r.added > 3100, "{r:?}");
+    let first = refs(&s);
+    let t = std::time::Instant::now();
+    let again = import(&s, &inputs);
+    eprintln!("re-import: {again:?} in {:?}", t.elapsed());
+    assert_eq!((again.added, again.refs_updated), (0, 0));
+    assert_eq!(refs(&s), first);
+    assert_verifies(&s);
+    let Some(fsck) = git(s.path(), &["fsck", "--strict"]) else {
+        return;
+    };
+    assert!(fsck.status.success(), "git fsck: {}", text(&fsck.stderr));
+    let id = s.resolve("中华人民共和国民事诉讼法").expect("resolve");
+    let log = git(
+        s.path(),
+        &[
+            "log",
+            "--format=%ad %s",
+            "--date=short",
+            &format!("statutes/{id}"),
+        ],
+    )
+    .expect("git log");
+    let lines: Vec<String> = text(&log.stdout).lines().map(str::to_string).collect();
+    eprintln!("git log statutes/{id}:\n{}", lines.join("\n"));
+    assert!(lines.len() >= 2);
+    let mut sorted = lines.clone();
+    sorted.sort_by(|x, y| y.cmp(x));
+    assert_eq!(lines, sorted);
+}
