@@ -39,6 +39,12 @@ impl Segment {
     }
 }
 
+/// Longest span diffed character by character; a longer unpunctuated run is replaced whole.
+const MAX_CLAUSE_CHARS: usize = 4000;
+
+/// Most clauses diffed as a sequence in one line; beyond, the line is replaced whole.
+const MAX_CLAUSES: usize = 50_000;
+
 /// Equal runs of at most this many characters between two edits are absorbed into them.
 const STRANDED: usize = 2;
 
@@ -79,8 +85,15 @@ pub fn diff(old: &str, new: &str) -> Vec<Segment> {
         // Long middles: clauses first (text up to ，。；： …), then characters inside the
         // clauses that changed. Faster than characters throughout, and edits stay inside
         // the clauses they belong to.
-        let ac = clauses(&a.c, ma);
-        let bc = clauses(&b.c, mb);
+        let ac = clauses(&a.c, ma.clone());
+        let bc = clauses(&b.c, mb.clone());
+        if ac.len() + bc.len() > MAX_CLAUSES {
+            // Tens of thousands of clauses in one line: no statute has them; bound the work.
+            push(&mut raw, Op::Delete, a.str(ma));
+            push(&mut raw, Op::Insert, b.str(mb));
+            push(&mut raw, Op::Equal, &old[old.len() - suf..]);
+            return cleanup(raw);
+        }
         let ak: Vec<&[char]> = ac.iter().map(|r| &a.c[r.clone()]).collect();
         let bk: Vec<&[char]> = bc.iter().map(|r| &b.c[r.clone()]).collect();
         for op in similar::capture_diff_slices(Algorithm::Patience, &ak, &bk) {
@@ -189,6 +202,13 @@ fn char_diff(
 ) {
     let (am, bm) = (&a.c[ar.clone()], &b.c[br.clone()]);
     let (ao, bo) = (ar.start, br.start);
+    // A "clause" of thousands of characters without punctuation is no prose: Patience would
+    // fall back to Myers on it, quadratic on unrelated texts. Shown replaced whole.
+    if am.len() > MAX_CLAUSE_CHARS && bm.len() > MAX_CLAUSE_CHARS {
+        push(out, Op::Delete, a.str(ar));
+        push(out, Op::Insert, b.str(br));
+        return;
+    }
     // A clause or two: a minimal (LCS) diff, bit-parallel. Longer texts: Patience, which
     // keeps them from matching on scattered common characters.
     if am.len() + bm.len() <= 160 {
@@ -334,6 +354,16 @@ mod tests {
         // One phrase replaced, not five alternating single characters.
         assert!(d.iter().all(|s| s.op != Op::Equal), "{d:?}");
         assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn unpunctuated_runs_beyond_the_bound_are_replaced_whole() {
+        let a: String = "甲乙丙丁".repeat(1500);
+        let b: String = "丁丙乙甲".repeat(1500);
+        let d = diff(&a, &b);
+        assert_eq!(old_text(&d), a);
+        assert_eq!(new_text(&d), b);
+        assert!(d.len() <= 3, "{}", d.len());
     }
 
     #[test]
