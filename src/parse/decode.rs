@@ -171,6 +171,13 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     // Control characters other than whitespace in more than a trace amount mean binary data.
     // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
     let bytes = text.as_bytes();
+    // A NUL character is never text, whatever encoding produced it (UTF-16 gibberish can).
+    if let Some(pos) = memchr(0, bytes) {
+        return Err(Error::Binary {
+            path: path.into(),
+            what: format!("NUL character at offset {pos} of the decoded text"),
+        });
+    }
     // Fast path: count candidate bytes without branches (vectorised), and look closer only
     // when there are enough of them to matter.
     // Bytes below 0x20 other than line breaks and tabs, counted a word at a time; only when
@@ -222,6 +229,16 @@ mod tests {
         let d = decode(p(), "\u{feff}第一条 甲。\r\n乙。\r\n".as_bytes()).unwrap();
         assert_eq!(d.encoding, "UTF-8");
         assert_eq!(d.text, "第一条 甲。\n乙。\n");
+    }
+
+    #[test]
+    fn nul_decoded_from_utf16_is_binary() {
+        // Found by fuzzing: UTF-16 text holding U+0000 parsed, and its canonical form did not.
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "第一条\u{0}甲。".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        assert!(matches!(decode(p(), &bytes), Err(Error::Binary { .. })));
     }
 
     #[test]

@@ -89,9 +89,27 @@ pub fn to_string(s: &Statute) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// A YAML double-quoted scalar (JSON string syntax is valid YAML).
+/// A YAML double-quoted scalar (JSON string syntax is valid YAML), with the characters YAML
+/// does not allow in a document (DEL, C1 controls, U+FFFE, U+FFFF) escaped as `\uXXXX`.
 fn quote(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    let json = serde_json::Value::String(s.to_string()).to_string();
+    if !json.chars().any(yaml_unprintable) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 12);
+    for c in json.chars() {
+        if yaml_unprintable(c) {
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Outside YAML's printable set (JSON already escapes C0 controls).
+fn yaml_unprintable(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn nodes(list: &[Node], depth: usize, out: &mut impl Write) -> io::Result<()> {

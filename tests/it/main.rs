@@ -6,6 +6,7 @@ mod corpus;
 mod differ;
 mod docx;
 mod fixtures;
+mod fuzz_corpus;
 mod limits;
 mod mutation;
 mod review;
