@@ -262,16 +262,8 @@ fn table_document(cs: &ChangeSet, entries: &[&Entry]) -> Docx {
     if !cs.texts.is_empty() {
         doc = doc.add_paragraph(Paragraph::new().add_run(plain("条文以外的文字变化").bold()));
         for t in &cs.texts {
-            let place = if t.path.is_empty() {
-                "正文前".to_string()
-            } else {
-                t.path.join(" / ")
-            };
-            let what = if t.substantive {
-                "文字修改"
-            } else {
-                "形式修改"
-            };
+            let place = super::report::text_place(t);
+            let what = super::report::text_kind(t);
             let mut p = Paragraph::new().add_run(plain(&format!("［{place}，{what}］")));
             for run in marked_runs(&t.diff) {
                 p = p.add_run(run);

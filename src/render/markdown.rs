@@ -42,11 +42,7 @@ pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::R
         writeln!(out, "## 条文以外的文字")?;
         for t in &cs.texts {
             writeln!(out)?;
-            let place = if t.path.is_empty() {
-                "正文前".to_string()
-            } else {
-                t.path.join(" / ")
-            };
+            let place = super::report::text_place(t);
             writeln!(out, "**{}**", escape(&place))?;
             writeln!(out)?;
             body(&t.diff, out)?;

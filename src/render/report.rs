@@ -1,7 +1,7 @@
 //! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`], the
 //! Chinese names of change kinds, and the header line of an entry (labels, kind, chapter).
 
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind};
+use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind, TextChange};
 
 /// The summary line: 新增 2 条，删除 1 条，修改 5 条（其中形式修改 1 条），…
 pub fn summary_line(cs: &ChangeSet) -> String {
@@ -89,4 +89,22 @@ pub fn entry_header(e: &Entry) -> String {
     format!("{labels} [{}] {where_}", flags.join(", "))
         .trim_end()
         .to_string()
+}
+
+/// Where a changed text outside the articles stands: its headings, or 正文前.
+pub fn text_place(t: &TextChange) -> String {
+    if t.path.is_empty() {
+        "正文前".to_string()
+    } else {
+        t.path.join(" / ")
+    }
+}
+
+/// 文字修改 or 形式修改, for a changed text outside the articles.
+pub fn text_kind(t: &TextChange) -> &'static str {
+    if t.substantive {
+        "文字修改"
+    } else {
+        "形式修改"
+    }
 }

@@ -148,16 +148,8 @@ pub fn write(
     }
     for t in &cs.texts {
         writeln!(out)?;
-        let place = if t.path.is_empty() {
-            "正文前".to_string()
-        } else {
-            t.path.join(" / ")
-        };
-        let what = if t.substantive {
-            "文字修改"
-        } else {
-            "形式修改"
-        };
+        let place = super::report::text_place(t);
+        let what = super::report::text_kind(t);
         p.paint(out, Style::Header, &place)?;
         write!(out, " ")?;
         p.paint(out, Style::Tag, &format!("[{what}]"))?;

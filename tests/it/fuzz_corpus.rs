@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use statute::diff::chars::{new_text, old_text};
-
 use crate::common::root;
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
@@ -49,17 +47,6 @@ fn diff_inputs_rebuild_both_sides() {
             continue;
         };
         let cs = statute::diff::diff(&a.statute, &b.statute);
-        let (oa, na) = (a.statute.articles(), b.statute.articles());
-        for e in &cs.entries {
-            let join = |side: &[statute::diff::UnitRef],
-                        arts: &[statute::model::ArticleRef<'_>]| {
-                side.iter()
-                    .map(|u| arts[u.index].article.text())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            assert_eq!(old_text(&e.diff), join(&e.old, &oa));
-            assert_eq!(new_text(&e.diff), join(&e.new, &na));
-        }
+        crate::differ::assert_invariants(&a.statute, &b.statute, &cs);
     }
 }
