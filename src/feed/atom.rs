@@ -82,16 +82,19 @@ pub fn summary(e: &Event) -> String {
     s
 }
 
-/// The labels of the articles a version amended substantively (new labels; old ones for
-/// deletions), in order.
+/// The labels of the articles a version amended substantively, in order: new labels, and
+/// for deletions the old label marked 原 (原第三条), so that a deleted 第三条 and a new one
+/// read apart.
 pub fn amended_articles(e: &Event) -> Vec<String> {
     e.changes
         .iter()
         .filter(|c| c.substantive && c.kind != "unchanged")
         .flat_map(|c| {
-            if c.new.is_empty() { &c.old } else { &c.new }
-                .iter()
-                .cloned()
+            if c.new.is_empty() {
+                c.old.iter().map(|l| format!("原{l}")).collect::<Vec<_>>()
+            } else {
+                c.new.clone()
+            }
         })
         .collect()
 }
