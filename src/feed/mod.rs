@@ -192,7 +192,13 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
             let Some((id, labels)) = tasks.get(i) else {
                 break;
             };
-            let r = statute_events(s, id, labels);
+            // A panic in the parser or differ fails this statute, not the process.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                statute_events(s, id, labels)
+            }))
+            .unwrap_or_else(|_| {
+                Err(StoreError::Corrupt(format!("{id}: the differ failed on a version")).into())
+            });
             if let Ok(mut all) = results.lock() {
                 all.push(r);
             }
