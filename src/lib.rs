@@ -9,6 +9,7 @@ pub mod align;
 pub mod check;
 pub mod diff;
 pub mod error;
+pub mod feed;
 pub mod hash;
 pub mod lineage;
 pub mod model;

@@ -17,7 +17,7 @@ use statute::store::{self, Store, import, read};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use statute::{check, parse, render};
+use statute::{check, feed, parse, render};
 
 #[derive(Parser)]
 #[command(
@@ -98,6 +98,30 @@ enum Command {
     History { statute: String, article: String },
     /// For each article of a version, the version that last changed it substantively.
     Blame { statute: String },
+    /// The change feed: one event per stored version (enacted, amended, revised, corrected,
+    /// repealed) with its changes and article lineage ids, in cursor order.
+    Feed {
+        /// Only events after this cursor (as events carry it: DATE/STATUTE-ID/N), or with a
+        /// version date on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "CURSOR|DATE")]
+        since: Option<String>,
+        /// Only this statute (id or unique part of the title); repeatable.
+        #[arg(long, value_name = "NAME")]
+        statute: Vec<String>,
+        /// jsonl: one statute-feed/1 event a line; json: one array; atom: an Atom feed.
+        #[arg(long, value_enum, default_value_t = FeedFormat::Jsonl)]
+        format: FeedFormat,
+        /// At most N events: with --since the first N after it, else the latest N.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FeedFormat {
+    Jsonl,
+    Json,
+    Atom,
 }
 
 /// How `statute diff` presents the amendment.
@@ -355,6 +379,41 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let (name, spec) = read::split_spec(&statute);
             let h = s.history(&s.resolve(name)?)?;
             render::store::write_blame(&s.blame(&h, spec)?, &mut out)?;
+            Outcome::Clean
+        }
+        Command::Feed {
+            since,
+            statute,
+            format,
+            limit,
+        } => {
+            let s = open_store(cli.store.as_deref())?;
+            let since = since.as_deref().map(feed::Since::parse).transpose()?;
+            let statutes = statute
+                .iter()
+                .map(|n| s.resolve(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let title = match statutes.as_slice() {
+                [] => "statute: 变更订阅".to_string(),
+                ids => format!("statute: 变更订阅 {}", ids.join(" ")),
+            };
+            let self_id = match statutes.as_slice() {
+                [] => "feed".to_string(),
+                ids => format!("feed/{}", ids.join("+")),
+            };
+            let opts = feed::Options {
+                since,
+                statutes,
+                limit,
+                threads: 0,
+            };
+            let events = feed::events(&s, &opts)?;
+            match format {
+                FeedFormat::Jsonl => feed::write_jsonl(&events, &mut out),
+                FeedFormat::Json => feed::write_json(&events, &mut out),
+                FeedFormat::Atom => feed::atom::write(&events, &title, &self_id, &mut out),
+            }
+            .context("writing output")?;
             Outcome::Clean
         }
     };

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::diff::{ChangeSet, Entry, EntryKind, LineChange, LineRef, Segment, UnitRef};
@@ -12,31 +13,46 @@ use crate::diff::{ChangeSet, Entry, EntryKind, LineChange, LineRef, Segment, Uni
 /// Schema identifier written in every document.
 pub const SCHEMA: &str = "statute-diff/1";
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Doc<'a> {
+    /// Always `"statute-diff/1"`.
+    #[schemars(extend("const" = "statute-diff/1"))]
     pub schema: &'static str,
+    /// The old version.
     pub old: Version<'a>,
+    /// The new version.
     pub new: Version<'a>,
+    /// Counts of entries by kind and flag.
     pub summary: Summary,
     /// `true` when some change is substantive (the exit code is then 1).
     pub substantive: bool,
+    /// One entry per aligned group of units, in the new version's order, deletions after
+    /// their old predecessor. Every unit of each version is in exactly one entry.
     pub articles: Vec<Article<'a>>,
+    /// Changed headings (编/章/节 …).
     pub headings: Vec<Heading<'a>>,
     /// Changed text outside the units (preamble, introductions, closing, annex titles).
     pub texts: Vec<Text<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Text<'a> {
+    /// Where the block stands: enclosing headings (序言), empty at the top of the body, or
+    /// 落款, 附件, 注释.
     pub path: &'a [String],
+    /// The block before; null where it did not exist.
     pub old: Option<&'a str>,
+    /// The block after; null where it no longer exists.
     pub new: Option<&'a str>,
+    /// False when the block changed in formal ways only.
     pub substantive: bool,
+    /// Character diff of the block.
     pub diff: Vec<Seg<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Version<'a> {
+    /// The title of the version.
     pub title: &'a str,
     /// The version date, `YYYY-MM-DD`, when known.
     pub version: Option<String>,
@@ -44,74 +60,105 @@ pub struct Version<'a> {
     pub units: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
+    /// Entries with the same text (perhaps renumbered or moved).
     pub unchanged: usize,
+    /// Entries whose text changed (substantively or formally).
     pub modified: usize,
+    /// Units added.
     pub added: usize,
+    /// Units deleted.
     pub deleted: usize,
+    /// Old units split into several new ones.
     pub split: usize,
+    /// New units that several old ones were merged into.
     pub merged: usize,
+    /// Entries whose number changed.
     pub renumbered: usize,
+    /// Entries that left their place (another chapter or section, or out of sequence).
     pub moved: usize,
+    /// Entries that changed substantively.
     pub substantive: usize,
+    /// Modified entries whose differences are formal only.
     pub formal: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Article<'a> {
     /// unchanged, modified, added, deleted, split, merged.
     pub kind: &'static str,
     /// Citation labels of the old units (第三条; 一; ¶3).
     pub old: Vec<&'a str>,
+    /// Citation labels of the new units.
     pub new: Vec<&'a str>,
     /// Positions of those units in each version (0-based, document order).
     pub old_index: Vec<usize>,
+    /// Positions of the new units.
     pub new_index: Vec<usize>,
-    /// Headings above the first old / new unit, outermost first.
+    /// Headings above the first old unit, outermost first.
     pub old_path: &'a [String],
+    /// Headings above the first new unit, outermost first.
     pub new_path: &'a [String],
+    /// The unit's number changed.
     pub renumbered: bool,
+    /// The unit left its place: into another chapter or section, or out of sequence.
     pub moved: bool,
+    /// False when the differences are formal only.
     pub substantive: bool,
+    /// Bigram Dice similarity of old and new text, 0 to 1, three decimals.
     pub similarity: f64,
     /// Line-level (款/项/目) changes; empty for unchanged entries.
     pub paragraphs: Vec<Paragraph<'a>>,
+    /// Character diff of the whole entry, lines joined by `\n`: the old text is the equal
+    /// and delete segments, the new text the equal and insert segments.
     pub diff: Vec<Seg<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Paragraph<'a> {
     /// equal, modified, added, deleted.
     pub op: &'static str,
+    /// Where the line stood; null for an added line.
     pub old: Option<Position>,
+    /// Where it stands; null for a deleted line.
     pub new: Option<Position>,
+    /// False when the line differs in formal ways only.
     pub substantive: bool,
+    /// Character diff of the line.
     pub diff: Vec<Seg<'a>>,
 }
 
 /// Where a line stands: unit (index within the entry), 款, 项, 目 (1-based).
-#[derive(Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Position {
+    /// Which unit of the entry (0 unless split or merged).
     pub unit: usize,
+    /// 1-based 款.
     pub paragraph: usize,
+    /// 1-based 项, when the line is an item.
     pub item: Option<usize>,
+    /// 1-based 目, when the line is a sub-item.
     pub subitem: Option<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Seg<'a> {
     /// equal, insert, delete.
     pub op: &'static str,
+    /// The text of the run.
     pub text: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Heading<'a> {
     /// added, deleted, renamed, renumbered, renumbered_renamed.
     pub kind: &'static str,
+    /// The heading as it stood; null when added.
     pub old: Option<&'a str>,
+    /// The heading as it stands; null when deleted.
     pub new: Option<&'a str>,
+    /// Enclosing headings, outermost first.
     pub path: &'a [String],
 }
 
@@ -130,20 +177,9 @@ pub fn doc(cs: &ChangeSet) -> Doc<'_> {
             version: cs.new.version_date.map(|d| d.to_string()),
             units: cs.new.units,
         },
-        summary: Summary {
-            unchanged: s.unchanged,
-            modified: s.modified,
-            added: s.added,
-            deleted: s.deleted,
-            split: s.split,
-            merged: s.merged,
-            renumbered: s.renumbered,
-            moved: s.moved,
-            substantive: s.substantive,
-            formal: s.formal,
-        },
+        summary: summary(s),
         substantive: cs.has_substantive_changes(),
-        articles: cs.entries.iter().map(article).collect(),
+        articles: cs.entries.iter().map(doc_article).collect(),
         headings: cs
             .headings
             .iter()
@@ -179,13 +215,30 @@ pub fn write(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<(
     writeln!(out)
 }
 
+/// The wire form of the summary counts.
+pub fn summary(s: &crate::diff::Summary) -> Summary {
+    Summary {
+        unchanged: s.unchanged,
+        modified: s.modified,
+        added: s.added,
+        deleted: s.deleted,
+        split: s.split,
+        merged: s.merged,
+        renumbered: s.renumbered,
+        moved: s.moved,
+        substantive: s.substantive,
+        formal: s.formal,
+    }
+}
+
 const NO_PATH: &[String] = &[];
 
 fn labels(v: &[UnitRef]) -> Vec<&str> {
     v.iter().map(|u| u.label.as_str()).collect()
 }
 
-fn article(e: &Entry) -> Article<'_> {
+/// The wire form of one entry.
+pub fn doc_article(e: &Entry) -> Article<'_> {
     Article {
         kind: e.kind.as_str(),
         old: labels(&e.old),
@@ -218,7 +271,8 @@ fn paragraph(l: &LineChange) -> Paragraph<'_> {
     }
 }
 
-fn position(r: LineRef) -> Position {
+/// The wire form of a line position.
+pub fn position(r: LineRef) -> Position {
     Position {
         unit: r.unit,
         paragraph: r.para,

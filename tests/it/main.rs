@@ -5,6 +5,7 @@ mod common;
 mod corpus;
 mod differ;
 mod docx;
+mod feed;
 mod fixtures;
 mod fuzz_corpus;
 mod limits;

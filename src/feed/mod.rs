@@ -1,0 +1,663 @@
+//! The change feed (`statute feed`): one event per stored version of a statute, with what it
+//! changed, the lineage ids of the articles involved and the amending act, in cursor order.
+//!
+//! Events are computed from the store, never cached: the versions a feed asks for are found
+//! from the tag names alone (`refs/tags/<statute-id>/<version>`, one `packed-refs` read), so
+//! `--since` the latest cursor reads no object at all; each selected statute's history is then
+//! read, and for amendment events its versions are parsed and consecutive versions diffed, one
+//! statute per task on every core (one git handle per thread). See ARCHITECTURE.md, "feed".
+//!
+//! Modules: `wire` (the `statute-feed/1` types), `atom` (Atom output), `schema` (JSON Schema
+//! of the wire formats).
+
+pub mod atom;
+pub mod schema;
+pub mod wire;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::diff::{self, ChangeSet, Entry, EntryKind, Segment};
+use crate::lineage::{self, Lineage};
+use crate::model::{Date, EventKind as ActKind, HistoryEvent, Statute};
+use crate::render;
+use crate::store::{Store, StoreError, StoredVersion};
+use wire::{Act, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef, TextualMod};
+
+/// Errors of the feed.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(
+        "--since {0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
+    )]
+    BadSince(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T, E = FeedError> = std::result::Result<T, E>;
+
+/// A position in the feed: events are ordered by version date, statute id, then the number of
+/// the text among the statute's texts of that date (1, 2 …).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cursor {
+    pub date: Date,
+    pub statute: String,
+    pub n: u32,
+}
+
+impl Cursor {
+    /// The cursor of a version given its statute and label (`2015-03-15`, `2015-03-15.2`).
+    pub fn of_label(statute: &str, label: &str) -> Option<Cursor> {
+        let (date, n) = match label.split_once('.') {
+            Some((d, n)) => (d, n.parse::<u32>().ok()?),
+            None => (label, 1),
+        };
+        Some(Cursor {
+            date: Date::parse_iso(date)?,
+            statute: statute.to_string(),
+            n,
+        })
+    }
+
+    /// Reads `YYYY-MM-DD/STATUTE-ID/N`.
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (date, rest) = s.split_once('/')?;
+        let (statute, n) = rest.rsplit_once('/')?;
+        if statute.is_empty() || !crate::store::id::is_valid(statute) {
+            return None;
+        }
+        Some(Cursor {
+            date: Date::parse_iso(date)?,
+            statute: statute.to_string(),
+            n: n.parse().ok().filter(|&n| n >= 1)?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.date, self.statute, self.n)
+    }
+}
+
+/// Where a feed starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// Events strictly after this cursor.
+    Cursor(Cursor),
+    /// Events whose version date is on or after this date.
+    Date(Date),
+}
+
+impl Since {
+    /// A cursor, or a date `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Since> {
+        let s = s.trim();
+        if let Some(d) = Date::parse_iso(s).filter(|_| !s.contains('/')) {
+            return Ok(Since::Date(d));
+        }
+        Cursor::parse(s)
+            .map(Since::Cursor)
+            .ok_or_else(|| FeedError::BadSince(s.to_string()))
+    }
+
+    fn admits(&self, c: &Cursor) -> bool {
+        match self {
+            Since::Cursor(since) => c > since,
+            Since::Date(d) => c.date >= *d,
+        }
+    }
+}
+
+/// What a feed holds.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only events after this point.
+    pub since: Option<Since>,
+    /// Only these statutes (ids); all when empty.
+    pub statutes: Vec<String>,
+    /// At most this many events: with `since`, the first ones after it (so that passing the
+    /// last cursor back pages forward without gaps); without, the latest ones.
+    pub limit: Option<usize>,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// The events of the feed, in cursor order.
+pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
+    // 1. Which versions: from the tag names alone.
+    let mut wanted: Vec<(Cursor, String)> = Vec::new();
+    let only: std::collections::BTreeSet<&str> = opts.statutes.iter().map(String::as_str).collect();
+    for (statute, label) in store.version_tags()? {
+        if !only.is_empty() && !only.contains(statute.as_str()) {
+            continue;
+        }
+        let Some(c) = Cursor::of_label(&statute, &label) else {
+            continue;
+        };
+        if opts.since.as_ref().is_none_or(|s| s.admits(&c)) {
+            wanted.push((c, label));
+        }
+    }
+    wanted.sort();
+    if let Some(n) = opts.limit {
+        if opts.since.is_some() {
+            wanted.truncate(n);
+        } else {
+            let skip = wanted.len().saturating_sub(n);
+            wanted.drain(..skip);
+        }
+    }
+    // 2. Group by statute; the costliest statutes (most versions wanted late) first.
+    let mut by_statute: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (c, label) in &wanted {
+        by_statute
+            .entry(c.statute.clone())
+            .or_default()
+            .push(label.clone());
+    }
+    let tasks: Vec<(String, Vec<String>)> = by_statute.into_iter().collect();
+    // 3. One statute per task, one git handle per thread.
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, tasks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<Vec<Keyed>>>> = Mutex::new(Vec::new());
+    let path: PathBuf = store.path().to_path_buf();
+    let work = |local: Option<&Store>| {
+        let opened;
+        let s = match local {
+            Some(s) => s,
+            None => match Store::open(&path) {
+                Ok(s) => {
+                    opened = s;
+                    &opened
+                }
+                Err(e) => {
+                    if let Ok(mut r) = results.lock() {
+                        r.push(Err(e.into()));
+                    }
+                    return;
+                }
+            },
+        };
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((id, labels)) = tasks.get(i) else {
+                break;
+            };
+            // A panic in the parser or differ fails this statute, not the process.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                statute_events(s, id, labels)
+            }))
+            .unwrap_or_else(|_| {
+                Err(StoreError::Corrupt(format!("{id}: the differ failed on a version")).into())
+            });
+            if let Ok(mut all) = results.lock() {
+                all.push(r);
+            }
+        }
+    };
+    std::thread::scope(|sc| {
+        for _ in 1..threads {
+            sc.spawn(|| work(None));
+        }
+        work(Some(store));
+    });
+    let mut out = Vec::with_capacity(wanted.len());
+    for r in results
+        .into_inner()
+        .map_err(|_| StoreError::Corrupt("feed worker panicked".into()))?
+    {
+        out.extend(r?);
+    }
+    out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    Ok(out.into_iter().map(|e| e.event).collect())
+}
+
+/// An event and its cursor for sorting.
+struct Keyed {
+    sort_key: Cursor,
+    event: Event,
+}
+
+impl Store {
+    /// Every version named by a tag: (statute id, version label), unordered.
+    pub fn version_tags(&self) -> crate::store::Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut refs = self.repo().references_glob("refs/tags/*")?;
+        for name in refs.names() {
+            let name = name?;
+            if let Some((id, label)) = name
+                .strip_prefix("refs/tags/")
+                .and_then(|r| r.rsplit_once('/'))
+            {
+                out.push((id.to_string(), label.to_string()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The events of one statute's versions named in `labels`.
+fn statute_events(store: &Store, id: &str, labels: &[String]) -> Result<Vec<Keyed>> {
+    let h = store.history(id)?;
+    let ks: Vec<usize> = labels
+        .iter()
+        .filter_map(|l| h.versions.iter().position(|v| &v.label == l))
+        .collect();
+    let Some(&last) = ks.iter().max() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(ks.len());
+    if last == 0 {
+        // Only the first version: no diff, no lineage; the 题注 from the front matter.
+        let v = &h.versions[0];
+        let history = front_matter_history(&store.text(v)?);
+        out.push(keyed(event(id, &h.versions, 0, &history, None)));
+        return Ok(out);
+    }
+    // Every version up to the last one wanted is parsed and diffed: lineage ids depend on
+    // the whole chain before a version.
+    let statutes: Vec<Statute> = h.versions[..=last]
+        .iter()
+        .map(|v| store.statute(v))
+        .collect::<crate::store::Result<_>>()?;
+    let changes: Vec<ChangeSet> = statutes
+        .windows(2)
+        .map(|w| diff::diff(&w[0], &w[1]))
+        .collect();
+    let pairs: Vec<(&str, &Statute)> = h.versions[..=last]
+        .iter()
+        .zip(&statutes)
+        .map(|(v, s)| (v.label.as_str(), s))
+        .collect();
+    let lin = lineage::lineage_from(id, &pairs, &changes);
+    for &k in &ks {
+        let cs = k.checked_sub(1).and_then(|p| changes.get(p));
+        let history = &statutes[k].meta.history;
+        out.push(keyed(event(
+            id,
+            &h.versions,
+            k,
+            history,
+            cs.map(|cs| (cs, &lin)),
+        )));
+    }
+    Ok(out)
+}
+
+fn keyed(e: Event) -> Keyed {
+    let sort_key = Cursor::parse(&e.cursor).unwrap_or(Cursor {
+        date: Date {
+            year: 0,
+            month: 1,
+            day: 1,
+        },
+        statute: String::new(),
+        n: 0,
+    });
+    Keyed { sort_key, event: e }
+}
+
+/// The 题注 of a canonical file, read from its front matter only (`history:` entries, one JSON
+/// string a line) without parsing the body.
+pub fn front_matter_history(canonical: &str) -> Vec<HistoryEvent> {
+    let mut lines = canonical.lines();
+    if lines.next() != Some("---") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut in_history = false;
+    for line in lines {
+        if line == "---" {
+            break;
+        }
+        if line == "history:" {
+            in_history = true;
+            continue;
+        }
+        if in_history {
+            match line.strip_prefix("  - ") {
+                Some(q) => {
+                    if let Ok(text) = serde_json::from_str::<String>(q) {
+                        out.push(crate::parse::history::parse_event(&text));
+                    }
+                }
+                None => in_history = false,
+            }
+        }
+    }
+    out
+}
+
+/// The 题注 entry behind version `k`: the one dated on its version date (an amendment,
+/// revision or repeal preferred), else the latest 修正/修订/废止 after the previous version.
+fn act_of(history: &[HistoryEvent], date: Date, previous: Option<Date>) -> Option<&HistoryEvent> {
+    let amending = |e: &&HistoryEvent| {
+        matches!(
+            e.kind,
+            ActKind::Amended | ActKind::Revised | ActKind::Repealed
+        )
+    };
+    let on_date: Vec<&HistoryEvent> = history.iter().filter(|e| e.date == Some(date)).collect();
+    on_date
+        .iter()
+        .copied()
+        .find(amending)
+        .or_else(|| {
+            on_date
+                .iter()
+                .copied()
+                .find(|e| matches!(e.kind, ActKind::Adopted | ActKind::Approved))
+        })
+        .or_else(|| on_date.first().copied())
+        .or_else(|| {
+            history.iter().rev().filter(amending).find(|e| {
+                e.date
+                    .is_some_and(|d| d <= date && previous.is_none_or(|p| d > p))
+            })
+        })
+}
+
+/// The event kind of version `k` from its comparison with the one before.
+fn classify(
+    versions: &[StoredVersion],
+    k: usize,
+    cs: Option<&ChangeSet>,
+    act: Option<&HistoryEvent>,
+) -> EventKind {
+    let Some(cs) = cs else {
+        return EventKind::Enacted;
+    };
+    let v = &versions[k];
+    let repealed_now = v.repealed() || act.is_some_and(|a| a.kind == ActKind::Repealed);
+    if repealed_now && !versions[k - 1].repealed() {
+        return EventKind::Repealed;
+    }
+    if formal_only(cs) {
+        return EventKind::Corrected;
+    }
+    match act.map(|a| a.kind) {
+        Some(ActKind::Revised) => EventKind::Revised,
+        Some(ActKind::Amended) => EventKind::Amended,
+        _ if revised_share(cs) > 0.5 => EventKind::Revised,
+        _ => EventKind::Amended,
+    }
+}
+
+/// True when a comparison found formal changes only: nothing substantive, and no article
+/// added, deleted, split, merged, renumbered or moved (a split with the text kept is formal
+/// for the differ, but it is a structural amendment, not a correction).
+pub fn formal_only(cs: &ChangeSet) -> bool {
+    !cs.has_substantive_changes()
+        && cs.entries.iter().all(|e| {
+            matches!(e.kind, EntryKind::Unchanged | EntryKind::Modified)
+                && !e.renumbered
+                && !e.moved
+        })
+}
+
+/// The share of the text an amendment rewrote: old units changed substantively (modified,
+/// deleted, split, merged) plus units added, over old units plus units added.
+pub fn revised_share(cs: &ChangeSet) -> f64 {
+    let mut changed = 0usize;
+    let mut added = 0usize;
+    for e in &cs.entries {
+        match e.kind {
+            EntryKind::Added => added += e.new.len(),
+            EntryKind::Unchanged => {}
+            _ if e.substantive => changed += e.old.len(),
+            _ => {}
+        }
+    }
+    let base = cs.old.units + added;
+    if base == 0 {
+        0.0
+    } else {
+        (changed + added) as f64 / base as f64
+    }
+}
+
+/// The Akoma Ntoso textual modifications of an entry.
+pub fn textual_mods(e: &Entry) -> Vec<TextualMod> {
+    let mut out = match e.kind {
+        EntryKind::Unchanged => Vec::new(),
+        EntryKind::Modified => vec![TextualMod::Substitution],
+        EntryKind::Added => vec![TextualMod::Insertion],
+        EntryKind::Deleted => vec![TextualMod::Repeal],
+        EntryKind::Split => vec![TextualMod::Split],
+        EntryKind::Merged => vec![TextualMod::Join],
+    };
+    if e.renumbered && matches!(e.kind, EntryKind::Unchanged | EntryKind::Modified) {
+        out.push(TextualMod::Renumbering);
+    }
+    out
+}
+
+fn segs(s: &[Segment]) -> Vec<Seg> {
+    s.iter()
+        .map(|s| Seg {
+            op: s.op.as_str().to_string(),
+            text: s.text.clone(),
+        })
+        .collect()
+}
+
+fn change(e: &Entry, lin: &Lineage, k: usize) -> Change {
+    let ids = |version: usize, refs: &[diff::UnitRef]| -> Vec<String> {
+        refs.iter()
+            .map(|r| {
+                lin.versions
+                    .get(version)
+                    .and_then(|v| v.units.get(r.index))
+                    .map(|u| u.id.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let a = render::diff_json::doc_article(e);
+    Change {
+        kind: e.kind.as_str().to_string(),
+        textual_mods: textual_mods(e),
+        old: a.old.iter().map(|s| s.to_string()).collect(),
+        new: a.new.iter().map(|s| s.to_string()).collect(),
+        old_ids: ids(k - 1, &e.old),
+        new_ids: ids(k, &e.new),
+        old_index: a.old_index,
+        new_index: a.new_index,
+        old_path: a.old_path.to_vec(),
+        new_path: a.new_path.to_vec(),
+        renumbered: e.renumbered,
+        moved: e.moved,
+        substantive: e.substantive,
+        similarity: a.similarity,
+        paragraphs: e
+            .lines
+            .iter()
+            .map(|l| Paragraph {
+                op: l.op.as_str().to_string(),
+                old: l.old.map(render::diff_json::position),
+                new: l.new.map(render::diff_json::position),
+                substantive: l.substantive,
+                diff: segs(&l.diff),
+            })
+            .collect(),
+        diff: segs(&e.diff),
+    }
+}
+
+/// Builds the event of version `k` of a statute.
+fn event(
+    id: &str,
+    versions: &[StoredVersion],
+    k: usize,
+    history: &[HistoryEvent],
+    diffed: Option<(&ChangeSet, &Lineage)>,
+) -> Event {
+    let v = &versions[k];
+    let prev = k.checked_sub(1).and_then(|p| versions.get(p));
+    let act = act_of(history, v.date, prev.map(|p| p.date));
+    let cs = diffed.map(|(cs, _)| cs);
+    let kind = classify(versions, k, cs, act);
+    let cursor = Cursor::of_label(id, &v.label)
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| format!("{}/{id}/1", v.date));
+    let (summary, summary_text, substantive, changes, headings) = match diffed {
+        Some((cs, lin)) => (
+            Some(render::diff_json::summary(&cs.summary)),
+            Some(render::report::summary_line(cs)),
+            cs.has_substantive_changes(),
+            cs.entries
+                .iter()
+                .filter(|e| e.kind != EntryKind::Unchanged || e.renumbered || e.moved)
+                .map(|e| change(e, lin, k))
+                .collect(),
+            cs.headings
+                .iter()
+                .map(|h| Heading {
+                    kind: h.kind.as_str().to_string(),
+                    old: h.old.clone(),
+                    new: h.new.clone(),
+                    path: h.path.clone(),
+                })
+                .collect(),
+        ),
+        None => (None, None, true, Vec::new(), Vec::new()),
+    };
+    Event {
+        schema: wire::SCHEMA.to_string(),
+        id: format!("{id}/{}", v.label),
+        cursor,
+        kind,
+        statute: StatuteRef {
+            id: id.to_string(),
+            title: v.meta.title.clone(),
+        },
+        version: v.label.clone(),
+        version_date: v.date.to_string(),
+        effective: v.meta.effective.map(|d| d.to_string()),
+        status: v.meta.status.clone(),
+        previous: prev.map(|p| p.label.clone()),
+        commit: v.commit.to_string(),
+        previous_commit: prev.map(|p| p.commit.to_string()),
+        act: act.map(|a| Act {
+            kind: a.kind.as_str().to_string(),
+            date: a.date.map(|d| d.to_string()),
+            name: a.act.clone(),
+            body: a.body.clone(),
+            text: a.text.clone(),
+        }),
+        summary,
+        summary_text,
+        substantive,
+        changes,
+        headings,
+    }
+}
+
+/// Writes the events as JSON Lines: one event per line.
+pub fn write_jsonl(events: &[Event], out: &mut impl Write) -> io::Result<()> {
+    for e in events {
+        serde_json::to_writer(&mut *out, e)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes the events as one pretty-printed JSON array.
+pub fn write_json(events: &[Event], out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, events)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_order() {
+        let c = Cursor::parse("2015-03-15/立法法-0123abcd/2").expect("cursor");
+        assert_eq!(c.to_string(), "2015-03-15/立法法-0123abcd/2");
+        assert_eq!(
+            Cursor::of_label("立法法-0123abcd", "2015-03-15.2"),
+            Some(c.clone())
+        );
+        let first = Cursor::of_label("立法法-0123abcd", "2015-03-15").expect("first");
+        assert_eq!(first.n, 1);
+        assert!(first < c);
+        let later = Cursor::of_label("A-0123abcd", "2016-01-01").expect("later");
+        assert!(c < later, "the date orders first");
+        assert!(Cursor::parse("2015-03-15/x/0").is_none());
+        assert!(Cursor::parse("2015-13-15/x/1").is_none());
+        assert!(Cursor::parse("nonsense").is_none());
+    }
+
+    #[test]
+    fn since_takes_a_cursor_or_a_date() {
+        let d = Since::parse("2020-01-01").expect("date");
+        let c = Cursor::of_label("x-00000000", "2020-01-01").expect("c");
+        assert!(d.admits(&c), "a date admits its own day");
+        let s = Since::parse(&c.to_string()).expect("cursor");
+        assert!(!s.admits(&c), "a cursor admits only what follows it");
+        assert!(s.admits(&Cursor::of_label("x-00000000", "2020-01-01.2").expect("c2")));
+        assert!(matches!(Since::parse("soon"), Err(FeedError::BadSince(_))));
+    }
+
+    #[test]
+    fn front_matter_history_is_read_without_the_body() {
+        let text = "---\nformat: \"statute/1\"\ntitle: \"某条例\"\nhistory:\n  - \"（2001年1月1日某市第一届人民代表大会常务委员会第一次会议通过\"\n  - \"2010年5月1日某市第二届人民代表大会常务委员会第九次会议《关于修改〈某条例〉的决定》修正）\"\n---\n\n# 某条例\n";
+        let h = front_matter_history(text);
+        assert_eq!(h.len(), 2);
+        assert_eq!(h[1].kind, ActKind::Amended);
+        let act = act_of(&h, Date::new(2010, 5, 1).expect("d"), None).expect("act");
+        assert_eq!(act.kind, ActKind::Amended);
+        assert!(act.act.as_deref().is_some_and(|a| a.contains("决定")));
+    }
+
+    #[test]
+    fn mods_follow_akoma_ntoso() {
+        let e = |kind, renumbered| Entry {
+            kind,
+            old: Vec::new(),
+            new: Vec::new(),
+            renumbered,
+            moved: false,
+            substantive: true,
+            similarity: 1.0,
+            lines: Vec::new(),
+            diff: Vec::new(),
+        };
+        assert_eq!(
+            textual_mods(&e(EntryKind::Added, false)),
+            [TextualMod::Insertion]
+        );
+        assert_eq!(
+            textual_mods(&e(EntryKind::Deleted, false)),
+            [TextualMod::Repeal]
+        );
+        assert_eq!(
+            textual_mods(&e(EntryKind::Modified, true)),
+            [TextualMod::Substitution, TextualMod::Renumbering]
+        );
+        assert_eq!(
+            textual_mods(&e(EntryKind::Unchanged, true)),
+            [TextualMod::Renumbering]
+        );
+        assert_eq!(
+            textual_mods(&e(EntryKind::Split, false)),
+            [TextualMod::Split]
+        );
+        assert_eq!(
+            textual_mods(&e(EntryKind::Merged, false)),
+            [TextualMod::Join]
+        );
+        assert!(textual_mods(&e(EntryKind::Unchanged, false)).is_empty());
+    }
+}
