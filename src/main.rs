@@ -341,13 +341,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::List { filter } => {
             let s = open_store(cli.store.as_deref())?;
-            render::store::write_list(&s.list(filter.as_deref())?, &mut out)?;
+            let list = s.list(filter.as_deref())?;
+            terminal_safe(&mut out, |b| render::store::write_list(&list, b))?;
             Outcome::Clean
         }
         Command::Log { statute } => {
             let s = open_store(cli.store.as_deref())?;
             let h = s.history(&s.resolve(&statute)?)?;
-            render::store::write_log(&h, &mut out)?;
+            terminal_safe(&mut out, |b| render::store::write_log(&h, b))?;
             Outcome::Clean
         }
         Command::Show {
@@ -363,7 +364,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 (None, Some(spec)) => read::find_version(&h, spec)?,
                 (None, None) => h.head().context("empty history")?,
             };
-            out.write_all(s.text(v)?.as_bytes())?;
+            let text = s.text(v)?;
+            terminal_safe(&mut out, |b| b.write_all(text.as_bytes()))?;
             Outcome::Clean
         }
         Command::History { statute, article } => {
@@ -371,14 +373,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let (name, spec) = read::split_spec(&statute);
             let h = s.history(&s.resolve(name)?)?;
             let a = s.article_history(&h, spec, &article)?;
-            render::store::write_history(&a, &mut out)?;
+            terminal_safe(&mut out, |b| render::store::write_history(&a, b))?;
             Outcome::Clean
         }
         Command::Blame { statute } => {
             let s = open_store(cli.store.as_deref())?;
             let (name, spec) = read::split_spec(&statute);
             let h = s.history(&s.resolve(name)?)?;
-            render::store::write_blame(&s.blame(&h, spec)?, &mut out)?;
+            let blame = s.blame(&h, spec)?;
+            terminal_safe(&mut out, |b| render::store::write_blame(&blame, b))?;
             Outcome::Clean
         }
         Command::Feed {
@@ -510,6 +513,22 @@ fn review(
         .is_some_and(|(_, h)| buf.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize);
     if tty && long && !args.no_pager && !binary && args.format != DiffFormat::Json && page(&buf) {
         return Ok(());
+    }
+    out.write_all(&buf).context("writing output")
+}
+
+/// Writes what `render` produces; on a terminal, with statute text's own control characters
+/// (escape sequences, backspaces, bidi overrides) made visible rather than obeyed. Piped or
+/// redirected output is left exact.
+fn terminal_safe(
+    out: &mut impl Write,
+    render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    render(&mut buf).context("writing output")?;
+    if io::stdout().is_terminal() {
+        let safe = render::safe::terminal_text(&String::from_utf8_lossy(&buf)).into_owned();
+        buf = safe.into_bytes();
     }
     out.write_all(&buf).context("writing output")
 }

@@ -335,3 +335,56 @@ fn hostile_text_is_escaped_in_every_format() {
         );
     }
 }
+
+/// `show`, `log` and `history` on a terminal (a pseudo-terminal made by util-linux `script`)
+/// show statute text's escape sequences and bidi overrides escaped; piped, `show` stays exact.
+#[test]
+fn store_output_on_a_terminal_is_escaped() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: util-linux `script` not found (needed for a pseudo-terminal)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store");
+    let store = store.to_str().expect("utf-8");
+    let new = fixture("hostile-new.md");
+    assert_eq!(statute(&["--store", store, "init"]).status.code(), Some(0));
+    let o = statute(&["--store", store, "import", new.to_str().expect("utf-8")]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bin = env!("CARGO_BIN_EXE_statute");
+    for cmd in ["show 终端安全", "log 终端安全", "history 终端安全 第三条"] {
+        let o = std::process::Command::new("script")
+            .args([
+                "-q",
+                "-e",
+                "-c",
+                &format!("{bin} --store {store} {cmd}"),
+                "/dev/null",
+            ])
+            .output()
+            .expect("run script");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{cmd}: {text:?}"
+        );
+        if cmd.starts_with("show") || cmd.starts_with("history") {
+            assert!(
+                text.contains('␛') || text.contains("<U+202E>"),
+                "{cmd}: {text}"
+            );
+        }
+    }
+    // Piped, the canonical text is exact.
+    let o = statute(&["--store", store, "show", "终端安全"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains('\x1b'));
+}
