@@ -221,10 +221,27 @@ fn main() -> ExitCode {
             ExitCode::from(e.downcast_ref::<ExitError>().map_or(2, |x| x.0))
         }
         Err(e) => {
-            eprintln!("statute: {e:#}");
+            eprintln!("statute: {}", one_line(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, skipping a cause whose text the line already holds
+/// (typed errors often quote their source).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

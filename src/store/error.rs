@@ -12,6 +12,12 @@ pub enum StoreError {
     NotFound { path: PathBuf },
     #[error("{}: exists but is not a statute store (no statute.format in its git config)", path.display())]
     NotAStore { path: PathBuf },
+    #[error("{}: written by a newer statute (store format {found}; this build reads format {supported}); nothing was changed", path.display())]
+    NewerFormat {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
     #[error("no statute matches “{name}” (try `statute list`)")]
     NoSuchStatute { name: String },
     #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
@@ -39,6 +45,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("import cancelled before the store's references were moved; the store is unchanged")]
     Cancelled,
+    #[error("{}: cannot take the store's write lock ({source}); is the store read-only? Nothing was changed", path.display())]
+    Unwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

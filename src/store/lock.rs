@@ -30,7 +30,10 @@ pub fn acquire(dir: &Path, on_wait: impl FnOnce(&Path)) -> Result<WriteLock> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(io)?;
+        .map_err(|source| StoreError::Unwritable {
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {

@@ -111,12 +111,16 @@ impl Store {
             git2::ErrorCode::NotFound => StoreError::NotFound { path: dir.into() },
             _ => StoreError::Git(e),
         })?;
-        let marked = repo
-            .config()
-            .and_then(|c| c.get_i32(FORMAT_KEY))
-            .is_ok_and(|v| v == FORMAT_VERSION);
-        if !marked {
-            return Err(StoreError::NotAStore { path: dir.into() });
+        match repo.config().and_then(|c| c.get_i32(FORMAT_KEY)) {
+            Ok(FORMAT_VERSION) => {}
+            Ok(found) if found > FORMAT_VERSION => {
+                return Err(StoreError::NewerFormat {
+                    path: dir.into(),
+                    found,
+                    supported: FORMAT_VERSION,
+                });
+            }
+            _ => return Err(StoreError::NotAStore { path: dir.into() }),
         }
         Ok(Store {
             repo,

@@ -13,3 +13,4 @@ mod mutation;
 mod review;
 mod roundtrip;
 mod store;
+mod store_faults;
