@@ -98,6 +98,8 @@ enum Command {
     History { statute: String, article: String },
     /// For each article of a version, the version that last changed it substantively.
     Blame { statute: String },
+    /// Browse the store in the terminal: statutes, versions, amendments, article histories.
+    Browse,
 }
 
 /// How `statute diff` presents the amendment.
@@ -355,6 +357,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let (name, spec) = read::split_spec(&statute);
             let h = s.history(&s.resolve(name)?)?;
             render::store::write_blame(&s.blame(&h, spec)?, &mut out)?;
+            Outcome::Clean
+        }
+        Command::Browse => {
+            statute::tui::run(&store::resolve_dir(cli.store.as_deref()))?;
             Outcome::Clean
         }
     };
