@@ -372,10 +372,10 @@ fn timeline(f: &mut Frame, app: &mut App, t: &mut TimelineScreen, area: Rect) {
             let effective = v
                 .meta
                 .effective
-                .map_or_else(|| "          ".to_string(), |d| d.to_string());
+                .map_or_else(|| " ".repeat(15), |d| format!("施行 {d}"));
             let summary = v.summary.as_deref().unwrap_or("");
             let row = format!(
-                "{mark}{}  施行 {effective}  {}  {summary}",
+                "{mark}{}  {effective}  {}  {summary}",
                 pad(&v.label, 13),
                 pad(event(v, k == 0), 8),
             );

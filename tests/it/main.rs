@@ -10,3 +10,4 @@ mod mutation;
 mod review;
 mod roundtrip;
 mod store;
+mod tui;
