@@ -9,6 +9,7 @@ pub mod ui;
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
 
@@ -42,9 +43,16 @@ pub fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Restores the terminal: mouse capture off, main screen, cooked mode, cursor shown. Safe to
-/// call more than once.
+/// True while the terminal is in the browser's modes (raw, alternate screen, mouse).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Restores the terminal: mouse capture off, main screen, cooked mode, cursor shown. Only the
+/// first call after set-up does anything, so a panic restores once (in the hook, before the
+/// message) and the guard dropped while unwinding writes nothing after the message.
 fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = io::stdout();
     let _ = execute!(
         out,
@@ -62,6 +70,7 @@ struct Guard;
 impl Guard {
     fn enter() -> io::Result<Guard> {
         enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
         // From here on the guard restores whatever went wrong.
         let guard = Guard;
         execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -114,6 +123,10 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
             terminal.draw(|f| ui::draw(f, &mut app))?;
             first_frame.get_or_insert_with(|| started.elapsed());
             dirty = false;
+            // For scripts/tui-session.sh: shows that a panic leaves the terminal restored.
+            if std::env::var_os("STATUTE_BROWSE_PANIC_TEST").is_some() {
+                panic!("STATUTE_BROWSE_PANIC_TEST: panicking after the first frame");
+            }
         }
         if event::poll(TICK)? {
             // Take every event that is already there before drawing again.
