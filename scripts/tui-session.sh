@@ -86,6 +86,12 @@ capture 05-renumbered-article
 keys Enter
 keys s
 capture 06-side-by-side
+# The same at 120×30: everything reflows.
+tmux resize-window -t "$session" -x 120 -y 30
+sleep 0.4
+capture 06b-resized-120x30
+tmux resize-window -t "$session" -x 80 -y 24
+sleep 0.4
 keys h
 wait_for "条文沿革"
 capture 07-history

@@ -69,6 +69,18 @@ pub enum Response {
     Text((String, usize), Result<Arc<Vec<TextBlock>>, String>),
 }
 
+impl Response {
+    /// The error answer to `req`.
+    pub fn failed(req: Request, message: String) -> Response {
+        match req {
+            Request::History(id) => Response::History(id, Err(message)),
+            Request::Diff(key) => Response::Diff(key, Err(message)),
+            Request::Article(key) => Response::Article(key, Err(message)),
+            Request::Text { id, version } => Response::Text((id, version), Err(message)),
+        }
+    }
+}
+
 /// Reads the store and caches what it computed: parsed versions, change sets per version pair,
 /// lineages per statute.
 pub struct Loader {
@@ -281,7 +293,20 @@ pub fn spawn(store: Store) -> (Sender<Request>, Receiver<Response>) {
     std::thread::spawn(move || {
         let mut loader = Loader::new(store);
         while let Ok(req) = req_rx.recv() {
-            if resp_tx.send(loader.serve(req)).is_err() {
+            // A panic in the differ or the parser becomes an error answer: the browser says
+            // so and goes on (the caches only ever hold complete values).
+            let resp = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                loader.serve(req.clone())
+            }))
+            .unwrap_or_else(|payload| {
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Response::failed(req, format!("internal error (panic): {what}"))
+            });
+            if resp_tx.send(resp).is_err() {
                 break;
             }
         }

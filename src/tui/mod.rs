@@ -18,7 +18,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 use crate::store::{Store, StoreError};
@@ -86,9 +86,15 @@ impl Drop for Guard {
 
 /// Installs a panic hook that restores the terminal before the message is printed (else the
 /// message would be lost on the alternate screen, in raw mode).
+/// A panic on another thread (the loader) while the browser runs is caught there and shown in
+/// the status line: the hook leaves the terminal alone and prints nothing over the screen.
 fn install_panic_hook() {
+    let ui = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != ui && ACTIVE.load(Ordering::SeqCst) {
+            return;
+        }
         restore();
         previous(info);
     }));
@@ -98,18 +104,20 @@ fn install_panic_hook() {
 pub fn run(dir: &Path) -> Result<(), TuiError> {
     let started = Instant::now();
     use std::io::IsTerminal;
+    let store = Store::open(dir)?;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
-    let store = Store::open(dir)?;
     let ids = store.ids()?;
     // The loader gets a repository handle of its own.
     let (requests, responses) = data::spawn(Store::open(dir)?);
     let mut app = App::new(ids, color_allowed());
     install_panic_hook();
     let guard = Guard::enter()?;
+    // A fresh alternate screen, cleared without `Terminal::clear`, which asks the terminal
+    // for the cursor position and waits up to two seconds for terminals that do not answer.
+    execute!(io::stdout(), Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     let mut first_frame: Option<Duration> = None;
     let mut dirty = true;
     loop {

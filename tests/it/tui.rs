@@ -351,3 +351,76 @@ fn legislation_law_2023_renumbered_article_history() {
     );
     press(&mut app, "q");
 }
+
+#[test]
+fn the_worker_thread_answers_in_order() {
+    use statute::tui::data::{PairKey, Request, Response, spawn};
+    let (_d, loader, app) = setup();
+    drop(loader);
+    let store = Store::open(&_d.path().join("store")).expect("open");
+    let (tx, rx) = spawn(store);
+    let id = app
+        .statutes
+        .iter()
+        .find(|s| s.contains("公园"))
+        .expect("park")
+        .clone();
+    let key = PairKey {
+        id: id.clone(),
+        from: 0,
+        to: 1,
+    };
+    tx.send(Request::History(id.clone())).expect("send");
+    tx.send(Request::Diff(key.clone())).expect("send");
+    tx.send(Request::Diff(PairKey {
+        to: 9,
+        ..key.clone()
+    }))
+    .expect("send");
+    let timeout = std::time::Duration::from_secs(60);
+    match rx.recv_timeout(timeout).expect("history") {
+        Response::History(got, Ok(h)) => {
+            assert_eq!(got, id);
+            assert_eq!(h.versions.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    match rx.recv_timeout(timeout).expect("diff") {
+        Response::Diff(got, Ok(cs)) => {
+            assert_eq!(got, key);
+            assert_eq!(cs.summary.split, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A version that is not there is an error answer, not a dead worker.
+    match rx.recv_timeout(timeout).expect("error") {
+        Response::Diff(_, Err(e)) => assert!(e.contains("no version"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    drop(tx);
+}
+
+#[test]
+fn browse_needs_a_terminal_and_a_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let run = |store: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+            .arg("--store")
+            .arg(store)
+            .arg("browse")
+            .env_remove("STATUTE_STORE")
+            .output()
+            .expect("run statute")
+    };
+    let missing = run(&tmp.path().join("none"));
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("no statute store"), "{err}");
+    let (_d, _loader, _app) = setup();
+    let piped = run(&_d.path().join("store"));
+    assert_eq!(piped.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    // Nothing was written to the terminal-less output: no escape sequences.
+    assert!(piped.stdout.is_empty());
+}
