@@ -1,8 +1,8 @@
 //! statute: parse, align and diff versions of Chinese statutes.
 //!
 //! The pipeline is `parse` → `model` → `align` → `diff` (one `ChangeSet`) → renderers; `store`
-//! keeps every version in a git repository and `lineage` follows articles through them. The
-//! feed and terminal browser come in later modules.
+//! keeps every version in a git repository and `lineage` follows articles through them; `tui`
+//! is the terminal browser of `statute browse`. The feed comes in a later module.
 //! See ARCHITECTURE.md for a walk through it.
 
 pub mod align;
@@ -18,6 +18,7 @@ pub mod numerals;
 pub mod parse;
 pub mod render;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};
 pub use model::Statute;

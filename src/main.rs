@@ -115,6 +115,8 @@ enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
+    /// Browse the store in the terminal: statutes, versions, amendments, article histories.
+    Browse,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -434,6 +436,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 FeedFormat::Atom => feed::atom::write(&events, &title, &self_id, &mut out),
             }
             .context("writing output")?;
+            Outcome::Clean
+        }
+        Command::Browse => {
+            statute::tui::run(&store::resolve_dir(cli.store.as_deref()))?;
             Outcome::Clean
         }
     };

@@ -345,7 +345,7 @@ fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
 }
 
 /// Punctuation that must not start a line (行首禁则).
-fn hangs(c: char) -> bool {
+pub(crate) fn hangs(c: char) -> bool {
     matches!(
         c,
         '，' | '。'

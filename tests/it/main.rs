@@ -14,3 +14,4 @@ mod review;
 mod roundtrip;
 mod store;
 mod store_faults;
+mod tui;

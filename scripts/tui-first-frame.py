@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Time to first frame of `statute browse`, process start included: runs the binary on a
+pseudo-terminal (80x24) and measures from the fork to the first read that holds the statute
+list's status line (`Enter open`, drawn last), then sends q. It answers no terminal query, so a browser that waited for
+one (ratatui's `Terminal::clear` asks for the cursor position) shows here as a two-second
+first frame. Prints each run and the median.
+
+Usage: scripts/tui-first-frame.py STORE [BINARY] [RUNS]   (BINARY: target/release/statute)
+"""
+import fcntl, os, pty, statistics, struct, sys, termios, time
+
+store = sys.argv[1]
+binary = sys.argv[2] if len(sys.argv) > 2 else "target/release/statute"
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.execv(binary, [binary, "--store", store, "browse"])
+    seen = b""
+    while b"Enter open" not in seen:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    times.append((time.perf_counter() - start) * 1000)
+    os.write(fd, b"q")
+    # Drain until the child exits.
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+    print(f"first frame after {times[-1]:.1f} ms")
+print(f"median {statistics.median(times):.1f} ms over {runs} runs")

@@ -1,0 +1,426 @@
+//! The terminal browser (`statute browse`) without a terminal: every screen drawn into
+//! ratatui's `TestBackend` and snapshotted (80×24, a wide and a narrow case), CJK widths at
+//! every terminal width, hostile text escaped, and 立法法 from the corpus followed from its
+//! 2023 amendment to a renumbered article's history.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
+
+use statute::store::Store;
+use statute::store::import::{ImportOptions, Quiet};
+use statute::tui::app::Screen;
+use statute::tui::data::Loader;
+use statute::tui::{App, ui};
+
+use crate::common::{corpus, fixture, root};
+
+/// A store of the every-kind park pair, the hostile pair and the bundled 天津 versions, with
+/// a loader on it and a browser (without colour: marks) on its statutes.
+fn setup() -> (tempfile::TempDir, Loader, App) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = Store::init(&dir.path().join("store")).expect("init");
+    let inputs = [
+        fixture("park-2020.md"),
+        fixture("park-2024.md"),
+        fixture("hostile-old.md"),
+        fixture("hostile-new.md"),
+        root().join("versions"),
+    ];
+    let r = store
+        .import(&inputs, &ImportOptions::default(), &Quiet)
+        .expect("import");
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    let app = App::new(store.ids().expect("ids"), false);
+    (dir, Loader::new(store), app)
+}
+
+/// Serves every request the browser made, as the worker thread would.
+fn settle(loader: &mut Loader, app: &mut App) {
+    while !app.outbox.is_empty() {
+        let reqs: Vec<_> = app.outbox.drain(..).collect();
+        for r in reqs {
+            let resp = loader.serve(r);
+            app.deliver(resp);
+        }
+    }
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn code(app: &mut App, c: KeyCode) {
+    app.handle(KeyEvent::new(c, KeyModifiers::NONE));
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| ui::draw(f, app)).expect("draw");
+    t
+}
+
+/// Every row of the buffer, as text (the cell after a wide character skipped), each checked
+/// to fill exactly the width: no double-width character is split or pushes a row out.
+fn rows(buf: &Buffer) -> Vec<String> {
+    let w = buf.area.width as usize;
+    (0..buf.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = 0usize;
+            while x < w {
+                let sym = buf[(x as u16, y)].symbol();
+                s.push_str(sym);
+                x += sym.width().max(1);
+            }
+            assert_eq!(x, w, "row {y} overflows: {s}");
+            assert_eq!(s.width(), w, "row {y}: {s}");
+            s
+        })
+        .collect()
+}
+
+/// Opens the statute whose title contains `name` from the list.
+fn open(loader: &mut Loader, app: &mut App, name: &str) {
+    press(app, "/");
+    press(app, name);
+    code(app, KeyCode::Enter);
+    code(app, KeyCode::Enter);
+    settle(loader, app);
+}
+
+#[test]
+fn list_80x24() {
+    let (_d, _loader, mut app) = setup();
+    let t = draw(&mut app, 80, 24);
+    rows(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn list_filter_as_typed() {
+    let (_d, _loader, mut app) = setup();
+    press(&mut app, "/公园");
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(text.contains("某某市公园管理条例"), "{text}");
+    assert!(!text.contains("天津"), "{text}");
+    assert!(text.contains("过滤 /公园"), "{text}");
+}
+
+#[test]
+fn timeline_80x24() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    let t = draw(&mut app, 80, 24);
+    rows(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn amendment_inline_80x24() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    code(&mut app, KeyCode::Enter);
+    // Before the loader answers: computing…, and nothing computed on the UI side.
+    let t = draw(&mut app, 80, 24);
+    assert!(rows(t.backend().buffer()).join("\n").contains("computing…"));
+    assert!(app.diffs.is_empty());
+    settle(&mut loader, &mut app);
+    // A renumbered entry (the fifth of the changes).
+    press(&mut app, "jjjj");
+    let t = draw(&mut app, 80, 24);
+    rows(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn amendment_side_by_side_wide() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    press(&mut app, "jsj");
+    let t = draw(&mut app, 110, 30);
+    rows(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn amendment_cjk_at_an_odd_narrow_width() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "天津");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    press(&mut app, "j");
+    code(&mut app, KeyCode::Tab);
+    // 61 columns: panes of odd widths, where a two-column character could be cut.
+    let t = draw(&mut app, 61, 20);
+    rows(t.backend().buffer());
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn every_screen_at_every_width_keeps_cjk_whole() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "天津");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    let mut screens = 0;
+    for side in [false, true] {
+        app.side_by_side = side;
+        for keys in ["", "jjj", "h"] {
+            press(&mut app, keys);
+            settle(&mut loader, &mut app);
+            for w in (20..=130).step_by(7) {
+                for h in [8, 24, 40] {
+                    let t = draw(&mut app, w, h);
+                    rows(t.backend().buffer());
+                    screens += 1;
+                }
+            }
+        }
+        code(&mut app, KeyCode::Esc);
+    }
+    assert!(screens > 100);
+}
+
+#[test]
+fn history_80x24() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    // The merged entry: its history reaches both merged articles.
+    let Screen::Amendment(a) = app.screen().clone() else {
+        panic!("amendment")
+    };
+    let cs = app.diffs.get(&a.key).expect("diff").clone();
+    let merged = App::entries(&cs, false)
+        .iter()
+        .position(|e| e.kind == statute::diff::EntryKind::Merged)
+        .expect("merged entry");
+    for _ in 0..merged {
+        press(&mut app, "j");
+    }
+    press(&mut app, "h");
+    settle(&mut loader, &mut app);
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(text.contains("第八条") && text.contains("第九条"), "{text}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn text_search_80x24() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    press(&mut app, "/");
+    settle(&mut loader, &mut app);
+    press(&mut app, "游泳");
+    code(&mut app, KeyCode::Enter);
+    let Screen::Text(t) = app.screen().clone() else {
+        panic!("text")
+    };
+    assert!(t.top > 0, "moved to the match");
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn help_80x24() {
+    let (_d, _loader, mut app) = setup();
+    press(&mut app, "?");
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    for (keys, _) in statute::tui::app::KEYS {
+        assert!(text.contains(keys), "{keys} missing:\n{text}");
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn hostile_text_is_shown_escaped() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "测试");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    press(&mut app, "a");
+    let mut all = String::new();
+    let Screen::Amendment(a) = app.screen().clone() else {
+        panic!("amendment")
+    };
+    let n = App::entries(app.diffs.get(&a.key).expect("diff"), true).len();
+    for side in [false, true] {
+        app.side_by_side = side;
+        for _ in 0..n {
+            let t = draw(&mut app, 100, 40);
+            all.push_str(&rows(t.backend().buffer()).join("\n"));
+            press(&mut app, "j");
+        }
+        press(&mut app, "g");
+    }
+    assert!(all.contains('␛'), "{all}");
+    assert!(
+        !all.chars()
+            .any(|c| c != '\n' && (c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c))),
+        "a raw control character reached the screen"
+    );
+}
+
+#[test]
+fn monochrome_marks_and_colour_styles() {
+    let (_d, mut loader, mut app) = setup();
+    open(&mut loader, &mut app, "公园");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    // 第三条: insertions.
+    press(&mut app, "j");
+    let mono = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(mono.contains("{+"), "{mono}");
+    app.color = true;
+    let t = draw(&mut app, 80, 24);
+    let colour = rows(t.backend().buffer()).join("\n");
+    assert!(!colour.contains("{+"), "{colour}");
+    let buf = t.backend().buffer();
+    let styled = buf
+        .content()
+        .iter()
+        .any(|c| c.fg == ratatui::style::Color::Green);
+    assert!(styled, "insertions are green");
+}
+
+#[test]
+fn legislation_law_2023_renumbered_article_history() {
+    let Some(c) = corpus() else { return };
+    let Some(dir) = std::fs::read_dir(c.join("multi"))
+        .expect("multi")
+        .flatten()
+        .map(|e| e.path().join("中华人民共和国立法法"))
+        .find(|p| p.is_dir())
+    else {
+        panic!("立法法 in the corpus")
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (store, _) = Store::init(&tmp.path().join("store")).expect("init");
+    store
+        .import(&[dir], &ImportOptions::default(), &Quiet)
+        .expect("import");
+    let mut app = App::new(store.ids().expect("ids"), false);
+    let mut loader = Loader::new(store);
+    open(&mut loader, &mut app, "立法法");
+    // Opens on the latest version, the 2023 amendment.
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    let Screen::Amendment(a) = app.screen().clone() else {
+        panic!("amendment")
+    };
+    let cs = app.diffs.get(&a.key).expect("diff").clone();
+    assert_eq!(cs.new.version_date.map(|d| d.year), Some(2023));
+    let entries = App::entries(&cs, false);
+    let k = entries
+        .iter()
+        .position(|e| e.renumbered && e.kind == statute::diff::EntryKind::Modified)
+        .expect("a renumbered, modified article");
+    let (old, new) = (
+        entries[k].old[0].label.clone(),
+        entries[k].new[0].label.clone(),
+    );
+    code(&mut app, KeyCode::Char('G'));
+    code(&mut app, KeyCode::Char('g'));
+    for _ in 0..k {
+        press(&mut app, "j");
+    }
+    let detail = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(detail.contains("条序变化"), "{detail}");
+    press(&mut app, "h");
+    settle(&mut loader, &mut app);
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(
+        text.contains("2015-03-15") && text.contains("2023-03-13"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&old) && text.contains(&new),
+        "{old} {new}\n{text}"
+    );
+    press(&mut app, "q");
+}
+
+#[test]
+fn the_worker_thread_answers_in_order() {
+    use statute::tui::data::{PairKey, Request, Response, spawn};
+    let (_d, loader, app) = setup();
+    drop(loader);
+    let store = Store::open(&_d.path().join("store")).expect("open");
+    let (tx, rx) = spawn(store);
+    let id = app
+        .statutes
+        .iter()
+        .find(|s| s.contains("公园"))
+        .expect("park")
+        .clone();
+    let key = PairKey {
+        id: id.clone(),
+        from: 0,
+        to: 1,
+    };
+    tx.send(Request::History(id.clone())).expect("send");
+    tx.send(Request::Diff(key.clone())).expect("send");
+    tx.send(Request::Diff(PairKey {
+        to: 9,
+        ..key.clone()
+    }))
+    .expect("send");
+    let timeout = std::time::Duration::from_secs(60);
+    match rx.recv_timeout(timeout).expect("history") {
+        Response::History(got, Ok(h)) => {
+            assert_eq!(got, id);
+            assert_eq!(h.versions.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    match rx.recv_timeout(timeout).expect("diff") {
+        Response::Diff(got, Ok(cs)) => {
+            assert_eq!(got, key);
+            assert_eq!(cs.summary.split, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A version that is not there is an error answer, not a dead worker.
+    match rx.recv_timeout(timeout).expect("error") {
+        Response::Diff(_, Err(e)) => assert!(e.contains("no version"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    drop(tx);
+}
+
+#[test]
+fn browse_needs_a_terminal_and_a_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let run = |store: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+            .arg("--store")
+            .arg(store)
+            .arg("browse")
+            .env_remove("STATUTE_STORE")
+            .output()
+            .expect("run statute")
+    };
+    let missing = run(&tmp.path().join("none"));
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("no statute store"), "{err}");
+    let (_d, _loader, _app) = setup();
+    let piped = run(&_d.path().join("store"));
+    assert_eq!(piped.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    // Nothing was written to the terminal-less output: no escape sequences.
+    assert!(piped.stdout.is_empty());
+}
