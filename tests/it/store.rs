@@ -353,8 +353,16 @@ fn hostile_titles_make_safe_refs_and_paths() {
         ".hidden~^:?*[\\",
         "refs/heads/main",
         "a b\tc",
+        "/etc/passwd",
+        // Names that differ only in width or in case are different statutes.
+        "ＡＢＣ条例",
+        "ABC条例",
+        "abc条例",
     ]
     .iter()
+    .map(|t| t.to_string())
+    // A title of 2,000 characters.
+    .chain(std::iter::once("很长的标题".repeat(400)))
     .enumerate()
     .map(|(i, t)| {
         write_version(
@@ -369,11 +377,19 @@ fn hostile_titles_make_safe_refs_and_paths() {
     let (_d, s) = new_store();
     let r = import(&s, &files);
     assert!(r.failed.is_empty(), "{:?}", r.failed);
-    assert_eq!(s.heads().expect("heads").len(), 4);
-    for name in refs(&s).keys() {
+    assert_eq!(s.heads().expect("heads").len(), 9);
+    let names: Vec<String> = refs(&s).keys().cloned().collect();
+    for name in &names {
         assert!(git2::Reference::is_valid_name(name), "{name}");
+        // Each component fits a file name (255 bytes) wherever refs become files.
         assert!(!name.contains(".."), "{name}");
+        assert!(name.split('/').all(|c| c.len() <= 255), "{name}");
     }
+    // No two ids equal even ignoring case (case-insensitive file systems).
+    let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), names.len());
     assert_verifies(&s);
     if let Some(o) = git(s.path(), &["fsck", "--strict"]) {
         assert!(o.status.success(), "git fsck: {}", text(&o.stderr));
