@@ -287,9 +287,29 @@ pub fn text_width(s: &str) -> usize {
 /// new lines). Without colour the marks are inserted as text, and closed and reopened at
 /// each wrap so that every line reads on its own.
 fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
-    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
+    wrap_styled(
+        runs,
+        width,
+        |s| if color { ("", "") } else { marks(s) },
+        false,
+    )
+}
+
+/// Wraps runs of any style `S` into lines of at most `width` display columns; line breaks in
+/// the text start new lines. A character is never split; closing punctuation never starts a
+/// line but may hang into the last two columns, which other characters leave free. `marks`
+/// gives the text that opens and closes a style (empty when colour shows it); marks are
+/// closed and reopened at each wrap so that every line reads on its own. With
+/// `drop_break_space`, a space where a line wraps is the break itself and is dropped.
+pub(crate) fn wrap_styled<S: Copy + PartialEq>(
+    runs: &[(S, String)],
+    width: usize,
+    marks: impl Fn(S) -> (&'static str, &'static str),
+    drop_break_space: bool,
+) -> Vec<Vec<(S, String)>> {
+    let mut lines: Vec<Vec<(S, String)>> = vec![Vec::new()];
     let mut used = 0;
-    let push = |lines: &mut Vec<Vec<Run>>, style: Style, c: char| {
+    let push = |lines: &mut Vec<Vec<(S, String)>>, style: S, c: char| {
         if let Some(line) = lines.last_mut() {
             match line.last_mut() {
                 Some((s, t)) if *s == style => t.push(c),
@@ -298,7 +318,7 @@ fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
         }
     };
     for (style, text) in runs {
-        let (open, close) = if color { ("", "") } else { marks(*style) };
+        let (open, close) = marks(*style);
         let (ow, cw) = (text_width(open), text_width(close));
         let mut opened = false;
         for c in text.chars() {
@@ -327,6 +347,9 @@ fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Vec<Run>> {
                 }
                 lines.push(Vec::new());
                 used = 0;
+                if drop_break_space && c == ' ' {
+                    continue;
+                }
             }
             if !opened {
                 open.chars().for_each(|m| push(&mut lines, *style, m));

@@ -18,7 +18,7 @@ use super::app::{
 use crate::diff::{Entry, EntryKind, Op, Segment};
 use crate::render::report::{entry_header, summary_line};
 use crate::render::safe::terminal_text;
-use crate::render::terminal::{hangs, text_width};
+use crate::render::terminal::{text_width, wrap_styled};
 
 /// How a run of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,63 +69,7 @@ fn marks(mark: Mark, color: bool) -> (&'static str, &'static str) {
 /// into the last two columns, which other characters leave free. Without colour the marks are
 /// inserted as text, closed and reopened at each wrap so that every line reads on its own.
 pub fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Line<'static>> {
-    let width = width.max(4);
-    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
-    let mut used = 0;
-    fn push(lines: &mut [Vec<Run>], mark: Mark, c: char) {
-        if let Some(line) = lines.last_mut() {
-            match line.last_mut() {
-                Some((m, t)) if *m == mark => t.push(c),
-                _ => line.push((mark, c.to_string())),
-            }
-        }
-    }
-    for (mark, text) in runs {
-        let (open, close) = marks(*mark, color);
-        let (ow, cw) = (text_width(open), text_width(close));
-        let mut opened = false;
-        for c in text.chars() {
-            if c == '\n' {
-                if opened {
-                    close.chars().for_each(|m| push(&mut lines, *mark, m));
-                    opened = false;
-                }
-                lines.push(Vec::new());
-                used = 0;
-                continue;
-            }
-            let w = c.width().unwrap_or(0);
-            let need = w + if opened { cw } else { ow + cw };
-            let limit = if hangs(c) {
-                width
-            } else {
-                width.saturating_sub(2)
-            };
-            if used + need > limit && used > 0 {
-                if opened {
-                    close.chars().for_each(|m| push(&mut lines, *mark, m));
-                    opened = false;
-                }
-                lines.push(Vec::new());
-                used = 0;
-                // A space where a line wraps is the break itself.
-                if c == ' ' {
-                    continue;
-                }
-            }
-            if !opened {
-                open.chars().for_each(|m| push(&mut lines, *mark, m));
-                used += ow;
-                opened = true;
-            }
-            push(&mut lines, *mark, c);
-            used += w;
-        }
-        if opened {
-            close.chars().for_each(|m| push(&mut lines, *mark, m));
-            used += cw;
-        }
-    }
+    let lines = wrap_styled(runs, width.max(4), |m| marks(m, color), true);
     lines
         .into_iter()
         .map(|l| {
