@@ -174,15 +174,19 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
         let canonical = fm.get("format").and_then(|v| v.as_str()) == Some(CANONICAL_FORMAT);
         canonical_history = apply_front_matter(&mut meta, fm, &mut warnings);
         let mut i = end + 1;
-        // Prelude: `# title` / `**title**` / `> （history）` lines before the body.
+        // Prelude: `# title` / `**title**` / `> （history）` lines before the body. The
+        // canonical form writes only the `# title` line there (its history is in the front
+        // matter), so after it a `**…**` or `> …` line is body text.
+        let mut titled = false;
         while i < raw.len() {
             let t = raw[i].trim();
             if t.is_empty() {
-            } else if let Some(title) = t.strip_prefix("# ") {
+            } else if let Some(title) = t.strip_prefix("# ").filter(|_| !(canonical && titled)) {
                 set_title(&mut meta, title.trim(), i, &mut warnings);
-            } else if let Some(title) = bold_only(t) {
+                titled = true;
+            } else if let Some(title) = bold_only(t).filter(|_| !canonical) {
                 set_title(&mut meta, title, i, &mut warnings);
-            } else if let Some(h) = t.strip_prefix('>') {
+            } else if let Some(h) = t.strip_prefix('>').filter(|_| !canonical) {
                 history_lines.push(h.trim().to_string());
             } else {
                 break;
