@@ -4,12 +4,13 @@
 //! With process start, on the release binary: `hyperfine -N 'target/release/statute --store S
 //! feed --since CURSOR'` (see README).
 
-use std::path::PathBuf;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::sync::OnceLock;
 
 use statute::feed::{self, Options, Since};
 use statute::store::Store;
-use statute::store::import::{ImportOptions, Quiet};
 
 // Measure with the allocator the binary uses.
 #[global_allocator]
@@ -19,48 +20,12 @@ fn main() {
     divan::main();
 }
 
-/// A store holding the whole corpus, built once (or `$STATUTE_BENCH_STORE` when it names a
-/// store already built), or `None` with a message.
-fn full_store() -> Option<&'static PathBuf> {
-    static STORE: OnceLock<Option<(Option<tempfile::TempDir>, PathBuf)>> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            if let Some(p) = std::env::var_os("STATUTE_BENCH_STORE") {
-                return Some((None, PathBuf::from(p)));
-            }
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let corpus = std::env::var_os("STATUTE_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("../shared/corpus"));
-            if !corpus.join("multi").is_dir() {
-                eprintln!(
-                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
-                    corpus.display()
-                );
-                return None;
-            }
-            let dir = tempfile::tempdir().ok()?;
-            let path = dir.path().join("store");
-            let (store, _) = Store::init(&path).ok()?;
-            store
-                .import(
-                    &[corpus.join("multi"), corpus.join("single")],
-                    &ImportOptions::default(),
-                    &Quiet,
-                )
-                .ok()?;
-            Some((Some(dir), path))
-        })
-        .as_ref()
-        .map(|(_, p)| p)
-}
-
 /// The cursor of the newest event.
 fn latest_cursor() -> Option<&'static String> {
     static CURSOR: OnceLock<Option<String>> = OnceLock::new();
     CURSOR
         .get_or_init(|| {
-            let store = Store::open(full_store()?).ok()?;
+            let store = Store::open(common::full_store()?).ok()?;
             let opts = Options {
                 limit: Some(1),
                 ..Options::default()
@@ -75,7 +40,9 @@ fn latest_cursor() -> Option<&'static String> {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn full_feed_jsonl() -> usize {
-    let Some(path) = full_store() else { return 0 };
+    let Some(path) = common::full_store() else {
+        return 0;
+    };
     let store = Store::open(path).expect("open");
     let events = feed::events(&store, &Options::default()).expect("feed");
     let mut out = Vec::new();
@@ -85,7 +52,9 @@ fn full_feed_jsonl() -> usize {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn full_feed_atom() -> usize {
-    let Some(path) = full_store() else { return 0 };
+    let Some(path) = common::full_store() else {
+        return 0;
+    };
     let store = Store::open(path).expect("open");
     let events = feed::events(&store, &Options::default()).expect("feed");
     let mut out = Vec::new();
@@ -95,7 +64,7 @@ fn full_feed_atom() -> usize {
 
 #[divan::bench(sample_count = 50)]
 fn since_latest_cursor() -> usize {
-    let (Some(path), Some(cursor)) = (full_store(), latest_cursor()) else {
+    let (Some(path), Some(cursor)) = (common::full_store(), latest_cursor()) else {
         return 0;
     };
     let store = Store::open(path).expect("open");

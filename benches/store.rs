@@ -3,8 +3,8 @@
 //! `cargo bench --bench store`; without the corpus it says so and measures nothing. For the
 //! commands with process start, use `hyperfine -N` on the release binary (see README).
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+#[path = "common/mod.rs"]
+mod common;
 
 use statute::store::Store;
 use statute::store::import::{ImportOptions, Quiet};
@@ -17,48 +17,11 @@ fn main() {
     divan::main();
 }
 
-/// `multi/` and `single/` of the corpus, or `None` with a message.
-fn inputs() -> Option<&'static [PathBuf]> {
-    static INPUTS: OnceLock<Option<Vec<PathBuf>>> = OnceLock::new();
-    INPUTS
-        .get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let corpus = std::env::var_os("STATUTE_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("../shared/corpus"));
-            if !corpus.join("multi").is_dir() {
-                eprintln!(
-                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
-                    corpus.display()
-                );
-                return None;
-            }
-            Some(vec![corpus.join("multi"), corpus.join("single")])
-        })
-        .as_deref()
-}
-
-/// A store holding the whole corpus, built once.
-fn full_store() -> Option<&'static PathBuf> {
-    static STORE: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            let inputs = inputs()?;
-            let dir = tempfile::tempdir().ok()?;
-            let path = dir.path().join("store");
-            let (store, _) = Store::init(&path).ok()?;
-            store
-                .import(inputs, &ImportOptions::default(), &Quiet)
-                .ok()?;
-            Some((dir, path))
-        })
-        .as_ref()
-        .map(|(_, p)| p)
-}
-
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn full_import(bencher: divan::Bencher) {
-    let Some(inputs) = inputs() else { return };
+    let Some(inputs) = common::corpus_inputs() else {
+        return;
+    };
     bencher
         .with_inputs(|| {
             let dir = tempfile::tempdir().expect("tempdir");
@@ -76,7 +39,7 @@ fn full_import(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn noop_reimport(bencher: divan::Bencher) {
-    let (Some(inputs), Some(path)) = (inputs(), full_store()) else {
+    let (Some(inputs), Some(path)) = (common::corpus_inputs(), common::full_store()) else {
         return;
     };
     let store = Store::open(path).expect("open");
@@ -92,7 +55,9 @@ fn noop_reimport(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 50)]
 fn log(bencher: divan::Bencher) {
-    let Some(path) = full_store() else { return };
+    let Some(path) = common::full_store() else {
+        return;
+    };
     bencher.bench(|| {
         let store = Store::open(path).expect("open");
         let id = store.resolve("中华人民共和国立法法").expect("resolve");
@@ -105,7 +70,9 @@ fn log(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 50)]
 fn show(bencher: divan::Bencher) {
-    let Some(path) = full_store() else { return };
+    let Some(path) = common::full_store() else {
+        return;
+    };
     bencher.bench(|| {
         let store = Store::open(path).expect("open");
         let id = store.resolve("中华人民共和国立法法").expect("resolve");

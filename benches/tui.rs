@@ -5,15 +5,14 @@
 //! corpus it says so and measures nothing. The first frame of the real binary, with process
 //! start and terminal set-up: `STATUTE_BROWSE_TIMING=1 statute browse` (see README).
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+#[path = "common/mod.rs"]
+mod common;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use statute::store::Store;
-use statute::store::import::{ImportOptions, Quiet};
 use statute::tui::data::Loader;
 use statute::tui::{App, ui};
 
@@ -22,35 +21,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     divan::main();
-}
-
-/// A store holding `multi/` and `single/` of the corpus, built once, or `None` with a message.
-fn full_store() -> Option<&'static PathBuf> {
-    static STORE: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let corpus = std::env::var_os("STATUTE_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("../shared/corpus"));
-            if !corpus.join("multi").is_dir() {
-                eprintln!(
-                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
-                    corpus.display()
-                );
-                return None;
-            }
-            let dir = tempfile::tempdir().ok()?;
-            let path = dir.path().join("store");
-            let (store, _) = Store::init(&path).ok()?;
-            let inputs = [corpus.join("multi"), corpus.join("single")];
-            store
-                .import(&inputs, &ImportOptions::default(), &Quiet)
-                .ok()?;
-            Some((dir, path))
-        })
-        .as_ref()
-        .map(|(_, p)| p)
 }
 
 fn key(c: KeyCode) -> KeyEvent {
@@ -69,7 +39,7 @@ fn settle(loader: &mut Loader, app: &mut App) {
 
 /// The browser on the full store with 立法法's 2023 amendment open, everything delivered.
 fn on_amendment() -> Option<(App, Loader)> {
-    let path = full_store()?;
+    let path = common::full_store()?;
     let store = Store::open(path).ok()?;
     let mut app = App::new(store.ids().ok()?, true);
     let mut loader = Loader::new(store);
@@ -87,7 +57,9 @@ fn on_amendment() -> Option<(App, Loader)> {
 
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn first_frame(bencher: divan::Bencher) {
-    let Some(path) = full_store() else { return };
+    let Some(path) = common::full_store() else {
+        return;
+    };
     bencher.bench(|| {
         let store = Store::open(path).expect("open");
         let mut app = App::new(store.ids().expect("ids"), true);
@@ -137,7 +109,9 @@ fn key_history(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn key_statute_list(bencher: divan::Bencher) {
-    let Some(path) = full_store() else { return };
+    let Some(path) = common::full_store() else {
+        return;
+    };
     let store = Store::open(path).expect("open");
     let mut app = App::new(store.ids().expect("ids"), true);
     redraw(bencher, &mut app, 80, 24);
@@ -146,7 +120,9 @@ fn key_statute_list(bencher: divan::Bencher) {
 /// Typing one character into the filter of every statute, and the redraw.
 #[divan::bench]
 fn key_list_filter(bencher: divan::Bencher) {
-    let Some(path) = full_store() else { return };
+    let Some(path) = common::full_store() else {
+        return;
+    };
     let store = Store::open(path).expect("open");
     let mut app = App::new(store.ids().expect("ids"), true);
     app.handle(key(KeyCode::Char('/')));

@@ -1,0 +1,53 @@
+//! Helpers shared by the benchmarks that need the corpus or a store built from it (bench
+//! targets cannot use the test helpers). Included with `#[path = "common/mod.rs"] mod common;`.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use statute::store::Store;
+use statute::store::import::{ImportOptions, Quiet};
+
+/// `multi/` and `single/` of the corpus (`$STATUTE_CORPUS`, else `../shared/corpus`), or
+/// `None` with a message.
+pub fn corpus_inputs() -> Option<&'static [PathBuf]> {
+    static INPUTS: OnceLock<Option<Vec<PathBuf>>> = OnceLock::new();
+    INPUTS
+        .get_or_init(|| {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let corpus = std::env::var_os("STATUTE_CORPUS")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("../shared/corpus"));
+            if !corpus.join("multi").is_dir() {
+                eprintln!(
+                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
+                    corpus.display()
+                );
+                return None;
+            }
+            Some(vec![corpus.join("multi"), corpus.join("single")])
+        })
+        .as_deref()
+}
+
+/// A store holding the whole corpus, built once per benchmark process (or
+/// `$STATUTE_BENCH_STORE` when it names a store already built), or `None` with a message.
+pub fn full_store() -> Option<&'static PathBuf> {
+    static STORE: OnceLock<Option<(Option<tempfile::TempDir>, PathBuf)>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            if let Some(p) = std::env::var_os("STATUTE_BENCH_STORE") {
+                return Some((None, PathBuf::from(p)));
+            }
+            let inputs = corpus_inputs()?;
+            let dir = tempfile::tempdir().ok()?;
+            let path = dir.path().join("store");
+            let (store, _) = Store::init(&path).ok()?;
+            store
+                .import(inputs, &ImportOptions::default(), &Quiet)
+                .ok()?;
+            Some((Some(dir), path))
+        })
+        .as_ref()
+        .map(|(_, p)| p)
+}
