@@ -19,6 +19,21 @@ use statute::store::{self, Store, import, read};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use statute::{check, feed, parse, render};
 
+/// `eprintln!` that cannot panic: when stderr itself cannot be written (a full disk, a
+/// closed descriptor) the message is dropped and the exit code still tells.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($t)*);
+    }};
+}
+
+/// `eprint!` that cannot panic (see `say!`).
+macro_rules! say_part {
+    ($($t:tt)*) => {{
+        let _ = write!(io::stderr(), $($t)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "statute",
@@ -214,6 +229,9 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    // SAFETY: the first thing the program does, while it has one thread and before libgit2 is
+    // used; nothing else sets libgit2's options.
+    unsafe { store::isolate_from_user_git_config() };
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -223,7 +241,7 @@ fn main() -> ExitCode {
             ExitCode::from(e.downcast_ref::<ExitError>().map_or(2, |x| x.0))
         }
         Err(e) => {
-            eprintln!("statute: {}", one_line(&e));
+            say!("statute: {}", one_line(&e));
             ExitCode::from(2)
         }
     }
@@ -339,7 +357,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let report = s.import(&paths, &opts, &bar)?;
             bar.finish();
             for f in &report.failed {
-                eprintln!("statute: {}", f.message);
+                say!("statute: {}", f.message);
             }
             render::store::write_import_report(&report, &mut out)?;
             if !report.failed.is_empty() {
@@ -645,7 +663,7 @@ impl Bar {
         let total = self.total.load(Ordering::Relaxed).max(1);
         let width = 30;
         let filled = (done * width / total).min(width);
-        eprint!(
+        say_part!(
             "\r[{}{}] {done}/{total}",
             "#".repeat(filled),
             " ".repeat(width - filled)
@@ -654,14 +672,14 @@ impl Bar {
 
     fn finish(&self) {
         if self.tty && self.total.load(Ordering::Relaxed) > 0 {
-            eprintln!();
+            say!("");
         }
     }
 }
 
 impl import::Progress for Bar {
     fn waiting_for_lock(&self, lock: &Path) {
-        eprintln!(
+        say!(
             "statute: another import is writing to this store ({} is locked); waiting for it to finish…",
             lock.display()
         );
@@ -686,7 +704,7 @@ impl import::Progress for Bar {
 
 fn print_warnings(path: &Path, parsed: &parse::Parsed) {
     for w in &parsed.warnings {
-        eprintln!("{}", w.display(path));
+        say!("{}", w.display(path));
     }
 }
 
@@ -697,7 +715,7 @@ fn check_files(files: &[PathBuf], quiet: bool, out: &mut impl Write) -> anyhow::
         let parsed = match parse::parse_file(file) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("statute: {e}");
+                say!("statute: {e}");
                 failed += 1;
                 continue;
             }

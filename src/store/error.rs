@@ -51,16 +51,27 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A write of an import failed (disk full, quota, file size limit, I/O error) before
+    /// the refs moved: whatever was written is unreferenced, and every statute reads as before.
+    #[error("{}: {detail}; the import was abandoned and the store is unchanged", path.display())]
+    WriteFailed { path: PathBuf, detail: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
+    /// libgit2's message alone: its `Display` appends class and code, noise to a reader.
+    #[error("git: {}", .0.message())]
+    Git(git2::Error),
     #[error(transparent)]
     Parse(#[from] crate::Error),
+}
+
+impl From<git2::Error> for StoreError {
+    fn from(e: git2::Error) -> Self {
+        StoreError::Git(e)
+    }
 }
 
 /// Result with [`StoreError`].

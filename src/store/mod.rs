@@ -59,6 +59,33 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Makes libgit2 read only each store's own `config`: not the system, global (`~/.gitconfig`)
+/// or XDG files. The store is data written by `statute` alone, so no user setting may change
+/// what it reads or writes; and a user whose `$HOME` is not theirs to read (`sudo -u`, a
+/// service account) would otherwise get libgit2's "failed to stat '/root/.gitconfig'" from
+/// every command. Also turns off libgit2's owner check (git's `safe.directory`): it guards git
+/// from running another user's hooks and config commands, which libgit2 never runs, and would
+/// stop a team from reading a shared store owned by whoever imported into it.
+///
+/// # Safety
+/// Changes libgit2's process-wide options: call it before any other thread uses libgit2
+/// (the `statute` binary calls it first thing in `main`).
+pub unsafe fn isolate_from_user_git_config() {
+    use git2::ConfigLevel;
+    for level in [
+        ConfigLevel::System,
+        ConfigLevel::XDG,
+        ConfigLevel::Global,
+        ConfigLevel::ProgramData,
+    ] {
+        // SAFETY: the caller guarantees no other thread is using libgit2. An empty search
+        // path cannot fail to be set except on allocation failure, which leaves the default.
+        let _ = unsafe { git2::opts::set_search_path(level, "") };
+    }
+    // SAFETY: as above.
+    let _ = unsafe { git2::opts::set_verify_owner_validation(false) };
+}
+
 /// The store directory: `--store`, else `$STATUTE_STORE`, else [`DEFAULT_DIR`].
 pub fn resolve_dir(flag: Option<&Path>) -> PathBuf {
     if let Some(p) = flag {

@@ -54,12 +54,16 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
     }
     let sum = sha1_smol::Sha1::from(&pack).digest().bytes();
     pack.extend_from_slice(&sum);
-    let mut w = odb.packwriter()?;
-    w.write_all(&pack).map_err(|source| StoreError::Io {
+    let failed = |detail: String| StoreError::WriteFailed {
         path: repo.path().join("objects/pack"),
-        source,
-    })?;
-    w.commit()?;
+        detail,
+    };
+    let mut w = odb.packwriter()?;
+    // git2's writer reports only "Write error"; libgit2 keeps the cause (e.g. "No space left
+    // on device") as this thread's last error.
+    w.write_all(&pack)
+        .map_err(|_| failed(git2::Error::last_error(-1).message().to_string()))?;
+    w.commit().map_err(|e| failed(e.message().to_string()))?;
     Ok(())
 }
 
@@ -125,7 +129,10 @@ pub fn update_refs(
         .and_then(|()| std::fs::rename(&lock, git_dir.join("packed-refs")));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&lock);
-        return Err(io(&lock, e));
+        return Err(StoreError::WriteFailed {
+            path: lock,
+            detail: e.to_string(),
+        });
     }
     // Loose refs would shadow the packed ones.
     for name in changes.keys() {

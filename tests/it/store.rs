@@ -678,3 +678,108 @@ fn full_corpus_import_reads_with_plain_git() {
     sorted.sort_by(|x, y| y.cmp(x));
     assert_eq!(lines, sorted);
 }
+
+/// `dir/<title>/<date>.md` for `n` statutes of 40 articles; `amended` rewrites every fifth
+/// article and adds one, so each statute gets a second version.
+fn write_many(dir: &Path, n: usize, date: &str, amended: bool) {
+    for i in 0..n {
+        let title = format!("读者测试第{i}号条例");
+        let d = dir.join(&title);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let mut text = format!(
+            "---\ntitle: \"{title}\"\nauthor: 测试市人民代表大会常务委员会\ndate: '{date}'\n---\n\n"
+        );
+        let count = if amended { 41 } else { 40 };
+        for a in 1..=count {
+            let changed = amended && a % 5 == 0;
+            text.push_str(&format!(
+                "第{}条 本条例第{a}项规定适用于第{i}号条例所称的事项，{}有关部门应当依法履行职责，做好相关工作。\n\n",
+                statute::numerals::to_chinese(a),
+                if changed { "县级以上人民政府及其" } else { "" },
+            ));
+        }
+        std::fs::write(d.join(format!("{date}.md")), text).expect("write");
+    }
+}
+
+/// While another process imports a second version of 300 statutes, readers (one with a handle
+/// opened before the import, one opening the store afresh each time) read every statute again
+/// and again: each read succeeds and shows the statute as it was or as the import leaves it,
+/// never anything between.
+#[test]
+fn readers_during_an_import_see_the_old_or_the_new_state() {
+    const N: usize = 300;
+    let input = tempfile::tempdir().expect("tempdir");
+    let (v1, v2) = (input.path().join("v1"), input.path().join("v2"));
+    write_many(&v1, N, "2020-01-01", false);
+    write_many(&v2, N, "2024-01-01", true);
+    // The texts readers may see, by statute id and number of versions.
+    let (_dr, reference) = new_store();
+    import(&reference, std::slice::from_ref(&v1));
+    import(&reference, std::slice::from_ref(&v2));
+    let mut allowed: BTreeMap<(String, usize), String> = BTreeMap::new();
+    for h in reference.list(None).expect("list") {
+        for (k, v) in h.versions.iter().enumerate() {
+            allowed.insert((h.id.clone(), k + 1), reference.text(v).expect("text"));
+        }
+    }
+    assert_eq!(allowed.len(), 2 * N);
+
+    let (_d, s) = new_store();
+    import(&s, std::slice::from_ref(&v1));
+    let early = Store::open(s.path()).expect("open");
+    // Each read: how many statutes show one version and how many two.
+    let read = |store: &Store| -> (usize, usize) {
+        let hs = store.list(None).expect("list during an import");
+        assert_eq!(hs.len(), N);
+        let mut seen = (0, 0);
+        for h in &hs {
+            let n = h.versions.len();
+            let head = h.head().expect("a head");
+            let text = store.text(head).expect("text during an import");
+            assert_eq!(
+                Some(&text),
+                allowed.get(&(h.id.clone(), n)),
+                "{} with {n} versions",
+                h.id
+            );
+            if n == 1 { seen.0 += 1 } else { seen.1 += 1 }
+        }
+        seen
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_statute"))
+        .arg("--store")
+        .arg(s.path())
+        .arg("import")
+        .arg(&v2)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (mut during, mut old, mut new, mut mixed) = (0, 0, 0, 0);
+    loop {
+        let running = child.try_wait().expect("try_wait").is_none();
+        for (one, two) in [read(&early), read(&Store::open(s.path()).expect("open"))] {
+            match (one, two) {
+                (_, 0) => old += 1,
+                (0, _) => new += 1,
+                _ => mixed += 1,
+            }
+            during += usize::from(running);
+        }
+        if !running {
+            break;
+        }
+    }
+    let status = child.wait().expect("wait");
+    assert!(status.success());
+    eprintln!(
+        "readers: {during} reads during the import; {old} saw it all before, {new} all after, \
+         {mixed} some statutes each way"
+    );
+    assert!(during > 0, "no read overlapped the import");
+    // All refs move in one rename: a single listing never mixes.
+    assert_eq!(mixed, 0);
+    assert_eq!(read(&early), (0, N));
+    assert_verifies(&s);
+}

@@ -1,6 +1,8 @@
 //! Store faults: a store written by a newer format, a corrupted pack, a stale lock file left
-//! by a killed process. Each gives a clear message and leaves the data intact.
+//! by a killed process, a full disk, a write limit, a read-only store. Each gives a clear
+//! message and leaves the data intact.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::root;
@@ -114,4 +116,363 @@ fn a_stale_lock_file_from_a_killed_writer_does_not_block() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("wait"), "{}", stderr(&o));
     assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+}
+
+/// Two statutes of two versions each, laid out as `<name>/<date>.md`, for an import that
+/// writes a pack and moves refs.
+fn amendments(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    for (name, old, new) in [
+        ("park", "park-2020.md", "park-2024.md"),
+        ("amend", "amend-old.md", "amend-new.md"),
+    ] {
+        let d = input.join(name);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        for (file, date) in [(old, "2020-01-01.md"), (new, "2024-01-01.md")] {
+            std::fs::copy(root().join("fixtures").join(file), d.join(date)).expect("copy");
+        }
+    }
+    input
+}
+
+/// What a failed import must leave: its one-line message, the refs as they were, a store that
+/// verifies, and no temporary file in the pack directory.
+fn assert_untouched(s: &str, o: &Output, refs_before: &[u8], what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{what}: {err}");
+    assert!(err.contains("unchanged"), "{what}: {err}");
+    assert_eq!(git(s, &["show-ref"]).stdout, refs_before, "{what}");
+    assert_eq!(statute(s, &["verify"]).status.code(), Some(0), "{what}");
+    for e in std::fs::read_dir(Path::new(s).join("objects/pack")).expect("pack dir") {
+        let p = e.expect("entry").path();
+        assert!(
+            p.extension().is_some_and(|x| x == "pack" || x == "idx"),
+            "{what}: left behind {}",
+            p.display()
+        );
+    }
+    assert!(!Path::new(s).join("packed-refs.lock").exists(), "{what}");
+}
+
+/// A file-size limit (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with EFBIG) injects a
+/// write error at every point of an import, from the pack's first byte to its index; each
+/// failed import leaves the store as it was, and the next one without the limit completes.
+#[test]
+fn a_write_error_at_any_point_of_an_import_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = store(&dir);
+    let input = amendments(dir.path());
+    let refs_before = git(&s, &["show-ref"]).stdout;
+    let mut failures = 0;
+    // `ulimit -f` counts 512-byte blocks in POSIX sh.
+    for blocks in [0, 1, 2, 4, 6, 8, 10, 12, 16, 24, 32] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" \"$@\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_statute"))
+            .args(["--store", &s, "import"])
+            .arg(&input)
+            .output()
+            .expect("run sh");
+        if o.status.success() {
+            break;
+        }
+        assert_untouched(&s, &o, &refs_before, &format!("{blocks} blocks"));
+        failures += 1;
+    }
+    assert!(failures >= 3, "the limits never cut the import: {failures}");
+    // Complete now if no limit was large enough; either way all four versions are in.
+    let o = statute(&s, &["import", input.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let listed = String::from_utf8_lossy(&statute(&s, &["list"]).stdout).into_owned();
+    assert_eq!(listed.matches("2 版").count(), 3, "{listed}");
+    assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+}
+
+/// A small tmpfs, mounted for one test and unmounted when dropped. Needs the right to mount
+/// (root in a container that allows it); `None` with a printed reason otherwise.
+struct Tmpfs {
+    path: PathBuf,
+    /// Removed after the unmount in `drop`.
+    _dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(kib: u32) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("skipping: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
+            return None;
+        }
+        Some(Tmpfs {
+            path: dir.path().to_path_buf(),
+            _dir: dir,
+        })
+    }
+
+    fn remount(&self, opt: &str) {
+        let o = Command::new("mount")
+            .args(["-o", &format!("remount,{opt}")])
+            .arg(&self.path)
+            .output()
+            .expect("run mount");
+        assert!(o.status.success(), "remount {opt}: {}", stderr(&o));
+    }
+
+    /// Free space in KiB.
+    fn free_kib(&self) -> u64 {
+        let o = Command::new("df")
+            .args(["-Pk"])
+            .arg(&self.path)
+            .output()
+            .expect("df");
+        let out = String::from_utf8_lossy(&o.stdout);
+        out.lines()
+            .nth(1)
+            .and_then(|l| l.split_whitespace().nth(3))
+            .and_then(|n| n.parse().ok())
+            .expect("df output")
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).output();
+    }
+}
+
+/// A real full disk (ENOSPC on a small tmpfs), filled to leave 0, 4, 8 … KiB: every import
+/// that runs out of space says so on one line and changes nothing; with space freed, the
+/// same import completes.
+#[test]
+fn a_full_disk_changes_nothing() {
+    let Some(fs) = Tmpfs::mount(1024) else {
+        return;
+    };
+    let inputs = tempfile::tempdir().expect("temp dir");
+    let input = amendments(inputs.path());
+    let s = fs.path.join("store").to_str().expect("utf-8").to_string();
+    assert_eq!(statute(&s, &["init"]).status.code(), Some(0));
+    let versions = root().join("versions");
+    assert_eq!(
+        statute(&s, &["import", versions.to_str().expect("utf-8")])
+            .status
+            .code(),
+        Some(0)
+    );
+    let refs_before = git(&s, &["show-ref"]).stdout;
+    let filler = fs.path.join("filler");
+    let mut failures = 0;
+    let mut done = false;
+    for left in (0..=64).step_by(4) {
+        let _ = std::fs::remove_file(&filler);
+        let fill = fs.free_kib().saturating_sub(left) * 1024;
+        // The filler may itself stop short of its size: that only leaves less room.
+        let _ = std::fs::write(&filler, vec![0u8; fill as usize]);
+        let o = statute(&s, &["import", input.to_str().expect("utf-8")]);
+        if o.status.success() {
+            done = true;
+            break;
+        }
+        assert!(
+            stderr(&o).contains("No space left on device"),
+            "{left} KiB left: {}",
+            stderr(&o)
+        );
+        let _ = std::fs::remove_file(&filler);
+        assert_untouched(&s, &o, &refs_before, &format!("{left} KiB left"));
+        failures += 1;
+    }
+    assert!(failures >= 2, "the disk never ran out: {failures} failures");
+    let _ = std::fs::remove_file(&filler);
+    if !done {
+        let o = statute(&s, &["import", input.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_ne!(git(&s, &["show-ref"]).stdout, refs_before);
+    assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+}
+
+/// A read-only store (a read-only mount, or file modes when not root) refuses an import on
+/// one line naming its lock, and still answers every reading command.
+#[test]
+fn a_read_only_store_refuses_writes_and_still_reads() {
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let (fs, dir) = if root_user {
+        // Root ignores file modes: only a read-only mount stops it.
+        match Tmpfs::mount(4096) {
+            Some(fs) => (Some(fs), None),
+            None => return,
+        }
+    } else {
+        (None, Some(tempfile::tempdir().expect("temp dir")))
+    };
+    let base = fs
+        .as_ref()
+        .map(|f| f.path.clone())
+        .or_else(|| dir.as_ref().map(|d| d.path().to_path_buf()))
+        .expect("a directory");
+    let s = base.join("store").to_str().expect("utf-8").to_string();
+    assert_eq!(statute(&s, &["init"]).status.code(), Some(0));
+    let versions = root().join("versions");
+    assert_eq!(
+        statute(&s, &["import", versions.to_str().expect("utf-8")])
+            .status
+            .code(),
+        Some(0)
+    );
+    let refs_before = git(&s, &["show-ref"]).stdout;
+    let make_writable = |w: bool| match &fs {
+        Some(fs) => fs.remount(if w { "rw" } else { "ro" }),
+        None => {
+            let mode = if w { "u+w" } else { "a-w" };
+            let o = Command::new("chmod")
+                .args(["-R", mode, &s])
+                .output()
+                .expect("chmod");
+            assert!(o.status.success());
+        }
+    };
+    make_writable(false);
+    let fixture = root().join("fixtures/amend-new.md");
+    let o = statute(&s, &["import", fixture.to_str().expect("utf-8")]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("statute.lock") && err.contains("read-only"),
+        "{err}"
+    );
+    for args in [
+        &["list"][..],
+        &["log", "天津市信息化促进条例"],
+        &["show", "天津市信息化促进条例"],
+        &["diff", "天津市信息化促进条例"],
+        &["verify"],
+    ] {
+        let o = statute(&s, args);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)) && !o.stdout.is_empty(),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    make_writable(true);
+    assert_eq!(git(&s, &["show-ref"]).stdout, refs_before);
+    assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+}
+
+/// Another user (here `nobody`, whose `$HOME` is still root's and unreadable to it, as under
+/// `sudo -u`) reads a store it does not own, and is refused writing it on one line: the store
+/// reads no user git config and does not apply git's ownership check. Needs root and
+/// `setpriv`; skipped with a reason otherwise.
+#[test]
+fn another_user_reads_a_shared_store() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let has_setpriv = Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !is_root || !has_setpriv {
+        eprintln!("skipping: needs root and setpriv to act as another user");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let s = store(&dir);
+    let refs_before = git(&s, &["show-ref"]).stdout;
+    let as_nobody = |args: &[&str]| {
+        Command::new("setpriv")
+            .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_statute"))
+            .args(["--store", &s])
+            .args(args)
+            .env("HOME", "/root")
+            .output()
+            .expect("run setpriv")
+    };
+    for args in [
+        &["list"][..],
+        &["show", "天津市信息化促进条例"],
+        &["verify"],
+    ] {
+        let o = as_nobody(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    let fixture = root().join("fixtures/amend-new.md");
+    let o = as_nobody(&["import", fixture.to_str().expect("utf-8")]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.trim_end().lines().count() == 1 && err.contains("statute.lock"),
+        "{err}"
+    );
+    assert_eq!(git(&s, &["show-ref"]).stdout, refs_before);
+}
+
+/// Output to a full disk: when standard output, and even standard error, cannot be written,
+/// `statute` exits 2 instead of panicking (101), for every kind of command.
+#[test]
+fn output_to_a_full_disk_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = store(&dir);
+    let (old, new) = (
+        root().join("fixtures/amend-old.md"),
+        root().join("fixtures/amend-new.md"),
+    );
+    let out = dir.path().join("out");
+    for (args, redirect) in [
+        (
+            vec![
+                "diff",
+                old.to_str().expect("utf-8"),
+                new.to_str().expect("utf-8"),
+            ],
+            "> \"$OUT\"",
+        ),
+        (
+            vec![
+                "diff",
+                old.to_str().expect("utf-8"),
+                new.to_str().expect("utf-8"),
+            ],
+            "> \"$OUT\" 2>&1",
+        ),
+        (vec!["parse", "/nonexistent.md"], "> \"$OUT\" 2>&1"),
+        (vec!["show", "天津市信息化促进条例"], "> \"$OUT\" 2>&1"),
+        (vec!["feed"], "> \"$OUT\" 2>&1"),
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\" {redirect}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_statute"))
+            .args(["--store", &s])
+            .args(&args)
+            .env("OUT", &out)
+            .output()
+            .expect("run sh");
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?} {redirect}: {}",
+            stderr(&o)
+        );
+    }
 }
