@@ -204,6 +204,10 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
         for line in &raw[..end] {
             let t = line.trim();
             if let Some(title) = t.strip_prefix('#').filter(|_| !t.starts_with("##")) {
+                // A bare `#` titles nothing (and would read back as no subtitle).
+                if title.trim().is_empty() {
+                    continue;
+                }
                 match titles {
                     0 => meta.title = title.trim().to_string(),
                     _ => meta.subtitle = Some(title.trim().to_string()),
