@@ -56,7 +56,23 @@ pub(crate) struct Prepared {
     /// compared on their samples at a quarter of the cost.
     pub sample: Vec<u32>,
     /// All hashed bigrams, sorted; computed only for the units that need them.
-    full: std::cell::OnceCell<Vec<u32>>,
+    full: std::sync::OnceLock<Vec<u32>>,
+    /// For a whole unit: where each of its lines (paragraph, item, sub-item, in the order of
+    /// the differ's lines) ends in `norm`, so the differ reads the lines' formal forms
+    /// without normalising again. Empty for other texts.
+    pub line_ends: Vec<u32>,
+}
+
+impl Prepared {
+    /// The formal form of line `k` of the unit (see `line_ends`).
+    pub fn line(&self, k: usize) -> &str {
+        let start = if k == 0 {
+            0
+        } else {
+            self.line_ends[k - 1] as usize
+        };
+        &self.norm[start..self.line_ends[k] as usize]
+    }
 }
 
 impl Prepared {
@@ -77,14 +93,17 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
         .map(|p| p.text.len() + 64 * p.items.len())
         .sum();
     let mut norm = String::with_capacity(len);
+    let mut line_ends = Vec::new();
     for p in &a.article.paras {
         normalize::normalize_into(&p.text, &mut norm);
+        line_ends.push(norm.len() as u32);
         for item in &p.items {
-            push_item(item, &mut norm);
+            push_item(item, &mut norm, &mut line_ends);
         }
     }
     let mut p = prepared(norm);
     p.num = Some(a.article.num);
+    p.line_ends = line_ends;
     p
 }
 
@@ -118,15 +137,19 @@ pub(crate) fn prepared(norm: String) -> Prepared {
         num: None,
         count,
         sample,
-        full: std::cell::OnceCell::new(),
+        full: std::sync::OnceLock::new(),
+        line_ends: Vec::new(),
     }
 }
 
-fn push_item(item: &crate::model::Item, norm: &mut String) {
+/// An item and its sub-items, each a line. (Normalisation maps each character on its own,
+/// so marker and text normalised apart are the line normalised whole.)
+fn push_item(item: &crate::model::Item, norm: &mut String, line_ends: &mut Vec<u32>) {
     normalize::normalize_into(&item.marker, norm);
     normalize::normalize_into(&item.text, norm);
+    line_ends.push(norm.len() as u32);
     for sub in &item.subitems {
-        push_item(sub, norm);
+        push_item(sub, norm, line_ends);
     }
 }
 
@@ -283,6 +306,15 @@ pub fn align(old: &Statute, new: &Statute) -> Alignment {
 
 /// Aligns the units of two versions, preparing the two sides on two threads when allowed.
 pub fn align_threads(old: &Statute, new: &Statute, threads: usize) -> Alignment {
+    align_units(old, new, threads).0
+}
+
+/// [`align_threads`], also returning the prepared units of each side (for the differ).
+pub(crate) fn align_units(
+    old: &Statute,
+    new: &Statute,
+    threads: usize,
+) -> (Alignment, Vec<Prepared>, Vec<Prepared>) {
     let side = |s: &Statute| -> Vec<Prepared> { s.articles().iter().map(prepare).collect() };
     let (o, n) = if threads > 1 {
         std::thread::scope(|sc| {
@@ -296,7 +328,8 @@ pub fn align_threads(old: &Statute, new: &Statute, threads: usize) -> Alignment 
     } else {
         (side(old), side(new))
     };
-    align_prepared(&o, &n)
+    let alignment = align_prepared(&o, &n);
+    (alignment, o, n)
 }
 
 /// Alignment state: partner of each unit, `usize::MAX` when unpaired.
@@ -716,12 +749,19 @@ fn absorb(
             if similarity(&b[i], &a[j]).1 < PART - 0.15 {
                 continue;
             }
-            let mut taken = a[nb].grams().to_vec();
-            for &k in extra.get(&i).into_iter().flatten() {
-                taken.extend_from_slice(a[k].grams());
-            }
-            sort_hashes(&mut taken);
-            let left = minus(b[i].grams(), &taken);
+            // What the neighbour (and any parts already taken) explain of the partner: the
+            // neighbour's sorted bigrams as they are when it is the only part, as usual.
+            let left = match extra.get(&i).filter(|parts| !parts.is_empty()) {
+                None => minus(b[i].grams(), a[nb].grams()),
+                Some(parts) => {
+                    let mut taken = a[nb].grams().to_vec();
+                    for &k in parts {
+                        taken.extend_from_slice(a[k].grams());
+                    }
+                    sort_hashes(&mut taken);
+                    minus(b[i].grams(), &taken)
+                }
+            };
             let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
             // The leftover must be substantial, not a few edited characters, and explain
             // this unit clearly better than its current partner does.

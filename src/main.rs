@@ -322,7 +322,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 statute::diff::diff(&s.statute(old)?, &s.statute(new)?)
             };
             review(&cs, &review_args, &mut out)?;
-            if cs.has_substantive_changes() {
+            let found = cs.has_substantive_changes();
+            // The process ends next: freeing the change set's many strings one by one would
+            // only delay the exit.
+            std::mem::forget(cs);
+            if found {
                 Outcome::Found
             } else {
                 Outcome::Clean
@@ -640,7 +644,10 @@ fn diff_files(old: &Path, new: &Path) -> anyhow::Result<statute::diff::ChangeSet
     let b = b?;
     print_warnings(new, &b);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    Ok(statute::diff::diff_threads(&a.statute, &b.statute, threads))
+    let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
+    // As for the change set: the process ends soon, the models need no freeing.
+    std::mem::forget((a, b));
+    Ok(cs)
 }
 
 /// The import progress bar: on standard error, only when it is a terminal.

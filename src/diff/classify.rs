@@ -5,13 +5,14 @@ use super::chars::{self, Op, Segment};
 use super::headings::DivisionIds;
 use super::lines::{self, UnitLine};
 use super::{ChangeSet, Entry, EntryKind, LineOp, Summary, UnitRef, VersionInfo};
-use crate::align::Alignment;
+use crate::align::{Alignment, Prepared};
 use crate::model::{ArticleRef, Division, Statute};
 
 pub(crate) fn build(
     old: &Statute,
     new: &Statute,
     alignment: &Alignment,
+    (op, np): (&[Prepared], &[Prepared]),
     threads: usize,
 ) -> ChangeSet {
     let oa = old.articles();
@@ -40,6 +41,8 @@ pub(crate) fn build(
         new,
         oa: &oa,
         na: &na,
+        op,
+        np,
         oids: &oids,
         nids: &nids,
         oh: &oh,
@@ -113,6 +116,9 @@ struct Context<'a, 's> {
     new: &'s Statute,
     oa: &'a [ArticleRef<'s>],
     na: &'a [ArticleRef<'s>],
+    /// The units as the aligner prepared them: their formal text, line by line.
+    op: &'a [Prepared],
+    np: &'a [Prepared],
     oids: &'a DivisionIds,
     nids: &'a DivisionIds,
     oh: &'a [String],
@@ -129,7 +135,7 @@ fn innermost(a: &ArticleRef<'_>, ids: &DivisionIds) -> Option<usize> {
         .and_then(|d| ids.get(&(*d as *const Division as usize)).copied())
 }
 
-impl Context<'_, '_> {
+impl<'a> Context<'a, '_> {
     /// The entry of group `gi`.
     fn entry(&self, gi: usize, g: &crate::align::Group) -> Entry {
         let old_refs: Vec<UnitRef> = g
@@ -150,6 +156,14 @@ impl Context<'_, '_> {
         for (k, &j) in g.new.iter().enumerate() {
             lines::unit_lines(self.na[j].article, k, &mut nl);
         }
+        // The lines' formal forms, from the aligner's.
+        let norms = |ids: &[usize], units: &'a [Prepared]| -> Vec<&'a str> {
+            ids.iter()
+                .flat_map(|&i| (0..units[i].line_ends.len()).map(move |k| units[i].line(k)))
+                .collect()
+        };
+        let (on, nn) = (norms(&g.old, self.op), norms(&g.new, self.np));
+        debug_assert_eq!((on.len(), nn.len()), (ol.len(), nl.len()));
         let kind = match (g.old.len(), g.new.len()) {
             (0, _) => EntryKind::Added,
             (_, 0) => EntryKind::Deleted,
@@ -176,16 +190,25 @@ impl Context<'_, '_> {
                     substantive: false,
                 })
                 .collect(),
-            _ => lines::diff_lines(&ol, &nl, self.refs),
+            _ => {
+                // Two one-line units: the aligner's similarity of the units is the lines'.
+                let whole = (kind == EntryKind::Modified && ol.len() == 1 && nl.len() == 1)
+                    .then_some(g.similarity);
+                lines::diff_lines(&ol, &nl, (&on, &nn), self.refs, whole)
+            }
         };
         let substantive = match kind {
             EntryKind::Unchanged => false,
             EntryKind::Added | EntryKind::Deleted => true,
+            // One line paired with one: its own formal test is the whole unit's.
+            EntryKind::Modified if line_changes.len() == 1 && ol.len() == 1 && nl.len() == 1 => {
+                line_changes[0].substantive
+            }
             // Text that only moved across paragraph breaks is formal too.
             EntryKind::Modified => {
-                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, self.refs)
+                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, (&on, &nn), self.refs)
             }
-            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, self.refs),
+            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, (&on, &nn), self.refs),
         };
         let renumbered = match (old_refs.first(), new_refs.first()) {
             (Some(o), Some(n)) => o.num != n.num,

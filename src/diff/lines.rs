@@ -66,12 +66,21 @@ const LINE_MATCH: f64 = 0.3;
 /// Aligns old and new lines (weighted LCS: identical lines score 2, similar ones their
 /// similarity) and diffs each pair. `refs` maps old article numbers to new ones, so a line
 /// whose only change is a renumbered cross-reference is formal.
+///
+/// `whole`: when each side is one line that is its whole unit, the similarity the aligner
+/// already computed for the two units, which is the lines' own; it spares preparing them.
+/// `norms` holds the lines' formal forms.
 pub(crate) fn diff_lines(
     old: &[UnitLine<'_>],
     new: &[UnitLine<'_>],
+    (old_norms, new_norms): (&[&str], &[&str]),
     refs: &crate::normalize::Renumbering,
+    whole: Option<f64>,
 ) -> Vec<LineChange> {
     let (n, m) = (old.len(), new.len());
+    if let (1, 1, Some(d)) = (n, m, whole) {
+        return diff_one_line(&old[0], &new[0], (old_norms[0], new_norms[0]), d, refs);
+    }
     // Leading and trailing lines that are the same pair up without search.
     let pre = old
         .iter()
@@ -86,11 +95,11 @@ pub(crate) fn diff_lines(
         .count();
     // Formal forms of the lines in between, prepared for comparison (indexed like `old` and
     // `new`; empty outside).
-    let prep = |lines: &[UnitLine<'_>], range: std::ops::Range<usize>| -> Vec<Prepared> {
-        (0..lines.len())
+    let prep = |norms: &[&str], range: std::ops::Range<usize>| -> Vec<Prepared> {
+        (0..norms.len())
             .map(|k| {
                 let norm = if range.contains(&k) {
-                    normalize::normalize(&lines[k].text)
+                    norms[k].to_string()
                 } else {
                     String::new()
                 };
@@ -98,8 +107,8 @@ pub(crate) fn diff_lines(
             })
             .collect()
     };
-    let on = prep(old, pre..n - suf);
-    let nn = prep(new, pre..m - suf);
+    let on = prep(old_norms, pre..n - suf);
+    let nn = prep(new_norms, pre..m - suf);
     let (n2, m2) = (n - pre - suf, m - pre - suf);
     // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
     // Dice (estimated from samples for long lines) for similar ones, -inf for lines that may
@@ -193,6 +202,42 @@ pub(crate) fn diff_lines(
     out
 }
 
+/// [`diff_lines`] for one line on each side whose similarity `d` is known: the same result
+/// without preparing the lines.
+fn diff_one_line(
+    o: &UnitLine<'_>,
+    n: &UnitLine<'_>,
+    (o_norm, n_norm): (&str, &str),
+    d: f64,
+    refs: &crate::normalize::Renumbering,
+) -> Vec<LineChange> {
+    if o.text == n.text {
+        return vec![same(o, n)];
+    }
+    if o_norm == n_norm {
+        return vec![pair(o, n, 1.0, true)];
+    }
+    if d >= LINE_MATCH {
+        return vec![pair(o, n, d, rewritten_equal(&o.text, &n.text, refs))];
+    }
+    vec![
+        LineChange {
+            op: LineOp::Deleted,
+            old: Some(o.at),
+            new: None,
+            diff: vec![Segment::new(Op::Delete, &*o.text)],
+            substantive: !o_norm.is_empty(),
+        },
+        LineChange {
+            op: LineOp::Added,
+            old: None,
+            new: Some(n.at),
+            diff: vec![Segment::new(Op::Insert, &*n.text)],
+            substantive: !n_norm.is_empty(),
+        },
+    ]
+}
+
 /// Below this similarity a changed line is shown replaced whole: a character diff of a
 /// rewritten sentence is confetti that no reader wants, and costly to compute.
 const REWRITTEN: f64 = 0.35;
@@ -241,19 +286,23 @@ fn rewritten_equal(old: &str, new: &str, refs: &crate::normalize::Renumbering) -
 
 /// True when the lines `old` become the lines `new` only formally, across line breaks and
 /// with cross-references following `refs`.
+/// `norms` holds the lines' formal forms.
 pub(crate) fn formal(
     old: &[UnitLine<'_>],
     new: &[UnitLine<'_>],
+    (old_norms, new_norms): (&[&str], &[&str]),
     refs: &crate::normalize::Renumbering,
 ) -> bool {
-    let new_chars = new.iter().flat_map(|l| normalize::folded(&l.text));
-    if old
-        .iter()
-        .flat_map(|l| normalize::folded(&l.text))
-        .eq(new_chars.clone())
+    let bytes = |norms: &[&str]| norms.iter().map(|s| s.len()).sum::<usize>();
+    if bytes(old_norms) == bytes(new_norms)
+        && old_norms
+            .iter()
+            .flat_map(|s| s.bytes())
+            .eq(new_norms.iter().flat_map(|s| s.bytes()))
     {
         return true;
     }
+    let new_chars = new.iter().flat_map(|l| normalize::folded(&l.text));
     let rewritten: Vec<Cow<'_, str>> = old
         .iter()
         .map(|l| normalize::rewrite_references(&l.text, refs))

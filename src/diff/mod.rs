@@ -227,6 +227,6 @@ pub fn diff(old: &Statute, new: &Statute) -> ChangeSet {
 /// Aligns and diffs two versions with up to `threads` threads (the result is the same for
 /// any number).
 pub fn diff_threads(old: &Statute, new: &Statute, threads: usize) -> ChangeSet {
-    let alignment = align::align_threads(old, new, threads);
-    classify::build(old, new, &alignment, threads)
+    let (alignment, op, np) = align::align_units(old, new, threads);
+    classify::build(old, new, &alignment, (&op, &np), threads)
 }
