@@ -273,7 +273,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // 64 KiB: large outputs (feed, show) in fewer writes.
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let outcome = match cli.command {
         Command::Parse { file, format } => {
             let parsed = parse::parse_file(&file)?;

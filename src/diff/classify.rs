@@ -206,7 +206,8 @@ impl<'a> Context<'a, '_> {
             }
             // Text that only moved across paragraph breaks is formal too.
             EntryKind::Modified => {
-                line_changes.iter().any(|l| l.substantive) && !lines::formal(&ol, &nl, (&on, &nn), self.refs)
+                line_changes.iter().any(|l| l.substantive)
+                    && !lines::formal(&ol, &nl, (&on, &nn), self.refs)
             }
             EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, (&on, &nn), self.refs),
         };
