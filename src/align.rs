@@ -52,11 +52,15 @@ pub(crate) struct Prepared {
     pub num: Option<UnitNum>,
     /// Number of character bigrams in `norm` (1 for a one-character text).
     pub count: usize,
-    /// The bigrams whose hash is 0 mod 4, sorted: a fixed sample, so that two long units are
+    /// The bigrams whose hash is 0 mod 4, sorted (long units only): a fixed sample, so that two long units are
     /// compared on their samples at a quarter of the cost.
     pub sample: Vec<u32>,
-    /// All hashed bigrams, sorted; computed only for the units that need them.
+    /// All hashed bigrams, sorted: at once for a short unit (its comparisons all use them),
+    /// on first use from `hashes` for a long one.
     full: std::sync::OnceLock<Vec<u32>>,
+    /// A long unit's hashed bigrams in text order, kept so that sorting them when needed
+    /// does not read the text again.
+    hashes: Vec<u32>,
     /// For a whole unit: where each of its lines (paragraph, item, sub-item, in the order of
     /// the differ's lines) ends in `norm`, so the differ reads the lines' formal forms
     /// without normalising again. Empty for other texts.
@@ -78,7 +82,11 @@ impl Prepared {
 impl Prepared {
     /// All bigrams of the unit, sorted.
     pub fn grams(&self) -> &[u32] {
-        self.full.get_or_init(|| grams(&self.norm))
+        self.full.get_or_init(|| {
+            let mut g = self.hashes.clone();
+            sort_hashes(&mut g);
+            g
+        })
     }
 }
 
@@ -107,37 +115,32 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
     p
 }
 
-/// A text already in formal form, prepared for comparison.
+/// A text already in formal form, prepared for comparison: its bigrams hashed in one pass;
+/// a long text's sample sorted now and its full list when first needed, a short text's full
+/// list sorted now (it has no use for a sample).
 pub(crate) fn prepared(norm: String) -> Prepared {
-    let mut sample = Vec::with_capacity(norm.len() / 10 + 1);
-    let mut count = 0;
-    {
-        let mut keys = char_keys(&norm);
-        if let Some(mut prev) = keys.next() {
-            for c in keys {
-                let g = pair_hash(prev, c);
-                if g.is_multiple_of(4) {
-                    sample.push(g);
-                }
-                count += 1;
-                prev = c;
-            }
-            if count == 0 {
-                let g = pair_hash(prev, 0);
-                if g.is_multiple_of(4) {
-                    sample.push(g);
-                }
-                count = 1;
-            }
-        }
-    }
-    sort_hashes(&mut sample);
+    let hashes = hashed(&norm);
+    let count = hashes.len();
+    let (sample, full, hashes) = if count >= SAMPLED {
+        let mut sample: Vec<u32> = hashes
+            .iter()
+            .copied()
+            .filter(|g| g.is_multiple_of(4))
+            .collect();
+        sort_hashes(&mut sample);
+        (sample, std::sync::OnceLock::new(), hashes)
+    } else {
+        let mut full = hashes;
+        sort_hashes(&mut full);
+        (Vec::new(), std::sync::OnceLock::from(full), Vec::new())
+    };
     Prepared {
         norm,
         num: None,
         count,
         sample,
-        full: std::sync::OnceLock::new(),
+        full,
+        hashes,
         line_ends: Vec::new(),
     }
 }
@@ -166,7 +169,8 @@ fn pair_hash(a: u32, b: u32) -> u32 {
     (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
-pub(crate) fn grams(s: &str) -> Vec<u32> {
+/// The hashed bigrams of `s` in text order (a one-character text has one, with 0).
+fn hashed(s: &str) -> Vec<u32> {
     let mut g: Vec<u32> = Vec::with_capacity(s.len() / 3 + 1);
     let mut keys = char_keys(s);
     if let Some(mut prev) = keys.next() {
@@ -178,7 +182,6 @@ pub(crate) fn grams(s: &str) -> Vec<u32> {
             g.push(pair_hash(prev, 0));
         }
     }
-    sort_hashes(&mut g);
     g
 }
 
@@ -532,8 +535,13 @@ fn rare_candidates(
                 hits[j as usize] = 0;
             }
             touched.clear();
+            // The best 8 by (hits, index), best first: a selection, then a sort of those 8
+            // (the pairs are distinct, so the result is the full sort's first 8).
+            if top.len() > 8 {
+                top.select_nth_unstable_by(7, |a, b| b.cmp(a));
+                top.truncate(8);
+            }
             top.sort_unstable_by(|a, b| b.cmp(a));
-            top.truncate(8);
             top.into_iter().map(|(_, j)| j).collect()
         })
         .collect()
