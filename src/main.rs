@@ -461,10 +461,18 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             .context("writing output")?;
             Outcome::Clean
         }
-        Command::Browse => {
-            statute::tui::run(&store::resolve_dir(cli.store.as_deref()))?;
-            Outcome::Clean
-        }
+        Command::Browse => match statute::tui::run(&store::resolve_dir(cli.store.as_deref())) {
+            // The terminal is restored: now end as the signal asks (killed by it, as the
+            // shell expects), else with the conventional 128 + signal.
+            Err(statute::tui::TuiError::Signal(sig)) => {
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                std::process::exit(128 + sig);
+            }
+            r => {
+                r?;
+                Outcome::Clean
+            }
+        },
     };
     out.flush().context("writing output")?;
     Ok(outcome)

@@ -33,6 +33,10 @@ pub enum TuiError {
     Io(#[from] io::Error),
     #[error("statute browse needs a terminal")]
     NotATerminal,
+    /// The browser was sent this signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) and left the
+    /// terminal as it found it; the caller should now end the way the signal asks.
+    #[error("stopped by signal {0}")]
+    Signal(i32),
 }
 
 /// How long the loop waits for input before looking at the loader's answers again.
@@ -113,6 +117,17 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
     let (requests, responses) = data::spawn(Store::open(dir)?);
     let mut app = App::new(ids, color_allowed());
     install_panic_hook();
+    // A terminating signal is noted and handled in the loop, so the terminal is restored
+    // before the process goes.
+    let signalled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ] {
+        signal_hook::flag::register_usize(sig, std::sync::Arc::clone(&signalled), sig as usize)?;
+    }
     let guard = Guard::enter()?;
     // A fresh alternate screen, cleared without `Terminal::clear`, which asks the terminal
     // for the cursor position and waits up to two seconds for terminals that do not answer.
@@ -121,6 +136,12 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
     let mut first_frame: Option<Duration> = None;
     let mut dirty = true;
     loop {
+        let sig = signalled.load(Ordering::SeqCst);
+        if sig != 0 {
+            drop(terminal);
+            drop(guard);
+            return Err(TuiError::Signal(sig as i32));
+        }
         for r in app.outbox.drain(..) {
             // A closed channel means the worker died; its panic was reported by the hook.
             if requests.send(r).is_err() {

@@ -424,3 +424,83 @@ fn browse_needs_a_terminal_and_a_store() {
     // Nothing was written to the terminal-less output: no escape sequences.
     assert!(piped.stdout.is_empty());
 }
+
+/// SIGTERM (or SIGHUP, a closed window) to a running browser: it leaves the alternate screen,
+/// shows the cursor and turns mouse capture off before it goes, and it goes killed by the
+/// signal (exit 143 through `script`). Run in a pseudo-terminal made by util-linux `script`;
+/// skipped without `script` or `pgrep`.
+#[test]
+fn a_terminating_signal_restores_the_terminal() {
+    use std::process::{Command, Stdio};
+    let have = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+    if !have("script") || !have("pgrep") {
+        eprintln!("skipping: needs util-linux `script` and `pgrep`");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let (s, _) = Store::init(&store).expect("init");
+    s.import(
+        &[root().join("versions")],
+        &ImportOptions::default(),
+        &Quiet,
+    )
+    .expect("import");
+    let cmd = format!(
+        // The pseudo-terminal has no size of its own here: give it one.
+        "stty cols 80 rows 24; exec {} --store {} browse",
+        env!("CARGO_BIN_EXE_statute"),
+        store.display()
+    );
+    let mut script = Command::new("script")
+        .args(["-q", "-f", "-e", "-c", &cmd, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run script");
+    // The browser is the child `script` started; give it time to draw its first frame.
+    let mut browser = None;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let o = Command::new("pgrep")
+            .args(["-P", &script.id().to_string()])
+            .output()
+            .expect("pgrep");
+        if let Some(pid) = String::from_utf8_lossy(&o.stdout).split_whitespace().next() {
+            browser = Some(pid.to_string());
+            break;
+        }
+    }
+    let browser = browser.expect("the browser started");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let killed = Command::new("kill")
+        .args(["-TERM", &browser])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let stdin = script.stdin.take();
+    let o = script.wait_with_output().expect("wait for script");
+    drop(stdin);
+    let out = String::from_utf8_lossy(&o.stdout);
+    // (Wide characters are placed one by one: look for the header and one of them.)
+    assert!(
+        out.contains("statute browse") && out.contains('天'),
+        "no frame was drawn: {out:?}"
+    );
+    let after = &out[out
+        .rfind("\x1b[?1049h")
+        .expect("entered the alternate screen")..];
+    for (seq, what) in [
+        ("\x1b[?1049l", "leave the alternate screen"),
+        ("\x1b[?25h", "show the cursor"),
+        ("\x1b[?1000l", "stop mouse capture"),
+    ] {
+        assert!(
+            after.contains(seq),
+            "did not {what}: {:?}",
+            &after[after.len().saturating_sub(200)..]
+        );
+    }
+    assert_eq!(o.status.code(), Some(128 + 15), "killed by SIGTERM");
+}
