@@ -162,8 +162,24 @@ impl<'a> Context<'a, '_> {
                 .flat_map(|&i| (0..units[i].line_ends.len()).map(move |k| units[i].line(k)))
                 .collect()
         };
-        let (on, nn) = (norms(&g.old, self.op), norms(&g.new, self.np));
-        debug_assert_eq!((on.len(), nn.len()), (ol.len(), nl.len()));
+        // The aligner records a line for every item at any depth, the lines here go two
+        // levels deep, as the parser does: a model built otherwise (through the library) is
+        // normalised line by line instead.
+        let own = |ls: &[UnitLine<'_>]| -> Vec<String> {
+            ls.iter()
+                .map(|l| crate::normalize::normalize(&l.text))
+                .collect()
+        };
+        let (own_o, own_n): (Vec<String>, Vec<String>);
+        let (mut on, mut nn) = (norms(&g.old, self.op), norms(&g.new, self.np));
+        if on.len() != ol.len() {
+            own_o = own(&ol);
+            on = own_o.iter().map(String::as_str).collect();
+        }
+        if nn.len() != nl.len() {
+            own_n = own(&nl);
+            nn = own_n.iter().map(String::as_str).collect();
+        }
         let kind = match (g.old.len(), g.new.len()) {
             (0, _) => EntryKind::Added,
             (_, 0) => EntryKind::Deleted,

@@ -32,8 +32,25 @@ pub(crate) fn unit_lines<'a>(a: &'a Article, k: usize, out: &mut Vec<UnitLine<'a
             push_item(item, k, para, ii + 1, None, out);
             for (si, sub) in item.subitems.iter().enumerate() {
                 push_item(sub, k, para, ii + 1, Some(si + 1), out);
+                // Deeper levels (the parser makes none; a model built through the library
+                // may) are lines too, placed at their 目: no text is left out of the diff.
+                push_deeper(sub, k, para, ii + 1, si + 1, out);
             }
         }
+    }
+}
+
+fn push_deeper<'a>(
+    item: &'a Item,
+    unit: usize,
+    para: usize,
+    index: usize,
+    sub: usize,
+    out: &mut Vec<UnitLine<'a>>,
+) {
+    for deeper in &item.subitems {
+        push_item(deeper, unit, para, index, Some(sub), out);
+        push_deeper(deeper, unit, para, index, sub, out);
     }
 }
 

@@ -230,3 +230,35 @@ proptest! {
         assert_invariants(&a, &b, &cs);
     }
 }
+
+/// A model built through the library with items three levels deep (the parser stops at two):
+/// the deepest items are lines of the unit too, so a change there is found and shown.
+#[test]
+fn items_deeper_than_the_parser_makes_still_diff() {
+    let text = "第一条 总则。\n\n第二条 下列事项：\n（一）甲；\n1.乙；\n（二）丙。\n";
+    let parse = |t: &str| {
+        statute::parse::parse_str(Path::new("deep.md"), t)
+            .expect("parses")
+            .statute
+    };
+    let deepen = |s: &mut Statute, text: &str| {
+        let statute::model::Node::Article(a) = &mut s.body.nodes[1] else {
+            panic!("second node is an article");
+        };
+        let sub = &mut a.paras[0].items[0].subitems[0];
+        let mut deeper = sub.clone();
+        deeper.marker = "（1）".into();
+        deeper.text = text.into();
+        sub.subitems.push(deeper);
+    };
+    let (mut old, mut new) = (parse(text), parse(text));
+    deepen(&mut old, "丁；");
+    deepen(&mut new, "戊；");
+    let cs = diff(&old, &new);
+    assert_eq!(cs.entries.len(), 2);
+    let e = &cs.entries[1];
+    assert_eq!(e.kind, EntryKind::Modified, "{e:?}");
+    assert!(e.substantive, "{e:?}");
+    assert_eq!(chars::old_text(&e.diff).matches('丁').count(), 1, "{e:?}");
+    assert_eq!(chars::new_text(&e.diff).matches('戊').count(), 1, "{e:?}");
+}
