@@ -22,12 +22,12 @@ fn stderr(o: &Output) -> String {
 
 /// A store holding the bundled versions.
 fn store(dir: &tempfile::TempDir) -> String {
-    let s = dir
-        .path()
-        .join("store")
-        .to_str()
-        .expect("utf-8")
-        .to_string();
+    store_in(dir.path())
+}
+
+/// A store holding the bundled versions, at `base/store`.
+fn store_in(base: &Path) -> String {
+    let s = base.join("store").to_str().expect("utf-8").to_string();
     assert_eq!(statute(&s, &["init"]).status.code(), Some(0));
     let versions = root().join("versions");
     let o = statute(&s, &["import", versions.to_str().expect("utf-8")]);
@@ -192,6 +192,13 @@ fn a_write_error_at_any_point_of_an_import_changes_nothing() {
     assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
 }
 
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
 /// A small tmpfs, mounted for one test and unmounted when dropped. Needs the right to mount
 /// (root in a container that allows it); `None` with a printed reason otherwise.
 struct Tmpfs {
@@ -259,15 +266,7 @@ fn a_full_disk_changes_nothing() {
     };
     let inputs = tempfile::tempdir().expect("temp dir");
     let input = amendments(inputs.path());
-    let s = fs.path.join("store").to_str().expect("utf-8").to_string();
-    assert_eq!(statute(&s, &["init"]).status.code(), Some(0));
-    let versions = root().join("versions");
-    assert_eq!(
-        statute(&s, &["import", versions.to_str().expect("utf-8")])
-            .status
-            .code(),
-        Some(0)
-    );
+    let s = store_in(&fs.path);
     let refs_before = git(&s, &["show-ref"]).stdout;
     let filler = fs.path.join("filler");
     let mut failures = 0;
@@ -305,11 +304,7 @@ fn a_full_disk_changes_nothing() {
 /// one line naming its lock, and still answers every reading command.
 #[test]
 fn a_read_only_store_refuses_writes_and_still_reads() {
-    let root_user = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let (fs, dir) = if root_user {
+    let (fs, dir) = if is_root() {
         // Root ignores file modes: only a read-only mount stops it.
         match Tmpfs::mount(4096) {
             Some(fs) => (Some(fs), None),
@@ -323,15 +318,7 @@ fn a_read_only_store_refuses_writes_and_still_reads() {
         .map(|f| f.path.clone())
         .or_else(|| dir.as_ref().map(|d| d.path().to_path_buf()))
         .expect("a directory");
-    let s = base.join("store").to_str().expect("utf-8").to_string();
-    assert_eq!(statute(&s, &["init"]).status.code(), Some(0));
-    let versions = root().join("versions");
-    assert_eq!(
-        statute(&s, &["import", versions.to_str().expect("utf-8")])
-            .status
-            .code(),
-        Some(0)
-    );
+    let s = store_in(&base);
     let refs_before = git(&s, &["show-ref"]).stdout;
     let make_writable = |w: bool| match &fs {
         Some(fs) => fs.remount(if w { "rw" } else { "ro" }),
@@ -380,15 +367,11 @@ fn a_read_only_store_refuses_writes_and_still_reads() {
 #[test]
 fn another_user_reads_a_shared_store() {
     use std::os::unix::fs::PermissionsExt;
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     let has_setpriv = Command::new("setpriv")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !is_root || !has_setpriv {
+    if !is_root() || !has_setpriv {
         eprintln!("skipping: needs root and setpriv to act as another user");
         return;
     }
