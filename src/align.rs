@@ -102,17 +102,50 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
         .sum();
     let mut norm = String::with_capacity(len);
     let mut line_ends = Vec::new();
+    // The bigrams are hashed as the formal text is written: one pass over the text.
+    let mut pairs = Pairs::with_capacity(len / 3 + 1);
     for p in &a.article.paras {
-        normalize::normalize_into(&p.text, &mut norm);
+        normalize::normalize_with(&p.text, &mut norm, |c| pairs.push(c));
         line_ends.push(norm.len() as u32);
         for item in &p.items {
-            push_item(item, &mut norm, &mut line_ends);
+            push_item(item, &mut norm, &mut line_ends, &mut pairs);
         }
     }
-    let mut p = prepared(norm);
+    let mut p = from_hashes(norm, pairs.finish());
     p.num = Some(a.article.num);
     p.line_ends = line_ends;
     p
+}
+
+/// Hashes the bigrams of a character sequence as it is produced.
+struct Pairs {
+    prev: Option<u32>,
+    hashes: Vec<u32>,
+}
+
+impl Pairs {
+    fn with_capacity(n: usize) -> Pairs {
+        Pairs {
+            prev: None,
+            hashes: Vec::with_capacity(n),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: u32) {
+        if let Some(p) = self.prev {
+            self.hashes.push(pair_hash(p, c));
+        }
+        self.prev = Some(c);
+    }
+
+    /// The hashes in text order (a one-character text has one, with 0), as [`hashed`].
+    fn finish(mut self) -> Vec<u32> {
+        if let (true, Some(p)) = (self.hashes.is_empty(), self.prev) {
+            self.hashes.push(pair_hash(p, 0));
+        }
+        self.hashes
+    }
 }
 
 /// A text already in formal form, prepared for comparison: its bigrams hashed in one pass;
@@ -120,6 +153,11 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
 /// list sorted now (it has no use for a sample).
 pub(crate) fn prepared(norm: String) -> Prepared {
     let hashes = hashed(&norm);
+    from_hashes(norm, hashes)
+}
+
+/// A formal text with its bigram hashes in text order, prepared for comparison.
+fn from_hashes(norm: String, hashes: Vec<u32>) -> Prepared {
     let count = hashes.len();
     let (sample, full, hashes) = if count >= SAMPLED {
         let mut sample: Vec<u32> = hashes
@@ -147,12 +185,17 @@ pub(crate) fn prepared(norm: String) -> Prepared {
 
 /// An item and its sub-items, each a line. (Normalisation maps each character on its own,
 /// so marker and text normalised apart are the line normalised whole.)
-fn push_item(item: &crate::model::Item, norm: &mut String, line_ends: &mut Vec<u32>) {
-    normalize::normalize_into(&item.marker, norm);
-    normalize::normalize_into(&item.text, norm);
+fn push_item(
+    item: &crate::model::Item,
+    norm: &mut String,
+    line_ends: &mut Vec<u32>,
+    pairs: &mut Pairs,
+) {
+    normalize::normalize_with(&item.marker, norm, |c| pairs.push(c));
+    normalize::normalize_with(&item.text, norm, |c| pairs.push(c));
     line_ends.push(norm.len() as u32);
     for sub in &item.subitems {
-        push_item(sub, norm, line_ends);
+        push_item(sub, norm, line_ends, pairs);
     }
 }
 

@@ -101,17 +101,31 @@ pub fn normalize(s: &str) -> String {
 /// Appends the formal form of `s` to `out`, copying runs of characters that are their own
 /// class (nearly all of them) in one piece.
 pub fn normalize_into(s: &str, out: &mut String) {
+    normalize_with(s, out, |_| {});
+}
+
+/// [`normalize_into`], also handing each character of the formal form, in order, to `each`
+/// (as its code point): one pass for callers that read the characters too.
+#[inline]
+pub fn normalize_with(s: &str, out: &mut String, mut each: impl FnMut(u32)) {
     let b = s.as_bytes();
     let (mut run, mut i) = (0, 0);
     while i < b.len() {
         let x = b[i];
         // Lead bytes E5..E9 start U+5000..U+9FFF, Chinese characters, their own class; so
-        // are ASCII letters and digits. Neither needs decoding.
+        // are ASCII letters and digits. Neither needs decoding to be copied.
         if (0xE5..=0xE9).contains(&x) {
+            // `s` is UTF-8: a three-byte sequence follows.
+            each(
+                ((x as u32 & 0x0F) << 12)
+                    | ((b[i + 1] as u32 & 0x3F) << 6)
+                    | (b[i + 2] as u32 & 0x3F),
+            );
             i += 3;
             continue;
         }
         if x.is_ascii_alphanumeric() {
+            each(x as u32);
             i += 1;
             continue;
         }
@@ -122,16 +136,20 @@ pub fn normalize_into(s: &str, out: &mut String) {
         if let Some((chars, k)) = expansion(c) {
             out.push_str(&s[run..i]);
             out.extend(&chars[..k]);
+            for &e in &chars[..k] {
+                each(e as u32);
+            }
             run = i + len;
             i += len;
             continue;
         }
         match fold(c) {
-            Some(f) if f == c => {}
+            Some(f) if f == c => each(c as u32),
             folded => {
                 out.push_str(&s[run..i]);
                 if let Some(f) = folded {
                     out.push(f);
+                    each(f as u32);
                 }
                 run = i + len;
             }
@@ -279,6 +297,24 @@ pub fn rewrite_references<'a>(text: &'a str, map: &Renumbering) -> std::borrow::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_with_hands_over_exactly_the_formal_characters() {
+        for s in [
+            "第一条　为了规范《立法》活动，根据宪法（ＡＢＣ１２３）制定本法。",
+            "⒈甲；⑴乙 〈丙〉<丁>「戊」\u{200b}\t\r\n",
+            "a\u{e000}b\u{feff}c——d·e",
+            "",
+            "𠀀𠀁 mixed 中文 and ASCII",
+        ] {
+            let mut out = String::new();
+            let mut seen = Vec::new();
+            normalize_with(s, &mut out, |c| seen.push(c));
+            assert_eq!(out, normalize(s), "{s:?}");
+            let want: Vec<u32> = out.chars().map(|c| c as u32).collect();
+            assert_eq!(seen, want, "{s:?}");
+        }
+    }
 
     fn art(main: u32) -> UnitNum {
         UnitNum::Article { main, sub: 0 }
