@@ -76,24 +76,7 @@ pub struct Lineage {
 
 /// The citation labels of a version's units, as the differ writes them.
 pub fn unit_labels(s: &Statute) -> Vec<String> {
-    s.articles()
-        .iter()
-        .map(|a| {
-            let label = a.article.num.label();
-            match a.annex.and_then(|k| s.body.annexes.get(k)) {
-                Some(annex) => {
-                    let short: String = annex
-                        .title
-                        .chars()
-                        .take_while(|c| !matches!(c, '：' | ':') && !c.is_whitespace())
-                        .take(10)
-                        .collect();
-                    format!("{short}{label}")
-                }
-                None => label,
-            }
-        })
-        .collect()
+    s.articles().iter().map(|a| a.label(s)).collect()
 }
 
 /// Lineage of `versions` (label and text, oldest first), diffing consecutive versions.

@@ -372,6 +372,26 @@ pub struct ArticleRef<'a> {
     pub annex: Option<usize>,
 }
 
+impl ArticleRef<'_> {
+    /// The unit's citation form in `s` (the statute it was taken from): 第十条之一, prefixed
+    /// with the annex title's first word for a unit inside an annex (附件1一).
+    pub fn label(&self, s: &Statute) -> String {
+        let label = self.article.num.label();
+        match self.annex.and_then(|k| s.body.annexes.get(k)) {
+            Some(annex) => {
+                let short: String = annex
+                    .title
+                    .chars()
+                    .take_while(|c| !matches!(c, '：' | ':') && !c.is_whitespace())
+                    .take(10)
+                    .collect();
+                format!("{short}{label}")
+            }
+            None => label,
+        }
+    }
+}
+
 impl Statute {
     /// Every unit in document order (main body, then annexes), with its heading path.
     pub fn articles(&self) -> Vec<ArticleRef<'_>> {

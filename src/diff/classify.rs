@@ -287,20 +287,10 @@ fn unit_ref(
     ids: &DivisionIds,
     headings: &[String],
 ) -> UnitRef {
-    let mut label = a.article.num.label();
-    if let Some(k) = a.annex {
-        let title = &s.body.annexes[k].title;
-        let short: String = title
-            .chars()
-            .take_while(|c| !matches!(c, '：' | ':') && !c.is_whitespace())
-            .take(10)
-            .collect();
-        label = format!("{short}{label}");
-    }
     UnitRef {
         index,
         num: a.article.num,
-        label,
+        label: a.label(s),
         path: a
             .path
             .iter()
