@@ -158,7 +158,12 @@ fn para(p: &Para, out: &mut impl Write) -> io::Result<()> {
 }
 
 fn item(i: &Item, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}{}", i.marker, i.text)?;
+    // "1." then "5万元…" written together would read back as the number 1.5: keep them apart
+    // with a space, which the parser drops after a marker.
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let apart = i.marker.ends_with(['.', '．', '、']) && i.text.starts_with(digit);
+    let sep = if apart { " " } else { "" };
+    writeln!(out, "{}{sep}{}", i.marker, i.text)?;
     writeln!(out)?;
     for s in &i.subitems {
         item(s, out)?;

@@ -17,31 +17,43 @@ fn sentence() -> impl Strategy<Value = String> {
         .expect("regex")
 }
 
-fn items() -> impl Strategy<Value = Vec<Item>> {
-    prop::collection::vec((sentence(), prop::collection::vec(sentence(), 0..3)), 0..4).prop_map(
-        |v| {
-            v.into_iter()
-                .enumerate()
-                .map(|(i, (text, subs))| Item {
-                    marker: format!("（{}）", to_chinese(i as u32 + 1)),
-                    num: i as u32 + 1,
-                    text,
-                    subitems: subs
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, text)| Item {
-                            marker: format!("{}.", j + 1),
-                            num: j as u32 + 1,
-                            text,
-                            subitems: Vec::new(),
-                            loc: Loc(0),
-                        })
-                        .collect(),
-                    loc: Loc(0),
-                })
-                .collect()
-        },
+/// Item text, sometimes starting with a number ("5万元以下"), which must not run into an
+/// Arabic marker ("1.") when written.
+fn item_text() -> impl Strategy<Value = String> {
+    (
+        proptest::string::string_regex("[0-9０-９]?").expect("regex"),
+        sentence(),
     )
+        .prop_map(|(d, s)| format!("{d}{s}"))
+}
+
+fn items() -> impl Strategy<Value = Vec<Item>> {
+    prop::collection::vec(
+        (item_text(), prop::collection::vec(item_text(), 0..3)),
+        0..4,
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (text, subs))| Item {
+                marker: format!("（{}）", to_chinese(i as u32 + 1)),
+                num: i as u32 + 1,
+                text,
+                subitems: subs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, text)| Item {
+                        marker: format!("{}.", j + 1),
+                        num: j as u32 + 1,
+                        text,
+                        subitems: Vec::new(),
+                        loc: Loc(0),
+                    })
+                    .collect(),
+                loc: Loc(0),
+            })
+            .collect()
+    })
 }
 
 fn paras() -> impl Strategy<Value = Vec<Para>> {
