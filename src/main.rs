@@ -506,6 +506,10 @@ fn review(
     let shown = select(cs, &filter);
     // Output to a file is no terminal, whatever stdout is.
     let tty = io::stdout().is_terminal() && args.output.is_none();
+    // JSON into a pipe or file is written as it is made: no copy of a megabyte in memory.
+    if args.format == DiffFormat::Json && !tty && args.output.is_none() {
+        return render::diff_json::write(cs, false, out).context("writing output");
+    }
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
         DiffFormat::Text => {
