@@ -36,7 +36,19 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
     if !title.is_empty() {
         let want = squash(title);
         let mut got = String::new();
-        for (k, l) in lines.iter().take(3).enumerate() {
+        // Thematic breaks are passed over: the body drops them, so the canonical form has
+        // none between the title's pieces, and must find the same title line.
+        let is_break = |l: &Line<'_>| l.text == "---";
+        let mut seen = 0;
+        for (k, l) in lines.iter().enumerate() {
+            if is_break(l) {
+                continue;
+            }
+            // The title wraps over three lines at most.
+            seen += 1;
+            if seen > 3 {
+                break;
+            }
             if l.marked {
                 break;
             }
@@ -45,7 +57,11 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
                 break;
             }
             if got == want {
-                let joined: String = lines[..=k].iter().map(|l| l.text.as_ref()).collect();
+                let joined: String = lines[..=k]
+                    .iter()
+                    .filter(|l| !is_break(l))
+                    .map(|l| l.text.as_ref())
+                    .collect();
                 body.title_line = Some(joined);
                 lines = &lines[k + 1..];
                 break;
