@@ -214,18 +214,11 @@ fn pair_hash(a: u32, b: u32) -> u32 {
 
 /// The hashed bigrams of `s` in text order (a one-character text has one, with 0).
 fn hashed(s: &str) -> Vec<u32> {
-    let mut g: Vec<u32> = Vec::with_capacity(s.len() / 3 + 1);
-    let mut keys = char_keys(s);
-    if let Some(mut prev) = keys.next() {
-        for c in keys {
-            g.push(pair_hash(prev, c));
-            prev = c;
-        }
-        if g.is_empty() {
-            g.push(pair_hash(prev, 0));
-        }
+    let mut pairs = Pairs::with_capacity(s.len() / 3 + 1);
+    for c in char_keys(s) {
+        pairs.push(c);
     }
-    g
+    pairs.finish()
 }
 
 /// Sorts well-mixed hashes: a bucket pass on their top bits (about one bucket per hash),
