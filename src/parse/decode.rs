@@ -11,6 +11,12 @@ pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
     /// `UTF-8`, `GB18030`, `Big5`, `UTF-16LE`, `UTF-16BE`.
     pub encoding: &'static str,
+    /// Control characters, and the byte offset of the first, when the text holds more than
+    /// [`TRACE`] of them but not so many that it is plainly binary. Whether they are too many
+    /// (see [`over_trace`]) is decided on the statute's canonical text, which is what is
+    /// stored and read back: markup, front matter and blank lines that the parser drops must
+    /// not tip the balance one way for the source and the other for its canonical form.
+    pub controls: Option<(usize, usize)>,
 }
 
 /// Decodes a statute file. UTF-8 (with or without BOM) is taken as it is; UTF-16 with a BOM,
@@ -167,26 +173,18 @@ fn looks_like_text(s: &str) -> bool {
     total > 0 && bad * 100 <= total
 }
 
-fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result<Decoded<'a>> {
-    // Control characters other than whitespace in more than a trace amount mean binary data.
-    // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
-    let bytes = text.as_bytes();
-    // A NUL character is never text, whatever encoding produced it (UTF-16 gibberish can).
-    if let Some(pos) = memchr(0, bytes) {
-        return Err(Error::Binary {
-            path: path.into(),
-            what: format!("NUL character at offset {pos} of the decoded text"),
-        });
+/// The control characters in text: C0 controls other than line breaks, tab, form feed and
+/// escape; DEL; C1 controls (`C2 80`..`C2 9F` in UTF-8). Their number, and the byte offset of
+/// the first.
+pub(crate) fn controls(bytes: &[u8]) -> (usize, Option<usize>) {
+    // Candidate bytes are counted without branches (vectorised); only when there are enough
+    // of them to matter is each one examined.
+    if control_bytes(bytes) <= TRACE {
+        return (0, None);
     }
-    // Fast path: count candidate bytes without branches (vectorised), and look closer only
-    // when there are enough of them to matter.
-    // Bytes below 0x20 other than line breaks and tabs, counted a word at a time; only when
-    // there are enough of them is each one examined.
-    let candidates = control_bytes(bytes);
     let mut controls = 0usize;
     let mut first = None;
-    let scan = if candidates > 16 { bytes } else { &bytes[..0] };
-    for (i, &b) in scan.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         let control = match b {
             b'\n' | b'\r' | b'\t' | 0x0c | 0x1b => false,
             0..=0x1f | 0x7f => true,
@@ -198,22 +196,50 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
             first.get_or_insert(i);
         }
     }
-    // About one control per hundred characters (three bytes each in CJK text).
-    if controls > 16 && controls * 300 > bytes.len() {
+    (controls, first)
+}
+
+/// Up to this many control characters are a trace, whatever the length of the text.
+pub(crate) const TRACE: usize = 16;
+
+/// Whether `controls` control characters in `len` bytes of text are more than a trace: more
+/// than [`TRACE`], and more than about one per hundred characters (three bytes each in CJK
+/// text).
+pub(crate) fn over_trace(controls: usize, len: usize) -> bool {
+    controls > TRACE && controls * 300 > len
+}
+
+fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result<Decoded<'a>> {
+    // Control characters other than whitespace in more than a trace amount mean binary data.
+    // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
+    let bytes = text.as_bytes();
+    // A NUL character is never text, whatever encoding produced it (UTF-16 gibberish can).
+    if let Some(pos) = memchr(0, bytes) {
         return Err(Error::Binary {
             path: path.into(),
-            what: format!(
-                "{controls} control characters, the first at byte {}",
-                first.unwrap_or(0)
-            ),
+            what: format!("NUL character at offset {pos} of the decoded text"),
         });
     }
+    let (controls, first) = controls(bytes);
+    let first = first.unwrap_or(0);
+    // Ten times the density that text may hold: binary data, whatever the parser makes of it.
+    if controls > TRACE && controls * 30 > bytes.len() {
+        return Err(Error::Binary {
+            path: path.into(),
+            what: format!("{controls} control characters, the first at byte {first}"),
+        });
+    }
+    let controls = (controls > TRACE).then_some((controls, first));
     let text = if memchr(b'\r', text.as_bytes()).is_some() {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };
-    Ok(Decoded { text, encoding })
+    Ok(Decoded {
+        text,
+        encoding,
+        controls,
+    })
 }
 
 #[cfg(test)]

@@ -137,6 +137,24 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
     }
     let decoded = decode::decode(path, bytes)?;
     let mut parsed = parse_str(path, &decoded.text)?;
+    if let Some((controls, first)) = decoded.controls {
+        // More than a trace of control characters in the file: too many if they are so in the
+        // canonical text that is stored and read back, so that a file is refused exactly when
+        // its canonical form would be.
+        let mut canonical = Vec::new();
+        crate::render::canonical::write(&parsed.statute, &mut canonical).map_err(|source| {
+            Error::Io {
+                path: path.into(),
+                source,
+            }
+        })?;
+        if decode::over_trace(decode::controls(&canonical).0, canonical.len()) {
+            return Err(Error::Binary {
+                path: path.into(),
+                what: format!("{controls} control characters, the first at byte {first}"),
+            });
+        }
+    }
     parsed.encoding = decoded.encoding;
     if decoded.encoding != "UTF-8" {
         parsed.warnings.insert(
@@ -481,5 +499,56 @@ fn derive_meta(meta: &mut Meta) {
     }
     if meta.status.is_none() && meta.history.iter().any(|e| e.kind == EventKind::Repealed) {
         meta.status = Some("已废止".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(s: &Statute) -> Vec<u8> {
+        let mut out = Vec::new();
+        crate::render::canonical::write(s, &mut out).expect("writing to memory");
+        out
+    }
+
+    /// Control characters are weighed against the canonical text, not the file: a file is
+    /// refused exactly when its canonical form would be (found by fuzzing: blank lines, which
+    /// the canonical form drops, diluted them below the limit in the file only).
+    #[test]
+    fn control_characters_are_weighed_against_the_canonical_text() {
+        let p = Path::new("t.md");
+        let mut diluted = "# 控制字符法\n\n第一条 甲".as_bytes().to_vec();
+        diluted.extend_from_slice(&[0x1a; 17]);
+        diluted.extend_from_slice("乙。\n".as_bytes());
+        diluted.extend_from_slice(&[b'\n'; 5100]);
+        assert!(!decode::over_trace(17, diluted.len()));
+        match parse_bytes(p, &diluted) {
+            Err(Error::Binary { what, .. }) => assert_eq!(
+                what, "17 control characters, the first at byte 32",
+                "the count and offset are the file's"
+            ),
+            other => panic!("refused as binary, not {other:?}"),
+        }
+
+        // The same controls in enough text are a trace: kept, and read back from the
+        // canonical form.
+        let mut text = "# 控制字符法\n\n第一条 甲".as_bytes().to_vec();
+        text.extend_from_slice(&[0x1a; 17]);
+        text.extend_from_slice("乙。".repeat(900).as_bytes());
+        text.push(b'\n');
+        let parsed = parse_bytes(p, &text).expect("a trace of controls is text");
+        let md = canonical(&parsed.statute);
+        assert_eq!(decode::controls(&md).0, 17, "kept exactly");
+        let again = parse_bytes(p, &md).expect("the canonical form parses");
+        assert_eq!(again.statute, parsed.statute);
+
+        // Far more than a trace is refused before parsing.
+        let mut dense = "第一条 甲".as_bytes().to_vec();
+        dense.extend_from_slice(&[0x01; 40]);
+        assert!(matches!(
+            decode::decode(p, &dense),
+            Err(Error::Binary { .. })
+        ));
     }
 }
