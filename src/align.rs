@@ -58,13 +58,16 @@ pub(crate) struct Prepared {
     /// All hashed bigrams, sorted: at once for a short unit (its comparisons all use them),
     /// on first use from `hashes` for a long one.
     full: std::sync::OnceLock<Vec<u32>>,
-    /// A long unit's hashed bigrams in text order, kept so that sorting them when needed
-    /// does not read the text again.
+    /// The hashed bigrams in text order, kept for a long unit, so that sorting them when
+    /// needed does not read the text again, and for a whole unit, whose lines take theirs
+    /// from here.
     hashes: Vec<u32>,
     /// For a whole unit: where each of its lines (paragraph, item, sub-item, in the order of
     /// the differ's lines) ends in `norm`, so the differ reads the lines' formal forms
     /// without normalising again. Empty for other texts.
     pub line_ends: Vec<u32>,
+    /// For a whole unit: the number of characters of `norm` up to the end of each line.
+    line_chars: Vec<u32>,
 }
 
 impl Prepared {
@@ -76,6 +79,31 @@ impl Prepared {
             self.line_ends[k - 1] as usize
         };
         &self.norm[start..self.line_ends[k] as usize]
+    }
+
+    /// The empty text, prepared (without allocating).
+    pub fn empty() -> Prepared {
+        from_hashes(String::new(), Vec::new())
+    }
+
+    /// Line `k` of the unit prepared for comparison, as [`prepared`] would prepare its formal
+    /// form, but with the bigram hashes taken from the unit's instead of hashed again.
+    pub fn line_prepared(&self, k: usize) -> Prepared {
+        let norm = self.line(k);
+        let first = if k == 0 {
+            0
+        } else {
+            self.line_chars[k - 1] as usize
+        };
+        let chars = self.line_chars[k] as usize - first;
+        // The unit's hash `i` is of its characters `i` and `i + 1`: the line's own bigrams
+        // are those from its first character to its last but one.
+        let hashes = match chars {
+            0 => Vec::new(),
+            1 => hashed(norm),
+            _ => self.hashes[first..first + chars - 1].to_vec(),
+        };
+        from_hashes(norm.to_string(), hashes)
     }
 }
 
@@ -101,26 +129,53 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
         .map(|p| p.text.len() + 64 * p.items.len())
         .sum();
     let mut norm = String::with_capacity(len);
-    let mut line_ends = Vec::new();
+    let mut ends = LineEnds::default();
     // The bigrams are hashed as the formal text is written: one pass over the text.
     let mut pairs = Pairs::with_capacity(len / 3 + 1);
     for p in &a.article.paras {
         normalize::normalize_with(&p.text, &mut norm, |c| pairs.push(c));
-        line_ends.push(norm.len() as u32);
+        ends.push(&norm, &pairs);
         for item in &p.items {
-            push_item(item, &mut norm, &mut line_ends, &mut pairs);
+            push_item(item, &mut norm, &mut ends, &mut pairs);
         }
     }
-    let mut p = from_hashes(norm, pairs.finish());
+    let hashes = pairs.finish();
+    // A short unit's list is sorted in place; its lines need the text order.
+    let ordered = if hashes.len() < SAMPLED {
+        hashes.clone()
+    } else {
+        Vec::new()
+    };
+    let mut p = from_hashes(norm, hashes);
+    if p.hashes.is_empty() {
+        p.hashes = ordered;
+    }
     p.num = Some(a.article.num);
-    p.line_ends = line_ends;
+    p.line_ends = ends.bytes;
+    p.line_chars = ends.chars;
     p
+}
+
+/// Where the lines of a unit end in its formal text, in bytes and in characters.
+#[derive(Default)]
+struct LineEnds {
+    bytes: Vec<u32>,
+    chars: Vec<u32>,
+}
+
+impl LineEnds {
+    fn push(&mut self, norm: &str, pairs: &Pairs) {
+        self.bytes.push(norm.len() as u32);
+        self.chars.push(pairs.chars);
+    }
 }
 
 /// Hashes the bigrams of a character sequence as it is produced.
 struct Pairs {
     prev: Option<u32>,
     hashes: Vec<u32>,
+    /// Characters seen.
+    chars: u32,
 }
 
 impl Pairs {
@@ -128,6 +183,7 @@ impl Pairs {
         Pairs {
             prev: None,
             hashes: Vec::with_capacity(n),
+            chars: 0,
         }
     }
 
@@ -137,6 +193,7 @@ impl Pairs {
             self.hashes.push(pair_hash(p, c));
         }
         self.prev = Some(c);
+        self.chars += 1;
     }
 
     /// The hashes in text order (a one-character text has one, with 0), as [`hashed`].
@@ -180,22 +237,18 @@ fn from_hashes(norm: String, hashes: Vec<u32>) -> Prepared {
         full,
         hashes,
         line_ends: Vec::new(),
+        line_chars: Vec::new(),
     }
 }
 
 /// An item and its sub-items, each a line. (Normalisation maps each character on its own,
 /// so marker and text normalised apart are the line normalised whole.)
-fn push_item(
-    item: &crate::model::Item,
-    norm: &mut String,
-    line_ends: &mut Vec<u32>,
-    pairs: &mut Pairs,
-) {
+fn push_item(item: &crate::model::Item, norm: &mut String, ends: &mut LineEnds, pairs: &mut Pairs) {
     normalize::normalize_with(&item.marker, norm, |c| pairs.push(c));
     normalize::normalize_with(&item.text, norm, |c| pairs.push(c));
-    line_ends.push(norm.len() as u32);
+    ends.push(norm, pairs);
     for sub in &item.subitems {
-        push_item(sub, norm, line_ends, pairs);
+        push_item(sub, norm, ends, pairs);
     }
 }
 
@@ -944,6 +997,61 @@ mod tests {
             .iter()
             .map(|g| (g.old.clone(), g.new.clone()))
             .collect()
+    }
+
+    /// A line prepared from its unit's hashes is the line prepared on its own: short and long
+    /// units, one-character and empty lines, items and sub-items.
+    #[test]
+    fn lines_take_their_bigrams_from_the_unit() {
+        let long = "国家机关、社会团体、企业事业单位和其他组织应当依照本法规定履行职责。".repeat(3);
+        let text = format!(
+            "# 测试法\n\n第一条 甲。\n乙\n（一）丙丁；\n1. 戊\n2. 己庚辛\n\n第二条 {long}\n子\n{long}\n\n第三条 一\n"
+        );
+        let statute = crate::parse_str(std::path::Path::new("t.md"), &text)
+            .expect("parses")
+            .statute;
+        let mut lines = 0;
+        for unit in statute.articles().iter().map(prepare) {
+            for k in 0..unit.line_ends.len() {
+                let (got, want) = (unit.line_prepared(k), prepared(unit.line(k).to_string()));
+                assert_eq!(got.norm, want.norm);
+                assert_eq!(got.count, want.count, "{:?}", want.norm);
+                assert_eq!(got.sample, want.sample, "{:?}", want.norm);
+                assert_eq!(got.grams(), want.grams(), "{:?}", want.norm);
+                lines += 1;
+            }
+        }
+        assert!(lines >= 9, "{lines} lines");
+    }
+
+    /// Galloping or merging, `common` counts the multiset intersection, duplicates and all.
+    #[test]
+    fn common_counts_the_multiset_intersection() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as u32
+        };
+        for round in 0..400 {
+            let range = [4, 50, 1000, u32::MAX][round % 4];
+            let (la, lb) = (next(300) as usize, next(300) as usize);
+            let mut a: Vec<u32> = (0..la).map(|_| next(range)).collect();
+            let mut b: Vec<u32> = (0..lb).map(|_| next(range)).collect();
+            a.sort_unstable();
+            b.sort_unstable();
+            let mut counts = std::collections::HashMap::new();
+            for &x in &a {
+                counts.entry(x).or_insert((0, 0)).0 += 1;
+            }
+            for &x in &b {
+                counts.entry(x).or_insert((0, 0)).1 += 1;
+            }
+            let want: usize = counts.values().map(|&(x, y)| x.min(y)).sum();
+            assert_eq!(common(&a, &b), want, "{a:?} {b:?}");
+            assert_eq!(common(&b, &a), want);
+        }
     }
 
     #[test]

@@ -172,11 +172,18 @@ impl<'a> Context<'a, '_> {
         };
         let (own_o, own_n): (Vec<String>, Vec<String>);
         let (mut on, mut nn) = (norms(&g.old, self.op), norms(&g.new, self.np));
-        if on.len() != ol.len() {
+        // Each line's unit and its index there, whose bigram hashes the line's are.
+        let sources = |ids: &[usize], units: &'a [Prepared]| -> Vec<(&'a Prepared, usize)> {
+            ids.iter()
+                .flat_map(|&i| (0..units[i].line_ends.len()).map(move |k| (&units[i], k)))
+                .collect()
+        };
+        let (old_own, new_own) = (on.len() != ol.len(), nn.len() != nl.len());
+        if old_own {
             own_o = own(&ol);
             on = own_o.iter().map(String::as_str).collect();
         }
-        if nn.len() != nl.len() {
+        if new_own {
             own_n = own(&nl);
             nn = own_n.iter().map(String::as_str).collect();
         }
@@ -210,7 +217,17 @@ impl<'a> Context<'a, '_> {
                 // Two one-line units: the aligner's similarity of the units is the lines'.
                 let whole = (kind == EntryKind::Modified && ol.len() == 1 && nl.len() == 1)
                     .then_some(g.similarity);
-                lines::diff_lines(&ol, &nl, (&on, &nn), self.refs, whole)
+                let os = if old_own {
+                    Vec::new()
+                } else {
+                    sources(&g.old, self.op)
+                };
+                let ns = if new_own {
+                    Vec::new()
+                } else {
+                    sources(&g.new, self.np)
+                };
+                lines::diff_lines(&ol, &nl, (&on, &nn), (&os, &ns), self.refs, whole)
             }
         };
         let substantive = match kind {

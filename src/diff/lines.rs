@@ -86,11 +86,13 @@ const LINE_MATCH: f64 = 0.3;
 ///
 /// `whole`: when each side is one line that is its whole unit, the similarity the aligner
 /// already computed for the two units, which is the lines' own; it spares preparing them.
-/// `norms` holds the lines' formal forms.
+/// `norms` holds the lines' formal forms; `units`, when not empty, each line's unit as the
+/// aligner prepared it and the line's index there, whose bigrams the lines' are.
 pub(crate) fn diff_lines(
     old: &[UnitLine<'_>],
     new: &[UnitLine<'_>],
     (old_norms, new_norms): (&[&str], &[&str]),
+    (old_units, new_units): (&[(&Prepared, usize)], &[(&Prepared, usize)]),
     refs: &crate::normalize::Renumbering,
     whole: Option<f64>,
 ) -> Vec<LineChange> {
@@ -112,20 +114,20 @@ pub(crate) fn diff_lines(
         .count();
     // Formal forms of the lines in between, prepared for comparison (indexed like `old` and
     // `new`; empty outside).
-    let prep = |norms: &[&str], range: std::ops::Range<usize>| -> Vec<Prepared> {
+    let prep = |norms: &[&str],
+                units: &[(&Prepared, usize)],
+                range: std::ops::Range<usize>|
+     -> Vec<Prepared> {
         (0..norms.len())
-            .map(|k| {
-                let norm = if range.contains(&k) {
-                    norms[k].to_string()
-                } else {
-                    String::new()
-                };
-                align::prepared(norm)
+            .map(|k| match units.get(k) {
+                _ if !range.contains(&k) => align::Prepared::empty(),
+                Some(&(unit, line)) => unit.line_prepared(line),
+                None => align::prepared(norms[k].to_string()),
             })
             .collect()
     };
-    let on = prep(old_norms, pre..n - suf);
-    let nn = prep(new_norms, pre..m - suf);
+    let on = prep(old_norms, old_units, pre..n - suf);
+    let nn = prep(new_norms, new_units, pre..m - suf);
     let (n2, m2) = (n - pre - suf, m - pre - suf);
     // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
     // Dice (estimated from samples for long lines) for similar ones, -inf for lines that may
