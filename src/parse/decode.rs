@@ -27,7 +27,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match utf8(rest) {
-            Ok(s) => finish(path, Cow::Borrowed(s), "UTF-8"),
+            Ok(s) => finish(path, Cow::Borrowed(s), "UTF-8 with BOM"),
             Err(e) => Err(Error::Encoding {
                 path: path.into(),
                 offset: e.valid_up_to() + 3,
@@ -48,16 +48,18 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             };
         }
     }
+    // Valid UTF-8 is read as it is (a NUL in it is found by `finish`, in the same pass as
+    // the other control characters).
+    let utf8_err = match utf8(bytes) {
+        Ok(s) => return finish(path, Cow::Borrowed(s), "UTF-8"),
+        Err(e) => e,
+    };
     if let Some(pos) = memchr(0, bytes) {
         return Err(Error::Binary {
             path: path.into(),
             what: format!("NUL byte at offset {pos}"),
         });
     }
-    let utf8_err = match utf8(bytes) {
-        Ok(s) => return finish(path, Cow::Borrowed(s), "UTF-8"),
-        Err(e) => e,
-    };
     let mut det = chardetng::EncodingDetector::new();
     det.feed(bytes, true);
     let guess = det.guess(None, false);
@@ -132,29 +134,44 @@ fn equal(x: u64, b: u8) -> u64 {
     below(x ^ (0x0101_0101_0101_0101 * b as u64), 1)
 }
 
-/// An upper bound on the control characters in `bytes`: bytes below 0x20 except `\n`, `\r`,
-/// `\t`, form feed and escape, plus DEL and C1 lead bytes (0xC2).
-fn control_bytes(bytes: &[u8]) -> usize {
-    let mut n = 0usize;
+/// One pass over text for what the binary check needs to know.
+#[derive(Debug, PartialEq)]
+struct Scan {
+    /// An upper bound on the control characters: bytes below 0x20 except `\n`, `\r`, `\t`,
+    /// form feed and escape, plus DEL and C1 lead bytes (0xC2).
+    controls: usize,
+    nul: bool,
+    cr: bool,
+}
+
+/// Scans `bytes` a machine word at a time, without branches.
+fn scan(bytes: &[u8]) -> Scan {
+    let (mut n, mut nul, mut cr) = (0usize, 0u64, 0u64);
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
         let x = u64::from_le_bytes(w);
-        let ok =
-            equal(x, b'\n') | equal(x, b'\r') | equal(x, b'\t') | equal(x, 0x0c) | equal(x, 0x1b);
+        let r = equal(x, b'\r');
+        let ok = equal(x, b'\n') | r | equal(x, b'\t') | equal(x, 0x0c) | equal(x, 0x1b);
         let bad = (below(x, 0x20) & !ok) | equal(x, 0x7f) | equal(x, 0xc2);
         n += bad.count_ones() as usize;
+        nul |= equal(x, 0);
+        cr |= r;
     }
-    n + chunks
-        .remainder()
-        .iter()
-        .filter(|&&b| {
-            (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
-                || b == 0x7f
-                || b == 0xc2
-        })
-        .count()
+    let mut out = Scan {
+        controls: n,
+        nul: nul != 0,
+        cr: cr != 0,
+    };
+    for &b in chunks.remainder() {
+        out.controls += ((b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+            || b == 0x7f
+            || b == 0xc2) as usize;
+        out.nul |= b == 0;
+        out.cr |= b == b'\r';
+    }
+    out
 }
 
 /// A decoded legacy-encoding candidate must be mostly CJK text, not control characters or
@@ -179,7 +196,7 @@ fn looks_like_text(s: &str) -> bool {
 pub(crate) fn controls(bytes: &[u8]) -> (usize, Option<usize>) {
     // Candidate bytes are counted without branches (vectorised); only when there are enough
     // of them to matter is each one examined.
-    if control_bytes(bytes) <= TRACE {
+    if scan(bytes).controls <= TRACE {
         return (0, None);
     }
     let mut controls = 0usize;
@@ -213,14 +230,25 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     // Control characters other than whitespace in more than a trace amount mean binary data.
     // Counted on bytes: C0 controls and DEL are single bytes, C1 controls are C2 80..C2 9F.
     let bytes = text.as_bytes();
+    let seen = scan(bytes);
     // A NUL character is never text, whatever encoding produced it (UTF-16 gibberish can).
-    if let Some(pos) = memchr(0, bytes) {
+    if seen.nul {
+        let pos = memchr(0, bytes).unwrap_or(0);
         return Err(Error::Binary {
             path: path.into(),
-            what: format!("NUL character at offset {pos} of the decoded text"),
+            what: if encoding.starts_with("UTF-8") {
+                let bom = if encoding == "UTF-8" { 0 } else { 3 };
+                format!("NUL byte at offset {}", pos + bom)
+            } else {
+                format!("NUL character at offset {pos} of the decoded text")
+            },
         });
     }
-    let (controls, first) = controls(bytes);
+    let (controls, first) = if seen.controls > TRACE {
+        controls(bytes)
+    } else {
+        (0, None)
+    };
     let first = first.unwrap_or(0);
     // Ten times the density that text may hold: binary data, whatever the parser makes of it.
     if controls > TRACE && controls * 30 > bytes.len() {
@@ -230,14 +258,19 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
         });
     }
     let controls = (controls > TRACE).then_some((controls, first));
-    let text = if memchr(b'\r', text.as_bytes()).is_some() {
+    let text = if seen.cr {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };
     Ok(Decoded {
         text,
-        encoding,
+        // A BOM is named only in errors.
+        encoding: if encoding.starts_with("UTF-8") {
+            "UTF-8"
+        } else {
+            encoding
+        },
         controls,
     })
 }
@@ -308,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn word_at_a_time_control_count_matches_bytewise() {
+    fn word_at_a_time_scan_matches_bytewise() {
         let slow = |b: &[u8]| {
             b.iter()
                 .filter(|&&c| {
@@ -326,7 +359,26 @@ mod tests {
                     (x >> 16) as u8
                 })
                 .collect();
-            assert_eq!(control_bytes(&bytes), slow(&bytes), "{bytes:?}");
+            let want = Scan {
+                controls: slow(&bytes),
+                nul: bytes.contains(&0),
+                cr: bytes.contains(&b'\r'),
+            };
+            assert_eq!(scan(&bytes), want, "{bytes:?}");
+            // Text without NUL or CR: each bit reports on its own byte.
+            let text: Vec<u8> = bytes
+                .iter()
+                .map(|&b| b.max(1))
+                .filter(|&b| b != b'\r')
+                .collect();
+            assert_eq!(
+                scan(&text),
+                Scan {
+                    controls: slow(&text),
+                    nul: false,
+                    cr: false
+                }
+            );
         }
     }
 }
