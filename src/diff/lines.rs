@@ -66,7 +66,10 @@ fn push_item<'a>(
         text: if item.marker.is_empty() {
             Cow::Borrowed(&item.text)
         } else {
-            Cow::Owned(format!("{}{}", item.marker, item.text))
+            let mut line = String::with_capacity(item.marker.len() + item.text.len());
+            line.push_str(&item.marker);
+            line.push_str(&item.text);
+            Cow::Owned(line)
         },
         at: LineRef {
             unit,
@@ -76,6 +79,9 @@ fn push_item<'a>(
         },
     });
 }
+
+/// Each line's unit as the aligner prepared it, and the line's index in that unit.
+pub(crate) type LineSources<'p> = [(&'p Prepared, usize)];
 
 /// Lines with at least this similarity may pair as a modified line.
 const LINE_MATCH: f64 = 0.3;
@@ -92,7 +98,7 @@ pub(crate) fn diff_lines(
     old: &[UnitLine<'_>],
     new: &[UnitLine<'_>],
     (old_norms, new_norms): (&[&str], &[&str]),
-    (old_units, new_units): (&[(&Prepared, usize)], &[(&Prepared, usize)]),
+    (old_units, new_units): (&LineSources<'_>, &LineSources<'_>),
     refs: &crate::normalize::Renumbering,
     whole: Option<f64>,
 ) -> Vec<LineChange> {
@@ -114,18 +120,16 @@ pub(crate) fn diff_lines(
         .count();
     // Formal forms of the lines in between, prepared for comparison (indexed like `old` and
     // `new`; empty outside).
-    let prep = |norms: &[&str],
-                units: &[(&Prepared, usize)],
-                range: std::ops::Range<usize>|
-     -> Vec<Prepared> {
-        (0..norms.len())
-            .map(|k| match units.get(k) {
-                _ if !range.contains(&k) => align::Prepared::empty(),
-                Some(&(unit, line)) => unit.line_prepared(line),
-                None => align::prepared(norms[k].to_string()),
-            })
-            .collect()
-    };
+    let prep =
+        |norms: &[&str], units: &LineSources<'_>, range: std::ops::Range<usize>| -> Vec<Prepared> {
+            (0..norms.len())
+                .map(|k| match units.get(k) {
+                    _ if !range.contains(&k) => align::Prepared::empty(),
+                    Some(&(unit, line)) => unit.line_prepared(line),
+                    None => align::prepared(norms[k].to_string()),
+                })
+                .collect()
+        };
     let on = prep(old_norms, old_units, pre..n - suf);
     let nn = prep(new_norms, new_units, pre..m - suf);
     let (n2, m2) = (n - pre - suf, m - pre - suf);
