@@ -52,6 +52,12 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
             if l.marked {
                 break;
             }
+            // A line that starts an article or a point is never the title, even when its text
+            // reads as the title: the canonical form writes such a unit unmarked, where the
+            // source may have marked it, and both must be read alike.
+            if seen == 1 && (article_start(&l.text).is_some() || point_start(&l.text).is_some()) {
+                break;
+            }
             got.push_str(&squash(&l.text));
             if !want.starts_with(&got) {
                 break;

@@ -505,11 +505,44 @@ fn derive_meta(meta: &mut Meta) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Node;
 
     fn canonical(s: &Statute) -> Vec<u8> {
         let mut out = Vec::new();
         crate::render::canonical::write(s, &mut out).expect("writing to memory");
         out
+    }
+
+    /// A marked `## 第一条 …` heading that reads as the title is the first article, and so is
+    /// the unmarked line the canonical form writes for it (found by fuzzing: the canonical form
+    /// read it back as the title printed again, and lost the article).
+    #[test]
+    fn an_article_that_reads_as_the_title_stays_an_article() {
+        let p = Path::new("t.md");
+        for src in [
+            "# 第一条不得生效。\n\n<!-- INFO END -->\n\n## 第一条 不得生效。\n",
+            "# 第一条不得生效。\n\n<!-- INFO END -->\n\n第一条 不得生效。\n",
+            "# 一、不得生效。\n\n<!-- INFO END -->\n\n## 一、不得生效。\n二、乙。\n",
+        ] {
+            let parsed = parse_bytes(p, src.as_bytes()).expect("parses");
+            let b = &parsed.statute.body;
+            assert_eq!(b.title_line, None, "{src}");
+            assert!(
+                matches!(b.nodes.first(), Some(Node::Article(_))),
+                "{src}: {:?}",
+                b.nodes
+            );
+            let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
+            assert_eq!(again.statute, parsed.statute, "{src}");
+        }
+        // A title wrapped before a 第…条 still is the title printed again.
+        let wrapped = "# 关于修改某法第一条的决定\n\n<!-- INFO END -->\n\n关于修改某法\n第一条的决定\n第一条 甲。\n";
+        let parsed = parse_bytes(p, wrapped.as_bytes()).expect("parses");
+        assert_eq!(
+            parsed.statute.body.title_line.as_deref(),
+            Some("关于修改某法第一条的决定")
+        );
+        assert_eq!(parsed.statute.body.nodes.len(), 1);
     }
 
     /// Control characters are weighed against the canonical text, not the file: a file is
