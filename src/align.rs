@@ -483,8 +483,8 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     // 3. Splits and merges.
     let mut extra_new: FxMap<usize, Vec<usize>> = FxMap::default(); // old i → more new units
     let mut extra_old: FxMap<usize, Vec<usize>> = FxMap::default(); // new j → more old units
-    splits(o, n, &mut st, &mut extra_new, &rare);
-    merges(o, n, &mut st, &mut extra_old);
+    splits(o, n, &mut st, &mut extra_new, &rare, &scores);
+    merges(o, n, &mut st, &mut extra_old, &scores);
 
     // 4. Groups, in new order with deletions after their old predecessor.
     build_groups(o, n, &st, &extra_new, &extra_old)
@@ -752,8 +752,10 @@ fn splits(
     st: &mut State,
     extra: &mut FxMap<usize, Vec<usize>>,
     rare: &[Vec<u32>],
+    scores: &Scores,
 ) {
-    absorb(n, o, &mut st.new_to, &mut st.old_to, extra);
+    let known = |i: usize, j: usize| scores.get(&(i as u32, j as u32)).copied();
+    absorb(n, o, &mut st.new_to, &mut st.old_to, extra, known);
     // Unpaired old units spread over consecutive unpaired new units.
     for (i, oi) in o.iter().enumerate() {
         if st.old_to[i] != NONE || (oi.count == 0) {
@@ -800,8 +802,15 @@ fn splits(
 }
 
 /// Merges, the mirror of the first half of [`splits`].
-fn merges(o: &[Prepared], n: &[Prepared], st: &mut State, extra: &mut FxMap<usize, Vec<usize>>) {
-    absorb(o, n, &mut st.old_to, &mut st.new_to, extra);
+fn merges(
+    o: &[Prepared],
+    n: &[Prepared],
+    st: &mut State,
+    extra: &mut FxMap<usize, Vec<usize>>,
+    scores: &Scores,
+) {
+    let known = |j: usize, i: usize| scores.get(&(i as u32, j as u32)).copied();
+    absorb(o, n, &mut st.old_to, &mut st.new_to, extra, known);
 }
 
 /// A marker in `*_to`: the unit is an extra part of a split or merge.
@@ -810,14 +819,25 @@ const PART_OF: usize = usize::MAX - 1;
 /// Joins units of side `a` to a neighbour's pair as extra parts. For splits `a` is the new
 /// side (parts) and `b` the old; for merges the reverse. A part is taken when its text is
 /// found in what the neighbour's partner on side `b` has left over, and it is unpaired or
-/// paired clearly worse than that.
+/// paired clearly worse than that. `known(i, j)` is the similarity of `b[i]` and `a[j]` when
+/// the aligner has computed it already.
 fn absorb(
     a: &[Prepared],
     b: &[Prepared],
     a_to: &mut [usize],
     b_to: &mut [usize],
     extra: &mut FxMap<usize, Vec<usize>>,
+    known: impl Fn(usize, usize) -> Option<(f64, f64)>,
 ) {
+    let similarity = |i: usize, j: usize| {
+        known(i, j).unwrap_or_else(|| {
+            if b[i].norm == a[j].norm {
+                (1.0, 1.0)
+            } else {
+                similarity(&b[i], &a[j])
+            }
+        })
+    };
     for j in 0..a.len() {
         let current = a_to[j];
         if current == PART_OF || (a[j].count == 0) {
@@ -826,7 +846,7 @@ fn absorb(
         let current_sim = if current == NONE {
             0.0
         } else {
-            similarity(&b[current], &a[j]).0
+            similarity(current, j).0
         };
         // A part must explain the unit 0.15 better than its partner does: impossible for a
         // unit that is nearly identical to its partner already.
@@ -843,7 +863,7 @@ fn absorb(
                 continue;
             }
             // Cheap bound first: a part must be largely contained in the partner's text.
-            if similarity(&b[i], &a[j]).1 < PART - 0.15 {
+            if similarity(i, j).1 < PART - 0.15 {
                 continue;
             }
             // What the neighbour (and any parts already taken) explain of the partner: the
