@@ -487,7 +487,7 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     merges(o, n, &mut st, &mut extra_old, &scores);
 
     // 4. Groups, in new order with deletions after their old predecessor.
-    build_groups(o, n, &st, &extra_new, &extra_old)
+    build_groups(o, n, &st, &extra_new, &extra_old, &scores)
 }
 
 /// True when `a` and `b` share a whole clause of at least 12 characters verbatim.
@@ -906,6 +906,7 @@ fn build_groups(
     st: &State,
     extra_new: &FxMap<usize, Vec<usize>>,
     extra_old: &FxMap<usize, Vec<usize>>,
+    scores: &Scores,
 ) -> Alignment {
     let mut groups = Vec::new();
     let mut emitted_old = vec![false; o.len()];
@@ -972,7 +973,9 @@ fn build_groups(
             if o[i].norm == n[j].norm {
                 1.0
             } else {
-                similarity(&o[i], &n[j]).0
+                scores
+                    .get(&(i as u32, j as u32))
+                    .map_or_else(|| similarity(&o[i], &n[j]).0, |s| s.0)
             }
         } else {
             dice(&cat(&old_ids, o), &cat(&new_ids, n))
