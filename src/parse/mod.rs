@@ -356,6 +356,14 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
         && rest.starts_with("**")
     {
         t = rest;
+        // `* ***` is a list item holding a thematic break: a break, as `***` alone is.
+        if t == "***" && !marked {
+            return Some(Line {
+                text: Cow::Borrowed("---"),
+                no,
+                marked: false,
+            });
+        }
     }
     let mut text = Cow::Borrowed(t);
     if let Some(rest) = t.strip_prefix("**")
@@ -511,6 +519,24 @@ mod tests {
         let mut out = Vec::new();
         crate::render::canonical::write(s, &mut out).expect("writing to memory");
         out
+    }
+
+    /// A list item holding a thematic break (`* ***`) is a break, not a paragraph `***`,
+    /// which the canonical form would write as a break (found by fuzzing).
+    #[test]
+    fn a_listed_thematic_break_is_a_break() {
+        let p = Path::new("t.md");
+        let src = "# 分隔法\n\n第一条 甲。\n* ***\n- ***\n第二条 乙。\n";
+        let parsed = parse_bytes(p, src.as_bytes()).expect("parses");
+        let paras: Vec<&str> = parsed
+            .statute
+            .articles()
+            .iter()
+            .flat_map(|a| a.article.paras.iter().map(|p| p.text.as_str()))
+            .collect();
+        assert_eq!(paras, ["甲。", "乙。"]);
+        let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
+        assert_eq!(again.statute, parsed.statute);
     }
 
     /// A marked `## 第一条 …` heading that reads as the title is the first article, and so is
