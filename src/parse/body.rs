@@ -642,8 +642,10 @@ impl Builder {
 
     fn note_inline(&self, t: &str, inline_circled: &mut HashSet<char>) {
         // ①..⑳ are U+2460..U+2473, encoded E2 91 A0..E2 91 B3: most lines have none, and
-        // a byte scan says so without decoding them.
-        if !t.as_bytes().windows(2).any(|w| w == [0xE2, 0x91]) {
+        // a byte scan says so without decoding them: first for the lead byte alone (memchr,
+        // a word at a time), which only quotes and dashes share, then for the pair.
+        let b = t.as_bytes();
+        if !b.contains(&0xE2) || !b.windows(2).any(|w| w == [0xE2, 0x91]) {
             return;
         }
         for c in t.chars().skip(1) {
