@@ -351,8 +351,11 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
             marked = true;
         }
     }
-    // Seed format: `- **第一条**　　text`.
-    if let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))
+    // Seed format: `- **第一条**　　text` (Markdown allows more spaces after the marker).
+    if let Some(rest) = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .map(str::trim_start)
         && rest.starts_with("**")
     {
         t = rest;
@@ -537,6 +540,43 @@ mod tests {
         assert_eq!(paras, ["甲。", "乙。"]);
         let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
         assert_eq!(again.statute, parsed.statute);
+    }
+
+    /// `-  **第二条**` (more than one space after the list marker) is the seed format's
+    /// article too, also right after a 目录 (found by fuzzing: the 目录 kept it as an entry,
+    /// which the canonical form wrote as `- **第二条**` and read back as an article).
+    #[test]
+    fn a_list_marker_may_be_followed_by_several_spaces() {
+        let p = Path::new("t.md");
+        for src in [
+            "# 空格法
+
+- **第一条**　　甲。
+
+-  **第二条**　　乙。
+",
+            "# 空格法
+
+## 目录
+
+- 第一章 总则
+
+-   **第一条**　　甲。
+
+*  **第二条**　　乙。
+",
+        ] {
+            let parsed = parse_bytes(p, src.as_bytes()).expect("parses");
+            let labels: Vec<&str> = parsed
+                .statute
+                .articles()
+                .iter()
+                .map(|a| a.article.label.as_str())
+                .collect();
+            assert_eq!(labels, ["第一条", "第二条"], "{src}");
+            let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
+            assert_eq!(again.statute, parsed.statute, "{src}");
+        }
     }
 
     /// A marked `## 第一条 …` heading that reads as the title is the first article, and so is
