@@ -52,15 +52,13 @@ pub(crate) struct Prepared {
     pub num: Option<UnitNum>,
     /// Number of character bigrams in `norm` (1 for a one-character text).
     pub count: usize,
-    /// The bigrams whose hash is 0 mod 4, sorted (long units only): a fixed sample, so that two long units are
-    /// compared on their samples at a quarter of the cost.
-    pub sample: Vec<u32>,
-    /// All hashed bigrams, sorted: at once for a short unit (its comparisons all use them),
-    /// on first use from `hashes` for a long one.
+    /// The bigrams whose hash is 0 mod 4, sorted (long units only), on first use: a fixed
+    /// sample, so that two long units are compared on their samples at a quarter of the cost.
+    sample: std::sync::OnceLock<Vec<u32>>,
+    /// All hashed bigrams, sorted, on first use.
     full: std::sync::OnceLock<Vec<u32>>,
-    /// The hashed bigrams in text order, kept for a long unit, so that sorting them when
-    /// needed does not read the text again, and for a whole unit, whose lines take theirs
-    /// from here.
+    /// The hashed bigrams in text order: sorted only when first compared (a unit found
+    /// identical to another never is), and for a whole unit, its lines take theirs from here.
     hashes: Vec<u32>,
     /// For a whole unit: where each of its lines (paragraph, item, sub-item, in the order of
     /// the differ's lines) ends in `norm`, so the differ reads the lines' formal forms
@@ -116,6 +114,23 @@ impl Prepared {
             g
         })
     }
+
+    /// The unit's sample of bigrams (see `sample`), sorted; empty for a short unit.
+    pub fn sample(&self) -> &[u32] {
+        self.sample.get_or_init(|| {
+            if self.count < SAMPLED {
+                return Vec::new();
+            }
+            let mut sample: Vec<u32> = self
+                .hashes
+                .iter()
+                .copied()
+                .filter(|g| g.is_multiple_of(4))
+                .collect();
+            sort_hashes(&mut sample);
+            sample
+        })
+    }
 }
 
 /// Units with at least this many bigrams are compared and indexed by their samples.
@@ -139,17 +154,7 @@ pub(crate) fn prepare(a: &ArticleRef<'_>) -> Prepared {
             push_item(item, &mut norm, &mut ends, &mut pairs);
         }
     }
-    let hashes = pairs.finish();
-    // A short unit's list is sorted in place; its lines need the text order.
-    let ordered = if hashes.len() < SAMPLED {
-        hashes.clone()
-    } else {
-        Vec::new()
-    };
-    let mut p = from_hashes(norm, hashes);
-    if p.hashes.is_empty() {
-        p.hashes = ordered;
-    }
+    let mut p = from_hashes(norm, pairs.finish());
     p.num = Some(a.article.num);
     p.line_ends = ends.bytes;
     p.line_chars = ends.chars;
@@ -205,9 +210,8 @@ impl Pairs {
     }
 }
 
-/// A text already in formal form, prepared for comparison: its bigrams hashed in one pass;
-/// a long text's sample sorted now and its full list when first needed, a short text's full
-/// list sorted now (it has no use for a sample).
+/// A text already in formal form, prepared for comparison: its bigrams hashed in one pass,
+/// sorted when first needed.
 pub(crate) fn prepared(norm: String) -> Prepared {
     let hashes = hashed(&norm);
     from_hashes(norm, hashes)
@@ -215,26 +219,12 @@ pub(crate) fn prepared(norm: String) -> Prepared {
 
 /// A formal text with its bigram hashes in text order, prepared for comparison.
 fn from_hashes(norm: String, hashes: Vec<u32>) -> Prepared {
-    let count = hashes.len();
-    let (sample, full, hashes) = if count >= SAMPLED {
-        let mut sample: Vec<u32> = hashes
-            .iter()
-            .copied()
-            .filter(|g| g.is_multiple_of(4))
-            .collect();
-        sort_hashes(&mut sample);
-        (sample, std::sync::OnceLock::new(), hashes)
-    } else {
-        let mut full = hashes;
-        sort_hashes(&mut full);
-        (Vec::new(), std::sync::OnceLock::from(full), Vec::new())
-    };
     Prepared {
         norm,
         num: None,
-        count,
-        sample,
-        full,
+        count: hashes.len(),
+        sample: std::sync::OnceLock::new(),
+        full: std::sync::OnceLock::new(),
         hashes,
         line_ends: Vec::new(),
         line_chars: Vec::new(),
@@ -346,9 +336,14 @@ pub(crate) fn similarity(a: &Prepared, b: &Prepared) -> (f64, f64) {
     if la == 0 && lb == 0 {
         return (1.0, 1.0);
     }
-    let c = if la.min(lb) >= SAMPLED && a.sample.len() + b.sample.len() > 0 {
-        let cs = common(&a.sample, &b.sample) as f64;
-        cs * (la + lb) as f64 / (a.sample.len() + b.sample.len()) as f64
+    let (sa, sb) = if la.min(lb) >= SAMPLED {
+        (a.sample(), b.sample())
+    } else {
+        (&[][..], &[][..])
+    };
+    let c = if sa.len() + sb.len() > 0 {
+        let cs = common(sa, sb) as f64;
+        cs * (la + lb) as f64 / (sa.len() + sb.len()) as f64
     } else {
         common(a.grams(), b.grams()) as f64
     };
@@ -551,7 +546,7 @@ fn reanchor_references(o: &[Prepared], n: &[Prepared], st: &mut State) -> bool {
 /// The bigrams a unit is indexed and looked up by: its sample when it is long.
 fn keys(p: &Prepared) -> &[u32] {
     if p.count >= SAMPLED {
-        &p.sample
+        p.sample()
     } else {
         p.grams()
     }
@@ -1039,7 +1034,7 @@ mod tests {
                 let (got, want) = (unit.line_prepared(k), prepared(unit.line(k).to_string()));
                 assert_eq!(got.norm, want.norm);
                 assert_eq!(got.count, want.count, "{:?}", want.norm);
-                assert_eq!(got.sample, want.sample, "{:?}", want.norm);
+                assert_eq!(got.sample(), want.sample(), "{:?}", want.norm);
                 assert_eq!(got.grams(), want.grams(), "{:?}", want.norm);
                 lines += 1;
             }
