@@ -369,8 +369,10 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
         }
     }
     let mut text = Cow::Borrowed(t);
+    // `****` opens no bold text (CommonMark reads it as stars): an empty label is no markup.
     if let Some(rest) = t.strip_prefix("**")
         && let Some(end) = rest.find("**")
+        && end > 0
     {
         let label = &rest[..end];
         // Only a bold label (or a bold heading) is markup; other text stays verbatim.
@@ -576,6 +578,27 @@ mod tests {
             assert_eq!(labels, ["第一条", "第二条"], "{src}");
             let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
             assert_eq!(again.statute, parsed.statute, "{src}");
+        }
+    }
+
+    /// `## ********` is a heading of stars, not an empty bold label before `****` (found by
+    /// fuzzing: the canonical form wrote `## ****`, which read back as an empty line, and the
+    /// heading was lost).
+    #[test]
+    fn stars_are_not_an_empty_bold_label() {
+        let p = Path::new("t.md");
+        for src in [
+            "# 星号法\n\n第一条 甲。\n\n## ********\n\n第二条 乙。\n",
+            "# 星号法\n\n## 第一章 总则\n\n甲。\n\n## ****\n\n乙。\n\n****注意**\n",
+        ] {
+            let parsed = parse_bytes(p, src.as_bytes()).expect("parses");
+            let again = parse_bytes(p, &canonical(&parsed.statute)).expect("canonical parses");
+            assert_eq!(again.statute, parsed.statute, "{src}");
+        }
+        let parsed = parse_bytes(p, "# 星号法\n\n## ****\n\n乙。\n".as_bytes()).expect("parses");
+        match parsed.statute.body.nodes.first() {
+            Some(Node::Division(d)) => assert_eq!(d.title, "****"),
+            other => panic!("a heading of stars, not {other:?}"),
         }
     }
 
