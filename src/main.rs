@@ -17,6 +17,23 @@ use statute::store::{self, Store, import, read};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (mimalloc.h); its Rust bindings leave the experimental
+/// options unnamed and document passing their numbers.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells mimalloc never to purge freed memory (return it to the OS), unless the user set
+/// `MIMALLOC_PURGE_DELAY`. Every command is short-lived or small (the browser holds a few
+/// megabytes), and a purge is a system call: a large diff made about 260 of them, a tenth of
+/// its run time, for memory the process was about to give back by exiting.
+fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: called first thing in `main`, while the program has one thread (the
+        // setter is not thread-safe); the option number is checked against mimalloc's
+        // default by the test below.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
+}
 use statute::{check, feed, parse, render};
 
 /// `eprintln!` that cannot panic: when stderr itself cannot be written (a full disk, a
@@ -229,6 +246,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     // SAFETY: the first thing the program does, while it has one thread and before libgit2 is
     // used; nothing else sets libgit2's options.
     unsafe { store::isolate_from_user_git_config() };
@@ -792,4 +810,22 @@ fn shape(s: &Statute) -> String {
         divisions(&s.body.nodes),
         s.body.annexes.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MI_OPTION_PURGE_DELAY;
+
+    #[test]
+    fn the_purge_delay_option_number_names_the_purge_delay() {
+        // mimalloc's default purge delay is 1000 ms (v3) or 10 ms (v2); the options around
+        // it (a deprecated eager-commit delay, the NUMA node count) default to 0 or 1. A
+        // mimalloc that renumbered its options fails here instead of being misconfigured.
+        // SAFETY: the only test of this binary, so no other thread uses mimalloc's options.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert!(
+            delay == 1000 || delay == 10,
+            "option {MI_OPTION_PURGE_DELAY} is {delay}: not mimalloc's purge delay"
+        );
+    }
 }
