@@ -565,7 +565,7 @@ fn event(
 /// Writes the events as JSON Lines: one event per line.
 pub fn write_jsonl(events: &[Event], out: &mut impl Write) -> io::Result<()> {
     for e in events {
-        serde_json::to_writer(&mut *out, e)?;
+        crate::render::json_writer::to_writer(&mut *out, e)?;
         writeln!(out)?;
     }
     Ok(())
@@ -573,7 +573,7 @@ pub fn write_jsonl(events: &[Event], out: &mut impl Write) -> io::Result<()> {
 
 /// Writes the events as one pretty-printed JSON array.
 pub fn write_json(events: &[Event], out: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, events)?;
+    crate::render::json_writer::to_writer_pretty(&mut *out, events)?;
     writeln!(out)
 }
 

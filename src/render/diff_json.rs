@@ -208,9 +208,9 @@ pub fn doc(cs: &ChangeSet) -> Doc<'_> {
 pub fn write(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<()> {
     let d = doc(cs);
     if pretty {
-        serde_json::to_writer_pretty(&mut *out, &d)?;
+        super::json_writer::to_writer_pretty(&mut *out, &d)?;
     } else {
-        serde_json::to_writer(&mut *out, &d)?;
+        super::json_writer::to_writer(&mut *out, &d)?;
     }
     writeln!(out)
 }

@@ -5,6 +5,7 @@ pub mod decision;
 pub mod diff_json;
 pub mod docx;
 pub mod json;
+pub mod json_writer;
 pub mod markdown;
 pub mod report;
 pub mod safe;
