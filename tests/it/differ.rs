@@ -76,6 +76,7 @@ fn format_noise_pairs_report_no_substantive_change_unless_the_text_differs() {
         let (a, b) = (load(&p.join("a.md")), load(&p.join("b.md")));
         let cs = diff(&a, &b);
         assert_invariants(&a, &b, &cs);
+        assert_json_as_serde_json_writes_it(&cs, p);
         // The corpus calls these formatting-only, but some sides lost or gained text (an
         // annex, a paragraph, a whole appended statute). Where the text itself differs, the
         // diff must say so; where it does not, it must report nothing substantive.
