@@ -1,6 +1,6 @@
 //! Fuzz target: two arbitrary inputs (split at the first 0xFF byte) parsed and diffed, and
-//! the change set rendered in every review format. Nothing may panic, and the diff of each
-//! entry must rebuild both sides.
+//! the change set rendered in every review format. Nothing may panic, the diff of each
+//! entry must rebuild both sides, and the JSON must be byte-for-byte serde_json's.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -53,7 +53,20 @@ fuzz_target!(|data: &[u8]| {
     table::write_html(&cs, &shown, &mut out).expect("memory");
     markdown::write(&cs, &shown, &mut out).expect("memory");
     decision::write(&cs, &shown, &mut out).expect("memory");
-    diff_json::write(&cs, false, &mut out).expect("memory");
+    // statute's JSON writer must write exactly what serde_json writes.
+    for pretty in [false, true] {
+        let mut ours = Vec::new();
+        diff_json::write(&cs, pretty, &mut ours).expect("memory");
+        let doc = diff_json::doc(&cs);
+        let mut theirs = if pretty {
+            serde_json::to_vec_pretty(&doc)
+        } else {
+            serde_json::to_vec(&doc)
+        }
+        .expect("serde_json");
+        theirs.push(b'\n');
+        assert!(ours == theirs, "JSON differs from serde_json's");
+    }
     let entries: Vec<_> = shown.iter().map(|s| s.entry).collect();
     docx::write(
         &cs,
