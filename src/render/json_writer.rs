@@ -84,7 +84,8 @@ fn write_all<W: Write + ?Sized, F: Formatter, T: Serialize + ?Sized>(
 ) -> io::Result<()> {
     let mut s = Serializer {
         out,
-        buf: Vec::with_capacity(BLOCK + BLOCK / 4),
+        // Small at first: the feed writes thousands of short documents.
+        buf: Vec::with_capacity(4096),
         fmt,
     };
     value.serialize(&mut s).map_err(|e| e.0)?;
