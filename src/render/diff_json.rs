@@ -215,6 +215,18 @@ pub fn write(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<(
     writeln!(out)
 }
 
+/// What [`write`] writes, written by serde_json itself: the reference that the tests and
+/// the fuzzer hold `statute`'s own JSON writer to. Not for production use (slower).
+pub fn write_with_serde_json(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<()> {
+    let d = doc(cs);
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, &d)?;
+    } else {
+        serde_json::to_writer(&mut *out, &d)?;
+    }
+    writeln!(out)
+}
+
 /// The wire form of the summary counts.
 pub fn summary(s: &crate::diff::Summary) -> Summary {
     Summary {

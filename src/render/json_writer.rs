@@ -377,38 +377,25 @@ impl<W: Write + ?Sized, F: Formatter> Compound<'_, '_, W, F> {
     }
 }
 
-impl<W: Write + ?Sized, F: Formatter> ser::SerializeSeq for Compound<'_, '_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.end_array()
-    }
+/// Sequences, tuples and tuple structs are all JSON arrays.
+macro_rules! array_like {
+    ($trait:ident, $element:ident) => {
+        impl<W: Write + ?Sized, F: Formatter> ser::$trait for Compound<'_, '_, W, F> {
+            type Ok = ();
+            type Error = Error;
+            fn $element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.end_array()
+            }
+        }
+    };
 }
 
-impl<W: Write + ?Sized, F: Formatter> ser::SerializeTuple for Compound<'_, '_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.end_array()
-    }
-}
-
-impl<W: Write + ?Sized, F: Formatter> ser::SerializeTupleStruct for Compound<'_, '_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.end_array()
-    }
-}
+array_like!(SerializeSeq, serialize_element);
+array_like!(SerializeTuple, serialize_element);
+array_like!(SerializeTupleStruct, serialize_field);
 
 impl<W: Write + ?Sized, F: Formatter> ser::SerializeStruct for Compound<'_, '_, W, F> {
     type Ok = ();

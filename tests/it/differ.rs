@@ -123,14 +123,8 @@ fn assert_json_as_serde_json_writes_it(cs: &ChangeSet, what: &Path) {
     for pretty in [false, true] {
         let mut ours = Vec::new();
         diff_json::write(cs, pretty, &mut ours).expect("write");
-        let doc = diff_json::doc(cs);
-        let mut theirs = if pretty {
-            serde_json::to_vec_pretty(&doc)
-        } else {
-            serde_json::to_vec(&doc)
-        }
-        .expect("serde_json");
-        theirs.push(b'\n');
+        let mut theirs = Vec::new();
+        diff_json::write_with_serde_json(cs, pretty, &mut theirs).expect("serde_json");
         assert!(
             ours == theirs,
             "{}: JSON (pretty: {pretty}) differs from serde_json's",
