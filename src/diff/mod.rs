@@ -3,6 +3,7 @@
 
 pub mod chars;
 mod classify;
+pub mod event;
 mod headings;
 mod lcs;
 mod lines;

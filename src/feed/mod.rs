@@ -20,9 +20,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diff::{self, ChangeSet, Entry, EntryKind, Segment};
+use crate::diff::{self, ChangeSet, Entry, EntryKind, Segment, event};
 use crate::lineage::{self, Lineage};
-use crate::model::{Date, EventKind as ActKind, HistoryEvent, Statute};
+use crate::model::{Date, HistoryEvent, Statute};
 use crate::render;
 use crate::store::{Store, StoreError, StoredVersion};
 use wire::{Act, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef, TextualMod};
@@ -337,94 +337,6 @@ pub fn front_matter_history(canonical: &str) -> Vec<HistoryEvent> {
     out
 }
 
-/// The 题注 entry behind version `k`: the one dated on its version date (an amendment,
-/// revision or repeal preferred), else the latest 修正/修订/废止 after the previous version.
-fn act_of(history: &[HistoryEvent], date: Date, previous: Option<Date>) -> Option<&HistoryEvent> {
-    let amending = |e: &&HistoryEvent| {
-        matches!(
-            e.kind,
-            ActKind::Amended | ActKind::Revised | ActKind::Repealed
-        )
-    };
-    let on_date: Vec<&HistoryEvent> = history.iter().filter(|e| e.date == Some(date)).collect();
-    on_date
-        .iter()
-        .copied()
-        .find(amending)
-        .or_else(|| {
-            on_date
-                .iter()
-                .copied()
-                .find(|e| matches!(e.kind, ActKind::Adopted | ActKind::Approved))
-        })
-        .or_else(|| on_date.first().copied())
-        .or_else(|| {
-            history.iter().rev().filter(amending).find(|e| {
-                e.date
-                    .is_some_and(|d| d <= date && previous.is_none_or(|p| d > p))
-            })
-        })
-}
-
-/// The event kind of version `k` from its comparison with the one before.
-fn classify(
-    versions: &[StoredVersion],
-    k: usize,
-    cs: Option<&ChangeSet>,
-    act: Option<&HistoryEvent>,
-) -> EventKind {
-    let Some(cs) = cs else {
-        return EventKind::Enacted;
-    };
-    let v = &versions[k];
-    let repealed_now = v.repealed() || act.is_some_and(|a| a.kind == ActKind::Repealed);
-    if repealed_now && !versions[k - 1].repealed() {
-        return EventKind::Repealed;
-    }
-    if formal_only(cs) {
-        return EventKind::Corrected;
-    }
-    match act.map(|a| a.kind) {
-        Some(ActKind::Revised) => EventKind::Revised,
-        Some(ActKind::Amended) => EventKind::Amended,
-        _ if revised_share(cs) > 0.5 => EventKind::Revised,
-        _ => EventKind::Amended,
-    }
-}
-
-/// True when a comparison found formal changes only: nothing substantive, and no article
-/// added, deleted, split, merged, renumbered or moved (a split with the text kept is formal
-/// for the differ, but it is a structural amendment, not a correction).
-pub fn formal_only(cs: &ChangeSet) -> bool {
-    !cs.has_substantive_changes()
-        && cs.entries.iter().all(|e| {
-            matches!(e.kind, EntryKind::Unchanged | EntryKind::Modified)
-                && !e.renumbered
-                && !e.moved
-        })
-}
-
-/// The share of the text an amendment rewrote: old units changed substantively (modified,
-/// deleted, split, merged) plus units added, over old units plus units added.
-pub fn revised_share(cs: &ChangeSet) -> f64 {
-    let mut changed = 0usize;
-    let mut added = 0usize;
-    for e in &cs.entries {
-        match e.kind {
-            EntryKind::Added => added += e.new.len(),
-            EntryKind::Unchanged => {}
-            _ if e.substantive => changed += e.old.len(),
-            _ => {}
-        }
-    }
-    let base = cs.old.units + added;
-    if base == 0 {
-        0.0
-    } else {
-        (changed + added) as f64 / base as f64
-    }
-}
-
 /// The Akoma Ntoso textual modifications of an entry.
 pub fn textual_mods(e: &Entry) -> Vec<TextualMod> {
     let mut out = match e.kind {
@@ -503,9 +415,14 @@ fn event(
 ) -> Event {
     let v = &versions[k];
     let prev = k.checked_sub(1).and_then(|p| versions.get(p));
-    let act = act_of(history, v.date, prev.map(|p| p.date));
+    let act = event::act_of(history, v.date, prev.map(|p| p.date));
     let cs = diffed.map(|(cs, _)| cs);
-    let kind = classify(versions, k, cs, act);
+    let kind = EventKind::from(event::classify(
+        cs,
+        act,
+        v.repealed(),
+        prev.is_some_and(StoredVersion::repealed),
+    ));
     let cursor = Cursor::of_label(id, &v.label)
         .map(|c| c.to_string())
         .unwrap_or_else(|| format!("{}/{id}/1", v.date));
@@ -615,9 +532,9 @@ mod tests {
         let text = "---\nformat: \"statute/1\"\ntitle: \"某条例\"\nhistory:\n  - \"（2001年1月1日某市第一届人民代表大会常务委员会第一次会议通过\"\n  - \"2010年5月1日某市第二届人民代表大会常务委员会第九次会议《关于修改〈某条例〉的决定》修正）\"\n---\n\n# 某条例\n";
         let h = front_matter_history(text);
         assert_eq!(h.len(), 2);
-        assert_eq!(h[1].kind, ActKind::Amended);
-        let act = act_of(&h, Date::new(2010, 5, 1).expect("d"), None).expect("act");
-        assert_eq!(act.kind, ActKind::Amended);
+        assert_eq!(h[1].kind, crate::model::EventKind::Amended);
+        let act = event::act_of(&h, Date::new(2010, 5, 1).expect("d"), None).expect("act");
+        assert_eq!(act.kind, crate::model::EventKind::Amended);
         assert!(act.act.as_deref().is_some_and(|a| a.contains("决定")));
     }
 

@@ -2,6 +2,7 @@
 //! jsonl`). Own serde types, decoupled from the engine's structs; the doc comment of every
 //! field is its documentation, and becomes its `description` in `schema/statute-feed-1.json`.
 
+use crate::diff::event::VersionKind;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -81,26 +82,38 @@ pub enum EventKind {
     Repealed,
 }
 
+impl From<VersionKind> for EventKind {
+    fn from(k: VersionKind) -> EventKind {
+        match k {
+            VersionKind::Enacted => EventKind::Enacted,
+            VersionKind::Amended => EventKind::Amended,
+            VersionKind::Revised => EventKind::Revised,
+            VersionKind::Corrected => EventKind::Corrected,
+            VersionKind::Repealed => EventKind::Repealed,
+        }
+    }
+}
+
+impl From<EventKind> for VersionKind {
+    fn from(k: EventKind) -> VersionKind {
+        match k {
+            EventKind::Enacted => VersionKind::Enacted,
+            EventKind::Amended => VersionKind::Amended,
+            EventKind::Revised => VersionKind::Revised,
+            EventKind::Corrected => VersionKind::Corrected,
+            EventKind::Repealed => VersionKind::Repealed,
+        }
+    }
+}
+
 impl EventKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Enacted => "enacted",
-            EventKind::Amended => "amended",
-            EventKind::Revised => "revised",
-            EventKind::Corrected => "corrected",
-            EventKind::Repealed => "repealed",
-        }
+        VersionKind::from(self).as_str()
     }
 
     /// The Chinese name used in the Atom output.
     pub fn as_zh(self) -> &'static str {
-        match self {
-            EventKind::Enacted => "收录",
-            EventKind::Amended => "修正",
-            EventKind::Revised => "修订",
-            EventKind::Corrected => "形式更正",
-            EventKind::Repealed => "废止",
-        }
+        VersionKind::from(self).as_zh()
     }
 }
 
