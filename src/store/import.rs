@@ -16,6 +16,7 @@ use super::{
     MAIN_REF, Store, StoredVersion, TREE_DIR, VersionMeta, blob_id, commit_message, id, lock,
     one_line, signature, statute_ref, version_tag,
 };
+use crate::diff::event::{self, VersionKind};
 use crate::model::Date;
 use crate::parse::MAX_INPUT_BYTES;
 
@@ -291,7 +292,16 @@ struct Slot {
     /// The canonical text, for new versions.
     canonical: Option<Vec<u8>>,
     label: String,
-    summary: Option<(String, bool)>,
+    summary: Option<Comparison>,
+}
+
+/// A version compared with the one before: what its commit's `Summary`, `Substantive` and
+/// `Event` trailers record.
+#[derive(Clone)]
+struct Comparison {
+    summary: String,
+    substantive: bool,
+    event: Option<VersionKind>,
 }
 
 /// A statute whose history is rebuilt from `from` on.
@@ -377,10 +387,11 @@ fn plan(id: &str, stored: &[StoredVersion], news: Vec<NewVersion>) -> (Option<Pl
             && i > 0
             && slots[i - 1].stored == Some(j - 1)
         {
-            slots[i].summary = stored[j]
-                .summary
-                .clone()
-                .map(|s| (s, stored[j].substantive.unwrap_or(true)));
+            slots[i].summary = stored[j].summary.clone().map(|s| Comparison {
+                summary: s,
+                substantive: stored[j].substantive.unwrap_or(true),
+                event: stored[j].event,
+            });
         }
     }
     (
@@ -394,16 +405,24 @@ fn plan(id: &str, stored: &[StoredVersion], news: Vec<NewVersion>) -> (Option<Pl
     )
 }
 
-/// The amendment summary of `new` against `old` (canonical texts).
-fn summarize(old: &[u8], new: &[u8]) -> Result<(String, bool)> {
+/// The comparison of version `new` with the version `old` before it (their slots and
+/// canonical texts): its amendment summary, and its kind as the feed classifies it.
+fn summarize(old: (&Slot, &[u8]), new: (&Slot, &[u8])) -> Result<Comparison> {
     let p = Path::new("store");
-    let a = crate::parse_bytes(p, old)?.statute;
-    let b = crate::parse_bytes(p, new)?.statute;
+    let a = crate::parse_bytes(p, old.1)?.statute;
+    let b = crate::parse_bytes(p, new.1)?.statute;
     let cs = crate::diff::diff(&a, &b);
-    Ok((
-        crate::render::report::summary_line(&cs),
-        cs.has_substantive_changes(),
-    ))
+    let act = event::act_of(&b.meta.history, new.0.date, Some(old.0.date));
+    Ok(Comparison {
+        summary: crate::render::report::summary_line(&cs),
+        substantive: cs.has_substantive_changes(),
+        event: Some(event::classify(
+            Some(&cs),
+            act,
+            new.0.meta.repealed(),
+            old.0.meta.repealed(),
+        )),
+    })
 }
 
 /// The tree of one version: `statutes/<id>.md`.
@@ -605,12 +624,19 @@ impl Store {
                 jobs.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
             }
         }
-        let results = par_map(&jobs, threads, |(_, _, old, new)| summarize(old, new));
+        let results = par_map(&jobs, threads, |(pi, i, old, new)| {
+            let slots = &plans[*pi].slots;
+            summarize((&slots[i - 1], old), (&slots[*i], new))
+        });
         for ((pi, i, _, _), r) in jobs.iter().zip(results) {
             // A version that cannot be diffed still gets a history entry.
             plans[*pi].slots[*i].summary = Some(match r {
                 Some(Ok(s)) => s,
-                _ => ("（无法比较）".to_string(), true),
+                _ => Comparison {
+                    summary: "（无法比较）".to_string(),
+                    substantive: true,
+                    event: None,
+                },
             });
         }
         Ok(())
@@ -631,11 +657,11 @@ fn write_plan(
             None => s.blob,
         };
         let tree = repo.find_tree(version_tree(repo, &p.id, blob, written)?)?;
-        let (summary, substantive) = match &s.summary {
-            Some((t, b)) => (Some(t.as_str()), Some(*b)),
-            None => (None, None),
+        let (summary, substantive, event) = match &s.summary {
+            Some(c) => (Some(c.summary.as_str()), Some(c.substantive), c.event),
+            None => (None, None, None),
         };
-        let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive);
+        let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive, event);
         let sig = signature(s.date)?;
         let parent = match chain.last() {
             Some(v) => Some(repo.find_commit(v.commit)?),
@@ -652,6 +678,7 @@ fn write_plan(
             meta: s.meta.clone(),
             summary: summary.map(str::to_string),
             substantive,
+            event,
         });
     }
     Ok(chain)

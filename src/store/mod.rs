@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Signature, Time};
 
+use crate::diff::event::VersionKind;
 use crate::model::Date;
 pub use error::{Result, StoreError};
 
@@ -193,6 +194,9 @@ pub struct StoredVersion {
     pub summary: Option<String>,
     /// Whether that amendment changed anything substantively.
     pub substantive: Option<bool>,
+    /// What the version did to the statute ([`crate::diff::event::classify`], as the feed
+    /// says): none for the first version, and in stores written before the `Event` trailer.
+    pub event: Option<VersionKind>,
 }
 
 /// The metadata of a version that its commit's trailers carry.
@@ -217,8 +221,14 @@ impl StoredVersion {
 
     /// True when the version marks the statute repealed (时效性 已废止 / 失效).
     pub fn repealed(&self) -> bool {
-        self.meta
-            .status
+        self.meta.repealed()
+    }
+}
+
+impl VersionMeta {
+    /// True when the version marks the statute repealed (时效性 已废止 / 失效).
+    pub fn repealed(&self) -> bool {
+        self.status
             .as_deref()
             .is_some_and(|s| s.contains("废止") || s.contains("失效"))
     }
@@ -236,6 +246,7 @@ pub(crate) fn commit_message(
     date: Date,
     summary: Option<&str>,
     substantive: Option<bool>,
+    event: Option<VersionKind>,
 ) -> String {
     let mut m = format!("{} {label}\n\n", one_line(&meta.title));
     match summary {
@@ -265,6 +276,9 @@ pub(crate) fn commit_message(
     if let Some(s) = substantive {
         t("Substantive", if s { "yes" } else { "no" });
     }
+    if let Some(e) = event {
+        t("Event", e.as_str());
+    }
     m
 }
 
@@ -272,7 +286,8 @@ pub(crate) fn commit_message(
 pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<StoredVersion> {
     let bad = |what: &str| StoreError::Corrupt(format!("commit {commit}: {what}"));
     let mut meta = VersionMeta::default();
-    let (mut label, mut date, mut summary, mut substantive) = (None, None, None, None);
+    let (mut label, mut date, mut summary, mut substantive, mut event) =
+        (None, None, None, None, None);
     let trailers = message
         .trim_end()
         .rsplit_once("\n\n")
@@ -293,6 +308,7 @@ pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<Sto
             "Source-Blob" => meta.source = Oid::from_str(&v).ok(),
             "Summary" => summary = Some(v),
             "Substantive" => substantive = Some(v == "yes"),
+            "Event" => event = VersionKind::parse(&v),
             _ => {}
         }
     }
@@ -307,6 +323,7 @@ pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<Sto
         meta,
         summary,
         substantive,
+        event,
     })
 }
 
@@ -378,6 +395,7 @@ mod tests {
             date,
             Some("新增 1 条\n，删除 0 条"),
             Some(true),
+            Some(VersionKind::Revised),
         );
         let v = parse_message(Oid::ZERO_SHA1, Oid::ZERO_SHA1, &msg).expect("parse");
         assert_eq!(v.meta, meta);
@@ -385,5 +403,6 @@ mod tests {
         assert_eq!(v.date, date);
         assert_eq!(v.summary.as_deref(), Some("新增 1 条 ，删除 0 条"));
         assert_eq!(v.substantive, Some(true));
+        assert_eq!(v.event, Some(VersionKind::Revised));
     }
 }

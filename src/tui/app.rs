@@ -838,6 +838,7 @@ mod tests {
             },
             summary: summary.map(str::to_string),
             substantive: summary.map(|_| true),
+            event: None,
         }
     }
 

@@ -286,14 +286,15 @@ fn list(f: &mut Frame, app: &mut App, l: &mut ListScreen, area: Rect) {
     l.offset = off;
 }
 
-/// The kind of a version in the timeline.
+/// The kind of a version in the timeline: as the feed classifies it (修正, 修订, 形式更正,
+/// 废止), stored at import; 修改 in stores written before that was recorded.
 fn event(v: &crate::store::StoredVersion, first: bool) -> &'static str {
     if v.repealed() {
         "废止"
     } else if first {
         "首次收录"
     } else {
-        "修改"
+        v.event.map_or("修改", |k| k.as_zh())
     }
 }
 

@@ -142,6 +142,7 @@ fn corpus_feed_validates_against_the_schema() {
         }
     }
     eprintln!("multi/: {} events {kinds:?}", events.len());
+    assert_stored_events_match(&store, &events);
     assert!(kinds.get("enacted").copied().unwrap_or(0) > 100);
     assert!(kinds.get("amended").copied().unwrap_or(0) > 10);
     // A statute-diff/1 document validates against its schema too.
@@ -203,6 +204,30 @@ fn corpus_feed_validates_against_the_schema() {
             .collect::<Vec<_>>(),
     );
     assert_eq!(jsonl(&all_events(&other)), jsonl(&events));
+    // Histories rebuilt from their start record the same kinds as well.
+    assert_stored_events_match(&other, &events);
+}
+
+/// Every version after a statute's first recorded, at import, the kind its feed event has.
+fn assert_stored_events_match(store: &Store, events: &[Event]) {
+    let feed: BTreeMap<&str, &str> = events
+        .iter()
+        .map(|e| (e.id.as_str(), e.kind.as_str()))
+        .collect();
+    let mut checked = 0;
+    for h in store.list(None).expect("list") {
+        for (k, v) in h.versions.iter().enumerate() {
+            let stored = v.event.map(|e| e.as_str());
+            let id = format!("{}/{}", h.id, v.label);
+            if k == 0 {
+                assert_eq!(stored, None, "{id}");
+            } else {
+                assert_eq!(stored, feed.get(id.as_str()).copied(), "{id}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
 }
 
 // ---- a generated amendment chain -------------------------------------------------------
@@ -374,6 +399,8 @@ fn lineage_ids_survive_a_five_version_chain() {
         kinds,
         ["enacted", "amended", "amended", "revised", "amended"]
     );
+    // The store recorded the same kinds at import (the `Event` trailers the browser shows).
+    assert_stored_events_match(&store, &events);
     assert!(
         events[1]
             .act

@@ -9,7 +9,7 @@ use std::time::Duration;
 use statute::store::import::{Checkpoint, ImportOptions, ImportReport, Progress, Quiet};
 use statute::store::{Store, StoreError};
 
-use crate::common::{corpus, root};
+use crate::common::{corpus, fixture, root};
 
 fn tianjin() -> PathBuf {
     root().join("versions/天津市信息化促进条例")
@@ -440,6 +440,29 @@ fn corpus_multi_imports_in_any_order_to_the_same_commits() {
     let mut sorted = dates.clone();
     sorted.sort_by(|x, y| y.cmp(x));
     assert_eq!(dates, sorted, "newest first, as git log shows them");
+}
+
+#[test]
+fn a_version_records_what_it_did_to_the_statute() {
+    // park-2024's 题注 says the text of 2024-03-01 was amended (修正) that day.
+    let (_d, s) = new_store();
+    import(&s, &[fixture("park-2020.md"), fixture("park-2024.md")]);
+    let h = s
+        .history(&s.resolve("某某市公园管理条例").expect("resolve"))
+        .expect("history");
+    let kinds: Vec<Option<&str>> = h
+        .versions
+        .iter()
+        .map(|v| v.event.map(|k| k.as_str()))
+        .collect();
+    assert_eq!(kinds, [None, Some("amended")]);
+    assert_verifies(&s);
+    // Plain git shows it as a trailer.
+    let commit = h.versions[1].commit.to_string();
+    if let Some(out) = git(s.path(), &["log", "-1", "--format=%B", &commit]) {
+        let message = text(&out.stdout);
+        assert!(message.contains("\nEvent: amended\n"), "{message}");
+    }
 }
 
 #[test]
