@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::store::articles::{ArticleHistory, Blame};
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
@@ -25,27 +27,31 @@ pub fn write_list(list: &[StatuteHistory], out: &mut impl Write) -> io::Result<(
     Ok(())
 }
 
-/// The versions of a statute, newest first, with the cached amendment summaries.
+/// The versions of a statute, newest first, with their kinds (首次收录, 修正, 修订, 形式更正,
+/// 废止) and the cached amendment summaries.
 pub fn write_log(h: &StatuteHistory, out: &mut impl Write) -> io::Result<()> {
     if let Some(head) = h.head() {
         writeln!(out, "{} ({})", head.meta.title, h.id)?;
     }
-    for v in h.versions.iter().rev() {
+    for (k, v) in h.versions.iter().enumerate().rev() {
         let commit = v.commit.to_string();
         let effective = v
             .meta
             .effective
             .map(|d| format!("施行 {d}"))
             .unwrap_or_else(|| "施行 ?         ".into());
-        writeln!(
-            out,
-            "{}  {:<13} {}  {}  {}",
+        // Kinds are two or four CJK characters: padded to the width of four.
+        let kind = v.kind_zh(k == 0);
+        let pad = " ".repeat(8usize.saturating_sub(UnicodeWidthStr::width(kind)));
+        let line = format!(
+            "{}  {:<13} {kind}{pad}  {}  {}  {}",
             &commit[..commit.len().min(10)],
             v.label,
             effective,
             v.meta.status.as_deref().unwrap_or("—"),
-            v.summary.as_deref().unwrap_or("首次收录")
-        )?;
+            v.summary.as_deref().unwrap_or("")
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

@@ -223,6 +223,19 @@ impl StoredVersion {
     pub fn repealed(&self) -> bool {
         self.meta.repealed()
     }
+
+    /// The version's kind as `statute log` and the browser's timeline name it: 首次收录 for a
+    /// statute's `first` version, 废止 for one that marks it repealed, else its `Event` (修正,
+    /// 修订, 形式更正), or 修改 when the store was written before that trailer.
+    pub fn kind_zh(&self, first: bool) -> &'static str {
+        if self.repealed() {
+            "废止"
+        } else if first {
+            "首次收录"
+        } else {
+            self.event.map_or("修改", VersionKind::as_zh)
+        }
+    }
 }
 
 impl VersionMeta {

@@ -286,18 +286,6 @@ fn list(f: &mut Frame, app: &mut App, l: &mut ListScreen, area: Rect) {
     l.offset = off;
 }
 
-/// The kind of a version in the timeline: as the feed classifies it (修正, 修订, 形式更正,
-/// 废止), stored at import; 修改 in stores written before that was recorded.
-fn event(v: &crate::store::StoredVersion, first: bool) -> &'static str {
-    if v.repealed() {
-        "废止"
-    } else if first {
-        "首次收录"
-    } else {
-        v.event.map_or("修改", |k| k.as_zh())
-    }
-}
-
 fn timeline(f: &mut Frame, app: &mut App, t: &mut TimelineScreen, area: Rect) {
     let Some(h) = app.histories.get(&t.id).cloned() else {
         f.render_widget(
@@ -322,7 +310,7 @@ fn timeline(f: &mut Frame, app: &mut App, t: &mut TimelineScreen, area: Rect) {
             let row = format!(
                 "{mark}{}  {effective}  {}  {summary}",
                 pad(&v.label, 13),
-                pad(event(v, k == 0), 8),
+                pad(v.kind_zh(k == 0), 8),
             );
             Line::from(fit(&terminal_text(&row), width))
         })

@@ -549,6 +549,8 @@ fn commands_on_the_store() {
         lines[1].contains("2025-06-30") && lines[1].contains("新增"),
         "{log}"
     );
+    // The 2025 version's 题注 says it was amended (修正) on its date.
+    assert!(lines[1].contains("  修正  "), "{log}");
     assert!(
         lines[2].contains("2007-09-12") && lines[2].contains("首次收录"),
         "{log}"
