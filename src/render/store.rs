@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use unicode_width::UnicodeWidthStr;
-
+use super::terminal::pad;
 use crate::store::articles::{ArticleHistory, Blame};
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
@@ -41,12 +40,11 @@ pub fn write_log(h: &StatuteHistory, out: &mut impl Write) -> io::Result<()> {
             .map(|d| format!("施行 {d}"))
             .unwrap_or_else(|| "施行 ?         ".into());
         // Kinds are two or four CJK characters: padded to the width of four.
-        let kind = v.kind_zh(k == 0);
-        let pad = " ".repeat(8usize.saturating_sub(UnicodeWidthStr::width(kind)));
         let line = format!(
-            "{}  {:<13} {kind}{pad}  {}  {}  {}",
+            "{}  {:<13} {}  {}  {}  {}",
             &commit[..commit.len().min(10)],
             v.label,
+            pad(v.kind_zh(k == 0), 8),
             effective,
             v.meta.status.as_deref().unwrap_or("—"),
             v.summary.as_deref().unwrap_or("")

@@ -283,6 +283,12 @@ pub fn text_width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// `s` padded with spaces to `width` columns.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = text_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// Wraps styled runs into lines of at most `width` columns (line breaks in the text start
 /// new lines). Without colour the marks are inserted as text, and closed and reopened at
 /// each wrap so that every line reads on its own.

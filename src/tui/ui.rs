@@ -18,7 +18,7 @@ use super::app::{
 use crate::diff::{Entry, EntryKind, Op, Segment};
 use crate::render::report::{entry_header, summary_line};
 use crate::render::safe::terminal_text;
-use crate::render::terminal::{text_width, wrap_styled};
+use crate::render::terminal::{pad, text_width, wrap_styled};
 
 /// How a run of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,12 +101,6 @@ pub fn fit(s: &str, width: usize) -> String {
         out.push('…');
     }
     out
-}
-
-/// `s` padded with spaces to `width` columns.
-fn pad(s: &str, width: usize) -> String {
-    let w = text_width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// The first row shown so that `selected` is visible in `height` rows.
