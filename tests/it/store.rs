@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use statute::store::import::{Checkpoint, ImportOptions, ImportReport, Progress, Quiet};
+use statute::store::read::StatuteHistory;
 use statute::store::{Store, StoreError};
 
 use crate::common::{corpus, fixture, root};
@@ -47,6 +48,13 @@ fn refs(store: &Store) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// The history of the one statute whose name contains `name`.
+fn history(store: &Store, name: &str) -> StatuteHistory {
+    store
+        .history(&store.resolve(name).expect("resolve"))
+        .expect("history")
 }
 
 fn assert_verifies(store: &Store) {
@@ -138,9 +146,7 @@ fn versions_import_idempotent_and_order_independent() {
 fn stored_text_is_the_canonical_form_of_the_source() {
     let (_d, s) = new_store();
     import(&s, &[v2007()]);
-    let h = s
-        .history(&s.resolve("天津").expect("resolve"))
-        .expect("history");
+    let h = history(&s, "天津");
     let stored = s.text(&h.versions[0]).expect("text");
     let parsed = statute::parse_file(&v2007()).expect("parse");
     assert_eq!(
@@ -280,9 +286,7 @@ fn a_repeal_is_a_version_and_keeps_the_history() {
     };
     let r = s.import(&[v2025()], &opts, &Quiet).expect("repeal");
     assert_eq!(r.added, 1);
-    let h = s
-        .history(&s.resolve("天津").expect("resolve"))
-        .expect("history");
+    let h = history(&s, "天津");
     assert_eq!(h.versions.len(), 3);
     let head = h.head().expect("head");
     assert!(head.repealed(), "{:?}", head.meta.status);
@@ -447,9 +451,7 @@ fn a_version_records_what_it_did_to_the_statute() {
     // park-2024's 题注 says the text of 2024-03-01 was amended (修正) that day.
     let (_d, s) = new_store();
     import(&s, &[fixture("park-2020.md"), fixture("park-2024.md")]);
-    let h = s
-        .history(&s.resolve("某某市公园管理条例").expect("resolve"))
-        .expect("history");
+    let h = history(&s, "某某市公园管理条例");
     let kinds: Vec<Option<&str>> = h
         .versions
         .iter()
@@ -476,9 +478,7 @@ fn history_follows_a_renumbered_article_of_the_legislation_law() {
         .expect("立法法 in the corpus");
     let (_d, s) = new_store();
     import(&s, &[dir]);
-    let h = s
-        .history(&s.resolve("中华人民共和国立法法").expect("resolve"))
-        .expect("history");
+    let h = history(&s, "中华人民共和国立法法");
     let labels: Vec<&str> = h.versions.iter().map(|v| v.label.as_str()).collect();
     assert_eq!(labels, ["2015-03-15", "2023-03-13"]);
     // Follow every article of 2023 that came from an article of 2015 with another number.
@@ -642,9 +642,7 @@ fn verify_reports_a_damaged_store() {
     import(&s, &[tianjin()]);
     // Point a version tag elsewhere: verify must say so and exit 1.
     let repo = git2::Repository::open_bare(s.path()).expect("open");
-    let h = s
-        .history(&s.resolve("天津").expect("resolve"))
-        .expect("history");
+    let h = history(&s, "天津");
     let tag = format!("refs/tags/{}/2025-06-30", h.id);
     repo.reference(&tag, h.versions[0].commit, true, "damage")
         .expect("move tag");
