@@ -351,22 +351,19 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
             marked = true;
         }
     }
-    // Seed format: `- **第一条**　　text` (Markdown allows more spaces after the marker).
-    if let Some(rest) = t
-        .strip_prefix("- ")
-        .or_else(|| t.strip_prefix("* "))
-        .map(str::trim_start)
-        && rest.starts_with("**")
-    {
-        t = rest;
+    // A Markdown list marker is markup, never text: the seed format's `- **第一条**　　text`,
+    // and continuation paragraphs that one source lists (`- “单位犯前款罪的…`) where another
+    // writes plain lines. Markdown allows more spaces after the marker.
+    if let Some(rest) = list_item(t) {
         // `* ***` is a list item holding a thematic break: a break, as `***` alone is.
-        if t == "***" && !marked {
+        if matches!(rest, "***" | "---" | "___") && !marked {
             return Some(Line {
                 text: Cow::Borrowed("---"),
                 no,
                 marked: false,
             });
         }
+        t = rest;
     }
     let mut text = Cow::Borrowed(t);
     // `****` opens no bold text (CommonMark reads it as stars): an empty label is no markup.
@@ -385,6 +382,23 @@ fn body_line(raw: &str, no: u32) -> Option<Line<'_>> {
         Cow::Owned(s) => Cow::Owned(s.trim_matches(crate::normalize::ignorable).to_string()),
     };
     (!text.is_empty()).then_some(Line { text, no, marked })
+}
+
+/// The text of a Markdown bullet list item (`- `, `* `, `+ `, and whitespace after the
+/// marker), or `None` when `t` is not one.
+/// Nested markers (`- - text`) are all removed, so that the text never starts with one.
+fn list_item(t: &str) -> Option<&str> {
+    let mut out = None;
+    let mut t = t;
+    while let Some(rest) = t.strip_prefix(['-', '*', '+']) {
+        let text = rest.trim_start_matches(crate::normalize::ignorable);
+        if text.len() == rest.len() || text.is_empty() {
+            break;
+        }
+        t = text;
+        out = Some(text);
+    }
+    out
 }
 
 type FrontMatter = BTreeMap<String, serde_json::Value>;
