@@ -341,6 +341,23 @@ pub struct Footnote {
     pub loc: Loc,
 }
 
+/// An editorial note: text an editor or publisher added to the statute, not part of it — a
+/// footnote-glyph paragraph with no anchor in the text (① 刑法、历次刑法修正案…), 注：… after
+/// the last article, 编者注：…. The parser's rules are listed in ARCHITECTURE.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// How the source marks it, as written: ①, 注：, 【编者注】.
+    pub marker: String,
+    /// The text after the marker.
+    pub text: String,
+    /// The unit it trails, as an index into [`Statute::articles`]; `None` when it stands
+    /// before the first unit of its part of the body.
+    pub after: Option<usize>,
+    /// `Some(i)` when it stands in annex `i`.
+    pub annex: Option<usize>,
+    pub loc: Loc,
+}
+
 /// The body of a version.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
@@ -353,6 +370,41 @@ pub struct Body {
     pub closing: Vec<String>,
     pub annexes: Vec<Annex>,
     pub footnotes: Vec<Footnote>,
+    /// Editorial notes without an anchor in the text, in document order.
+    pub notes: Vec<Note>,
+}
+
+/// Where an editorial note is written in document order (the canonical form and
+/// [`Statute::body_text`] agree on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotePlace {
+    /// Before the first unit of the main body (`None`) or of annex `i`.
+    Start(Option<usize>),
+    /// After the unit with this index in [`Statute::articles`], unless it is the main body's
+    /// last unit.
+    AfterUnit(usize),
+    /// After the main body's last unit and its closing lines.
+    EndOfMain,
+}
+
+impl Body {
+    /// The notes by the place they are written at, each list in document order.
+    pub fn notes_by_place(&self) -> std::collections::HashMap<NotePlace, Vec<&Note>> {
+        let mut out: std::collections::HashMap<NotePlace, Vec<&Note>> = Default::default();
+        if self.notes.is_empty() {
+            return out;
+        }
+        let main_units = count_units(&self.nodes);
+        for n in &self.notes {
+            let place = match n.after {
+                None => NotePlace::Start(n.annex),
+                Some(k) if n.annex.is_none() && k + 1 >= main_units => NotePlace::EndOfMain,
+                Some(k) => NotePlace::AfterUnit(k),
+            };
+            out.entry(place).or_default().push(n);
+        }
+        out
+    }
 }
 
 /// One version of one statute.
@@ -405,22 +457,12 @@ impl Statute {
 
     /// The number of units (articles, points or positional paragraphs), annexes included.
     pub fn article_count(&self) -> usize {
-        fn count(nodes: &[Node]) -> usize {
-            nodes
-                .iter()
-                .map(|n| match n {
-                    Node::Article(_) => 1,
-                    Node::Division(d) => count(&d.children),
-                    Node::Para(_) => 0,
-                })
-                .sum()
-        }
-        count(&self.body.nodes)
+        count_units(&self.body.nodes)
             + self
                 .body
                 .annexes
                 .iter()
-                .map(|a| count(&a.children))
+                .map(|a| count_units(&a.children))
                 .sum::<usize>()
     }
 
@@ -433,15 +475,32 @@ impl Statute {
             s.push_str(t);
             s.push('\n');
         }
-        write_nodes(&self.body.nodes, &mut s);
-        for c in &self.body.closing {
+        let b = &self.body;
+        let places = b.notes_by_place();
+        let notes = |s: &mut String, place: NotePlace| {
+            for n in places.get(&place).into_iter().flatten() {
+                s.push_str(&n.marker);
+                s.push_str(&n.text);
+                s.push('\n');
+            }
+        };
+        let mut unit = 0;
+        notes(&mut s, NotePlace::Start(None));
+        write_nodes(&b.nodes, &mut s, &mut unit, &mut |s, k| {
+            notes(s, NotePlace::AfterUnit(k))
+        });
+        for c in &b.closing {
             s.push_str(c);
             s.push('\n');
         }
-        for a in &self.body.annexes {
+        notes(&mut s, NotePlace::EndOfMain);
+        for (i, a) in b.annexes.iter().enumerate() {
             s.push_str(&a.title);
             s.push('\n');
-            write_nodes(&a.children, &mut s);
+            notes(&mut s, NotePlace::Start(Some(i)));
+            write_nodes(&a.children, &mut s, &mut unit, &mut |s, k| {
+                notes(s, NotePlace::AfterUnit(k))
+            });
         }
         for f in &self.body.footnotes {
             s.push(f.marker);
@@ -475,19 +534,40 @@ fn collect<'a>(
     }
 }
 
-fn write_nodes(nodes: &[Node], s: &mut String) {
+/// The units in `nodes`, at any depth.
+pub(crate) fn count_units(nodes: &[Node]) -> usize {
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Article(_) => 1,
+            Node::Division(d) => count_units(&d.children),
+            Node::Para(_) => 0,
+        })
+        .sum()
+}
+
+/// Writes `nodes`; `after(s, k)` is called after the unit with index `k` (counted from
+/// `unit`) is written.
+fn write_nodes(
+    nodes: &[Node],
+    s: &mut String,
+    unit: &mut usize,
+    after: &mut dyn FnMut(&mut String, usize),
+) {
     for n in nodes {
         match n {
             Node::Division(d) => {
                 s.push_str(&d.label);
                 s.push_str(&d.title);
                 s.push('\n');
-                write_nodes(&d.children, s);
+                write_nodes(&d.children, s, unit, after);
             }
             Node::Article(a) => {
                 s.push_str(&a.label);
                 s.push_str(&a.text());
                 s.push('\n');
+                after(s, *unit);
+                *unit += 1;
             }
             Node::Para(p) => {
                 p.write_text(s);

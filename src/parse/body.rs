@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::Warning;
 use crate::model::{
-    Annex, Article, Body, Division, DivisionKind, Footnote, Item, Loc, Node, Para, UnitNum,
+    Annex, Article, Body, Division, DivisionKind, Footnote, Item, Loc, Node, Note, Para, UnitNum,
 };
 use crate::numerals::{self, parse_numeral};
 
@@ -92,6 +92,8 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
 
     let mut inline_circled: HashSet<char> = HashSet::new();
     let mut position = 0u32;
+    // Units before the current section, to give notes their place in `articles()`.
+    let mut units_before = 0usize;
     for (si, section) in sections.iter().enumerate() {
         let (title, content) = if si == 0 {
             (None, *section)
@@ -99,9 +101,28 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
             (Some(&section[0]), &section[1..])
         };
         let mode = mode_of(content);
+        let notes = note_lines(content, mode, &inline_circled, si == 0);
         let mut b = Builder::new(mode);
-        for l in content {
-            b.line(l, &mut inline_circled, &mut body.footnotes, warnings);
+        // Each note with the number of units started before it in this section.
+        let mut section_notes: Vec<(usize, Note)> = Vec::new();
+        for (l, note) in content.iter().zip(&notes) {
+            match note {
+                Some(marker_len) => {
+                    b.note_inline(&l.text, &mut inline_circled);
+                    let t: &str = &l.text;
+                    section_notes.push((
+                        b.units,
+                        Note {
+                            marker: t[..*marker_len].to_string(),
+                            text: t[*marker_len..].trim().to_string(),
+                            after: None,
+                            annex: si.checked_sub(1),
+                            loc: Loc(l.no),
+                        },
+                    ));
+                }
+                None => b.line(l, &mut inline_circled, &mut body.footnotes, warnings),
+            }
         }
         let mut nodes = b.finish();
         if si == 0 {
@@ -110,6 +131,14 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
         if mode == Mode::Positions {
             number_positions(&mut nodes, &mut position);
         }
+        // Closing lines taken from the end were counted as units in a document of
+        // positional paragraphs: a note after them trails the last unit.
+        let units = crate::model::count_units(&nodes);
+        for (started, mut note) in section_notes {
+            note.after = started.min(units).checked_sub(1).map(|k| units_before + k);
+            body.notes.push(note);
+        }
+        units_before += units;
         match title {
             None => body.nodes = nodes,
             Some(t) => body.annexes.push(Annex {
@@ -478,6 +507,8 @@ struct Builder {
     root: Vec<Node>,
     stack: Vec<Division>,
     article: Option<Article>,
+    /// Units started so far (in a document of positional paragraphs, free paragraphs).
+    units: usize,
 }
 
 impl Builder {
@@ -487,6 +518,7 @@ impl Builder {
             root: Vec::new(),
             stack: Vec::new(),
             article: None,
+            units: 0,
         }
     }
 
@@ -501,6 +533,14 @@ impl Builder {
         if let Some(a) = self.article.take() {
             self.container().push(Node::Article(a));
         }
+    }
+
+    /// A paragraph outside any unit: itself a unit in a document of positional paragraphs.
+    fn push_para(&mut self, para: Para) {
+        if self.mode == Mode::Positions {
+            self.units += 1;
+        }
+        self.container().push(Node::Para(para));
     }
 
     fn close_top(&mut self) {
@@ -610,7 +650,7 @@ impl Builder {
         let para = Para::plain(t, loc);
         match &mut self.article {
             Some(a) => a.paras.push(para),
-            None => self.container().push(Node::Para(para)),
+            None => self.push_para(para),
         }
     }
 
@@ -657,6 +697,7 @@ impl Builder {
 
     fn start_unit(&mut self, num: UnitNum, label: &str, rest: &str, loc: Loc) {
         self.flush_article();
+        self.units += 1;
         let mut paras = Vec::new();
         if !rest.is_empty() {
             paras.push(Para::plain(rest, loc));
@@ -689,7 +730,7 @@ impl Builder {
         let Some(para) = para else {
             // An item with nothing to belong to stays as text; `check` reports it.
             let loc = item.loc;
-            self.container().push(Node::Para(Para::plain(line, loc)));
+            self.push_para(Para::plain(line, loc));
             return;
         };
         match para.items.last_mut() {
@@ -697,6 +738,163 @@ impl Builder {
             _ => para.items.push(item),
         }
     }
+}
+
+/// `编者注`/`编者按` opening a line (also as `【编者注】`, `（编者注：`): the byte length of the
+/// marker, with its bracket and colon.
+fn editor_marker(t: &str) -> Option<usize> {
+    let open = ['【', '（', '(', '['];
+    let start = t
+        .chars()
+        .next()
+        .filter(|c| open.contains(c))
+        .map_or(0, char::len_utf8);
+    let rest = &t[start..];
+    if !(rest.starts_with("编者注") || rest.starts_with("编者按")) {
+        return None;
+    }
+    let mut len = start + "编者注".len();
+    for close in [['】', ')', '）', ']'], ['：', ':', ':', ':']] {
+        if let Some(c) = t[len..].chars().next().filter(|c| close.contains(c)) {
+            len += c.len_utf8();
+        }
+    }
+    Some(len)
+}
+
+/// `注：`, `注释：` or `【注】` opening a line: the byte length of the marker.
+fn plain_note_marker(t: &str) -> Option<usize> {
+    ["注：", "注:", "注释：", "注释:", "【注】", "【注释】"]
+        .iter()
+        .find(|p| t.starts_with(*p))
+        .map(|p| p.len())
+}
+
+/// Which lines of one part of the body (the main body or an annex) are editorial notes, with
+/// the byte length of each note's marker. The rules (ARCHITECTURE.md lists them too):
+///
+/// - a line opening with 编者注 or 编者按 is a note wherever it stands;
+/// - a line of the main body opening with 注： (注释：, 【注】) is a note when it trails a unit;
+/// - a run of lines opening with ①..⑳, whose glyphs the text has not used before (else they
+///   are footnotes), is a run of notes when it trails a unit and is no list: the line before
+///   it does not introduce or continue one (does not end with ：；，、), and no line of the
+///   run but the last ends so.
+///
+/// A line trails a unit when a unit started before it in its part of the body and what
+/// follows is the end of that part, the next unit, a heading, an annex, another note, or (in
+/// the main body) only closing lines (signature and date).
+fn note_lines(
+    lines: &[Line<'_>],
+    mode: Mode,
+    inline: &HashSet<char>,
+    main: bool,
+) -> Vec<Option<usize>> {
+    let n = lines.len();
+    let mut out: Vec<Option<usize>> = vec![None; n];
+    let first_circled = |t: &str| t.chars().next().filter(|&c| circled(c).is_some());
+    let candidate = |t: &str| {
+        first_circled(t).is_some()
+            || t.starts_with('注')
+            || t.starts_with("编者")
+            || t.starts_with('【')
+            || t.starts_with('（')
+            || t.starts_with('(')
+            || t.starts_with('[')
+    };
+    if !lines.iter().any(|l| candidate(&l.text)) {
+        return out;
+    }
+    // Lines opening with a glyph not used inline before them, as the builder will see them.
+    let mut seen = inline.clone();
+    let mut circ = vec![false; n];
+    for (k, l) in lines.iter().enumerate() {
+        if let Some(c) = first_circled(&l.text) {
+            circ[k] = !seen.contains(&c);
+        }
+        seen.extend(l.text.chars().skip(1).filter(|&c| circled(c).is_some()));
+    }
+    let heading = |l: &Line<'_>| {
+        let t: &str = &l.text;
+        l.marked
+            || (division_of(t).is_some() && heading_shaped(t))
+            || (mode == Mode::Articles
+                && t.chars().count() <= 25
+                && heading_shaped(t)
+                && (point_start(t).is_some() || heading_word(t)))
+    };
+    let note_shaped = |k: usize| {
+        circ[k]
+            || editor_marker(&lines[k].text).is_some()
+            || plain_note_marker(&lines[k].text).is_some()
+    };
+    let unit_start = |k: usize| {
+        let t: &str = &lines[k].text;
+        match mode {
+            Mode::Articles => article_start(t).is_some(),
+            Mode::Points => point_start(t).is_some(),
+            Mode::Positions => !heading(&lines[k]) && !note_shaped(k),
+        }
+    };
+    // started[k]: a unit started before line k.
+    let mut started = vec![false; n + 1];
+    for k in 0..n {
+        started[k + 1] = started[k] || unit_start(k);
+    }
+    for (k, l) in lines.iter().enumerate() {
+        out[k] = editor_marker(&l.text);
+    }
+    // Only closing lines from `k` on: at most three, short, the last a date.
+    let closing_tail = |k: usize| {
+        let rest = &lines[k..];
+        main && !rest.is_empty()
+            && rest.len() <= 3
+            && rest.last().is_some_and(|l| date_line(&l.text))
+            && rest
+                .iter()
+                .all(|l| l.text.chars().count() <= 30 && heading_shaped(&l.text))
+    };
+    let ends_list = |t: &str| t.ends_with(['：', ':', '；', ';', '，', ',', '、']);
+    // Backwards, so that what follows a line is decided before the line.
+    let mut k = n;
+    while k > 0 {
+        k -= 1;
+        let next_ok = |e: usize, out: &[Option<usize>]| {
+            e == n
+                || out[e].is_some()
+                || unit_start(e)
+                || heading(&lines[e])
+                || annex_start(&lines[e].text)
+                || closing_tail(e)
+        };
+        if out[k].is_some() {
+            continue;
+        }
+        if let Some(len) = plain_note_marker(&lines[k].text) {
+            if main && started[k] && next_ok(k + 1, &out) {
+                out[k] = Some(len);
+            }
+            continue;
+        }
+        if !circ[k] {
+            continue;
+        }
+        // The run of glyph lines ending at `k`.
+        let e = k + 1;
+        let mut s = k;
+        while s > 0 && circ[s - 1] && out[s - 1].is_none() {
+            s -= 1;
+        }
+        let list = s == 0
+            || ends_list(&lines[s - 1].text)
+            || lines[s..e - 1].iter().any(|l| ends_list(&l.text));
+        if !list && started[s] && next_ok(e, &out) {
+            for (i, l) in lines.iter().enumerate().take(e).skip(s) {
+                out[i] = first_circled(&l.text).map(char::len_utf8);
+            }
+        }
+        k = s;
+    }
+    out
 }
 
 /// Gives positional numbers to the free paragraphs of a document without 条 or points.

@@ -1,9 +1,10 @@
 //! The canonical Markdown form of a version: deterministic front matter plus a body in the
 //! corpus layout. `parse(render(m)) == m` for every model the parser produces.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use crate::model::{Division, Item, Node, Para, Statute, UnitNum};
+use crate::model::{Division, Item, Node, Note, NotePlace, Para, Statute, UnitNum};
 use crate::parse::CANONICAL_FORMAT;
 
 /// Writes the canonical form of `s`.
@@ -64,15 +65,23 @@ pub fn write(s: &Statute, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "---")?;
         writeln!(out)?;
     }
-    nodes(&b.nodes, 0, out)?;
+    let places = b.notes_by_place();
+    let mut w = Notes {
+        places: &places,
+        unit: 0,
+    };
+    w.write(NotePlace::Start(None), out)?;
+    nodes(&b.nodes, 0, &mut w, out)?;
     for c in &b.closing {
         writeln!(out, "{c}")?;
         writeln!(out)?;
     }
-    for a in &b.annexes {
+    w.write(NotePlace::EndOfMain, out)?;
+    for (i, a) in b.annexes.iter().enumerate() {
         writeln!(out, "{}", a.title)?;
         writeln!(out)?;
-        nodes(&a.children, 0, out)?;
+        w.write(NotePlace::Start(Some(i)), out)?;
+        nodes(&a.children, 0, &mut w, out)?;
     }
     for f in &b.footnotes {
         writeln!(out, "{}{}", f.marker, f.text)?;
@@ -112,10 +121,32 @@ fn yaml_unprintable(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn nodes(list: &[Node], depth: usize, out: &mut impl Write) -> io::Result<()> {
+/// The editorial notes, written where they stand: after the unit they trail.
+struct Notes<'a, 'n> {
+    places: &'a HashMap<NotePlace, Vec<&'n Note>>,
+    /// Units written so far.
+    unit: usize,
+}
+
+impl Notes<'_, '_> {
+    fn write(&self, place: NotePlace, out: &mut impl Write) -> io::Result<()> {
+        for n in self.places.get(&place).into_iter().flatten() {
+            writeln!(out, "{}{}", n.marker, n.text)?;
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+}
+
+fn nodes(
+    list: &[Node],
+    depth: usize,
+    notes: &mut Notes<'_, '_>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     for n in list {
         match n {
-            Node::Division(d) => division(d, depth, out)?,
+            Node::Division(d) => division(d, depth, notes, out)?,
             Node::Article(a) => {
                 let mut paras = a.paras.iter();
                 let first = paras.next();
@@ -134,6 +165,8 @@ fn nodes(list: &[Node], depth: usize, out: &mut impl Write) -> io::Result<()> {
                 for p in paras {
                     para(p, out)?;
                 }
+                notes.write(NotePlace::AfterUnit(notes.unit), out)?;
+                notes.unit += 1;
             }
             Node::Para(p) => para(p, out)?,
         }
@@ -141,11 +174,16 @@ fn nodes(list: &[Node], depth: usize, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-fn division(d: &Division, depth: usize, out: &mut impl Write) -> io::Result<()> {
+fn division(
+    d: &Division,
+    depth: usize,
+    notes: &mut Notes<'_, '_>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let hashes = "#".repeat((depth + 2).min(6));
     writeln!(out, "{hashes} {}", d.heading())?;
     writeln!(out)?;
-    nodes(&d.children, depth + 1, out)
+    nodes(&d.children, depth + 1, notes, out)
 }
 
 fn para(p: &Para, out: &mut impl Write) -> io::Result<()> {
