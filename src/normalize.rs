@@ -164,6 +164,163 @@ pub fn formally_equal(a: &str, b: &str) -> bool {
     folded(a).eq(folded(b))
 }
 
+/// The wording of a text: its formal characters less punctuation, less the numbering each
+/// line opens with (（一）, (1), 1., 1、, 一、, ①, ⑴, ⒈, after any opening quote) and less
+/// footnote glyphs (①..⑳) in running text. Two texts with the same wording differ only in
+/// punctuation, numbering, markup and where their lines break: never an amendment.
+pub fn wording(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    Wording {
+        chars: s
+            .split('\n')
+            .flat_map(|line| folded(strip_numbering(line)))
+            .peekable(),
+        after_digit: false,
+    }
+}
+
+/// [`wording`]'s filter: a decimal point or a colon between digits (1.5, 8:30) is part of the
+/// number, not punctuation.
+#[derive(Clone)]
+struct Wording<I: Iterator<Item = char>> {
+    chars: std::iter::Peekable<I>,
+    after_digit: bool,
+}
+
+impl<I: Iterator<Item = char>> Iterator for Wording<I> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        loop {
+            let c = self.chars.next()?;
+            let keep = if matches!(c, '.' | ':') {
+                self.after_digit && self.chars.peek().is_some_and(char::is_ascii_digit)
+            } else {
+                is_wording(c)
+            };
+            if keep {
+                self.after_digit = c.is_ascii_digit();
+                return Some(c);
+            }
+            self.after_digit = false;
+        }
+    }
+}
+
+/// True when `a` and `b` have the same [`wording`].
+pub fn same_wording(a: &str, b: &str) -> bool {
+    wording(a).eq(wording(b))
+}
+
+/// A formal character that is part of the wording: not punctuation (after [`fold`]), not a
+/// footnote glyph. Symbols that carry meaning (% ‰ ℃ × + = /) are wording.
+#[inline]
+fn is_wording(c: char) -> bool {
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_alphanumeric() {
+        return true;
+    }
+    !(matches!(
+        c,
+        '!' | '"'
+            | '\''
+            | '('
+            | ')'
+            | ','
+            | '-'
+            | '.'
+            | ':'
+            | ';'
+            | '?'
+            | '<'
+            | '>'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '_'
+            | '`'
+            | '~'
+            | '·'
+            | '、'
+            | '…'
+            | '‥'
+            | '〃'
+            | '〝'
+            | '〞'
+            | '〖'
+            | '〗'
+            | '〘'
+            | '〙'
+            | '〚'
+            | '〛'
+            | '﹁'
+            | '﹂'
+            | '﹃'
+            | '﹄'
+    ) || ('①'..='⑳').contains(&c))
+}
+
+/// The numbering `line` opens with (see [`wording`]), after any quotes and spaces; empty when
+/// it opens with none.
+pub fn numbering(line: &str) -> &str {
+    let t = skip_quotes(line);
+    let rest = strip_numbering(t);
+    &t[..t.len() - rest.len()]
+}
+
+/// `line` after the spaces and quotes it opens with.
+fn skip_quotes(line: &str) -> &str {
+    line.trim_start_matches(|c: char| ignorable(c) || matches!(fold(c), Some('"' | '\'')))
+}
+
+/// `line` without the numbering it opens with: an item, sub-item or point marker, after any
+/// quotes and spaces before it.
+fn strip_numbering(line: &str) -> &str {
+    let t = skip_quotes(line);
+    let Some(first) = t.chars().next() else {
+        return t;
+    };
+    // One glyph: ① ⑴ ⒈.
+    if ('①'..='⑳').contains(&first) || ('\u{2474}'..='\u{249B}').contains(&first) {
+        return &t[first.len_utf8()..];
+    }
+    let numeral_len = |s: &str| -> usize {
+        s.chars()
+            .take_while(|&c| numerals::is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum()
+    };
+    // (一) （1）
+    if matches!(first, '(' | '（') {
+        let inner = &t[first.len_utf8()..];
+        let n = numeral_len(inner);
+        if n > 0
+            && let Some(close) = inner[n..].chars().next()
+            && matches!(close, ')' | '）')
+        {
+            return &inner[n + close.len_utf8()..];
+        }
+        return t;
+    }
+    // 一、 1、 1. 1．(but not 1.5)
+    let n = numeral_len(t);
+    if n > 0
+        && let Some(sep) = t[n..].chars().next()
+    {
+        let after = &t[n + sep.len_utf8()..];
+        let arabic = t[..n]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        let next_digit = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        if sep == '、' || (arabic && matches!(sep, '.' | '．') && !next_digit) {
+            return after;
+        }
+    }
+    t
+}
+
 /// Old unit number → new unit number.
 pub type Renumbering = crate::hash::FxMap<UnitNum, UnitNum>;
 
@@ -349,6 +506,37 @@ mod tests {
         assert!(formally_equal("⒓甲⑵乙", "12.甲(2)乙"));
         assert!(!formally_equal("⒉甲", "3.甲"));
         assert!(!formally_equal("甲乙", "甲丙"));
+    }
+
+    #[test]
+    fn wording_leaves_out_punctuation_numbering_and_breaks() {
+        assert!(same_wording(
+            "根据《中华人民共和国审计法》、《中华人民共和国审计法实施条例》",
+            "根据《中华人民共和国审计法》《中华人民共和国审计法实施条例》"
+        ));
+        assert!(same_wording(
+            "（一）未取得许可的；\n（二）伪造的。",
+            "1.未取得许可的\n2.伪造的"
+        ));
+        assert!(same_wording("甲乙丙。\n丁戊己。", "甲乙丙，丁戊己。"));
+        assert!(same_wording("“（一）未取得许可的；", "未取得许可的；"));
+        assert!(same_wording(
+            "一、将第十条修改为：“甲。”",
+            "将第十条修改为：“甲。”"
+        ));
+        assert!(same_wording(
+            "本法自公布之日起施行。①",
+            "本法自公布之日起施行。"
+        ));
+        // Words, numbers and meaningful symbols are wording.
+        assert!(!same_wording("处五万元罚款", "处十万元罚款"));
+        assert!(!same_wording("百分之五", "百分之五十"));
+        assert!(!same_wording("5%", "5‰"));
+        assert!(!same_wording("1.5倍", "15倍"));
+        assert!(!same_wording("甲和乙", "甲或者乙"));
+        // A number inside a line is wording, only a leading marker is numbering.
+        assert!(!same_wording("依照第十条第一款", "依照第十条第二款"));
+        assert!(!same_wording("（一）甲", "（一）乙"));
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub(crate) fn build(
             .collect()
     };
 
+    let mut entries = entries;
+    moved_out_of_units(old, new, &mut entries);
     let mut summary = Summary::default();
     for e in &entries {
         match e.kind {
@@ -99,6 +101,7 @@ pub(crate) fn build(
         summary.moved += e.moved as usize;
         summary.substantive += e.substantive as usize;
         summary.formal += (e.kind == EntryKind::Modified && !e.substantive) as usize;
+        summary.restructured += e.restructured as usize;
     }
     ChangeSet {
         old: info(old, oa.len()),
@@ -106,6 +109,7 @@ pub(crate) fn build(
         entries,
         headings,
         texts: super::texts::diff(old, new),
+        notes: super::notes::diff(old, new),
         summary,
     }
 }
@@ -244,10 +248,24 @@ impl<'a> Context<'a, '_> {
             }
             EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, (&on, &nn), self.refs),
         };
+        // Points numbered in one version and plain paragraphs in the other: the numbering
+        // changed, not the number.
+        let same_scheme = match (old_refs.first(), new_refs.first()) {
+            (Some(o), Some(n)) => std::mem::discriminant(&o.num) == std::mem::discriminant(&n.num),
+            _ => true,
+        };
         let renumbered = match (old_refs.first(), new_refs.first()) {
-            (Some(o), Some(n)) => o.num != n.num,
+            (Some(o), Some(n)) => same_scheme && o.num != n.num,
             _ => false,
         };
+        let restructured = !substantive
+            && match kind {
+                EntryKind::Unchanged => !same_scheme,
+                EntryKind::Split | EntryKind::Merged => true,
+                EntryKind::Modified => !same_scheme || lines::regrouped(&line_changes, &ol, &nl),
+                // Decided with the other version's header and closing lines (see `build`).
+                EntryKind::Added | EntryKind::Deleted => false,
+            };
         let moved = match (g.old.first(), g.new.first()) {
             (Some(&i), Some(&j)) => {
                 let od = innermost(&self.oa[i], self.oids);
@@ -282,9 +300,66 @@ impl<'a> Context<'a, '_> {
             renumbered,
             moved,
             substantive,
+            restructured,
             similarity: g.similarity,
             lines: line_changes,
             diff,
+        }
+    }
+}
+
+/// Added and deleted units whose wording stands outside the units of the other version — in
+/// its 题注 or header lines, its closing lines, or free text — moved in or out of the units
+/// (one source carries 本修正案自公布之日起施行 as a header line, another as the last
+/// point): restructured, not substantive.
+fn moved_out_of_units(old: &Statute, new: &Statute, entries: &mut [Entry]) {
+    let lonely = |k: EntryKind| entries.iter().any(|e| e.kind == k);
+    if !lonely(EntryKind::Added) && !lonely(EntryKind::Deleted) {
+        return;
+    }
+    let (oa, na) = (old.articles(), new.articles());
+    let (old_outside, new_outside) = (outside_wording(old), outside_wording(new));
+    for e in entries.iter_mut() {
+        let (unit, other) = match e.kind {
+            EntryKind::Added => (e.new.first().and_then(|u| na.get(u.index)), &old_outside),
+            EntryKind::Deleted => (e.old.first().and_then(|u| oa.get(u.index)), &new_outside),
+            _ => continue,
+        };
+        let Some(unit) = unit else { continue };
+        let words: String = crate::normalize::wording(&unit.article.text()).collect();
+        if !words.is_empty() && other.contains(&words) {
+            e.substantive = false;
+            e.restructured = true;
+        }
+    }
+}
+
+/// The wording of each line that stands outside the units: the 题注 entries, the title
+/// printed again, free text, closing lines and annex titles.
+fn outside_wording(s: &Statute) -> std::collections::HashSet<String> {
+    let mut lines: Vec<&str> = s.meta.history.iter().map(|e| e.text.as_str()).collect();
+    lines.extend(s.body.title_line.as_deref());
+    lines.extend(s.body.closing.iter().map(String::as_str));
+    lines.extend(s.body.annexes.iter().map(|a| a.title.as_str()));
+    let mut paras = Vec::new();
+    free_paras(&s.body.nodes, &mut paras);
+    for a in &s.body.annexes {
+        free_paras(&a.children, &mut paras);
+    }
+    lines.extend(paras.iter().map(|p| p.text.as_str()));
+    lines
+        .into_iter()
+        .map(|l| crate::normalize::wording(l).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn free_paras<'s>(nodes: &'s [crate::model::Node], out: &mut Vec<&'s crate::model::Para>) {
+    for n in nodes {
+        match n {
+            crate::model::Node::Para(p) => out.push(p),
+            crate::model::Node::Division(d) => free_paras(&d.children, out),
+            crate::model::Node::Article(_) => {}
         }
     }
 }

@@ -125,7 +125,9 @@ pub fn classify(
 pub fn formal_only(cs: &ChangeSet) -> bool {
     !cs.has_substantive_changes()
         && cs.entries.iter().all(|e| {
-            matches!(e.kind, EntryKind::Unchanged | EntryKind::Modified)
+            // A header line that one source keeps in the units is no added article.
+            (matches!(e.kind, EntryKind::Unchanged | EntryKind::Modified)
+                || (e.restructured && matches!(e.kind, EntryKind::Added | EntryKind::Deleted)))
                 && !e.renumbered
                 && !e.moved
         })
@@ -138,6 +140,7 @@ pub fn revised_share(cs: &ChangeSet) -> f64 {
     let mut added = 0usize;
     for e in &cs.entries {
         match e.kind {
+            EntryKind::Added if e.restructured => {}
             EntryKind::Added => added += e.new.len(),
             EntryKind::Unchanged => {}
             _ if e.substantive => changed += e.old.len(),

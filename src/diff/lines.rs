@@ -172,26 +172,57 @@ pub(crate) fn diff_lines(
     let mut pending_del: Vec<usize> = Vec::new();
     let mut pending_ins: Vec<usize> = Vec::new();
     let flush = |out: &mut Vec<LineChange>, del: &mut Vec<usize>, ins: &mut Vec<usize>| {
-        // A line with no text once formal differences are removed (an invisible glyph)
-        // is no amendment.
-        for &d in del.iter() {
-            out.push(LineChange {
-                op: LineOp::Deleted,
-                old: Some(old[d].at),
-                new: None,
-                diff: vec![Segment::new(Op::Delete, &*old[d].text)],
-                substantive: !on[d].norm.is_empty(),
-            });
+        // A deleted and an added line of the same wording (short lines that differ in
+        // punctuation or numbering, too dissimilar in bigrams to pair) are one line changed
+        // formally, paired in order.
+        let mut twin: Vec<Option<usize>> = vec![None; del.len()];
+        let mut taken = vec![false; ins.len()];
+        if !del.is_empty() && !ins.is_empty() && del.len() * ins.len() <= 4096 {
+            let mut from = 0;
+            for (a, &d) in del.iter().enumerate() {
+                if let Some(b) = (from..ins.len())
+                    .find(|&b| !taken[b] && same_wording(&old[d].text, &new[ins[b]].text, refs))
+                {
+                    twin[a] = Some(b);
+                    taken[b] = true;
+                    from = b + 1;
+                }
+            }
         }
-        for &k in ins.iter() {
-            out.push(LineChange {
-                op: LineOp::Added,
-                old: None,
-                new: Some(new[k].at),
-                diff: vec![Segment::new(Op::Insert, &*new[k].text)],
-                substantive: !nn[k].norm.is_empty(),
-            });
+        // A line with no wording (an invisible glyph, punctuation, a bare marker) is no
+        // amendment.
+        let mut next_ins = 0;
+        let mut push_ins = |out: &mut Vec<LineChange>, upto: usize| {
+            while next_ins < upto {
+                let k = ins[next_ins];
+                if !taken[next_ins] {
+                    out.push(LineChange {
+                        op: LineOp::Added,
+                        old: None,
+                        new: Some(new[k].at),
+                        diff: vec![Segment::new(Op::Insert, &*new[k].text)],
+                        substantive: has_wording(&new[k].text),
+                    });
+                }
+                next_ins += 1;
+            }
+        };
+        for (a, &d) in del.iter().enumerate() {
+            match twin[a] {
+                Some(b) => {
+                    push_ins(out, b);
+                    out.push(pair(&old[d], &new[ins[b]], 1.0, true));
+                }
+                None => out.push(LineChange {
+                    op: LineOp::Deleted,
+                    old: Some(old[d].at),
+                    new: None,
+                    diff: vec![Segment::new(Op::Delete, &*old[d].text)],
+                    substantive: has_wording(&old[d].text),
+                }),
+            }
         }
+        push_ins(out, ins.len());
         del.clear();
         ins.clear();
     };
@@ -202,8 +233,8 @@ pub(crate) fn diff_lines(
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
                 let (oi, nj) = (pre + i, pre + j);
-                let formal = on[oi].norm == nn[nj].norm
-                    || rewritten_equal(&old[oi].text, &new[nj].text, refs);
+                let formal =
+                    on[oi].norm == nn[nj].norm || same_wording(&old[oi].text, &new[nj].text, refs);
                 out.push(pair(&old[oi], &new[nj], dice[i * m2 + j], formal));
                 i += 1;
                 j += 1;
@@ -240,8 +271,9 @@ fn diff_one_line(
     if o_norm == n_norm {
         return vec![pair(o, n, 1.0, true)];
     }
-    if d >= LINE_MATCH {
-        return vec![pair(o, n, d, rewritten_equal(&o.text, &n.text, refs))];
+    let formal = same_wording(&o.text, &n.text, refs);
+    if d >= LINE_MATCH || formal {
+        return vec![pair(o, n, d, formal)];
     }
     vec![
         LineChange {
@@ -249,14 +281,14 @@ fn diff_one_line(
             old: Some(o.at),
             new: None,
             diff: vec![Segment::new(Op::Delete, &*o.text)],
-            substantive: !o_norm.is_empty(),
+            substantive: has_wording(&o.text),
         },
         LineChange {
             op: LineOp::Added,
             old: None,
             new: Some(n.at),
             diff: vec![Segment::new(Op::Insert, &*n.text)],
-            substantive: !n_norm.is_empty(),
+            substantive: has_wording(&n.text),
         },
     ]
 }
@@ -298,17 +330,53 @@ fn pair(o: &UnitLine<'_>, n: &UnitLine<'_>, sim: f64, formal: bool) -> LineChang
     }
 }
 
-/// True when `old` with its cross-references rewritten through `refs` is formally `new`
-/// (false when it cites nothing that the renumbering changes).
-fn rewritten_equal(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
-    match normalize::rewrite_references(old, refs) {
-        Cow::Borrowed(_) => false,
-        Cow::Owned(r) => normalize::formally_equal(&r, new),
-    }
+/// True when `old` with its cross-references rewritten through `refs` has the wording of
+/// `new`: they differ only formally (see [`normalize::wording`]).
+fn same_wording(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
+    normalize::same_wording(&normalize::rewrite_references(old, refs), new)
 }
 
-/// True when the lines `old` become the lines `new` only formally, across line breaks and
-/// with cross-references following `refs`.
+/// False for a line with no wording: punctuation, a bare marker, invisible characters.
+fn has_wording(text: &str) -> bool {
+    normalize::wording(text).next().is_some()
+}
+
+/// True when an entry's lines changed structure, not only text: lines added or deleted
+/// (paragraphs regrouped), a paragraph that became an item or the reverse, or an item
+/// whose numbering changed.
+pub(crate) fn regrouped(
+    changes: &[LineChange],
+    old: &[UnitLine<'_>],
+    new: &[UnitLine<'_>],
+) -> bool {
+    if old.len() != new.len() {
+        return true;
+    }
+    // The changes hold every old line once, in order, and so every new line.
+    let (mut oi, mut ni) = (0, 0);
+    for c in changes {
+        let (Some(o), Some(n)) = (c.old, c.new) else {
+            return true;
+        };
+        let (Some(a), Some(b)) = (old.get(oi), new.get(ni)) else {
+            return true;
+        };
+        (oi, ni) = (oi + 1, ni + 1);
+        if (o.item.is_some(), o.subitem.is_some()) != (n.item.is_some(), n.subitem.is_some())
+            || (c.op == LineOp::Modified
+                && !normalize::formally_equal(
+                    normalize::numbering(&a.text),
+                    normalize::numbering(&b.text),
+                ))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when the lines `old` become the lines `new` only formally: the same wording (see
+/// [`normalize::wording`]) across line breaks, with cross-references following `refs`.
 /// `norms` holds the lines' formal forms.
 pub(crate) fn formal(
     old: &[UnitLine<'_>],
@@ -325,16 +393,13 @@ pub(crate) fn formal(
     {
         return true;
     }
-    let new_chars = new.iter().flat_map(|l| normalize::folded(&l.text));
+    let new_words = new.iter().flat_map(|l| normalize::wording(&l.text));
     let rewritten: Vec<Cow<'_, str>> = old
         .iter()
         .map(|l| normalize::rewrite_references(&l.text, refs))
         .collect();
-    if rewritten.iter().all(|r| matches!(r, Cow::Borrowed(_))) {
-        return false;
-    }
     rewritten
         .iter()
-        .flat_map(|t| normalize::folded(t))
-        .eq(new_chars)
+        .flat_map(|t| normalize::wording(t))
+        .eq(new_words)
 }

@@ -7,6 +7,7 @@ pub mod event;
 mod headings;
 mod lcs;
 mod lines;
+mod notes;
 mod texts;
 
 use crate::align;
@@ -110,9 +111,14 @@ pub struct Entry {
     pub renumbered: bool,
     /// The unit left its place: into another chapter/section, or out of sequence.
     pub moved: bool,
-    /// False when the only differences are formal: whitespace, full/half-width punctuation,
-    /// quote styles, or cross-references that follow this amendment's own renumbering.
+    /// False when the only differences are formal: whitespace, punctuation, full/half-width
+    /// forms, quote styles, numbering and markup, line breaks, or cross-references that
+    /// follow this amendment's own renumbering (the wording is the same).
     pub substantive: bool,
+    /// The same wording in another structure: paragraphs regrouped, units split or merged,
+    /// points numbered in one version and not in the other, item numbering restyled, or a
+    /// unit that is a header or closing line in the other version. Never substantive.
+    pub restructured: bool,
     /// Text similarity of old and new (1.0 for identical), in 0..=1.
     pub similarity: f64,
     /// Line-level (款/项/目) changes.
@@ -155,17 +161,40 @@ impl HeadingChangeKind {
 }
 
 /// A changed block of text outside any unit (preamble, introduction under a heading,
-/// closing lines, annex titles, footnotes).
+/// closing lines, annex titles).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextChange {
     /// Where it stands: enclosing headings ("序言"), empty at the top of the body, or
-    /// "落款", "附件", "注释".
+    /// "落款", "附件".
     pub path: Vec<String>,
     /// The block before and after; `None` where it did not exist.
     pub old: Option<String>,
     pub new: Option<String>,
     pub diff: Vec<Segment>,
     pub substantive: bool,
+}
+
+/// An editorial note or footnote as one version has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRef {
+    /// Marker and text, as written: "① 刑法、历次刑法修正案…", "注：表1、2略。".
+    pub text: String,
+    /// The label of the unit the note trails (第四百五十二条), when it trails one.
+    pub after: Option<String>,
+    /// A footnote (its glyph is used in the text), rather than an editorial note without an
+    /// anchor.
+    pub footnote: bool,
+}
+
+/// An editorial note or footnote added, removed or reworded. Notes are not part of the
+/// statute: a changed note is never an amendment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteChange {
+    /// `None` for a note added.
+    pub old: Option<NoteRef>,
+    /// `None` for a note removed.
+    pub new: Option<NoteRef>,
+    pub diff: Vec<Segment>,
 }
 
 /// Counts per kind; `renumbered` and `moved` count entries with those flags.
@@ -183,6 +212,8 @@ pub struct Summary {
     pub substantive: usize,
     /// Modified entries whose differences are formal only.
     pub formal: usize,
+    /// Entries of any kind with `restructured` set.
+    pub restructured: usize,
 }
 
 /// Identification of a compared version.
@@ -204,6 +235,8 @@ pub struct ChangeSet {
     pub headings: Vec<HeadingChange>,
     /// Changed text outside the units.
     pub texts: Vec<TextChange>,
+    /// Editorial notes and footnotes added, removed or reworded (never substantive).
+    pub notes: Vec<NoteChange>,
     pub summary: Summary,
 }
 

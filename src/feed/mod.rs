@@ -389,6 +389,7 @@ fn change(e: &Entry, lin: &Lineage, k: usize) -> Change {
         renumbered: e.renumbered,
         moved: e.moved,
         substantive: e.substantive,
+        restructured: e.restructured,
         similarity: a.similarity,
         paragraphs: e
             .lines
@@ -547,6 +548,7 @@ mod tests {
             renumbered,
             moved: false,
             substantive: true,
+            restructured: false,
             similarity: 1.0,
             lines: Vec::new(),
             diff: Vec::new(),

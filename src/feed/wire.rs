@@ -193,9 +193,14 @@ pub struct Change {
     pub renumbered: bool,
     /// The unit left its place: into another chapter or section, or out of sequence.
     pub moved: bool,
-    /// False when the differences are formal only (whitespace, punctuation forms,
-    /// cross-references following the renumbering).
+    /// False when the differences are formal only: the wording is the same (punctuation,
+    /// widths, numbering, markup, line breaks and cross-references that follow the
+    /// renumbering aside).
     pub substantive: bool,
+    /// The same wording in another structure: paragraphs regrouped, units split or merged,
+    /// points numbered in one version only, item numbering restyled, or a unit that is a
+    /// header or closing line in the other version. Never substantive.
+    pub restructured: bool,
     /// Bigram Dice similarity of old and new text, 0 to 1, three decimals.
     pub similarity: f64,
     /// Line-level (款/项/目) changes.

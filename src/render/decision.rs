@@ -203,6 +203,17 @@ fn labels(v: &[crate::diff::UnitRef]) -> String {
 fn entry_item(e: &Entry, before: Option<&str>) -> Option<String> {
     let old = e.old.first().map(|u| u.label.as_str());
     let new = e.new.first().map(|u| u.label.as_str());
+    // The same wording in another layout is no amendment: a header line moved into the
+    // units, points numbered in one source only. A split or merge of articles that keeps
+    // every word still renumbers the statute, and is stated.
+    let same_numbering = match (e.old.first(), e.new.first()) {
+        (Some(o), Some(n)) => std::mem::discriminant(&o.num) == std::mem::discriminant(&n.num),
+        _ => false,
+    };
+    if e.restructured && !(same_numbering && matches!(e.kind, EntryKind::Split | EntryKind::Merged))
+    {
+        return None;
+    }
     match e.kind {
         EntryKind::Deleted => Some(format!("删去{}。", labels(&e.old))),
         EntryKind::Added => {

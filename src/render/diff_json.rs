@@ -33,18 +33,45 @@ pub struct Doc<'a> {
     pub headings: Vec<Heading<'a>>,
     /// Changed text outside the units (preamble, introductions, closing, annex titles).
     pub texts: Vec<Text<'a>>,
+    /// Editorial notes and footnotes added, removed or reworded. Notes are no part of the
+    /// statute: they never make a change substantive.
+    pub notes: Vec<NoteDoc<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct NoteDoc<'a> {
+    /// added, deleted, modified.
+    pub op: &'static str,
+    /// The note as it stood; null when added.
+    pub old: Option<NoteSide<'a>>,
+    /// The note as it stands; null when removed.
+    pub new: Option<NoteSide<'a>>,
+    /// Character diff of the note.
+    pub diff: Vec<Seg<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct NoteSide<'a> {
+    /// Marker and text as written (① 刑法、历次刑法修正案…; 注：表1、2略。).
+    pub text: &'a str,
+    /// The label of the unit the note trails, when it trails one.
+    pub after: Option<&'a str>,
+    /// `footnote` (its glyph is used in the text) or `note` (an editorial note without an
+    /// anchor).
+    pub kind: &'static str,
 }
 
 #[derive(Serialize, JsonSchema)]
 pub struct Text<'a> {
     /// Where the block stands: enclosing headings (序言), empty at the top of the body, or
-    /// 落款, 附件, 注释.
+    /// 落款, 附件.
     pub path: &'a [String],
     /// The block before; null where it did not exist.
     pub old: Option<&'a str>,
     /// The block after; null where it no longer exists.
     pub new: Option<&'a str>,
-    /// False when the block changed in formal ways only.
+    /// False when the block changed in formal ways only, or its lines moved from or into
+    /// the units or the header of the other version.
     pub substantive: bool,
     /// Character diff of the block.
     pub diff: Vec<Seg<'a>>,
@@ -82,6 +109,8 @@ pub struct Summary {
     pub substantive: usize,
     /// Modified entries whose differences are formal only.
     pub formal: usize,
+    /// Entries with the same wording in another structure (`restructured`).
+    pub restructured: usize,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -104,8 +133,14 @@ pub struct Article<'a> {
     pub renumbered: bool,
     /// The unit left its place: into another chapter or section, or out of sequence.
     pub moved: bool,
-    /// False when the differences are formal only.
+    /// False when the differences are formal only: the wording is the same (punctuation,
+    /// widths, numbering, markup, line breaks and cross-references that follow the
+    /// renumbering aside).
     pub substantive: bool,
+    /// The same wording in another structure: paragraphs regrouped, units split or merged,
+    /// points numbered in one version only, item numbering restyled, or a unit that is a
+    /// header or closing line in the other version. Never substantive.
+    pub restructured: bool,
     /// Bigram Dice similarity of old and new text, 0 to 1, three decimals.
     pub similarity: f64,
     /// Line-level (款/项/目) changes; empty for unchanged entries.
@@ -201,6 +236,29 @@ pub fn doc(cs: &ChangeSet) -> Doc<'_> {
                 diff: segs(&t.diff),
             })
             .collect(),
+        notes: cs.notes.iter().map(note).collect(),
+    }
+}
+
+fn note_side(r: &Option<crate::diff::NoteRef>) -> Option<NoteSide<'_>> {
+    r.as_ref().map(|r| NoteSide {
+        text: &r.text,
+        after: r.after.as_deref(),
+        kind: if r.footnote { "footnote" } else { "note" },
+    })
+}
+
+fn note(n: &crate::diff::NoteChange) -> NoteDoc<'_> {
+    let side = note_side;
+    NoteDoc {
+        op: match (&n.old, &n.new) {
+            (None, _) => "added",
+            (_, None) => "deleted",
+            _ => "modified",
+        },
+        old: side(&n.old),
+        new: side(&n.new),
+        diff: segs(&n.diff),
     }
 }
 
@@ -240,6 +298,7 @@ pub fn summary(s: &crate::diff::Summary) -> Summary {
         moved: s.moved,
         substantive: s.substantive,
         formal: s.formal,
+        restructured: s.restructured,
     }
 }
 
@@ -262,6 +321,7 @@ pub fn doc_article(e: &Entry) -> Article<'_> {
         renumbered: e.renumbered,
         moved: e.moved,
         substantive: e.substantive,
+        restructured: e.restructured,
         similarity: (e.similarity * 1000.0).round() / 1000.0,
         // Unchanged entries carry their text in `diff`; line detail is for changes.
         paragraphs: if e.kind == EntryKind::Unchanged {

@@ -271,6 +271,16 @@ fn table_document(cs: &ChangeSet, entries: &[&Entry]) -> Docx {
             doc = doc.add_paragraph(p);
         }
     }
+    if !cs.notes.is_empty() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(plain("注释变化（非条文修改）").bold()));
+        for n in &cs.notes {
+            let mut p = Paragraph::new().add_run(plain(&format!("［{}］", report::note_label(n))));
+            for run in marked_runs(&n.diff) {
+                p = p.add_run(run);
+            }
+            doc = doc.add_paragraph(p);
+        }
+    }
     let mut rows = vec![header_row()];
     rows.extend(entries.iter().map(|e| entry_row(e)));
     let width = COLUMNS.iter().sum();
@@ -880,6 +890,7 @@ mod tests {
             renumbered: false,
             moved: false,
             substantive: true,
+            restructured: false,
             similarity: 0.9,
             lines: vec![
                 line(LineOp::Equal, at(0, 1), at(0, 1), "甲"),

@@ -27,6 +27,8 @@ pub struct Doc<'a> {
     pub closing: &'a [String],
     pub annexes: Vec<Annex<'a>>,
     pub footnotes: Vec<Footnote<'a>>,
+    /// Editorial notes without an anchor in the text (not part of the statute).
+    pub notes: Vec<Note<'a>>,
     pub warnings: Vec<String>,
 }
 
@@ -111,6 +113,16 @@ pub struct Footnote<'a> {
     pub line: u32,
 }
 
+#[derive(Serialize)]
+pub struct Note<'a> {
+    /// As written: ①, 注：, 【编者注】.
+    pub marker: &'a str,
+    pub text: &'a str,
+    /// The citation label of the unit the note trails, if any.
+    pub after: Option<String>,
+    pub line: u32,
+}
+
 /// Builds the wire document of a parse result.
 pub fn doc<'a>(p: &'a Parsed, path: &std::path::Path) -> Doc<'a> {
     let s: &Statute = &p.statute;
@@ -166,6 +178,19 @@ pub fn doc<'a>(p: &'a Parsed, path: &std::path::Path) -> Doc<'a> {
                 line: f.loc.0,
             })
             .collect(),
+        notes: {
+            let units = s.articles();
+            s.body
+                .notes
+                .iter()
+                .map(|n| Note {
+                    marker: &n.marker,
+                    text: &n.text,
+                    after: n.after.and_then(|k| units.get(k)).map(|a| a.label(s)),
+                    line: n.loc.0,
+                })
+                .collect()
+        },
         warnings: p
             .warnings
             .iter()

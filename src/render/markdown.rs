@@ -76,6 +76,16 @@ pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::R
         writeln!(out)?;
         body(&e.diff, out)?;
     }
+    if !cs.notes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## 注释（非条文修改）")?;
+        for n in &cs.notes {
+            writeln!(out)?;
+            writeln!(out, "**{}**", escape(&super::report::note_label(n)))?;
+            writeln!(out)?;
+            body(&n.diff, out)?;
+        }
+    }
     Ok(())
 }
 

@@ -1,18 +1,31 @@
 //! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`], the
 //! Chinese names of change kinds, and the header line of an entry (labels, kind, chapter).
 
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind, TextChange};
+use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind, NoteChange, TextChange};
 
 /// The summary line: 新增 2 条，删除 1 条，修改 5 条（其中形式修改 1 条），…
+///
+/// Entries with the same wording in another structure are counted as 仅结构调整, and not as
+/// added, deleted, modified or unchanged; a split or merge among them is also counted as one.
 pub fn summary_line(cs: &ChangeSet) -> String {
     let s = &cs.summary;
+    let restructured = |k: EntryKind| {
+        cs.entries
+            .iter()
+            .filter(|e| e.kind == k && e.restructured)
+            .count()
+    };
     let mut parts = vec![
-        format!("新增 {} 条", s.added),
-        format!("删除 {} 条", s.deleted),
+        format!("新增 {} 条", s.added - restructured(EntryKind::Added)),
+        format!("删除 {} 条", s.deleted - restructured(EntryKind::Deleted)),
         format!("修改 {} 条", s.modified - s.formal),
     ];
-    if s.formal > 0 {
-        parts.push(format!("仅形式修改 {} 条", s.formal));
+    let formal = s.formal - restructured(EntryKind::Modified);
+    if formal > 0 {
+        parts.push(format!("仅形式修改 {formal} 条"));
+    }
+    if s.restructured > 0 {
+        parts.push(format!("仅结构调整 {} 条", s.restructured));
     }
     if s.split > 0 {
         parts.push(format!("拆分 {} 条", s.split));
@@ -29,7 +42,11 @@ pub fn summary_line(cs: &ChangeSet) -> String {
     if s.moved > 0 {
         parts.push(format!("移动 {} 条", s.moved));
     }
-    parts.push(format!("未变 {} 条", s.unchanged - renumbered_only));
+    let unchanged = s.unchanged - renumbered_only - restructured(EntryKind::Unchanged);
+    parts.push(format!("未变 {unchanged} 条"));
+    if !cs.notes.is_empty() {
+        parts.push(format!("注释变化 {} 处", cs.notes.len()));
+    }
     parts.join("，")
 }
 
@@ -46,7 +63,27 @@ pub fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {
 
 /// The entry's kind in Chinese (未变 修改 形式修改 新增 删除 拆分 合并), then 条序变化 and 移动
 /// when those flags are set.
+///
+/// An entry with the same wording in another structure reads 仅结构调整 after its kind
+/// (拆分, 合并), or alone; a unit moved from or into a header line reads 移入条文 / 移出条文.
 pub fn kind_flags(e: &Entry) -> Vec<&'static str> {
+    if e.restructured {
+        let mut flags = match e.kind {
+            EntryKind::Split => vec!["拆分"],
+            EntryKind::Merged => vec!["合并"],
+            EntryKind::Added => vec!["移入条文"],
+            EntryKind::Deleted => vec!["移出条文"],
+            EntryKind::Unchanged | EntryKind::Modified => vec![],
+        };
+        flags.push("仅结构调整");
+        if e.renumbered {
+            flags.push("条序变化");
+        }
+        if e.moved {
+            flags.push("移动");
+        }
+        return flags;
+    }
     let mut flags = vec![match e.kind {
         EntryKind::Unchanged => "未变",
         EntryKind::Modified if !e.substantive => "形式修改",
@@ -106,5 +143,25 @@ pub fn text_kind(t: &TextChange) -> &'static str {
         "文字修改"
     } else {
         "形式修改"
+    }
+}
+
+/// What happened to an editorial note or footnote, and where it stands: 新增注释（第三条后）,
+/// 删除脚注, 注释修改（第四百五十二条后）. Notes are no part of the statute.
+pub fn note_label(n: &NoteChange) -> String {
+    let side = n.new.as_ref().or(n.old.as_ref());
+    let what = if side.is_some_and(|r| r.footnote) {
+        "脚注"
+    } else {
+        "注释"
+    };
+    let op = match (&n.old, &n.new) {
+        (None, _) => format!("新增{what}"),
+        (_, None) => format!("删除{what}"),
+        _ => format!("{what}修改"),
+    };
+    match side.and_then(|r| r.after.as_deref()) {
+        Some(after) => format!("{op}（{after}后）"),
+        None => op,
     }
 }

@@ -21,12 +21,15 @@ pub enum Kind {
     Renumbered,
     /// Moved into another chapter or out of sequence.
     Moved,
+    /// The same wording in another structure (paragraphs regrouped, points numbered in one
+    /// version only, a header line moved into the units).
+    Restructured,
     Unchanged,
 }
 
 impl Kind {
     /// Every kind, with its name on the command line.
-    pub const ALL: [(Kind, &'static str); 9] = [
+    pub const ALL: [(Kind, &'static str); 10] = [
         (Kind::Modified, "modified"),
         (Kind::Formal, "formal"),
         (Kind::Added, "added"),
@@ -35,6 +38,7 @@ impl Kind {
         (Kind::Merged, "merged"),
         (Kind::Renumbered, "renumbered"),
         (Kind::Moved, "moved"),
+        (Kind::Restructured, "restructured"),
         (Kind::Unchanged, "unchanged"),
     ];
 
@@ -54,6 +58,7 @@ impl Kind {
                 "合并" => Some(Kind::Merged),
                 "条序变化" | "仅条序变化" => Some(Kind::Renumbered),
                 "移动" => Some(Kind::Moved),
+                "结构调整" | "仅结构调整" => Some(Kind::Restructured),
                 "未变" => Some(Kind::Unchanged),
                 _ => None,
             })
@@ -69,6 +74,7 @@ impl Kind {
             Kind::Merged => e.kind == EntryKind::Merged,
             Kind::Renumbered => e.renumbered,
             Kind::Moved => e.moved,
+            Kind::Restructured => e.restructured,
             Kind::Unchanged => e.kind == EntryKind::Unchanged,
         }
     }
@@ -100,7 +106,7 @@ pub struct Shown<'a> {
 /// True when an entry changed anything a reader must see: its text, its place (moved) or
 /// its existence. Renumbering alone is a consequence of other changes.
 pub fn is_change(e: &Entry) -> bool {
-    e.kind != EntryKind::Unchanged || e.moved
+    e.kind != EntryKind::Unchanged || e.moved || e.restructured
 }
 
 /// The entries to show, in the change set's order.

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::report::{kind_flags, kind_zh_heading, summary_line};
+use super::report::{kind_flags, kind_zh_heading, note_label, summary_line};
 use super::select::Shown;
 use crate::diff::{ChangeSet, Entry, HeadingChange, HeadingChangeKind, Op, Segment};
 
@@ -136,6 +136,19 @@ pub fn write_markdown(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write)
                 )?;
             }
         }
+    }
+    // Editorial notes last, as the table's own rows: shown, never amendments.
+    for n in &cs.notes {
+        let side = |r: &Option<crate::diff::NoteRef>| {
+            r.as_ref().map(|r| md_escape(&r.text)).unwrap_or_default()
+        };
+        writeln!(
+            out,
+            "| {} | {} | {}（非条文修改） |",
+            side(&n.old),
+            side(&n.new),
+            md_escape(&note_label(n))
+        )?;
     }
     Ok(())
 }
@@ -329,6 +342,18 @@ pub fn write_html(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> 
             }
             Row::Entry(s) => entry_rows(s, out)?,
         }
+    }
+    for n in &cs.notes {
+        let side = |r: &Option<crate::diff::NoteRef>| {
+            r.as_ref().map(|r| html_escape(&r.text)).unwrap_or_default()
+        };
+        writeln!(
+            out,
+            "<tr class=\"note\"><td>{}</td><td>{}</td><td class=\"kind\">{}（非条文修改）</td></tr>",
+            side(&n.old),
+            side(&n.new),
+            html_escape(&note_label(n))
+        )?;
     }
     writeln!(out, "</tbody>")?;
     writeln!(out, "</table>")?;

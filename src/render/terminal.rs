@@ -179,6 +179,19 @@ pub fn write(
             inline(&p, &e.diff, s.context, out)?;
         }
     }
+    // Editorial notes last: shown, never amendments.
+    for n in &cs.notes {
+        writeln!(out)?;
+        p.paint(out, Style::Header, "注释")?;
+        write!(out, " ")?;
+        p.paint(
+            out,
+            Style::Tag,
+            &format!("[{}，非条文修改]", super::report::note_label(n)),
+        )?;
+        writeln!(out)?;
+        inline(&p, &n.diff, false, out)?;
+    }
     Ok(())
 }
 

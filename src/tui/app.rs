@@ -806,6 +806,7 @@ pub const MARKERS: &[(&str, &str)] = &[
     ("-", "删除 deleted"),
     ("M", "修改 modified"),
     ("f", "形式修改 formal only"),
+    ("r", "仅结构调整 restructured"),
     ("S", "拆分 split"),
     ("J", "合并 merged"),
     ("#", "条序变化 renumbered"),

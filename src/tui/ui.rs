@@ -344,6 +344,12 @@ fn timeline(f: &mut Frame, app: &mut App, t: &mut TimelineScreen, area: Rect) {
 /// The one-character markers of an entry's kind and flags.
 fn markers(e: &Entry) -> (&'static str, &'static str, &'static str) {
     let kind = match e.kind {
+        // The same wording in another structure: a split or merge keeps its letter.
+        EntryKind::Unchanged | EntryKind::Modified | EntryKind::Added | EntryKind::Deleted
+            if e.restructured =>
+        {
+            "r"
+        }
         EntryKind::Unchanged => " ",
         EntryKind::Modified if !e.substantive => "f",
         EntryKind::Modified => "M",

@@ -507,7 +507,7 @@ fn table_with_split_merge_and_every_entry() {
     assert_table(&all, &doc);
     let rows = table_rows(&doc);
     assert_eq!(rows.len(), 13);
-    let split = row_of(&rows, "拆分");
+    let split = row_of(&rows, "拆分、仅结构调整");
     assert_eq!(
         cell_text(split[1]),
         "第五条\u{3000}公园建设项目的设计方案，应当向社会公示并征求公众意见。\n第六条\u{3000}公园建设项目竣工后，应当经园林主管部门组织验收，验收合格方可向公众开放。"
