@@ -475,11 +475,16 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
         similar_round(o, n, &rare, &mut st, &mut scores);
     }
 
+    // Units moved far and edited: too dissimilar to pair without neighbours' support, the
+    // same unit by every other sign.
+    far_moves(o, n, &rare, &mut st, &mut scores);
+
     // 3. Splits and merges.
     let mut extra_new: FxMap<usize, Vec<usize>> = FxMap::default(); // old i → more new units
     let mut extra_old: FxMap<usize, Vec<usize>> = FxMap::default(); // new j → more old units
     splits(o, n, &mut st, &mut extra_new, &rare, &scores);
     merges(o, n, &mut st, &mut extra_old, &scores);
+    distant_merges(o, n, &mut st, &mut extra_old, &rare);
 
     // 4. Groups, in new order with deletions after their old predecessor.
     build_groups(o, n, &st, &extra_new, &extra_old, &scores)
@@ -806,6 +811,167 @@ fn merges(
 ) {
     let known = |j: usize, i: usize| scores.get(&(i as u32, j as u32)).copied();
     absorb(o, n, &mut st.old_to, &mut st.new_to, extra, known);
+}
+
+/// Minimum Dice similarity of a unit moved far (no neighbour supports it) and edited.
+const FAR: f64 = 0.5;
+/// A far pair must beat every other candidate of either unit by this much.
+const FAR_MARGIN: f64 = 0.1;
+/// Characters of the shortest clause that identifies a far-moved unit.
+const FAR_CLAUSE: usize = 6;
+
+/// Pairs units still unpaired that moved far and were edited (Dice ≥ [`FAR`], below what a
+/// pair without positional support needs), when the pairing is beyond doubt: each is the
+/// other's best candidate by a margin, and they share a clause that no other unit of either
+/// version has. A deleted article and an unrelated added one written on the same template
+/// (penalty articles) share only clauses that other articles have too, and stay apart.
+fn far_moves(
+    o: &[Prepared],
+    n: &[Prepared],
+    rare: &[Vec<u32>],
+    st: &mut State,
+    scores: &mut Scores,
+) {
+    // Similarities of every unpaired old unit with its unpaired candidates.
+    let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, list) in rare.iter().enumerate() {
+        if st.old_to[i] != NONE {
+            continue;
+        }
+        for &j in list {
+            let j = j as usize;
+            if st.new_to[j] != NONE {
+                continue;
+            }
+            let (la, lb) = (o[i].count, n[j].count);
+            if 2.0 * (la.min(lb) as f64) < FAR * (la + lb) as f64 {
+                continue;
+            }
+            let d = scores
+                .entry((i as u32, j as u32))
+                .or_insert_with(|| similarity(&o[i], &n[j]))
+                .0;
+            cands.push((d, i, j));
+        }
+    }
+    if !cands.iter().any(|c| c.0 >= FAR) {
+        return;
+    }
+    // The best and second-best similarity of each unit among its candidates.
+    let mut best_old: FxMap<usize, (f64, f64, usize)> = FxMap::default();
+    let mut best_new: FxMap<usize, (f64, f64, usize)> = FxMap::default();
+    let note = |m: &mut FxMap<usize, (f64, f64, usize)>, k: usize, d: f64, other: usize| {
+        let e = m
+            .entry(k)
+            .or_insert((f64::NEG_INFINITY, f64::NEG_INFINITY, NONE));
+        if d > e.0 {
+            *e = (d, e.0, other);
+        } else if d > e.1 {
+            e.1 = d;
+        }
+    };
+    for &(d, i, j) in &cands {
+        note(&mut best_old, i, d, j);
+        note(&mut best_new, j, d, i);
+    }
+    let clauses = ClauseCounts::new(o, n);
+    for &(d, i, j) in &cands {
+        if d < FAR || d >= STRONG {
+            continue;
+        }
+        let (Some(bo), Some(bn)) = (best_old.get(&i), best_new.get(&j)) else {
+            continue;
+        };
+        let mutual = bo.2 == j && bn.2 == i;
+        let clear = bo.1 <= d - FAR_MARGIN && bn.1 <= d - FAR_MARGIN;
+        if mutual
+            && clear
+            && st.old_to[i] == NONE
+            && st.new_to[j] == NONE
+            && clauses.share_unique(&o[i].norm, &n[j].norm)
+        {
+            st.pair(i, j);
+        }
+    }
+}
+
+/// How often each clause (a run between punctuation of at least [`FAR_CLAUSE`] characters)
+/// occurs in the units of each version.
+struct ClauseCounts<'a> {
+    old: FxMap<&'a str, u32>,
+    new: FxMap<&'a str, u32>,
+}
+
+impl<'a> ClauseCounts<'a> {
+    fn new(o: &'a [Prepared], n: &'a [Prepared]) -> ClauseCounts<'a> {
+        let count = |units: &'a [Prepared]| {
+            let mut m: FxMap<&'a str, u32> = FxMap::default();
+            for u in units {
+                for c in clauses(&u.norm) {
+                    *m.entry(c).or_insert(0) += 1;
+                }
+            }
+            m
+        };
+        ClauseCounts {
+            old: count(o),
+            new: count(n),
+        }
+    }
+
+    /// True when `a` (old) and `b` (new) share a clause found once in each version.
+    fn share_unique(&self, a: &str, b: &str) -> bool {
+        clauses(a).any(|c| {
+            self.old.get(c) == Some(&1) && self.new.get(c) == Some(&1) && clauses(b).any(|d| d == c)
+        })
+    }
+}
+
+/// The clauses of a formal text: runs between clause punctuation, long enough to identify.
+fn clauses(norm: &str) -> impl Iterator<Item = &str> {
+    norm.split(['，', ',', '。', '.', '；', ';', '：', ':', '、', '"'])
+        .filter(|c| c.chars().count() >= FAR_CLAUSE)
+}
+
+/// Merges of units far apart: an old unit left unpaired whose text makes up most of what a
+/// new unit has beyond its own partner's text (two non-adjacent articles merged into one).
+fn distant_merges(
+    o: &[Prepared],
+    n: &[Prepared],
+    st: &mut State,
+    extra: &mut FxMap<usize, Vec<usize>>,
+    rare: &[Vec<u32>],
+) {
+    for i in 0..o.len() {
+        if st.old_to[i] != NONE || o[i].count == 0 {
+            continue;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for &j in &rare[i] {
+            let j = j as usize;
+            let partner = st.new_to[j];
+            if partner == NONE || partner == PART_OF {
+                continue;
+            }
+            if similarity(&o[i], &n[j]).1 < PART - 0.15 {
+                continue;
+            }
+            let mut taken = o[partner].grams().to_vec();
+            for &k in extra.get(&j).into_iter().flatten() {
+                taken.extend_from_slice(o[k].grams());
+            }
+            sort_hashes(&mut taken);
+            let left = minus(n[j].grams(), &taken);
+            let part = common(&left, o[i].grams()) as f64 / o[i].count as f64;
+            if part >= PART && left.len() * 2 >= o[i].count && best.is_none_or(|(p, _)| part > p) {
+                best = Some((part, j));
+            }
+        }
+        if let Some((_, j)) = best {
+            extra.entry(j).or_default().push(i);
+            st.old_to[i] = PART_OF;
+        }
+    }
 }
 
 /// A marker in `*_to`: the unit is an extra part of a split or merge.
