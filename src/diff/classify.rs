@@ -246,7 +246,10 @@ impl<'a> Context<'a, '_> {
                 line_changes.iter().any(|l| l.substantive)
                     && !lines::formal(&ol, &nl, (&on, &nn), self.refs)
             }
-            EntryKind::Split | EntryKind::Merged => !lines::formal(&ol, &nl, (&on, &nn), self.refs),
+            EntryKind::Split | EntryKind::Merged => {
+                !lines::formal(&ol, &nl, (&on, &nn), self.refs)
+                    && !lines::same_sentences(&ol, &nl, self.refs)
+            }
         };
         // Points numbered in one version and plain paragraphs in the other: the numbering
         // changed, not the number.

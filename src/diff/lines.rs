@@ -375,6 +375,33 @@ pub(crate) fn regrouped(
     false
 }
 
+/// True when the old and new lines have the same sentences (by wording) in any order: the
+/// units of a merge joined in another order than the old one, a split's parts reordered.
+pub(crate) fn same_sentences(
+    old: &[UnitLine<'_>],
+    new: &[UnitLine<'_>],
+    refs: &crate::normalize::Renumbering,
+) -> bool {
+    fn sentences(text: &str, out: &mut Vec<String>) {
+        out.extend(
+            text.split(['。', '；', ';', '！', '？'])
+                .map(|s| normalize::wording(s).collect::<String>())
+                .filter(|w| !w.is_empty()),
+        );
+    }
+    let mut a = Vec::new();
+    for l in old {
+        sentences(&normalize::rewrite_references(&l.text, refs), &mut a);
+    }
+    let mut b = Vec::new();
+    for l in new {
+        sentences(&l.text, &mut b);
+    }
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
+}
+
 /// True when the lines `old` become the lines `new` only formally: the same wording (see
 /// [`normalize::wording`]) across line breaks, with cross-references following `refs`.
 /// `norms` holds the lines' formal forms.
