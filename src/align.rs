@@ -876,7 +876,7 @@ fn far_moves(
     }
     let clauses = ClauseCounts::new(o, n);
     for &(d, i, j) in &cands {
-        if d < FAR || d >= STRONG {
+        if !(FAR..STRONG).contains(&d) {
             continue;
         }
         let (Some(bo), Some(bn)) = (best_old.get(&i), best_new.get(&j)) else {
