@@ -16,7 +16,8 @@
 //!
 //! A run: [`Corpus::load`] chooses the statutes, [`generate()`] builds pair `i` (always the
 //! same for the same corpus), `statute::diff::diff` compares its old and new side,
-//! [`Score::add`] scores the result and [`Score::report`] prints the table.
+//! [`Score::add`] scores the result and [`Score::report`] prints the table. The `it` test
+//! `mutation` runs it with thresholds.
 
 pub mod corpus;
 pub mod generate;
