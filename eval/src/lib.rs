@@ -17,7 +17,8 @@
 //! A run: [`Corpus::load`] chooses the statutes, [`generate()`] builds pair `i` (always the
 //! same for the same corpus), `statute::diff::diff` compares its old and new side,
 //! [`Score::add`] scores the result and [`Score::report`] prints the table. The `it` test
-//! `mutation` runs it with thresholds.
+//! `mutation` runs it with thresholds; `statute-eval score` prints the same table and
+//! `statute-eval pairs` writes the pairs out.
 
 pub mod corpus;
 pub mod generate;

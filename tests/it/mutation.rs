@@ -7,7 +7,7 @@
 //! pairs (old side: the corpus file named). `STATUTE_MUTATION_PAIRS` sets the number of
 //! generated pairs; `STATUTE_MUTATION_SHOW` the number of wrong pairs printed (10);
 //! `STATUTE_MUTATION_DUMP=dir` writes the new version of every wrong pair to
-//! `dir/<pair>-new.md`.
+//! `dir/<pair>-new.md`. `statute-eval score` prints the same table.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
