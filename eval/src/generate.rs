@@ -1544,6 +1544,12 @@ pub fn generate(c: &Corpus, index: usize) -> Result<Pair, GenerateError> {
         )));
     }
     let src = index % c.sources.len();
+    if c.sources[src].statute.articles().is_empty() {
+        return Err(GenerateError(format!(
+            "pair {index}: {} has no article to mutate",
+            c.sources[src].name
+        )));
+    }
     let mut dropped = Vec::new();
     for round in 0..20u64 {
         let mut g = Gen::new(
@@ -1824,5 +1830,12 @@ mod tests {
         assert!(ops.len() >= 15, "few mutation kinds applied: {ops:?}");
         let empty = Corpus::from_sources(Vec::new());
         assert!(generate(&empty, 0).is_err());
+        let no_articles = Corpus::from_sources(vec![Source {
+            name: "empty.md".into(),
+            path: PathBuf::from("empty.md"),
+            statute: Statute::default(),
+        }]);
+        let e = generate(&no_articles, 0).expect_err("nothing to mutate");
+        assert_eq!(e.to_string(), "pair 0: empty.md has no article to mutate");
     }
 }
