@@ -3,10 +3,12 @@
 //! statutes of 1k/5k/20k articles with a few percent amended, to show near-linear growth.
 //! Run with `cargo bench --bench diff`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use statute::Statute;
+// The deterministic generator of the generated statutes' text.
+use statute_eval::rng::Rng;
 
 // Measure with the allocator the binary uses.
 #[global_allocator]
@@ -19,10 +21,7 @@ fn main() {
 fn largest_pair() -> Option<&'static (Vec<u8>, Vec<u8>)> {
     static PAIR: OnceLock<Option<(Vec<u8>, Vec<u8>)>> = OnceLock::new();
     PAIR.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let corpus = std::env::var_os("STATUTE_CORPUS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("../shared/corpus"));
+        let corpus = statute_eval::corpus::dir();
         let dir =
             corpus.join("multi/司法解释/最高人民法院关于适用《中华人民共和国刑事诉讼法》的解释");
         match (
@@ -90,22 +89,6 @@ fn largest_pair_json(bencher: divan::Bencher) {
     });
 }
 
-/// A deterministic generator of statute text.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 const WORDS: &[&str] = &[
     "人民政府",
     "有关部门",
@@ -161,7 +144,7 @@ fn sentence(r: &mut Rng) -> String {
 /// Corpus-format text of a statute with `n` articles, and an amended version of it:
 /// 2% of articles edited, 1% deleted, 1% inserted.
 fn generated(n: usize) -> (String, String) {
-    let mut r = Rng(n as u64);
+    let mut r = Rng::new(n as u64);
     let arts: Vec<String> = (0..n)
         .map(|_| sentence(&mut r) + &sentence(&mut r))
         .collect();

@@ -2,10 +2,11 @@
 //! single-threaded. Run with `cargo bench --bench parse`; without the corpus it measures the
 //! bundled versions and fixtures instead.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;
+use statute_eval::corpus::md_files;
 
 // Measure with the allocator the binary uses.
 #[global_allocator]
@@ -15,41 +16,23 @@ fn main() {
     divan::main();
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md")
-            && p.file_name().is_some_and(|n| n != "README.md")
-        {
-            out.push(p);
-        }
-    }
-}
-
 /// (path, bytes) of every input, loaded once.
 fn inputs() -> &'static [(PathBuf, Vec<u8>)] {
     static INPUTS: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
     INPUTS.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let corpus = std::env::var_os("STATUTE_CORPUS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("../shared/corpus"));
-        let mut files = Vec::new();
-        if corpus.is_dir() {
-            walk(&corpus, &mut files);
+        let corpus = statute_eval::corpus::dir();
+        let mut files = if corpus.is_dir() {
+            md_files(&corpus)
         } else {
             eprintln!(
                 "corpus not found at {}: measuring bundled files only",
                 corpus.display()
             );
-            walk(&root.join("versions"), &mut files);
-            walk(&root.join("fixtures"), &mut files);
-        }
+            let mut files = md_files(&root.join("versions"));
+            files.extend(md_files(&root.join("fixtures")));
+            files
+        };
         files.sort();
         files
             .into_iter()

@@ -14,17 +14,14 @@ pub fn corpus_inputs() -> Option<&'static [PathBuf]> {
     static INPUTS: OnceLock<Option<Vec<PathBuf>>> = OnceLock::new();
     INPUTS
         .get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let corpus = std::env::var_os("STATUTE_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("../shared/corpus"));
-            if !corpus.join("multi").is_dir() {
-                eprintln!(
-                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
-                    corpus.display()
-                );
-                return None;
-            }
+            let corpus = statute_eval::corpus::find()
+                .map_err(|dir| {
+                    eprintln!(
+                        "skipping: corpus not found at {} (set STATUTE_CORPUS)",
+                        dir.display()
+                    );
+                })
+                .ok()?;
             Some(vec![corpus.join("multi"), corpus.join("single")])
         })
         .as_deref()

@@ -1,6 +1,6 @@
 //! Shared helpers: where the corpus and fixtures are, and how to walk them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The project root.
 pub fn root() -> PathBuf {
@@ -15,43 +15,20 @@ pub fn fixture(name: &str) -> PathBuf {
 /// The shared corpus (`$STATUTE_CORPUS`, else `../shared/corpus`), or `None` with a printed
 /// reason so that a fresh clone without it still passes.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STATUTE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus"));
-    if dir.join("multi").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: corpus not found at {} (set STATUTE_CORPUS to run corpus tests)",
-            dir.display()
-        );
-        None
-    }
-}
-
-/// Every `*.md` version file below `dir` (README.md excluded), sorted.
-pub fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    walk(dir, &mut out);
-    out.sort();
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md")
-            && p.file_name().is_some_and(|n| n != "README.md")
-        {
-            out.push(p);
+    match statute_eval::corpus::find() {
+        Ok(dir) => Some(dir),
+        Err(dir) => {
+            eprintln!(
+                "skipping: corpus not found at {} (set STATUTE_CORPUS to run corpus tests)",
+                dir.display()
+            );
+            None
         }
     }
 }
+
+/// Every `*.md` version file below a directory (README.md excluded), sorted.
+pub use statute_eval::corpus::md_files;
 
 /// Removes all whitespace.
 pub fn squash(s: &str) -> String {
