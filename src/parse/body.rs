@@ -55,7 +55,7 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
             // A line that starts an article or a point is never the title, even when its text
             // reads as the title: the canonical form writes such a unit unmarked, where the
             // source may have marked it, and both must be read alike.
-            if seen == 1 && (article_start(&l.text).is_some() || point_start(&l.text).is_some()) {
+            if seen == 1 && (article_line(&l.text).is_some() || point_start(&l.text).is_some()) {
                 break;
             }
             got.push_str(&squash(&l.text));
@@ -202,10 +202,7 @@ fn take_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
     let Some(pos) = lines.iter().position(|l| squashed_eq(&l.text, "目录")) else {
         return unlabelled_toc(lines, toc);
     };
-    if lines[..pos]
-        .iter()
-        .any(|l| article_start(&l.text).is_some())
-    {
+    if lines[..pos].iter().any(|l| article_line(&l.text).is_some()) {
         return lines.to_vec();
     }
     let mut i = pos + 1;
@@ -223,7 +220,7 @@ fn take_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
             .unwrap_or(t)
             .trim();
         let key = squash(entry);
-        if article_start(t).is_some()
+        if article_line(t).is_some()
             || (l.marked && !toc.is_empty())
             || first.as_deref() == Some(key.as_str())
         {
@@ -264,7 +261,7 @@ fn unlabelled_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>
 }
 
 fn mode_of(lines: &[Line<'_>]) -> Mode {
-    if lines.iter().any(|l| article_start(&l.text).is_some()) {
+    if lines.iter().any(|l| article_line(&l.text).is_some()) {
         Mode::Articles
     } else if lines.iter().any(|l| point_start(&l.text).is_some()) {
         Mode::Points
@@ -305,6 +302,62 @@ pub fn article_start(t: &str) -> Option<(usize, Option<UnitNum>)> {
         _ => None,
     };
     Some((len, num))
+}
+
+/// [`article_start`] of a line that starts an article: not a line that starts with a
+/// reference to one, as the plain paragraphs of an amending decision do
+/// (“第五条条首部分修改为…”, “第一条第二款开始部分增加规定…”, “第六条和第七条合并…”): a label
+/// is never followed, without a space, by a 款 or 项 of it, a list of articles, or the
+/// words of an instruction.
+pub fn article_line(t: &str) -> Option<(usize, Option<UnitNum>)> {
+    let (len, num) = article_start(t)?;
+    (!continues_reference(&t[len..])).then_some((len, num))
+}
+
+/// Words that, right after 第N条, make it a reference rather than a label.
+fn continues_reference(rest: &str) -> bool {
+    const WORDS: [&str; 27] = [
+        "、",
+        "，",
+        ",",
+        "中的",
+        "中“",
+        "中增加",
+        "中删去",
+        "的规定",
+        "的“",
+        "和第",
+        "及第",
+        "或者第",
+        "至第",
+        "与第",
+        "修改为",
+        "改为",
+        "后增加",
+        "前增加",
+        "之后",
+        "条首",
+        "末尾",
+        "开始部分",
+        "合并",
+        "增加一款",
+        "增加一项",
+        "增加一条",
+        "删去",
+    ];
+    if WORDS.iter().any(|w| rest.starts_with(w)) {
+        return true;
+    }
+    // 第N款, 第N项, 第N目.
+    let Some(after) = rest.strip_prefix('第') else {
+        return false;
+    };
+    let n: usize = after
+        .chars()
+        .take_while(|&c| numerals::is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum();
+    n > 0 && after[n..].starts_with(['款', '项', '目'])
 }
 
 /// The next article run into the same line: `。 第N条 ` where N follows `current`.
@@ -593,7 +646,7 @@ impl Builder {
         }
         self.note_inline(t, inline_circled);
 
-        if let Some((len, num)) = article_start(t) {
+        if let Some((len, num)) = article_line(t) {
             let num = num.unwrap_or_else(|| {
                 warnings.push(Warning::at(
                     l.no,
@@ -830,7 +883,7 @@ fn note_lines(
     let unit_start = |k: usize| {
         let t: &str = &lines[k].text;
         match mode {
-            Mode::Articles => article_start(t).is_some(),
+            Mode::Articles => article_line(t).is_some(),
             Mode::Points => point_start(t).is_some(),
             Mode::Positions => !heading(&lines[k]) && !note_shaped(k),
         }
@@ -1040,6 +1093,18 @@ mod tests {
             Some((_, Some(UnitNum::Article { main: 10, sub: 0 })))
         ));
         assert!(article_start("第一章 总则").is_none());
+        // A line that starts with a reference is no article.
+        for t in [
+            "第一条第二款开始部分增加规定：“甲。”",
+            "第五条条首部分修改为：“甲”",
+            "第六条和第七条合并修改为：",
+            "第十条中的“甲”修改为“乙”。",
+            "第三条、第四条删去。",
+        ] {
+            assert!(article_line(t).is_none(), "{t}");
+        }
+        assert!(article_line("第三百条裁判文书应当写明裁判依据。").is_some());
+        assert!(article_line("第十条 第二款规定的期限").is_some());
         assert_eq!(item_start("（一）工资"), Some((1, "（一）".len(), 1)));
         assert_eq!(item_start("(2)甲"), Some((2, 3, 2)));
         assert_eq!(item_start("1.甲"), Some((2, 2, 1)));

@@ -244,8 +244,7 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
         if i < raw.len() {
             let t = raw[i].trim();
             let t = t.strip_prefix("# ").unwrap_or(t).trim();
-            if body::article_start(t).is_none() && !t.starts_with('（') && t.chars().count() <= 80
-            {
+            if body::article_line(t).is_none() && !t.starts_with('（') && t.chars().count() <= 80 {
                 meta.title = body::squash(t);
                 i += 1;
             }
@@ -260,7 +259,7 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
             }
             let starts = t.starts_with('（') || t.starts_with('(');
             let dated = history::date_prefix(t).is_some();
-            if open || starts || (dated && body::article_start(t).is_none()) {
+            if open || starts || (dated && body::article_line(t).is_none()) {
                 history_lines.push(t.to_string());
                 open = if open || starts {
                     !(t.ends_with('）') || t.ends_with(')'))

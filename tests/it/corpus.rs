@@ -17,12 +17,12 @@ fn source_body(text: &str) -> &str {
 /// Lines that begin an article: `第…条` at line start (after indentation), plus articles run
 /// into the same line after a sentence end (`。 第二条 …`, one statute does this).
 fn article_lines(body: &str) -> usize {
-    use statute::parse::body::{article_start, inline_article};
+    use statute::parse::body::{article_line, inline_article};
     let mut n = 0;
     for l in body.lines() {
         let t = l.trim_matches(statute::normalize::ignorable);
-        let Some((len, Some(mut num))) = article_start(t) else {
-            if article_start(t).is_some() {
+        let Some((len, Some(mut num))) = article_line(t) else {
+            if article_line(t).is_some() {
                 n += 1;
             }
             continue;
