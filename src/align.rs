@@ -484,7 +484,13 @@ pub(crate) fn align_prepared(o: &[Prepared], n: &[Prepared]) -> Alignment {
     let mut extra_old: FxMap<usize, Vec<usize>> = FxMap::default(); // new j → more old units
     splits(o, n, &mut st, &mut extra_new, &rare, &scores);
     merges(o, n, &mut st, &mut extra_old, &scores);
+    spread_merges(o, n, &mut st, &mut extra_old, &rare);
     distant_merges(o, n, &mut st, &mut extra_old, &rare);
+    // Where one version has many short units and the other a few long ones made of them,
+    // the cut between two neighbours' runs can be off by a unit when their lines repeat
+    // (1.将引言修改为：); the cut that makes both texts whole is the right one.
+    repair_cuts(n, o, &mut st.new_to, &mut st.old_to, &mut extra_old);
+    repair_cuts(o, n, &mut st.old_to, &mut st.new_to, &mut extra_new);
 
     // 4. Groups, in new order with deletions after their old predecessor.
     build_groups(o, n, &st, &extra_new, &extra_old, &scores)
@@ -783,6 +789,14 @@ fn splits(
                 best = run.clone();
             }
         }
+        if best.is_empty() {
+            continue;
+        }
+        // The run grows over the unpaired units next to it whose text is in the old one: a
+        // unit written as many paragraphs (a point's lines) has more parts than candidates.
+        extend_run(&mut best, n.len(), |j| {
+            st.new_to[j] == NONE && contained(&n[j], oi)
+        });
         if best.len() < 2 {
             continue;
         }
@@ -796,6 +810,91 @@ fn splits(
             for &j in &best[1..] {
                 st.new_to[j] = PART_OF;
                 extra.entry(i).or_default().push(j);
+            }
+        }
+    }
+}
+
+/// True when most of `part`'s bigrams ([`PART`]) are found in `whole`.
+fn contained(part: &Prepared, whole: &Prepared) -> bool {
+    part.count > 0 && common(part.grams(), whole.grams()) as f64 / part.count as f64 >= PART
+}
+
+/// Grows a run of consecutive indices (below `len`) left and right while `ok` holds.
+fn extend_run(run: &mut Vec<usize>, len: usize, ok: impl Fn(usize) -> bool) {
+    let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+        return;
+    };
+    let mut lo = first;
+    while lo > 0 && ok(lo - 1) {
+        lo -= 1;
+    }
+    let mut hi = last;
+    while hi + 1 < len && ok(hi + 1) {
+        hi += 1;
+    }
+    *run = (lo..=hi).collect();
+}
+
+/// Merges, the mirror of the second half of [`splits`]: an unpaired new unit whose text is
+/// spread over consecutive unpaired old units (the paragraphs of a point, numbered in the
+/// new version only) merges them.
+fn spread_merges(
+    o: &[Prepared],
+    n: &[Prepared],
+    st: &mut State,
+    extra: &mut FxMap<usize, Vec<usize>>,
+    rare: &[Vec<u32>],
+) {
+    // Old candidates of each new unit: the old units whose rare candidates name it.
+    let mut old_of: FxMap<usize, Vec<usize>> = FxMap::default();
+    for (i, list) in rare.iter().enumerate() {
+        if st.old_to[i] == NONE {
+            for &j in list {
+                old_of.entry(j as usize).or_default().push(i);
+            }
+        }
+    }
+    let mut news: Vec<usize> = old_of.keys().copied().collect();
+    news.sort_unstable();
+    for j in news {
+        let nj = &n[j];
+        if st.new_to[j] != NONE || nj.count == 0 {
+            continue;
+        }
+        let mut parts: Vec<usize> = old_of[&j]
+            .iter()
+            .copied()
+            .filter(|&i| st.old_to[i] == NONE && contained(&o[i], nj))
+            .collect();
+        parts.sort_unstable();
+        let mut best: Vec<usize> = Vec::new();
+        let mut run: Vec<usize> = Vec::new();
+        for &i in &parts {
+            if run.last().is_some_and(|&l| l + 1 != i) {
+                run.clear();
+            }
+            run.push(i);
+            if run.len() > best.len() {
+                best = run.clone();
+            }
+        }
+        extend_run(&mut best, o.len(), |i| {
+            st.old_to[i] == NONE && contained(&o[i], nj)
+        });
+        if best.len() < 2 {
+            continue;
+        }
+        let mut all: Vec<u32> = best
+            .iter()
+            .flat_map(|&i| o[i].grams().iter().copied())
+            .collect();
+        sort_hashes(&mut all);
+        if dice(&all, nj.grams()) >= STRONG {
+            st.pair(best[0], j);
+            for &i in &best[1..] {
+                st.old_to[i] = PART_OF;
+                extra.entry(j).or_default().push(i);
             }
         }
     }
@@ -817,14 +916,15 @@ fn merges(
 const FAR: f64 = 0.5;
 /// A far pair must beat every other candidate of either unit by this much.
 const FAR_MARGIN: f64 = 0.1;
-/// Characters of the shortest clause that identifies a far-moved unit.
+/// Characters of the shortest run of text that identifies a far-moved unit.
 const FAR_CLAUSE: usize = 6;
 
 /// Pairs units still unpaired that moved far and were edited (Dice ≥ [`FAR`], below what a
 /// pair without positional support needs), when the pairing is beyond doubt: each is the
-/// other's best candidate by a margin, and they share a clause that no other unit of either
-/// version has. A deleted article and an unrelated added one written on the same template
-/// (penalty articles) share only clauses that other articles have too, and stay apart.
+/// other's best candidate by a margin, and they share a run of six characters that no other
+/// unit of either version has. A deleted article and an unrelated added one written on the
+/// same template (penalty articles) share only runs that other articles have too, and stay
+/// apart.
 fn far_moves(
     o: &[Prepared],
     n: &[Prepared],
@@ -895,20 +995,24 @@ fn far_moves(
     }
 }
 
-/// How often each clause (a run between punctuation of at least [`FAR_CLAUSE`] characters)
-/// occurs in the units of each version.
-struct ClauseCounts<'a> {
-    old: FxMap<&'a str, u32>,
-    new: FxMap<&'a str, u32>,
+/// How many units of each version hold each run of [`FAR_CLAUSE`] characters (hashed).
+struct ClauseCounts {
+    old: FxMap<u64, u32>,
+    new: FxMap<u64, u32>,
 }
 
-impl<'a> ClauseCounts<'a> {
-    fn new(o: &'a [Prepared], n: &'a [Prepared]) -> ClauseCounts<'a> {
-        let count = |units: &'a [Prepared]| {
-            let mut m: FxMap<&'a str, u32> = FxMap::default();
+impl ClauseCounts {
+    fn new(o: &[Prepared], n: &[Prepared]) -> ClauseCounts {
+        let count = |units: &[Prepared]| {
+            let mut m: FxMap<u64, u32> = FxMap::default();
+            let mut seen: Vec<u64> = Vec::new();
             for u in units {
-                for c in clauses(&u.norm) {
-                    *m.entry(c).or_insert(0) += 1;
+                seen.clear();
+                seen.extend(shingles(&u.norm));
+                seen.sort_unstable();
+                seen.dedup();
+                for &g in &seen {
+                    *m.entry(g).or_insert(0) += 1;
                 }
             }
             m
@@ -919,22 +1023,32 @@ impl<'a> ClauseCounts<'a> {
         }
     }
 
-    /// True when `a` (old) and `b` (new) share a clause found once in each version.
+    /// True when `a` (old) and `b` (new) share a run of [`FAR_CLAUSE`] characters that no
+    /// other unit of either version has.
     fn share_unique(&self, a: &str, b: &str) -> bool {
-        clauses(a).any(|c| {
-            self.old.get(c) == Some(&1) && self.new.get(c) == Some(&1) && clauses(b).any(|d| d == c)
+        let theirs: std::collections::HashSet<u64> = shingles(b).collect();
+        shingles(a).any(|g| {
+            self.old.get(&g) == Some(&1) && self.new.get(&g) == Some(&1) && theirs.contains(&g)
         })
     }
 }
 
-/// The clauses of a formal text: runs between clause punctuation, long enough to identify.
-fn clauses(norm: &str) -> impl Iterator<Item = &str> {
-    norm.split(['，', ',', '。', '.', '；', ';', '：', ':', '、', '"'])
-        .filter(|c| c.chars().count() >= FAR_CLAUSE)
+/// The hashes of every run of [`FAR_CLAUSE`] characters of a formal text.
+fn shingles(norm: &str) -> impl Iterator<Item = u64> + '_ {
+    let chars: Vec<u32> = norm.chars().map(|c| c as u32).collect();
+    let n = chars.len().saturating_sub(FAR_CLAUSE - 1);
+    (0..n).map(move |k| {
+        chars[k..k + FAR_CLAUSE]
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
+                (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+    })
 }
 
 /// Merges of units far apart: an old unit left unpaired whose text makes up most of what a
-/// new unit has beyond its own partner's text (two non-adjacent articles merged into one).
+/// new unit has beyond its own partner's text, and is itself mostly found there (two
+/// non-adjacent articles merged into one).
 fn distant_merges(
     o: &[Prepared],
     n: &[Prepared],
@@ -962,14 +1076,83 @@ fn distant_merges(
             }
             sort_hashes(&mut taken);
             let left = minus(n[j].grams(), &taken);
-            let part = common(&left, o[i].grams()) as f64 / o[i].count as f64;
-            if part >= PART && left.len() * 2 >= o[i].count && best.is_none_or(|(p, _)| part > p) {
+            let shared = common(&left, o[i].grams()) as f64;
+            let part = shared / o[i].count as f64;
+            // Far from its partner, the unit must also be most of what the new unit gained:
+            // a clause borrowed into a rewritten article is no merge.
+            let explains = shared / left.len().max(1) as f64;
+            if part >= PART
+                && explains >= 0.5
+                && left.len() * 2 >= o[i].count
+                && best.is_none_or(|(p, _)| part > p)
+            {
                 best = Some((part, j));
             }
         }
         if let Some((_, j)) = best {
             extra.entry(j).or_default().push(i);
             st.old_to[i] = PART_OF;
+        }
+    }
+}
+
+/// Moves the cut between two neighbouring groups of `a` units (each paired with a run of
+/// consecutive `b` units, the runs next to each other) so that each unit's formal text is
+/// exactly its run's, when it is not and some cut makes it so. For merges `a` is the new
+/// side and `b` the old; for splits the reverse.
+fn repair_cuts(
+    a: &[Prepared],
+    b: &[Prepared],
+    a_to: &mut [usize],
+    b_to: &mut [usize],
+    extra: &mut FxMap<usize, Vec<usize>>,
+) {
+    if extra.is_empty() {
+        return;
+    }
+    // The run of each a unit with parts: its first and last b unit, when consecutive.
+    let run = |j: usize, a_to: &[usize], extra: &FxMap<usize, Vec<usize>>| {
+        let first = a_to[j];
+        if first >= b.len() {
+            return None;
+        }
+        let mut all = vec![first];
+        all.extend(extra.get(&j).into_iter().flatten().copied());
+        all.sort_unstable();
+        let (lo, hi) = (all[0], all[all.len() - 1]);
+        (hi - lo + 1 == all.len()).then_some((lo, hi))
+    };
+    let whole = |j: usize, lo: usize, hi: usize| {
+        let joined: String = b[lo..=hi].iter().map(|u| u.norm.as_str()).collect();
+        joined == a[j].norm
+    };
+    for j in 0..a.len().saturating_sub(1) {
+        let k = j + 1;
+        if !extra.contains_key(&j) && !extra.contains_key(&k) {
+            continue;
+        }
+        let (Some((lo1, hi1)), Some((lo2, hi2))) = (run(j, a_to, extra), run(k, a_to, extra))
+        else {
+            continue;
+        };
+        if hi1 + 1 != lo2 || (whole(j, lo1, hi1) && whole(k, lo2, hi2)) {
+            continue;
+        }
+        let Some(cut) = (lo1 + 1..=hi2).find(|&c| whole(j, lo1, c - 1) && whole(k, c, hi2)) else {
+            continue;
+        };
+        for (unit, lo, hi) in [(j, lo1, cut - 1), (k, cut, hi2)] {
+            a_to[unit] = lo;
+            b_to[lo] = unit;
+            let parts: Vec<usize> = (lo + 1..=hi).collect();
+            for &p in &parts {
+                b_to[p] = PART_OF;
+            }
+            if parts.is_empty() {
+                extra.remove(&unit);
+            } else {
+                extra.insert(unit, parts);
+            }
         }
     }
 }
@@ -999,64 +1182,146 @@ fn absorb(
             }
         })
     };
-    for j in 0..a.len() {
-        let current = a_to[j];
-        if current == PART_OF || (a[j].count == 0) {
-            continue;
+    // The group each part belongs to (the `b` unit whose pair it joined).
+    let mut group_of: FxMap<usize, usize> = FxMap::default();
+    for (&i, parts) in extra.iter() {
+        for &k in parts {
+            group_of.insert(k, i);
         }
-        let current_sim = if current == NONE {
-            0.0
-        } else {
-            similarity(current, j).0
-        };
-        // A part must explain the unit 0.15 better than its partner does: impossible for a
-        // unit that is nearly identical to its partner already.
-        if current_sim >= 0.85 {
-            continue;
+    }
+    // What a pair's unit and its parts so far leave unexplained of its partner `i`.
+    let leftover = |i: usize, a_to: &[usize], b_to: &[usize], extra: &FxMap<usize, Vec<usize>>| {
+        let primary = b_to[i];
+        if primary >= a.len() || a_to[primary] != i {
+            return None;
         }
-        let mut best: Option<(f64, usize)> = None;
-        for nb in [j.wrapping_sub(1), j + 1, j.wrapping_sub(2), j + 2] {
-            if nb >= a.len() {
-                continue;
-            }
-            let i = a_to[nb];
-            if i == NONE || i == PART_OF || i == current {
-                continue;
-            }
-            // Cheap bound first: a part must be largely contained in the partner's text.
-            if similarity(i, j).1 < PART - 0.15 {
-                continue;
-            }
-            // What the neighbour (and any parts already taken) explain of the partner: the
-            // neighbour's sorted bigrams as they are when it is the only part, as usual.
-            let left = match extra.get(&i).filter(|parts| !parts.is_empty()) {
-                None => minus(b[i].grams(), a[nb].grams()),
-                Some(parts) => {
-                    let mut taken = a[nb].grams().to_vec();
-                    for &k in parts {
-                        taken.extend_from_slice(a[k].grams());
-                    }
-                    sort_hashes(&mut taken);
-                    minus(b[i].grams(), &taken)
+        Some(match extra.get(&i).filter(|parts| !parts.is_empty()) {
+            None => minus(b[i].grams(), a[primary].grams()),
+            Some(parts) => {
+                let mut taken = a[primary].grams().to_vec();
+                for &k in parts {
+                    taken.extend_from_slice(a[k].grams());
                 }
-            };
-            let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
-            // The leftover must be substantial, not a few edited characters, and explain
-            // this unit clearly better than its current partner does.
-            if part >= PART
-                && left.len() * 2 >= a[j].count
-                && part > current_sim + 0.15
-                && best.is_none_or(|(p, _)| part > p)
-            {
-                best = Some((part, i));
+                sort_hashes(&mut taken);
+                minus(b[i].grams(), &taken)
             }
-        }
-        if let Some((_, i)) = best {
-            if current != NONE {
-                b_to[current] = NONE;
+        })
+    };
+    // In rounds while parts are found: each round finds every unit's best pair among its
+    // neighbours' (as their partner or one of their parts), then takes them best first,
+    // each checked again against what is left then. A run of parts grows from its pair in
+    // either direction, and of two units that could explain the same text, the one that
+    // explains it best takes it.
+    // Parts that explain all but a few characters go first, to the end, so that a unit's
+    // own line is taken before a line like it from a neighbouring unit (two questions of
+    // one template) can take its text.
+    for threshold in [0.95, PART] {
+        for _ in 0..8 {
+            let mut found: Vec<(f64, usize, usize)> = Vec::new();
+            let mut lefts: FxMap<usize, Vec<u32>> = FxMap::default();
+            for j in 0..a.len() {
+                let current = a_to[j];
+                if current == PART_OF || (a[j].count == 0) {
+                    continue;
+                }
+                let current_sim = if current == NONE {
+                    0.0
+                } else {
+                    similarity(current, j).0
+                };
+                // A part must explain the unit 0.15 better than its partner does: impossible for
+                // a unit that is nearly identical to its partner already.
+                if current_sim >= 0.85 {
+                    continue;
+                }
+                let mut best: Option<(f64, usize)> = None;
+                for nb in [j.wrapping_sub(1), j + 1, j.wrapping_sub(2), j + 2] {
+                    if nb >= a.len() {
+                        continue;
+                    }
+                    // The pair the neighbour belongs to, as its partner or as one of its parts.
+                    let i = match a_to[nb] {
+                        NONE => continue,
+                        PART_OF => match group_of.get(&nb) {
+                            Some(&i) => i,
+                            None => continue,
+                        },
+                        i => i,
+                    };
+                    if i == current {
+                        continue;
+                    }
+                    // A part must be largely contained in the partner's text. Counted, not
+                    // estimated from samples: a short part of a long unit has too small a
+                    // sample (the count gallops through the long unit's bigrams).
+                    if !contained(&a[j], &b[i]) {
+                        continue;
+                    }
+                    let left = match lefts.entry(i) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            match leftover(i, a_to, b_to, extra) {
+                                Some(left) => e.insert(left),
+                                None => continue,
+                            }
+                        }
+                    };
+                    let left = &*left;
+                    let part = common(left, a[j].grams()) as f64 / a[j].count as f64;
+                    // The leftover must be substantial, not a few edited characters, and explain
+                    // this unit clearly better than its current partner does.
+                    if part >= threshold
+                        && left.len() * 2 >= a[j].count
+                        && part > current_sim + 0.15
+                        && best.is_none_or(|(p, _)| part > p)
+                    {
+                        best = Some((part, i));
+                    }
+                }
+                if let Some((part, i)) = best {
+                    found.push((part, j, i));
+                }
             }
-            extra.entry(i).or_default().push(j);
-            a_to[j] = PART_OF;
+            if found.is_empty() {
+                break;
+            }
+            found.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            let mut changed = false;
+            for (_, j, i) in found {
+                let current = a_to[j];
+                if current == PART_OF || b_to[i] >= a.len() || b_to[i] == j {
+                    continue;
+                }
+                // Checked again: parts taken before it in this round may have explained its text.
+                let Some(left) = leftover(i, a_to, b_to, extra) else {
+                    continue;
+                };
+                let current_sim = if current == NONE {
+                    0.0
+                } else {
+                    similarity(current, j).0
+                };
+                let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
+                if !(part >= threshold && left.len() * 2 >= a[j].count && part > current_sim + 0.15)
+                {
+                    continue;
+                }
+                if current != NONE {
+                    b_to[current] = NONE;
+                    // Parts that joined the released partner's pair are released with it.
+                    for k in extra.remove(&current).into_iter().flatten() {
+                        a_to[k] = NONE;
+                        group_of.remove(&k);
+                    }
+                }
+                extra.entry(i).or_default().push(j);
+                group_of.insert(j, i);
+                a_to[j] = PART_OF;
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
         }
     }
 }
