@@ -379,6 +379,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let bar = Bar::new();
             let report = s.import(&paths, &opts, &bar)?;
             bar.finish();
+            for (path, w) in &report.warnings {
+                say!("{}", w.display(path));
+            }
             for f in &report.failed {
                 say!("statute: {}", f.message);
             }
@@ -676,6 +679,9 @@ fn diff_files(old: &Path, new: &Path) -> anyhow::Result<statute::diff::ChangeSet
     print_warnings(new, &b);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
+    for doubt in cs.doubts() {
+        say!("warning: {}", doubt_message(&doubt));
+    }
     // As for the change set: the process ends soon, the models need no freeing.
     std::mem::forget((a, b));
     Ok(cs)
@@ -737,6 +743,19 @@ impl import::Progress for Bar {
         if self.tty && (done == total || done.is_multiple_of((total / 100).max(1))) {
             self.draw(done);
         }
+    }
+}
+
+/// A sign that two files are not versions of one statute, as a warning.
+fn doubt_message(d: &statute::diff::Doubt) -> String {
+    match d {
+        statute::diff::Doubt::Titles { old, new } => {
+            format!("the titles differ (“{old}” and “{new}”); are they versions of one statute?")
+        }
+        statute::diff::Doubt::FewShared(share) => format!(
+            "the two texts share {:.0}% of their wording; are they versions of one statute?",
+            share * 100.0
+        ),
     }
 }
 

@@ -110,12 +110,17 @@ pub fn write_blame(b: &Blame, out: &mut impl Write) -> io::Result<()> {
 pub fn write_import_report(r: &ImportReport, out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
-        "{} files, {} statutes: {} versions added, {} unchanged, {} failed{}",
+        "{} files, {} statutes: {} versions added, {} unchanged, {} failed{}{}",
         r.files,
         r.statutes,
         r.added,
         r.unchanged,
         r.failed.len(),
+        match r.warnings.len() {
+            0 => String::new(),
+            1 => ", 1 warning".to_string(),
+            n => format!(", {n} warnings"),
+        },
         if r.ignored > 0 {
             format!(" ({} other files ignored)", r.ignored)
         } else {

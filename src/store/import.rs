@@ -85,6 +85,9 @@ pub struct ImportReport {
     /// Files whose version the store already had.
     pub unchanged: usize,
     pub failed: Vec<Failure>,
+    /// What the parser noticed in the files it read, each with its file (files already in
+    /// the store are not read again, and give none).
+    pub warnings: Vec<(PathBuf, crate::parse::Warning)>,
     /// Refs created, moved or deleted.
     pub refs_updated: usize,
 }
@@ -155,6 +158,8 @@ struct NewVersion {
     blob: Oid,
     canonical: Vec<u8>,
     meta: VersionMeta,
+    /// What the parser noticed (as `statute parse` would report it).
+    warnings: Vec<crate::parse::Warning>,
 }
 
 enum Prepared {
@@ -238,7 +243,9 @@ fn prepare_inner(
     {
         return Ok(Prepared::Known(id.clone()));
     }
-    let mut statute = crate::parse_bytes(path, &bytes)?.statute;
+    let parsed = crate::parse_bytes(path, &bytes)?;
+    let warnings = parsed.warnings;
+    let mut statute = parsed.statute;
     let m = &mut statute.meta;
     if m.version_date.is_none() {
         m.version_date = path
@@ -279,6 +286,7 @@ fn prepare_inner(
         blob: blob_id(&canonical)?,
         canonical,
         meta,
+        warnings,
     }))
 }
 
@@ -493,7 +501,12 @@ impl Store {
                     report.unchanged += 1;
                     touched.insert(id);
                 }
-                Some(Prepared::New(n)) => {
+                Some(Prepared::New(mut n)) => {
+                    report.warnings.extend(
+                        std::mem::take(&mut n.warnings)
+                            .into_iter()
+                            .map(|w| (path.clone(), w)),
+                    );
                     touched.insert(n.meta.id.clone());
                     news.entry(n.meta.id.clone()).or_default().push(n);
                 }
