@@ -87,6 +87,8 @@ impl Source {
 pub struct Corpus {
     /// The statutes pairs are generated from: pair `i` mutates `sources[i % sources.len()]`.
     pub sources: Vec<Source>,
+    /// Documents of numbered points (决定, 修正案), re-formatted by one pair in ten.
+    pub acts: Vec<Source>,
     /// Whole articles to insert elsewhere: (source, paragraphs).
     pub(crate) donor_articles: Vec<(usize, Vec<Para>)>,
     /// Plain paragraphs (款) to add to articles.
@@ -128,6 +130,53 @@ fn qualifies(s: &Statute, adhoc: bool) -> bool {
         && has_adhoc_heading(&b.nodes) == adhoc
         && !s.body_text().chars().any(circled)
         && check(s).is_empty()
+}
+
+/// Documents of numbered points taken from the corpus.
+pub const ACTS: usize = 40;
+
+/// Up to `want` documents of three or more numbered points (一、二、…) and nothing else the
+/// re-formatting does not model (annexes, footnotes, headings), in the order of `list`.
+fn acts(dir: &Path, list: &[PathBuf], want: usize) -> Vec<Source> {
+    let mut out = Vec::new();
+    for f in list {
+        if out.len() >= want {
+            break;
+        }
+        // A cheap test before parsing: a line that opens with 一、.
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        if !text
+            .lines()
+            .any(|l| l.trim_start_matches(['#', ' ']).starts_with("一、"))
+        {
+            continue;
+        }
+        let Ok(parsed) = parse_file(f) else { continue };
+        let s = parsed.statute;
+        let arts = s.articles();
+        let b = &s.body;
+        let ok = arts.len() >= 3
+            && arts
+                .iter()
+                .all(|a| matches!(a.article.num, UnitNum::Point(_)) && a.path.is_empty())
+            && b.annexes.is_empty()
+            && b.footnotes.is_empty()
+            && b.notes.is_empty()
+            && b.toc.is_empty()
+            && b.title_line.is_none()
+            && !s.body_text().chars().any(circled)
+            && check(&s).is_empty();
+        if ok {
+            out.push(Source {
+                name: f.strip_prefix(dir).unwrap_or(f).display().to_string(),
+                path: f.clone(),
+                statute: s,
+            });
+        }
+    }
+    out
 }
 
 /// A 司法解释 source that looks like it has 一、 headings (a cheap test before parsing).
@@ -217,7 +266,9 @@ impl Corpus {
             sources.push(src);
         }
         sources.extend(adhoc_iter);
-        Corpus::from_sources(sources)
+        let mut c = Corpus::from_sources(sources);
+        c.acts = acts(dir, &list, ACTS);
+        c
     }
 
     /// A corpus of these statutes, with the donor material collected from them. `load` gives
@@ -226,6 +277,7 @@ impl Corpus {
     pub fn from_sources(sources: Vec<Source>) -> Corpus {
         let mut c = Corpus {
             sources,
+            acts: Vec::new(),
             donor_articles: Vec::new(),
             donor_paras: Vec::new(),
             donor_items: Vec::new(),

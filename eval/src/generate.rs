@@ -13,6 +13,7 @@ use statute::numerals::to_chinese;
 use statute::parse::parse_str;
 
 use crate::corpus::Corpus;
+use crate::reformat::{self, Reformat};
 use crate::refs::{retarget_ref, rewrite_refs};
 use crate::render::{Format, render, same_units};
 use crate::rng::Rng;
@@ -43,8 +44,16 @@ pub const TEMPLATE_MAX_DISTANCE: f64 = 0.60;
 /// Old articles at least this similar to a template copy are frozen (left unchanged, not
 /// deleted or moved), so the copy cannot pass for one of them amended.
 pub const TEMPLATE_FREEZE_SIMILARITY: f64 = 0.3;
+/// `far-move-edit` moves articles of this many characters (at least, less than)…
+pub const FAR_MOVE_MIN_CHARS: usize = 20;
+pub const FAR_MOVE_MAX_CHARS: usize = 80;
+/// …and edits them to this bigram Dice with their old text.
+pub const FAR_MOVE_DICE: (f64, f64) = (0.5, 0.75);
 /// `shuffle` moves an article this many articles away inside its own chapter.
 pub const SHUFFLE_JUMP: (usize, usize) = (3, 10);
+
+/// Pairs whose index is this modulo 10 re-format a point-numbered document.
+pub const ACT_PAIR: usize = 7;
 
 /// The seed of pair `index`'s generator (its first round).
 fn pair_seed(index: usize) -> u64 {
@@ -216,9 +225,12 @@ enum Op {
     Split3,
     Reorder,
     ZhiEr,
+    FarMove,
+    MergeFar,
+    Regroup,
 }
 
-const OPS: [(Op, usize); 17] = [
+const OPS: [(Op, usize); 20] = [
     (Op::Phrase, 6),
     (Op::Para, 3),
     (Op::Item, 3),
@@ -236,6 +248,9 @@ const OPS: [(Op, usize); 17] = [
     (Op::Split3, 2),
     (Op::Reorder, 2),
     (Op::ZhiEr, 2),
+    (Op::FarMove, 2),
+    (Op::MergeFar, 2),
+    (Op::Regroup, 2),
 ];
 
 impl Op {
@@ -258,6 +273,9 @@ impl Op {
             Op::Split3 => "split3",
             Op::Reorder => "para-reorder",
             Op::ZhiEr => "insert-zhier",
+            Op::FarMove => "far-move-edit",
+            Op::MergeFar => "merge-distant",
+            Op::Regroup => "regroup",
         }
     }
 
@@ -613,6 +631,9 @@ impl<'a> Gen<'a> {
             Op::Split3 => self.op_split3(),
             Op::Reorder => self.op_reorder(),
             Op::ZhiEr => self.op_zhier(),
+            Op::FarMove => self.op_far_move(),
+            Op::MergeFar => self.op_merge_far(),
+            Op::Regroup => self.op_regroup(),
         }
     }
 
@@ -1233,6 +1254,186 @@ impl<'a> Gen<'a> {
         None
     }
 
+    /// A short article (under [`FAR_MOVE_MAX_CHARS`]) moved far — at least a third of the
+    /// statute away, into another chapter — and lightly edited, to a bigram Dice of
+    /// [`FAR_MOVE_DICE`] with its old text, closer to it than to any other old article by
+    /// [`REWRITE_MARGIN`].
+    fn op_far_move(&mut self) -> Option<String> {
+        let units = self.units();
+        let n = units.len();
+        let sib = self.siblings(&units);
+        let cands: Vec<usize> = (0..n)
+            .filter(|&k| {
+                let u = self.unit(units[k]);
+                let len = u.text().chars().count();
+                self.structural(&units, k)
+                    && !u.edited
+                    && sib[k] >= 2
+                    && (FAR_MOVE_MIN_CHARS..FAR_MOVE_MAX_CHARS).contains(&len)
+            })
+            .collect();
+        let k = *self.rng.pick(&cands)?;
+        let cont = self.containers();
+        let divided = self.toks.iter().any(|t| matches!(t, Tok::Open(_)));
+        let from = cont[units[k]];
+        let mut targets = self.move_targets(&units, k);
+        let far = (n / 3).max(5);
+        targets.retain(|t| t.jumped >= far && (!divided || t.container != from));
+        let t = self.rng.pick(&targets)?.clone();
+        let i = self.old_index(units[k])?;
+        let c = self.c;
+        let mut paras = self.unit(units[k]).paras.clone();
+        let mut d = 1.0;
+        for _ in 0..12 {
+            if d <= FAR_MOVE_DICE.1 {
+                break;
+            }
+            // Edit a random 款 or 项 long enough for a phrase edit.
+            let mut slots = Vec::new();
+            for (pi, para) in paras.iter().enumerate() {
+                if para.text.chars().count() >= 8 {
+                    slots.push((pi, None));
+                }
+                for (j, it) in para.items.iter().enumerate() {
+                    if it.text.chars().count() >= 8 {
+                        slots.push((pi, Some(j)));
+                    }
+                }
+            }
+            let (pi, j) = *self.rng.pick(&slots)?;
+            let field = match j {
+                None => &mut paras[pi].text,
+                Some(j) => &mut paras[pi].items[j].text,
+            };
+            *field = phrase_edit(field, &mut self.rng, &c.pool)?;
+            d = dice(&bigrams(&paras_text(&paras)), &self.old_grams[i]);
+        }
+        if !(FAR_MOVE_DICE.0..=FAR_MOVE_DICE.1).contains(&d) {
+            return None;
+        }
+        let g = bigrams(&paras_text(&paras));
+        let clear = self
+            .old_grams
+            .iter()
+            .enumerate()
+            .all(|(o, og)| o == i || dice(&g, og) <= d - REWRITE_MARGIN);
+        if !clear {
+            return None;
+        }
+        let u = self.unit_mut(units[k]);
+        u.paras = paras;
+        u.edited = true;
+        // More edits could take it below the similarity that keeps its truth clear.
+        u.rewritten = true;
+        let line = self.move_unit(&units, k, &t, "far-move-edit");
+        Some(format!("{line} (dice {d:.2})"))
+    }
+
+    /// Two articles with at least two others between them merged into one, where the first
+    /// stood (its text first) or where the second stood (the first's text last).
+    fn op_merge_far(&mut self) -> Option<String> {
+        let units = self.units();
+        let n = units.len();
+        let ok = |k: usize| {
+            self.structural(&units, k)
+                && !self.unit(units[k]).edited
+                && self
+                    .unit(units[k])
+                    .paras
+                    .first()
+                    .is_some_and(|p| !p.text.is_empty())
+        };
+        let good: Vec<bool> = (0..n).map(ok).collect();
+        let firsts: Vec<usize> = (0..n).filter(|&k| good[k]).collect();
+        for _ in 0..10 {
+            let k = *self.rng.pick(&firsts)?;
+            let seconds: Vec<usize> = (k + 3..n).filter(|&m| good[m]).collect();
+            let Some(&m) = self.rng.pick(&seconds) else {
+                continue;
+            };
+            let (pa, pb) = (units[k], units[m]);
+            let (i, j) = (self.old_index(pa)?, self.old_index(pb)?);
+            let label = format!("{}+{}", self.describe(pa), self.describe(pb));
+            let at_first = self.rng.chance(0.5);
+            let mut paras = self.unit(if at_first { pa } else { pb }).paras.clone();
+            paras.extend(
+                self.unit(if at_first { pb } else { pa })
+                    .paras
+                    .iter()
+                    .cloned(),
+            );
+            let mut u = Unit::new(paras, Origin::MergedFrom(vec![i, j]), false);
+            u.touched = true;
+            if at_first {
+                self.toks.remove(pb);
+                self.toks[pa] = Tok::Unit(u);
+            } else {
+                self.toks[pb] = Tok::Unit(u);
+                self.toks.remove(pa);
+            }
+            let place = if at_first { "first" } else { "second" };
+            return Some(format!("merge-distant {label} at the {place}"));
+        }
+        None
+    }
+
+    /// Another source's paragraphing of an article: two of its 款 written as one line, or
+    /// one 款 written as two lines at a sentence end. The wording is the same: not an
+    /// amendment.
+    fn op_regroup(&mut self) -> Option<String> {
+        let cands: Vec<usize> = self
+            .old_units()
+            .into_iter()
+            .filter(|&p| !self.unit(p).touched)
+            .collect();
+        let p = *self.rng.pick(&cands)?;
+        let label = self.describe(p);
+        let mut paras = self.unit(p).paras.clone();
+        let joinable: Vec<usize> = (0..paras.len().saturating_sub(1))
+            .filter(|&k| {
+                paras[k].items.is_empty()
+                    && !paras[k].text.is_empty()
+                    && !paras[k + 1].text.is_empty()
+                    && paras[k].text.ends_with('。')
+            })
+            .collect();
+        let what = if !joinable.is_empty() && self.rng.chance(0.5) {
+            let k = *self.rng.pick(&joinable)?;
+            let next = paras.remove(k + 1);
+            paras[k].text.push_str(&next.text);
+            paras[k].items = next.items;
+            format!("regroup {label} ¶{}+¶{}", k + 1, k + 2)
+        } else {
+            // A 款 of two sentences or more, cut after one of its inner sentence ends.
+            let cuttable: Vec<(usize, usize)> = paras
+                .iter()
+                .enumerate()
+                .flat_map(|(k, para)| {
+                    let t = &para.text;
+                    t.match_indices('。')
+                        .map(|(at, _)| at + '。'.len_utf8())
+                        .filter(|&at| at < t.len() && sentence_start(&t[at..]))
+                        .map(move |at| (k, at))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let (k, at) = *self.rng.pick(&cuttable)?;
+            let rest = paras[k].text.split_off(at);
+            let items = std::mem::take(&mut paras[k].items);
+            paras.insert(
+                k + 1,
+                Para {
+                    text: rest,
+                    items,
+                    loc: Loc(0),
+                },
+            );
+            format!("regroup {label} ¶{} cut", k + 1)
+        };
+        self.unit_mut(p).paras = paras;
+        Some(what)
+    }
+
     /// An article of three or more 款 split into three articles.
     fn op_split3(&mut self) -> Option<String> {
         let units = self.units();
@@ -1489,9 +1690,37 @@ impl<'a> Gen<'a> {
                 self.log
             ))));
         }
+        // Half the corpus-format pairs are written as another source writes them: nothing
+        // of that is an amendment, so the truth stays.
+        let (mut text, mut parsed) = (text, parsed);
+        if format == Format::Corpus && self.rng.chance(0.5) {
+            let mut kinds: Vec<Reformat> = Reformat::ALL
+                .into_iter()
+                .filter(|_| self.rng.chance(0.4))
+                .collect();
+            if kinds.is_empty() {
+                kinds.push(Reformat::ALL[self.rng.below(Reformat::ALL.len())]);
+            }
+            for r in kinds {
+                if let Some(t) = reformat::apply(r, &text, old, &mut self.rng) {
+                    text = t;
+                    self.log.push(r.name().to_string());
+                }
+            }
+            parsed = match parse_str(Path::new("reformatted"), &text) {
+                Ok(p) => p.statute,
+                Err(e) => {
+                    return Err(Rejected::Broken(GenerateError(format!(
+                        "pair {index} ({name}, {:?}): the re-formatted version does not parse: {e}",
+                        self.log
+                    ))));
+                }
+            };
+        }
         if parsed.articles().len() != truth.len() {
             return Err(Rejected::Broken(GenerateError(format!(
-                "pair {index} ({name}): {} units parsed, truth for {}",
+                "pair {index} ({name}, {:?}): {} units parsed, truth for {}",
+                self.log,
                 parsed.articles().len(),
                 truth.len()
             ))));
@@ -1499,6 +1728,8 @@ impl<'a> Gen<'a> {
         Ok(Pair {
             index,
             source: self.src,
+            act: false,
+            old: None,
             format,
             log: self.log,
             text,
@@ -1526,6 +1757,12 @@ enum Rejected {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerateError(String);
 
+impl GenerateError {
+    pub(crate) fn new(message: String) -> GenerateError {
+        GenerateError(message)
+    }
+}
+
 impl fmt::Display for GenerateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -1542,6 +1779,12 @@ pub fn generate(c: &Corpus, index: usize) -> Result<Pair, GenerateError> {
         return Err(GenerateError(format!(
             "pair {index}: the corpus has no statute to mutate"
         )));
+    }
+    // One pair in ten re-formats a point-numbered document (a 决定, 修正案).
+    if !c.acts.is_empty() && index % 10 == ACT_PAIR {
+        let act = (index / 10) % c.acts.len();
+        let mut rng = Rng::new(pair_seed(index));
+        return reformat::act_pair(c, act, index, &mut rng);
     }
     let src = index % c.sources.len();
     if c.sources[src].statute.articles().is_empty() {
@@ -1584,6 +1827,12 @@ pub fn generate(c: &Corpus, index: usize) -> Result<Pair, GenerateError> {
     Err(GenerateError(format!(
         "pair {index}: no unambiguous mutation set in 20 rounds: {dropped:?}"
     )))
+}
+
+/// A line cut at `rest` starts a sentence a parser reads as text: not an article, item,
+/// point or heading, and not a closing date.
+fn sentence_start(rest: &str) -> bool {
+    rest.chars().next().is_some_and(editable) && rest.chars().count() >= 6 && rest.contains('。')
 }
 
 #[cfg(test)]

@@ -162,13 +162,23 @@ fn pairs(dir: &Path, count: usize, out: &Path) -> Result<(), String> {
         let p = generate(&c, i).map_err(|e| e.to_string())?;
         let d = out.join(format!("{i:04}"));
         std::fs::create_dir_all(&d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
-        let source = &c.sources[p.source].path;
-        let source = std::fs::canonicalize(source).unwrap_or_else(|_| source.clone());
+        let source = p
+            .source(&c)
+            .map(|s| s.path.clone())
+            .ok_or_else(|| format!("pair {i}: no source"))?;
+        let source = std::fs::canonicalize(&source).unwrap_or(source);
         write(
             &d.join("source.txt"),
             format!("{}\n", source.display()).as_bytes(),
         )?;
         write(&d.join("new.md"), p.text.as_bytes())?;
+        // A re-formatted old side is the pair's own: write it (a corpus file is named).
+        if let Some(old) = &p.old {
+            write(
+                &d.join("old.md"),
+                statute::render::canonical::to_string(old).as_bytes(),
+            )?;
+        }
         let json = serde_json::to_string_pretty(&p.truth_json(&c))
             .map_err(|e| format!("pair {i}: truth.json: {e}"))?;
         write(&d.join("truth.json"), format!("{json}\n").as_bytes())?;
@@ -189,8 +199,10 @@ fn score(dir: &Path, count: usize, show: usize) -> Result<bool, String> {
     let generated = start.elapsed();
     let mut score = Score::new(None);
     for p in &pairs {
-        let source = &c.sources[p.source];
-        let cs = statute::diff::diff(&source.statute, &p.new);
+        let (Some(source), Some(old)) = (p.source(&c), p.old(&c)) else {
+            return Err(format!("pair {}: no source", p.index));
+        };
+        let cs = statute::diff::diff(old, &p.new);
         score.add(source, p, &cs);
     }
     let timings = Timings {

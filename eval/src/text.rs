@@ -154,6 +154,57 @@ pub fn fold_refs(s: &str) -> String {
     out
 }
 
+/// The words of a text as a reader compares two copies, defined apart from the differ's own
+/// rules: letters, digits and ideographs only, after the numbering each line opens with
+/// (（一） (1) 一、 1. 1、 ① ⑴ ⒈) and any Markdown list or heading marker; footnote glyphs
+/// left out. Two texts with the same words differ in markup, numbering and punctuation only.
+pub fn words(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let c: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < c.len() && (c[i].is_whitespace() || "-*+#“\"「‘".contains(c[i])) {
+            i += 1;
+        }
+        i = after_marker(&c, i);
+        out.extend(
+            c[i..]
+                .iter()
+                .filter(|&&x| x.is_alphanumeric() && !circled(x)),
+        );
+    }
+    out
+}
+
+/// Where the text starts after an item or point marker at `i`: （一） (1) 一、 1. 1、 ① ⑴ ⒈.
+fn after_marker(c: &[char], i: usize) -> usize {
+    let numeral = |x: char| {
+        x.is_ascii_digit() || "零〇一二三四五六七八九十百千０１２３４５６７８９".contains(x)
+    };
+    let run = |from: usize| (from..c.len()).take_while(|&k| numeral(c[k])).count();
+    match c.get(i) {
+        Some('（' | '(') => {
+            let n = run(i + 1);
+            if n > 0 && matches!(c.get(i + 1 + n), Some('）' | ')')) {
+                i + n + 2
+            } else {
+                i
+            }
+        }
+        Some(&g) if circled(g) || ('⑴'..='⒛').contains(&g) => i + 1,
+        _ => {
+            let n = run(i);
+            let sep = matches!(c.get(i + n), Some('、' | '.' | '．'));
+            let decimal = c.get(i + n + 1).is_some_and(char::is_ascii_digit);
+            if n > 0 && sep && !decimal {
+                i + n + 1
+            } else {
+                i
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +269,15 @@ mod tests {
         assert_eq!(fold_refs("第十二条 规定"), fold_refs("第3条规定"));
         // 款 and 项 numbers are kept.
         assert_ne!(fold_refs("第一款"), fold_refs("第二款"));
+    }
+
+    #[test]
+    fn words_leave_out_markup_numbering_and_punctuation() {
+        assert_eq!(words("（一）甲乙，丙；\n- “（二）丁。"), "甲乙丙丁");
+        assert_eq!(words("一、将第十条修改为：“甲。”"), "将第十条修改为甲");
+        assert_eq!(words("## 第一章 总则"), "第一章总则");
+        assert_eq!(words("本法自公布之日起施行。①"), "本法自公布之日起施行");
+        assert_eq!(words("1.5倍"), "15倍");
+        assert_ne!(words("处五万元"), words("处十万元"));
     }
 }

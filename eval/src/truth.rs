@@ -45,11 +45,16 @@ impl Truth {
     }
 }
 
-/// One generated pair: the old side is `corpus.sources[source].statute`.
+/// One generated pair: the old side is `corpus.sources[source].statute` (`corpus.acts[source]`
+/// for a pair of a point-numbered document), unless `old` holds another.
 #[derive(Debug, Clone)]
 pub struct Pair {
     pub index: usize,
     pub source: usize,
+    /// `source` indexes `corpus.acts`: a point-numbered document re-formatted.
+    pub act: bool,
+    /// The old side when it is not the source as read (a re-formatted copy of it).
+    pub old: Option<Statute>,
     pub format: Format,
     /// Mutations applied, in order, e.g. "delete 第十条".
     pub log: Vec<String>,
@@ -69,12 +74,28 @@ pub struct Pair {
 }
 
 impl Pair {
+    /// The corpus file the pair was made from.
+    pub fn source<'c>(&self, corpus: &'c Corpus) -> Option<&'c crate::corpus::Source> {
+        if self.act {
+            corpus.acts.get(self.source)
+        } else {
+            corpus.sources.get(self.source)
+        }
+    }
+
+    /// The old side of the pair.
+    pub fn old<'a>(&'a self, corpus: &'a Corpus) -> Option<&'a Statute> {
+        self.old
+            .as_ref()
+            .or_else(|| self.source(corpus).map(|s| &s.statute))
+    }
+
     /// The truth as JSON (`truth.json` of `statute-eval pairs`): the source, the format, the
     /// mutation log, per new unit its kind and old units, the deleted old units and the moved
     /// new units. Units are given by index (into `articles()` of their side) and label.
     pub fn truth_json(&self, corpus: &Corpus) -> Value {
-        let source = corpus.sources.get(self.source);
-        let old_arts = source.map(|s| s.statute.articles()).unwrap_or_default();
+        let source = self.source(corpus);
+        let old_arts = self.old(corpus).map(|s| s.articles()).unwrap_or_default();
         let new_arts = self.new.articles();
         let old = |o: usize| {
             json!({

@@ -1,15 +1,17 @@
 //! Zero false amendments (issue 19): two copies of one act in different layouts, editorial
 //! notes, articles moved far and edited, distant merges; and the false-amendment count (an
 //! entry reported substantive whose old and new wording are the same once markup, numbering
-//! and punctuation are removed) on every format-noise pair and every corpus amendment.
+//! and punctuation are removed, `statute_eval::score::false_amendments`) on every
+//! format-noise pair and every corpus amendment.
 
 use std::path::Path;
 
-use statute::diff::{ChangeSet, EntryKind, chars, diff};
+use statute::diff::{ChangeSet, EntryKind, diff};
 use statute::model::Statute;
 use statute::parse::parse_file;
 use statute::render::select::{Filter, select};
 use statute::render::{decision, diff_json, terminal};
+use statute_eval::score::false_amendments;
 
 use crate::common::{corpus, fixture, md_files};
 
@@ -25,87 +27,6 @@ fn pair(old: &str, new: &str) -> (Statute, Statute, ChangeSet) {
     let cs = diff(&a, &b);
     crate::differ::assert_invariants(&a, &b, &cs);
     (a, b, cs)
-}
-
-/// The words of a text as a reader compares them, written apart from the differ's own rules:
-/// letters, digits and ideographs only, after the numbering each line opens with and any
-/// Markdown list or heading marker.
-fn words(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let c: Vec<char> = line.chars().collect();
-        let mut i = 0;
-        while i < c.len() && (c[i].is_whitespace() || "-*+#“\"「‘".contains(c[i])) {
-            i += 1;
-        }
-        i = after_marker(&c, i);
-        out.extend(
-            c[i..]
-                .iter()
-                .filter(|&&x| x.is_alphanumeric() && !('①'..='⑳').contains(&x)),
-        );
-    }
-    out
-}
-
-/// Where the text starts after an item or point marker at `i`: （一） (1) 一、 1. 1、 ① ⑴ ⒈.
-fn after_marker(c: &[char], i: usize) -> usize {
-    let numeral = |x: char| {
-        x.is_ascii_digit() || "零〇一二三四五六七八九十百千０１２３４５６７８９".contains(x)
-    };
-    let run = |from: usize| (from..c.len()).take_while(|&k| numeral(c[k])).count();
-    match c.get(i) {
-        Some('（' | '(') => {
-            let n = run(i + 1);
-            if n > 0 && matches!(c.get(i + 1 + n), Some('）' | ')')) {
-                i + n + 2
-            } else {
-                i
-            }
-        }
-        Some(&g) if ('①'..='⑳').contains(&g) || ('⑴'..='⒛').contains(&g) => i + 1,
-        _ => {
-            let n = run(i);
-            let sep = matches!(c.get(i + n), Some('、' | '.' | '．'));
-            let decimal = c.get(i + n + 1).is_some_and(char::is_ascii_digit);
-            if n > 0 && sep && !decimal {
-                i + n + 1
-            } else {
-                i
-            }
-        }
-    }
-}
-
-/// Entries reported substantive whose two sides have the same words: false amendments.
-pub(crate) fn false_amendments(cs: &ChangeSet) -> Vec<String> {
-    cs.entries
-        .iter()
-        .filter(|e| e.substantive && !matches!(e.kind, EntryKind::Added | EntryKind::Deleted))
-        .filter(|e| words(&chars::old_text(&e.diff)) == words(&chars::new_text(&e.diff)))
-        .map(|e| {
-            let labels = |v: &[statute::diff::UnitRef]| {
-                v.iter()
-                    .map(|u| u.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            };
-            format!(
-                "{} → {} ({})",
-                labels(&e.old),
-                labels(&e.new),
-                e.kind.as_str()
-            )
-        })
-        .collect()
-}
-
-#[test]
-fn the_words_measure_leaves_out_numbering_and_punctuation() {
-    assert_eq!(words("（一）甲乙，丙；\n- “（二）丁。"), "甲乙丙丁");
-    assert_eq!(words("一、将第十条修改为：“甲。”"), "将第十条修改为甲");
-    assert_eq!(words("1.5倍"), "15倍");
-    assert_ne!(words("处五万元"), words("处十万元"));
 }
 
 #[test]
