@@ -815,6 +815,22 @@ fn splits(
     }
 }
 
+/// The share of `part`'s bigrams found in `whole`. When both are long, the share of the
+/// part's sample found in the whole's: the two samples keep the same bigrams, so a part
+/// wholly contained gives exactly 1, and a short part of a long unit is not underestimated
+/// as by the scaled count of [`similarity`]. Otherwise `counted`, the exact share (the
+/// containment [`similarity`] counts when either unit is short, perhaps known already).
+fn containment(part: &Prepared, whole: &Prepared, counted: impl FnOnce() -> f64) -> f64 {
+    if part.count >= SAMPLED && whole.count >= SAMPLED {
+        let sample = part.sample();
+        if sample.is_empty() {
+            return 0.0;
+        }
+        return common(sample, whole.sample()) as f64 / sample.len() as f64;
+    }
+    counted()
+}
+
 /// True when most of `part`'s bigrams ([`PART`]) are found in `whole`.
 fn contained(part: &Prepared, whole: &Prepared) -> bool {
     part.count > 0 && common(part.grams(), whole.grams()) as f64 / part.count as f64 >= PART
@@ -974,7 +990,7 @@ fn far_moves(
         note(&mut best_old, i, d, j);
         note(&mut best_new, j, d, i);
     }
-    let clauses = ClauseCounts::new(o, n);
+    let mut clauses: Option<ClauseCounts> = None;
     for &(d, i, j) in &cands {
         if !(FAR..STRONG).contains(&d) {
             continue;
@@ -988,62 +1004,56 @@ fn far_moves(
             && clear
             && st.old_to[i] == NONE
             && st.new_to[j] == NONE
-            && clauses.share_unique(&o[i].norm, &n[j].norm)
+            && clauses
+                .get_or_insert_with(|| ClauseCounts::new(o, n))
+                .share_unique(&o[i].norm, &n[j].norm)
         {
             st.pair(i, j);
         }
     }
 }
 
-/// How many units of each version hold each run of [`FAR_CLAUSE`] characters (hashed).
+/// The formal texts of all units of each version, one per line, to count in how many units
+/// a run of text occurs (the texts hold no line breaks).
 struct ClauseCounts {
-    old: FxMap<u64, u32>,
-    new: FxMap<u64, u32>,
+    old: String,
+    new: String,
 }
 
 impl ClauseCounts {
     fn new(o: &[Prepared], n: &[Prepared]) -> ClauseCounts {
-        let count = |units: &[Prepared]| {
-            let mut m: FxMap<u64, u32> = FxMap::default();
-            let mut seen: Vec<u64> = Vec::new();
+        let join = |units: &[Prepared]| {
+            let mut all = String::with_capacity(units.iter().map(|u| u.norm.len() + 1).sum());
             for u in units {
-                seen.clear();
-                seen.extend(shingles(&u.norm));
-                seen.sort_unstable();
-                seen.dedup();
-                for &g in &seen {
-                    *m.entry(g).or_insert(0) += 1;
-                }
+                all.push_str(&u.norm);
+                all.push('\n');
             }
-            m
+            all
         };
         ClauseCounts {
-            old: count(o),
-            new: count(n),
+            old: join(o),
+            new: join(n),
         }
     }
 
-    /// True when `a` (old) and `b` (new) share a run of [`FAR_CLAUSE`] characters that no
-    /// other unit of either version has.
+    /// True when `a` (old) and `b` (new) share a run of [`FAR_CLAUSE`] characters that
+    /// occurs nowhere else in either version.
     fn share_unique(&self, a: &str, b: &str) -> bool {
-        let theirs: std::collections::HashSet<u64> = shingles(b).collect();
-        shingles(a).any(|g| {
-            self.old.get(&g) == Some(&1) && self.new.get(&g) == Some(&1) && theirs.contains(&g)
+        let theirs: std::collections::HashSet<&str> = runs(b).collect();
+        let once = |finder: &memchr::memmem::Finder<'_>, all: &str| {
+            finder.find_iter(all.as_bytes()).nth(1).is_none()
+        };
+        runs(a).filter(|r| theirs.contains(r)).any(|run| {
+            let finder = memchr::memmem::Finder::new(run.as_bytes());
+            once(&finder, &self.old) && once(&finder, &self.new)
         })
     }
 }
 
-/// The hashes of every run of [`FAR_CLAUSE`] characters of a formal text.
-fn shingles(norm: &str) -> impl Iterator<Item = u64> + '_ {
-    let chars: Vec<u32> = norm.chars().map(|c| c as u32).collect();
-    let n = chars.len().saturating_sub(FAR_CLAUSE - 1);
-    (0..n).map(move |k| {
-        chars[k..k + FAR_CLAUSE]
-            .iter()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
-                (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3)
-            })
-    })
+/// Every run of [`FAR_CLAUSE`] characters of `s`.
+fn runs(s: &str) -> impl Iterator<Item = &str> {
+    let starts: Vec<usize> = s.char_indices().map(|(k, _)| k).chain([s.len()]).collect();
+    (0..starts.len().saturating_sub(FAR_CLAUSE)).map(move |k| &s[starts[k]..starts[k + FAR_CLAUSE]])
 }
 
 /// Merges of units far apart: an old unit left unpaired whose text makes up most of what a
@@ -1207,19 +1217,30 @@ fn absorb(
             }
         })
     };
-    // In rounds while parts are found: each round finds every unit's best pair among its
-    // neighbours' (as their partner or one of their parts), then takes them best first,
-    // each checked again against what is left then. A run of parts grows from its pair in
-    // either direction, and of two units that could explain the same text, the one that
-    // explains it best takes it.
-    // Parts that explain all but a few characters go first, to the end, so that a unit's
-    // own line is taken before a line like it from a neighbouring unit (two questions of
-    // one template) can take its text.
+    // In rounds while parts are found: each round finds the best pair of every unit that may
+    // have one (all at first, then those next to a change) among its neighbours' (as their
+    // partner or one of their parts), then takes them best first, each checked again against
+    // what is left then. A run of parts grows from its pair in either direction, and of two
+    // units that could explain the same text, the one that explains it best takes it. Parts
+    // that explain all but a few characters go first, to the end, so that a unit's own line
+    // is taken before a line like it from a neighbouring unit (two questions of one template)
+    // can take its text.
+    let mut lefts: FxMap<usize, Option<Vec<u32>>> = FxMap::default();
+    // Units with a candidate pair at all, and units next to a change since: the ones the
+    // second tier looks at first.
+    let mut eligible = vec![false; a.len()];
     for threshold in [0.95, PART] {
+        let mut visit = if threshold < 0.95 {
+            std::mem::take(&mut eligible)
+        } else {
+            vec![true; a.len()]
+        };
         for _ in 0..8 {
             let mut found: Vec<(f64, usize, usize)> = Vec::new();
-            let mut lefts: FxMap<usize, Vec<u32>> = FxMap::default();
             for j in 0..a.len() {
+                if !visit[j] {
+                    continue;
+                }
                 let current = a_to[j];
                 if current == PART_OF || (a[j].count == 0) {
                     continue;
@@ -1229,8 +1250,8 @@ fn absorb(
                 } else {
                     similarity(current, j).0
                 };
-                // A part must explain the unit 0.15 better than its partner does: impossible for
-                // a unit that is nearly identical to its partner already.
+                // A part must explain the unit 0.15 better than its partner does: impossible
+                // for a unit that is nearly identical to its partner already.
                 if current_sim >= 0.85 {
                     continue;
                 }
@@ -1239,7 +1260,7 @@ fn absorb(
                     if nb >= a.len() {
                         continue;
                     }
-                    // The pair the neighbour belongs to, as its partner or as one of its parts.
+                    // The pair the neighbour belongs to, as its partner or one of its parts.
                     let i = match a_to[nb] {
                         NONE => continue,
                         PART_OF => match group_of.get(&nb) {
@@ -1251,25 +1272,22 @@ fn absorb(
                     if i == current {
                         continue;
                     }
-                    // A part must be largely contained in the partner's text. Counted, not
-                    // estimated from samples: a short part of a long unit has too small a
-                    // sample (the count gallops through the long unit's bigrams).
-                    if !contained(&a[j], &b[i]) {
+                    // A part must be largely contained in the partner's text.
+                    if containment(&a[j], &b[i], || similarity(i, j).1) < PART - 0.15 {
                         continue;
                     }
-                    let left = match lefts.entry(i) {
-                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            match leftover(i, a_to, b_to, extra) {
-                                Some(left) => e.insert(left),
-                                None => continue,
-                            }
-                        }
+                    let left = lefts
+                        .entry(i)
+                        .or_insert_with(|| leftover(i, a_to, b_to, extra));
+                    let Some(left) = left.as_deref() else {
+                        continue;
                     };
-                    let left = &*left;
                     let part = common(left, a[j].grams()) as f64 / a[j].count as f64;
-                    // The leftover must be substantial, not a few edited characters, and explain
-                    // this unit clearly better than its current partner does.
+                    if part >= PART && !eligible.is_empty() {
+                        eligible[j] = true;
+                    }
+                    // The leftover must be substantial, not a few edited characters, and
+                    // explain this unit clearly better than its current partner does.
                     if part >= threshold
                         && left.len() * 2 >= a[j].count
                         && part > current_sim + 0.15
@@ -1286,14 +1304,19 @@ fn absorb(
                 break;
             }
             found.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            visit.iter_mut().for_each(|v| *v = false);
             let mut changed = false;
             for (_, j, i) in found {
                 let current = a_to[j];
                 if current == PART_OF || b_to[i] >= a.len() || b_to[i] == j {
                     continue;
                 }
-                // Checked again: parts taken before it in this round may have explained its text.
-                let Some(left) = leftover(i, a_to, b_to, extra) else {
+                // Checked again: parts taken before it in this round may have explained its
+                // text.
+                let left = lefts
+                    .entry(i)
+                    .or_insert_with(|| leftover(i, a_to, b_to, extra));
+                let Some(left) = left.as_deref() else {
                     continue;
                 };
                 let current_sim = if current == NONE {
@@ -1301,20 +1324,33 @@ fn absorb(
                 } else {
                     similarity(current, j).0
                 };
-                let part = common(&left, a[j].grams()) as f64 / a[j].count as f64;
+                let part = common(left, a[j].grams()) as f64 / a[j].count as f64;
                 if !(part >= threshold && left.len() * 2 >= a[j].count && part > current_sim + 0.15)
                 {
                     continue;
                 }
+                // Units next to a change are looked at again in the next round.
+                let mut touch = |k: usize| {
+                    for v in visit.iter_mut().take(k + 3).skip(k.saturating_sub(2)) {
+                        *v = true;
+                    }
+                    for v in eligible.iter_mut().take(k + 3).skip(k.saturating_sub(2)) {
+                        *v = true;
+                    }
+                };
+                touch(j);
                 if current != NONE {
                     b_to[current] = NONE;
+                    lefts.remove(&current);
                     // Parts that joined the released partner's pair are released with it.
                     for k in extra.remove(&current).into_iter().flatten() {
                         a_to[k] = NONE;
                         group_of.remove(&k);
+                        touch(k);
                     }
                 }
                 extra.entry(i).or_default().push(j);
+                lefts.remove(&i);
                 group_of.insert(j, i);
                 a_to[j] = PART_OF;
                 changed = true;

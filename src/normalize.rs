@@ -208,7 +208,51 @@ impl<I: Iterator<Item = char>> Iterator for Wording<I> {
 
 /// True when `a` and `b` have the same [`wording`].
 pub fn same_wording(a: &str, b: &str) -> bool {
-    wording(a).eq(wording(b))
+    !surely_reworded(a, b) && wording(a).eq(wording(b))
+}
+
+/// A quick test that `a` and `b` (texts or formal forms of a line or unit) differ in wording
+/// even after the old one's cross-references are renumbered: where they first differ (from
+/// the start, or from the end) both have an ideograph that is not a numeral or part of a
+/// reference. Punctuation, numbering and spaces before that point are the same on both
+/// sides, so the wordings differ there.
+pub fn surely_reworded(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let n = x.len().min(y.len());
+    // The first differing byte, backed up to the start of its character (equal bytes before
+    // it, so the same boundary on both sides).
+    let mut p = x.iter().zip(y).take_while(|(u, v)| u == v).count();
+    if p == n && x.len() == y.len() {
+        return false;
+    }
+    while p > 0 && !a.is_char_boundary(p) {
+        p -= 1;
+    }
+    if plain(a[p..].chars().next()) && plain(b[p..].chars().next()) {
+        return true;
+    }
+    // The last differing byte, moved on to the end of its character.
+    let s = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take_while(|(u, v)| u == v)
+        .count();
+    let (mut ea, mut eb) = (x.len() - s, y.len() - s);
+    while ea < x.len() && !a.is_char_boundary(ea) {
+        ea += 1;
+        eb += 1;
+    }
+    plain(a[..ea].chars().next_back()) && plain(b[..eb].chars().next_back())
+}
+
+/// An ideograph that is wording and no part of a numbered reference (第十条之一第二款).
+fn plain(c: Option<char>) -> bool {
+    c.is_some_and(|c| {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            && !numerals::is_numeral_char(c)
+            && !matches!(c, '第' | '条' | '之' | '款' | '项' | '目')
+    })
 }
 
 /// A formal character that is part of the wording: not punctuation (after [`fold`]), not a
@@ -485,6 +529,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The quick test never claims a change of wording the full comparison would not find.
+        #[test]
+        fn surely_reworded_is_never_wrong(a in "[甲乙丙第十条一，。\n（）1.]{0,12}", b in "[甲乙丙第十条一，。\n（）1.]{0,12}") {
+            proptest::prop_assert!(!surely_reworded(&a, &b) || !same_wording(&a, &b));
+        }
+    }
+
     #[test]
     fn normalize_agrees_with_fold() {
         let t = "依照 《中华人民共和国立法法》（２０１５）第十条,\u{3000}“甲”\u{200B}〈乙〉abc <丙> ⒈ 𠀀Ω";
@@ -537,6 +589,25 @@ mod tests {
         // A number inside a line is wording, only a leading marker is numbering.
         assert!(!same_wording("依照第十条第一款", "依照第十条第二款"));
         assert!(!same_wording("（一）甲", "（一）乙"));
+    }
+
+    #[test]
+    fn a_word_changed_where_texts_first_differ_is_seen_at_once() {
+        assert!(
+            !surely_reworded("处五万元罚款", "处十万元罚款"),
+            "numerals may be refs"
+        );
+        assert!(surely_reworded("由主管部门责令改正", "由监管部门责令改正"));
+        assert!(surely_reworded("甲乙丙丁", "甲乙丙戊"));
+        // Punctuation, line breaks and references first: not known at once.
+        assert!(!surely_reworded("甲，乙", "甲乙"));
+        assert!(!surely_reworded("甲\n乙", "甲乙"));
+        assert!(!surely_reworded("依照第十条", "依照第十一条"));
+        assert!(!surely_reworded("同", "同"));
+        for (a, b) in [("甲乙丙", "甲乙"), ("乙丙", "甲乙丙"), ("甲。", "甲；")] {
+            // Never claims a change that the full comparison would not find.
+            assert!(!surely_reworded(a, b) || !same_wording(a, b), "{a} {b}");
+        }
     }
 
     #[test]

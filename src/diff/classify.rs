@@ -86,7 +86,7 @@ pub(crate) fn build(
     };
 
     let mut entries = entries;
-    moved_out_of_units(old, new, &mut entries);
+    moved_out_of_units(old, new, (&oa, &na), &mut entries);
     let mut summary = Summary::default();
     for e in &entries {
         match e.kind {
@@ -108,7 +108,7 @@ pub(crate) fn build(
         new: info(new, na.len()),
         entries,
         headings,
-        texts: super::texts::diff(old, new),
+        texts: super::texts::diff(old, new, (op, np)),
         notes: super::notes::diff(old, new),
         summary,
     }
@@ -315,21 +315,42 @@ impl<'a> Context<'a, '_> {
 /// its 题注 or header lines, its closing lines, or free text — moved in or out of the units
 /// (one source carries 本修正案自公布之日起施行 as a header line, another as the last
 /// point): restructured, not substantive.
-fn moved_out_of_units(old: &Statute, new: &Statute, entries: &mut [Entry]) {
+fn moved_out_of_units(
+    old: &Statute,
+    new: &Statute,
+    (oa, na): (&[ArticleRef<'_>], &[ArticleRef<'_>]),
+    entries: &mut [Entry],
+) {
     let lonely = |k: EntryKind| entries.iter().any(|e| e.kind == k);
     if !lonely(EntryKind::Added) && !lonely(EntryKind::Deleted) {
         return;
     }
-    let (oa, na) = (old.articles(), new.articles());
     let (old_outside, new_outside) = (outside_wording(old), outside_wording(new));
+    // No unit longer than the longest line outside the units can be one of them.
+    let longest = |set: &std::collections::HashSet<String>| set.iter().map(String::len).max();
+    let (old_max, new_max) = (longest(&old_outside), longest(&new_outside));
     for e in entries.iter_mut() {
-        let (unit, other) = match e.kind {
-            EntryKind::Added => (e.new.first().and_then(|u| na.get(u.index)), &old_outside),
-            EntryKind::Deleted => (e.old.first().and_then(|u| oa.get(u.index)), &new_outside),
+        let (unit, other, max) = match e.kind {
+            EntryKind::Added => (
+                e.new.first().and_then(|u| na.get(u.index)),
+                &old_outside,
+                old_max,
+            ),
+            EntryKind::Deleted => (
+                e.old.first().and_then(|u| oa.get(u.index)),
+                &new_outside,
+                new_max,
+            ),
             _ => continue,
         };
-        let Some(unit) = unit else { continue };
-        let words: String = crate::normalize::wording(&unit.article.text()).collect();
+        let (Some(unit), Some(max)) = (unit, max) else {
+            continue;
+        };
+        let text = unit.article.text();
+        if text.len() > 2 * max + 64 {
+            continue;
+        }
+        let words: String = crate::normalize::wording(&text).collect();
         if !words.is_empty() && other.contains(&words) {
             e.substantive = false;
             e.restructured = true;

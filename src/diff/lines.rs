@@ -233,8 +233,9 @@ pub(crate) fn diff_lines(
             if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
                 flush(&mut out, &mut pending_del, &mut pending_ins);
                 let (oi, nj) = (pre + i, pre + j);
-                let formal =
-                    on[oi].norm == nn[nj].norm || same_wording(&old[oi].text, &new[nj].text, refs);
+                let formal = on[oi].norm == nn[nj].norm
+                    || (!normalize::surely_reworded(&on[oi].norm, &nn[nj].norm)
+                        && same_wording(&old[oi].text, &new[nj].text, refs));
                 out.push(pair(&old[oi], &new[nj], dice[i * m2 + j], formal));
                 i += 1;
                 j += 1;
@@ -271,7 +272,8 @@ fn diff_one_line(
     if o_norm == n_norm {
         return vec![pair(o, n, 1.0, true)];
     }
-    let formal = same_wording(&o.text, &n.text, refs);
+    let formal =
+        !normalize::surely_reworded(o_norm, n_norm) && same_wording(&o.text, &n.text, refs);
     if d >= LINE_MATCH || formal {
         return vec![pair(o, n, d, formal)];
     }
@@ -333,7 +335,9 @@ fn pair(o: &UnitLine<'_>, n: &UnitLine<'_>, sim: f64, formal: bool) -> LineChang
 /// True when `old` with its cross-references rewritten through `refs` has the wording of
 /// `new`: they differ only formally (see [`normalize::wording`]).
 fn same_wording(old: &str, new: &str, refs: &crate::normalize::Renumbering) -> bool {
-    normalize::same_wording(&normalize::rewrite_references(old, refs), new)
+    // Most changed lines differ in a word: known before any reference is rewritten.
+    !normalize::surely_reworded(old, new)
+        && normalize::same_wording(&normalize::rewrite_references(old, refs), new)
 }
 
 /// False for a line with no wording: punctuation, a bare marker, invisible characters.
@@ -419,6 +423,11 @@ pub(crate) fn formal(
             .eq(new_norms.iter().flat_map(|s| s.bytes()))
     {
         return true;
+    }
+    // The units' formal forms differ in a word where they first differ: known without the
+    // wording of every line.
+    if normalize::surely_reworded(&old_norms.concat(), &new_norms.concat()) {
+        return false;
     }
     let new_words = new.iter().flat_map(|l| normalize::wording(&l.text));
     let rewritten: Vec<Cow<'_, str>> = old

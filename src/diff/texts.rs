@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::TextChange;
 use super::chars;
+use crate::align::Prepared;
 use crate::model::{Node, Para, Statute};
 use crate::normalize;
 
@@ -76,12 +77,22 @@ fn walk(nodes: &[Node], path: &mut Vec<String>, out: &mut Vec<Block>) {
 }
 
 /// The blocks that differ, in the new version's order (removed blocks last).
-pub(crate) fn diff(old: &Statute, new: &Statute) -> Vec<TextChange> {
+///
+/// `units` are the units of each version as the aligner prepared them (their formal texts):
+/// a changed line is looked for among them.
+pub(crate) fn diff(
+    old: &Statute,
+    new: &Statute,
+    units: (&[Prepared], &[Prepared]),
+) -> Vec<TextChange> {
     let ob = blocks(old);
     let nb = blocks(new);
     let mut out = Vec::new();
     let mut used = vec![false; ob.len()];
-    let mut moves = Moves::new(old, new, &ob, &nb);
+    let mut moves = Moves {
+        old: Side::new(old, units.0, &ob),
+        new: Side::new(new, units.1, &nb),
+    };
     for n in &nb {
         let o = ob.iter().position(|o| o.key == n.key);
         if let Some(i) = o {
@@ -118,60 +129,113 @@ pub(crate) fn diff(old: &Statute, new: &Statute) -> Vec<TextChange> {
 /// unit, a 题注 entry or a line of another block (a closing sentence that one source writes as
 /// the last point, a header line that another writes in the body).
 struct Moves<'s> {
-    old: &'s Statute,
-    new: &'s Statute,
-    blocks: (Vec<String>, Vec<String>),
-    /// The wording of every line outside the blocks, per version, computed when first needed.
-    elsewhere: Option<(HashSet<String>, HashSet<String>)>,
+    old: Side<'s>,
+    new: Side<'s>,
 }
 
-impl<'s> Moves<'s> {
-    fn new(old: &'s Statute, new: &'s Statute, ob: &[Block], nb: &[Block]) -> Moves<'s> {
-        let lines = |bs: &[Block]| bs.iter().flat_map(|b| b.text.lines().map(words)).collect();
-        Moves {
-            old,
-            new,
-            blocks: (lines(ob), lines(nb)),
-            elsewhere: None,
+/// One version, as [`Moves`] looks into it.
+struct Side<'s> {
+    statute: &'s Statute,
+    /// Its units' formal texts.
+    prepared: &'s [Prepared],
+    /// The wording of every line of every block.
+    blocks: HashSet<String>,
+    /// The formal texts of all units, each after a NUL (which no text holds), and where each
+    /// starts: built when first needed.
+    units: Option<(String, Vec<usize>)>,
+}
+
+impl<'s> Side<'s> {
+    fn new(statute: &'s Statute, prepared: &'s [Prepared], blocks: &[Block]) -> Side<'s> {
+        Side {
+            statute,
+            prepared,
+            blocks: blocks
+                .iter()
+                .flat_map(|b| b.text.lines().map(words))
+                .collect(),
+            units: None,
         }
     }
 
+    /// True when a line of wording `w` (written `line`) stands here outside the block it
+    /// left: as a line of a block, a 题注 entry, a unit or a line of a unit. Units are found
+    /// through the line's longest run of ideographs, so that only those that hold it are
+    /// compared.
+    fn has(&mut self, w: &str, line: &str) -> bool {
+        if self.blocks.contains(w)
+            || self
+                .statute
+                .meta
+                .history
+                .iter()
+                .any(|e| words(&e.text) == w)
+        {
+            return true;
+        }
+        let prepared = self.prepared;
+        let (all, starts) = self.units.get_or_insert_with(|| {
+            let mut all = String::with_capacity(prepared.iter().map(|u| u.norm.len() + 1).sum());
+            let mut starts = Vec::with_capacity(prepared.len());
+            for u in prepared {
+                all.push('\0');
+                starts.push(all.len());
+                all.push_str(&u.norm);
+            }
+            (all, starts)
+        });
+        // Ideographs are their own formal form: the start of the line's longest run of them
+        // (eight at most, so that a comma another source puts inside the run is unlikely
+        // to split it) is in the formal text of every unit that holds the line.
+        let run = longest_ideograph_run(line);
+        let probe = run
+            .char_indices()
+            .nth(8)
+            .map_or(run, |(end, _)| &run[..end]);
+        let probe = if probe.is_empty() { "\0" } else { probe };
+        let mut candidates: Vec<usize> = Vec::new();
+        for at in memchr::memmem::find_iter(all.as_bytes(), probe.as_bytes()) {
+            let k = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            if candidates.last() != Some(&k) {
+                candidates.push(k);
+            }
+        }
+        if candidates.is_empty() {
+            return false;
+        }
+        let units = self.statute.articles();
+        candidates.iter().filter_map(|&k| units.get(k)).any(|a| {
+            let text = a.article.text();
+            words(&text) == w || text.lines().any(|l| words(l) == w)
+        })
+    }
+}
+
+impl Moves<'_> {
     fn substantive(&mut self, old_text: &str, new_text: &str) -> bool {
         if normalize::same_wording(old_text, new_text) {
             return false;
         }
-        let mut gone: Vec<String> = old_text
+        let mut gone: Vec<(String, &str)> = old_text
             .lines()
-            .map(words)
-            .filter(|w| !w.is_empty())
+            .map(|l| (words(l), l))
+            .filter(|(w, _)| !w.is_empty())
             .collect();
-        let mut came: Vec<String> = new_text
+        let mut came: Vec<(String, &str)> = new_text
             .lines()
-            .map(words)
-            .filter(|w| !w.is_empty())
+            .map(|l| (words(l), l))
+            .filter(|(w, _)| !w.is_empty())
             .collect();
         // Lines on both sides (as a multiset) stayed.
-        gone.retain(|w| match came.iter().position(|c| c == w) {
+        gone.retain(|(w, _)| match came.iter().position(|(c, _)| c == w) {
             Some(k) => {
                 came.swap_remove(k);
                 false
             }
             None => true,
         });
-        let (old_else, new_else) = self.elsewhere.get_or_insert_with(|| {
-            let side = |s: &Statute, blocks: &[String]| {
-                let mut set: HashSet<String> = unit_lines(s);
-                set.extend(s.meta.history.iter().map(|e| words(&e.text)));
-                set.extend(blocks.iter().cloned());
-                set.remove("");
-                set
-            };
-            (
-                side(self.old, &self.blocks.0),
-                side(self.new, &self.blocks.1),
-            )
-        });
-        gone.iter().any(|w| !new_else.contains(w)) || came.iter().any(|w| !old_else.contains(w))
+        gone.iter().any(|(w, line)| !self.new.has(w, line))
+            || came.iter().any(|(w, line)| !self.old.has(w, line))
     }
 }
 
@@ -179,13 +243,22 @@ fn words(s: &str) -> String {
     normalize::wording(s).collect()
 }
 
-/// The wording of every unit of `s` and of every line of each.
-fn unit_lines(s: &Statute) -> HashSet<String> {
-    let mut set = HashSet::new();
-    for a in s.articles() {
-        let text = a.article.text();
-        set.extend(text.lines().map(words));
-        set.insert(words(&text));
+/// The longest run of CJK ideographs in `s` (empty when it has none).
+fn longest_ideograph_run(s: &str) -> &str {
+    let ideograph = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let mut best = "";
+    let mut start = None;
+    for (k, c) in s.char_indices().chain([(s.len(), ' ')]) {
+        match (ideograph(c), start) {
+            (true, None) => start = Some(k),
+            (false, Some(b)) => {
+                if k - b > best.len() {
+                    best = &s[b..k];
+                }
+                start = None;
+            }
+            _ => {}
+        }
     }
-    set
+    best
 }

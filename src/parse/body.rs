@@ -345,6 +345,13 @@ fn continues_reference(rest: &str) -> bool {
         "增加一条",
         "删去",
     ];
+    // Most labels are followed by a space or by text that starts none of the words.
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    if !"、，,中的和及或至与修改后前之条末开合增删第".contains(first) {
+        return false;
+    }
     if WORDS.iter().any(|w| rest.starts_with(w)) {
         return true;
     }
@@ -845,14 +852,15 @@ fn note_lines(
     let n = lines.len();
     let mut out: Vec<Option<usize>> = vec![None; n];
     let first_circled = |t: &str| t.chars().next().filter(|&c| circled(c).is_some());
-    let candidate = |t: &str| {
-        first_circled(t).is_some()
-            || t.starts_with('注')
-            || t.starts_with("编者")
-            || t.starts_with('【')
-            || t.starts_with('（')
-            || t.starts_with('(')
-            || t.starts_with('[')
+    let candidate = |t: &str| match t.chars().next() {
+        Some('注') => true,
+        Some('编') => t.starts_with("编者"),
+        Some('【' | '（' | '(' | '[') => ["【", "（", "(", "["].iter().any(|o| {
+            t.strip_prefix(o)
+                .is_some_and(|r| r.starts_with(['编', '注']))
+        }),
+        Some(c) => circled(c).is_some(),
+        None => false,
     };
     if !lines.iter().any(|l| candidate(&l.text)) {
         return out;

@@ -149,3 +149,50 @@ fn diff_exit_codes_and_json() {
         stderr(&bad)
     );
 }
+
+/// Two files that are not versions of one statute: `diff` says so on stderr, and still
+/// compares them.
+#[test]
+fn diff_warns_when_the_files_look_like_two_statutes() {
+    let o = statute(&[
+        "diff",
+        arg(&fixture("park-2020.md")),
+        arg(&fixture("water-2009.md")),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("warning: the titles differ (“某某市公园管理条例” and “某某市城市供水条例”); are they versions of one statute?"),
+        "{err}"
+    );
+    // The same title over another document's text: little wording in common.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = std::fs::read_to_string(fixture("no-articles-points.md")).expect("read fixture");
+    let renamed = dir.path().join("renamed.md");
+    std::fs::write(
+        &renamed,
+        other.replace(
+            "# 某某省人民代表大会常务委员会关于加强生态环境保护的决定",
+            "# 某某市公园管理条例",
+        ),
+    )
+    .expect("write");
+    let o = statute(&["diff", arg(&fixture("park-2020.md")), arg(&renamed)]);
+    let err = stderr(&o);
+    assert!(!err.contains("titles differ"), "{err}");
+    let share = err
+        .lines()
+        .find(|l| l.contains("of their wording; are they versions of one statute?"))
+        .unwrap_or_else(|| panic!("no wording warning: {err}"));
+    assert!(
+        share.starts_with("warning: the two texts share "),
+        "{share}"
+    );
+    // Versions of one statute: no warning.
+    let o = statute(&[
+        "diff",
+        arg(&fixture("park-2020.md")),
+        arg(&fixture("park-2024.md")),
+    ]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

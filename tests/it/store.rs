@@ -806,3 +806,39 @@ fn readers_during_an_import_see_the_old_or_the_new_state() {
     assert_eq!(read(&early), (0, N));
     assert_verifies(&s);
 }
+
+/// `import` prints the warnings `parse` gives for the files it reads, and counts them.
+#[test]
+fn import_shows_and_counts_the_parser_warnings() {
+    let (dir, store) = new_store();
+    let file = crate::common::fixture("bad/no-body.md");
+    let report = import(&store, std::slice::from_ref(&file));
+    assert_eq!(report.added, 1);
+    let warnings: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|(p, w)| w.display(p).to_string())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with("no-body.md: warning: no body text"),
+        "{warnings:?}"
+    );
+
+    // The command line says so, and again for a second store (the first has the file).
+    let other = dir.path().join("other");
+    let init = bin(&other, &["init"]);
+    assert_eq!(init.status.code(), Some(0), "{}", text(&init.stderr));
+    let o = bin(&other, &["import", file.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no-body.md: warning: no body text"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stdout).contains("1 versions added, 0 unchanged, 0 failed, 1 warning"),
+        "{}",
+        text(&o.stdout)
+    );
+}
