@@ -777,18 +777,7 @@ fn splits(
             })
             .collect();
         parts.sort_unstable();
-        // Longest run of consecutive parts.
-        let mut best: Vec<usize> = Vec::new();
-        let mut run: Vec<usize> = Vec::new();
-        for &j in &parts {
-            if run.last().is_some_and(|&l| l + 1 != j) {
-                run.clear();
-            }
-            run.push(j);
-            if run.len() > best.len() {
-                best = run.clone();
-            }
-        }
+        let mut best = longest_run(&parts);
         if best.is_empty() {
             continue;
         }
@@ -834,6 +823,22 @@ fn containment(part: &Prepared, whole: &Prepared, counted: impl FnOnce() -> f64)
 /// True when most of `part`'s bigrams ([`PART`]) are found in `whole`.
 fn contained(part: &Prepared, whole: &Prepared) -> bool {
     part.count > 0 && common(part.grams(), whole.grams()) as f64 / part.count as f64 >= PART
+}
+
+/// The longest run of consecutive indices in sorted `parts` (the first of equal length).
+fn longest_run(parts: &[usize]) -> Vec<usize> {
+    let mut best: Vec<usize> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    for &k in parts {
+        if run.last().is_some_and(|&l| l + 1 != k) {
+            run.clear();
+        }
+        run.push(k);
+        if run.len() > best.len() {
+            best = run.clone();
+        }
+    }
+    best
 }
 
 /// Grows a run of consecutive indices (below `len`) left and right while `ok` holds.
@@ -884,17 +889,7 @@ fn spread_merges(
             .filter(|&i| st.old_to[i] == NONE && contained(&o[i], nj))
             .collect();
         parts.sort_unstable();
-        let mut best: Vec<usize> = Vec::new();
-        let mut run: Vec<usize> = Vec::new();
-        for &i in &parts {
-            if run.last().is_some_and(|&l| l + 1 != i) {
-                run.clear();
-            }
-            run.push(i);
-            if run.len() > best.len() {
-                best = run.clone();
-            }
-        }
+        let mut best = longest_run(&parts);
         extend_run(&mut best, o.len(), |i| {
             st.old_to[i] == NONE && contained(&o[i], nj)
         });

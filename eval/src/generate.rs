@@ -652,18 +652,7 @@ impl<'a> Gen<'a> {
     fn op_phrase(&mut self) -> Option<String> {
         let p = *self.rng.pick(&self.old_units())?;
         let paras = self.unit(p).paras.clone();
-        let mut slots = Vec::new();
-        for (i, para) in paras.iter().enumerate() {
-            if para.text.chars().count() >= 8 {
-                slots.push((i, None));
-            }
-            for (j, it) in para.items.iter().enumerate() {
-                if it.text.chars().count() >= 8 {
-                    slots.push((i, Some(j)));
-                }
-            }
-        }
-        let (i, j) = *self.rng.pick(&slots)?;
+        let (i, j) = *self.rng.pick(&editable_fields(&paras))?;
         let old = match j {
             None => &paras[i].text,
             Some(j) => &paras[i].items[j].text,
@@ -1289,18 +1278,7 @@ impl<'a> Gen<'a> {
                 break;
             }
             // Edit a random 款 or 项 long enough for a phrase edit.
-            let mut slots = Vec::new();
-            for (pi, para) in paras.iter().enumerate() {
-                if para.text.chars().count() >= 8 {
-                    slots.push((pi, None));
-                }
-                for (j, it) in para.items.iter().enumerate() {
-                    if it.text.chars().count() >= 8 {
-                        slots.push((pi, Some(j)));
-                    }
-                }
-            }
-            let (pi, j) = *self.rng.pick(&slots)?;
+            let (pi, j) = *self.rng.pick(&editable_fields(&paras))?;
             let field = match j {
                 None => &mut paras[pi].text,
                 Some(j) => &mut paras[pi].items[j].text,
@@ -1827,6 +1805,22 @@ pub fn generate(c: &Corpus, index: usize) -> Result<Pair, GenerateError> {
     Err(GenerateError(format!(
         "pair {index}: no unambiguous mutation set in 20 rounds: {dropped:?}"
     )))
+}
+
+/// The 款 (`None`) and 项 (`Some(item)`) of `paras` long enough for a phrase edit.
+fn editable_fields(paras: &[Para]) -> Vec<(usize, Option<usize>)> {
+    let mut slots = Vec::new();
+    for (i, para) in paras.iter().enumerate() {
+        if para.text.chars().count() >= 8 {
+            slots.push((i, None));
+        }
+        for (j, it) in para.items.iter().enumerate() {
+            if it.text.chars().count() >= 8 {
+                slots.push((i, Some(j)));
+            }
+        }
+    }
+    slots
 }
 
 /// A line cut at `rest` starts a sentence a parser reads as text: not an article, item,

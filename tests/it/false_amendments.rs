@@ -123,14 +123,18 @@ fn editorial_notes_are_shown_and_never_amendments() {
     assert_eq!(json["notes"][1]["op"], "added");
 }
 
+/// The entries that are not plainly unchanged.
+fn changed(cs: &ChangeSet) -> Vec<&statute::diff::Entry> {
+    cs.entries
+        .iter()
+        .filter(|e| e.kind != EntryKind::Unchanged)
+        .collect()
+}
+
 #[test]
 fn an_article_moved_far_and_edited_is_one_article() {
     let (_, _, cs) = pair("water-2009.md", "water-2020-far-move.md");
-    let changed: Vec<_> = cs
-        .entries
-        .iter()
-        .filter(|e| e.kind != EntryKind::Unchanged)
-        .collect();
+    let changed = changed(&cs);
     assert_eq!(changed.len(), 1, "{changed:#?}");
     let e = changed[0];
     assert_eq!(e.kind, EntryKind::Modified);
@@ -144,11 +148,7 @@ fn an_article_moved_far_and_edited_is_one_article() {
 #[test]
 fn articles_merged_from_far_apart_are_one_merge() {
     let (_, _, cs) = pair("water-2009.md", "water-2020-merge.md");
-    let changed: Vec<_> = cs
-        .entries
-        .iter()
-        .filter(|e| e.kind != EntryKind::Unchanged)
-        .collect();
+    let changed = changed(&cs);
     assert_eq!(changed.len(), 1, "{changed:#?}");
     let e = changed[0];
     assert_eq!(e.kind, EntryKind::Merged);
