@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod numerals;
 pub mod parse;
 pub mod render;
+pub mod segment;
 pub mod store;
 pub mod tui;
 

@@ -22,6 +22,7 @@
 
 pub mod corpus;
 pub mod generate;
+pub mod lexicon;
 pub mod reformat;
 pub mod refs;
 pub mod render;

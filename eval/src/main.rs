@@ -14,6 +14,7 @@ use statute_eval::{Corpus, DEFAULT_PAIRS, Score, Timings, generate};
 const USAGE: &str = "\
 usage: statute-eval pairs [--count N] [--out DIR] [--corpus DIR]
        statute-eval score [--count N] [--show N] [--corpus DIR]
+       statute-eval lexicon [--out FILE] [--corpus DIR]
 
 pairs   writes pair i to DIR/iiii/: source.txt (the corpus file of the old version),
         new.md (the generated new version) and truth.json (per new unit its truth, the
@@ -21,6 +22,8 @@ pairs   writes pair i to DIR/iiii/: source.txt (the corpus file of the old versi
         statute-eval-pairs
 score   diffs the pairs and prints the score table; exit status 1 when a metric is below
         its target or an entry list breaks the coverage invariant
+lexicon writes the compact legal lexicon (jieba's words the corpus uses, with their counts)
+        to FILE (default data/lexicon.txt), which the statute crate embeds for drafting
 
 --count N     pairs to generate (default 400)
 --show N      wrong pairs listed by score (default 10)
@@ -33,6 +36,7 @@ enum Command {
     Help,
     Pairs { out: PathBuf },
     Score { show: usize },
+    Lexicon { out: PathBuf },
 }
 
 #[derive(Debug, PartialEq)]
@@ -59,10 +63,10 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
                 corpus: None,
             });
         }
-        Some(c) if c == "pairs" || c == "score" => c,
+        Some(c) if c == "pairs" || c == "score" || c == "lexicon" => c,
         Some(c) => {
             return Err(format!(
-                "unknown command {:?} (pairs or score)",
+                "unknown command {:?} (pairs, score or lexicon)",
                 c.to_string_lossy()
             ));
         }
@@ -87,7 +91,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
         };
         let known = match name.as_str() {
             "--count" | "--corpus" => true,
-            "--out" => command == "pairs",
+            "--out" => command == "pairs" || command == "lexicon",
             "--show" => command == "score",
             _ => false,
         };
@@ -110,6 +114,10 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
     let command = if command == "pairs" {
         Command::Pairs {
             out: out.unwrap_or_else(|| PathBuf::from("statute-eval-pairs")),
+        }
+    } else if command == "lexicon" {
+        Command::Lexicon {
+            out: out.unwrap_or_else(|| PathBuf::from("data/lexicon.txt")),
         }
     } else {
         Command::Score {
@@ -246,6 +254,12 @@ fn run(args: Args) -> Result<bool, String> {
         }
         Command::Pairs { out } => pairs(&corpus_dir(args.corpus)?, args.count, &out).map(|()| true),
         Command::Score { show } => score(&corpus_dir(args.corpus)?, args.count, show),
+        Command::Lexicon { out } => {
+            let text = statute_eval::lexicon::build(&corpus_dir(args.corpus)?);
+            write(&out, text.as_bytes())?;
+            eprintln!("wrote {} words to {}", text.lines().count(), out.display());
+            Ok(true)
+        }
     }
 }
 
