@@ -6,6 +6,7 @@
 //! See ARCHITECTURE.md for a walk through it.
 
 pub mod align;
+pub mod amend;
 pub mod check;
 pub mod diff;
 pub mod error;

@@ -6,15 +6,17 @@
 use std::io::{self, Write};
 
 use super::select::Shown;
+use crate::amend::PhraseEdit;
 use crate::diff::{
     ChangeSet, Entry, EntryKind, HeadingChangeKind, LineChange, LineOp, LineRef, Op,
 };
 use crate::numerals::to_chinese;
+use crate::segment;
 
 /// At most this many phrase edits in one article are stated phrase by phrase.
 const MAX_PHRASES: usize = 3;
 /// A phrase instruction quotes at most this many characters on either side.
-const MAX_PHRASE_CHARS: usize = 20;
+const MAX_PHRASE_CHARS: usize = 30;
 
 /// Writes the draft decision for the shown entries (context entries are ignored).
 pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::Result<()> {
@@ -152,10 +154,7 @@ fn heading_item(h: &crate::diff::HeadingChange) -> Option<String> {
     }
 }
 
-/// Text inside Chinese quotation marks: inner double quotes become single ones.
-fn quoted(s: &str) -> String {
-    s.replace('“', "‘").replace('”', "’")
-}
+use crate::amend::quote as quoted;
 
 /// A quoted block of one or more paragraphs, in the official style: every paragraph opens
 /// with “, only the last one closes with ”.
@@ -317,157 +316,267 @@ fn locator(r: &LineRef, several_paras: bool) -> String {
     s
 }
 
-/// One phrase edit inside a line: the deleted and inserted text, with the equal text
-/// before and after it on that line.
-struct Phrase {
-    before: String,
-    deleted: String,
-    inserted: String,
-    after: String,
+/// One edit of a line as character spans: the old text `os..oe` became the new `ns..ne`
+/// (the text before `os` is the same on both sides, and so is the text after `oe`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hunk {
+    os: usize,
+    oe: usize,
+    ns: usize,
+    ne: usize,
 }
 
-fn phrases(l: &LineChange) -> Vec<Phrase> {
+/// The line's edits, from its character diff.
+fn hunks(l: &LineChange) -> Vec<Hunk> {
+    let (mut o, mut n) = (0, 0);
     let mut out = Vec::new();
-    let segs = &l.diff;
-    let mut k = 0;
-    while k < segs.len() {
-        if segs[k].op == Op::Equal {
-            k += 1;
-            continue;
-        }
-        let before = if k > 0 && segs[k - 1].op == Op::Equal {
-            segs[k - 1].text.clone()
-        } else {
-            String::new()
-        };
-        let (mut deleted, mut inserted) = (String::new(), String::new());
-        while k < segs.len() && segs[k].op != Op::Equal {
-            match segs[k].op {
-                Op::Delete => deleted.push_str(&segs[k].text),
-                _ => inserted.push_str(&segs[k].text),
+    let mut open: Option<Hunk> = None;
+    for s in &l.diff {
+        let len = s.text.chars().count();
+        match s.op {
+            Op::Equal => {
+                out.extend(open.take());
+                o += len;
+                n += len;
             }
-            k += 1;
+            Op::Delete => {
+                let h = open.get_or_insert(Hunk {
+                    os: o,
+                    oe: o,
+                    ns: n,
+                    ne: n,
+                });
+                o += len;
+                h.oe = o;
+            }
+            Op::Insert => {
+                let h = open.get_or_insert(Hunk {
+                    os: o,
+                    oe: o,
+                    ns: n,
+                    ne: n,
+                });
+                n += len;
+                h.ne = n;
+            }
         }
-        let after = if k < segs.len() {
-            segs[k].text.clone()
-        } else {
-            String::new()
-        };
-        out.push(Phrase {
-            before,
-            deleted,
-            inserted,
-            after,
-        });
+    }
+    out.extend(open);
+    out
+}
+
+/// The edits grown to whole words: each starts and ends where both the old and the new
+/// text have a word boundary ([`segment::boundaries`]), so that no quotation cuts a word or
+/// a citation; edits that grow into each other become one.
+fn to_words(hs: &[Hunk], (old, new): (usize, usize), (bo, bn): (&[usize], &[usize])) -> Vec<Hunk> {
+    let both = |o: usize, n: usize| segment::is_boundary(bo, o) && segment::is_boundary(bn, n);
+    let mut out: Vec<Hunk> = Vec::new();
+    for (k, &h) in hs.iter().enumerate() {
+        let mut h = h;
+        // The equal text between two edits corresponds character for character.
+        let floor = out.last().map_or(0, |p| p.oe);
+        while h.os > floor && !both(h.os, h.ns) {
+            h.os -= 1;
+            h.ns -= 1;
+        }
+        let ceiling = hs.get(k + 1).map_or(old, |next| next.os);
+        while h.oe < ceiling && h.ne < new && !both(h.oe, h.ne) {
+            h.oe += 1;
+            h.ne += 1;
+        }
+        match out.last_mut() {
+            Some(p) if h.os <= p.oe => {
+                p.oe = h.oe;
+                p.ne = h.ne;
+            }
+            _ => out.push(h),
+        }
     }
     out
 }
 
-/// The last `n` characters of `s`.
-fn tail(s: &str, n: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    chars[chars.len().saturating_sub(n)..].iter().collect()
+/// How an edit reads: an insertion after the word before it, before the word after it (at
+/// the start of a line), or a replacement (deletions included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    After,
+    Before,
+    Replace,
 }
 
-/// The first `n` characters of `s`.
-fn head(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
+/// Characters that, ending an insertion, join it to the word after it: “宪法和” + “法律委员会”
+/// is “宪法和法律委员会”, a new name, stated as 将“法律委员会”修改为“宪法和法律委员会”.
+/// (An item added to a list, “监察委员会、”, follows the item before it instead.)
+const JOINING: [char; 7] = ['和', '及', '与', '或', '的', '并', '暨'];
+
+fn punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '；'
+            | '：'
+            | '、'
+            | '（'
+            | '）'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '《'
+            | '》'
+            | ','
+            | ';'
+            | ':'
+            | '('
+            | ')'
+            | '？'
+            | '！'
+            | '—'
+    )
 }
 
-/// Words that end many names in statutes; an insertion after one quotes the whole name.
-const NAME_ENDINGS: [&str; 12] = [
-    "委员会",
-    "人民政府",
-    "人民法院",
-    "人民检察院",
-    "代表大会",
-    "主管部门",
-    "部门",
-    "机关",
-    "机构",
-    "单位",
-    "组织",
-    "规定",
-];
-
-/// Characters of `before` to quote to name the word an insertion follows: back to the
-/// previous clause or list delimiter (“公安、”, not “安、”) when that is near, else a name
-/// ending such as 委员会, else two characters.
-fn word_tail(before: &str) -> usize {
-    const DELIMITERS: [char; 8] = ['、', '，', '；', '：', '。', '（', '）', '“'];
-    let chars: Vec<char> = before.chars().collect();
-    let trailing = chars
-        .iter()
-        .rev()
-        .take_while(|c| DELIMITERS.contains(c))
-        .count();
-    let word = chars[..chars.len() - trailing]
-        .iter()
-        .rev()
-        .take_while(|c| !DELIMITERS.contains(c))
-        .count();
-    // A delimiter must bound the word: the start of the line is no word boundary.
-    let bounded = word < chars.len() - trailing;
-    let word = if word <= 8 && bounded {
-        word
-    } else {
-        let stem: String = chars[..chars.len() - trailing].iter().collect();
-        NAME_ENDINGS
-            .iter()
-            .find(|e| stem.ends_with(*e))
-            .map_or(2, |e| e.chars().count())
-    };
-    (trailing + word).clamp(2, 10)
+/// The word boundary before `k` in `b` (0 when none), and after it (`len` when none).
+fn prev_boundary(b: &[usize], k: usize) -> usize {
+    b.iter().rev().find(|&&x| x < k).copied().unwrap_or(0)
 }
 
-/// Characters of `after` to quote to name the word an insertion precedes: up to the next
-/// delimiter when near, else through a name ending (法律委员会), else two characters.
-fn word_head(after: &str) -> usize {
-    const DELIMITERS: [char; 8] = ['、', '，', '；', '：', '。', '（', '）', '”'];
-    let chars: Vec<char> = after.chars().collect();
-    let word = chars.iter().take_while(|c| !DELIMITERS.contains(c)).count();
-    if word <= 8 {
-        return word.max(2);
-    }
-    (2..=10)
-        .find(|&n| {
-            let stem: String = chars[..n.min(chars.len())].iter().collect();
-            NAME_ENDINGS.iter().any(|e| stem.ends_with(e))
-        })
-        .unwrap_or(2)
+fn next_boundary(b: &[usize], k: usize, len: usize) -> usize {
+    b.iter().find(|&&x| x > k).copied().unwrap_or(len)
 }
 
-/// The quoted text of a phrase instruction: the old text to find, extended with context
-/// until it occurs once in the old line, and the matching new text. `None` when no context
-/// up to the limit makes it unique.
-fn anchor(p: &Phrase, old_line: &str) -> Option<(String, String)> {
-    let (bc, ac) = (p.before.chars().count(), p.after.chars().count());
-    for extra in 0..=MAX_PHRASE_CHARS {
-        // Grow on the side that has text; a pure insertion is placed after the word before
-        // it (back to the previous 、，；: “公安、” rather than “安、”).
-        let (min_b, min_a) = if p.deleted.is_empty() {
-            (word_tail(&p.before), word_head(&p.after))
-        } else {
-            (0, 0)
-        };
-        let (b, a) = if bc >= min_b.max(extra) || ac == 0 {
-            (tail(&p.before, extra.max(min_b).min(bc)), String::new())
-        } else {
-            (String::new(), head(&p.after, extra.max(min_a).min(ac)))
-        };
-        let find = format!("{b}{}{a}", p.deleted);
-        let with = format!("{b}{}{a}", p.inserted);
-        if find.is_empty() {
-            continue;
-        }
-        if old_line.matches(find.as_str()).count() == 1 {
-            return Some((find, with));
-        }
-        if extra >= bc.max(ac) {
-            break;
+/// An edit to state: its spans (grown to whole words and, for an insertion, to the word it is
+/// placed by) and how it reads.
+struct Stated {
+    h: Hunk,
+    form: Form,
+}
+
+impl Stated {
+    fn edit(&self, old: &[char], new: &[char]) -> PhraseEdit {
+        let from: String = old[self.h.os..self.h.oe].iter().collect();
+        let to: String = new[self.h.ns..self.h.ne].iter().collect();
+        match self.form {
+            _ if to.is_empty() => PhraseEdit::Delete { text: from },
+            Form::After if !from.is_empty() && to.starts_with(&from) => PhraseEdit::InsertAfter {
+                text: to[from.len()..].to_string(),
+                anchor: from,
+            },
+            Form::Before if !from.is_empty() && to.ends_with(&from) => PhraseEdit::InsertBefore {
+                text: to[..to.len() - from.len()].to_string(),
+                anchor: from,
+            },
+            _ => PhraseEdit::Replace { from, to },
         }
     }
-    None
+}
+
+/// Phrase instructions for a modified line, each on whole words and proved by applying it (it
+/// changes every occurrence of what it quotes in the line, as 中的 says, and after them all
+/// the old line is the new one); `None` when the line's edits are too many or too long, or
+/// no quotation up to the limit proves right: the line is then restated.
+fn phrase_edits(l: &LineChange) -> Option<Vec<PhraseEdit>> {
+    let (o, n) = (old_line(l), new_line(l));
+    let (old, new): (Vec<char>, Vec<char>) = (o.chars().collect(), n.chars().collect());
+    let raw = hunks(l);
+    if raw.is_empty() || raw.len() > 2 * MAX_PHRASES {
+        return None;
+    }
+    let (bo, bn) = (segment::boundaries(&o), segment::boundaries(&n));
+    let hs = to_words(&raw, (old.len(), new.len()), (&bo, &bn));
+    if hs.len() > MAX_PHRASES {
+        return None;
+    }
+    let mut stated: Vec<Stated> = Vec::new();
+    for (k, &h) in hs.iter().enumerate() {
+        let floor = if k == 0 { 0 } else { hs[k - 1].oe };
+        let ceiling = hs.get(k + 1).map_or(old.len(), |x| x.os);
+        let mut s = Stated {
+            h,
+            form: Form::Replace,
+        };
+        if h.os == h.oe {
+            // An insertion between two words: placed after the word before it, unless it ends
+            // with a joining word (it then belongs to the word after it), or opens the line.
+            let inserted = &new[h.ns..h.ne];
+            let next = old.get(h.oe).copied();
+            let joins = inserted.last().is_some_and(|c| JOINING.contains(c))
+                && next.is_some_and(|c| !punctuation(c))
+                && h.oe < ceiling;
+            if joins || h.os == floor && h.os == 0 {
+                let end = next_boundary(&bo, h.oe, old.len()).min(ceiling);
+                s.h.oe = end;
+                s.h.ne = h.ne + (end - h.oe);
+                s.form = if joins { Form::Replace } else { Form::Before };
+            } else {
+                // The word before: a whole word of two characters or more, not punctuation.
+                let mut start = h.os;
+                while start > floor {
+                    start = prev_boundary(&bo, start).max(floor);
+                    let word = &old[start..h.os];
+                    if word.iter().filter(|&&c| !punctuation(c)).count() >= 2 {
+                        break;
+                    }
+                }
+                s.h.ns -= h.os - start;
+                s.h.os = start;
+                s.form = Form::After;
+            }
+        }
+        stated.push(s);
+    }
+    // Each edit, applied to the line as the edits before it left it, must give the line as it
+    // is with this one made too, and what it quotes must stand in the old line as often as
+    // there (a reader holding the law in force finds the same places); else its quotation
+    // grows a word at a time.
+    let mut edits = Vec::new();
+    for k in 0..stated.len() {
+        let floor = if k == 0 { 0 } else { stated[k - 1].h.oe };
+        let ceiling = stated.get(k + 1).map_or(old.len(), |x| x.h.os);
+        let mut grown = 0;
+        loop {
+            let h = stated[k].h;
+            let before: String = new[..h.ns].iter().chain(&old[h.os..]).collect();
+            let after: String = new[..h.ne].iter().chain(&old[h.oe..]).collect();
+            let edit = stated[k].edit(&old, &new);
+            let same_places = o.matches(edit.find()).count() == before.matches(edit.find()).count();
+            if same_places && edit.apply(&before).as_deref() == Some(after.as_str()) {
+                edits.push(edit);
+                break;
+            }
+            // Grow: an insertion's anchor on its own side, a replacement on either side.
+            let left = h.os > floor;
+            let right = h.oe < ceiling;
+            let grow_left = match stated[k].form {
+                Form::After => left,
+                Form::Before => !right && left,
+                Form::Replace => left && (grown % 2 == 0 || !right),
+            };
+            if grown >= 6 || !(left || right) {
+                return None;
+            }
+            let s = &mut stated[k];
+            if grow_left {
+                let start = prev_boundary(&bo, h.os).max(floor);
+                s.h.ns -= h.os - start;
+                s.h.os = start;
+            } else {
+                let end = next_boundary(&bo, h.oe, old.len()).min(ceiling);
+                s.h.ne += end - h.oe;
+                s.h.oe = end;
+            }
+            grown += 1;
+        }
+    }
+    // Short, few, and leaving most of the line as it was: else the line is restated.
+    let changed: usize = raw.iter().map(|h| (h.oe - h.os).max(h.ne - h.ns)).sum();
+    let too_long = edits.iter().any(|e| {
+        e.find().chars().count() > MAX_PHRASE_CHARS
+            || e.becomes().chars().count() > MAX_PHRASE_CHARS
+    });
+    if too_long || changed * 5 > old.len().max(1) * 2 {
+        return None;
+    }
+    Some(edits)
 }
 
 /// The old text of a line.
@@ -501,39 +610,13 @@ fn end_punctuation_only(l: &LineChange) -> bool {
     }
 }
 
-/// Phrase instructions for a modified line ("将“A”修改为“B”", "删去“A”", "在“A”后增加“B”"),
-/// or `None` when its edits are too many, too long or cannot be quoted unambiguously.
-fn phrase_clauses(l: &LineChange) -> Option<Vec<String>> {
-    let ps = phrases(l);
-    if ps.is_empty() || ps.len() > MAX_PHRASES {
-        return None;
-    }
-    let old = old_line(l);
-    let mut clauses = Vec::new();
-    for p in &ps {
-        if p.deleted.chars().count() > MAX_PHRASE_CHARS
-            || p.inserted.chars().count() > MAX_PHRASE_CHARS
-        {
-            return None;
-        }
-        let (find, with) = anchor(p, &old)?;
-        clauses.push(if p.inserted.is_empty() && find == p.deleted {
-            format!("删去“{}”", quoted(&find))
-        } else if p.deleted.is_empty() && with.starts_with(&find) {
-            format!("在“{}”后增加“{}”", quoted(&find), quoted(&p.inserted))
-        } else if p.deleted.is_empty() && with.ends_with(&find) {
-            format!("在“{}”前增加“{}”", quoted(&find), quoted(&p.inserted))
-        } else {
-            format!("将“{}”修改为“{}”", quoted(&find), quoted(&with))
-        });
-    }
-    Some(clauses)
-}
-
-/// Attaches a place to the first of a line's phrase clauses: "将第十条第二款中的“A”修改为“B”".
-fn placed(place: &str, clauses: &[String]) -> String {
+/// A line's phrase instructions with their place, every clause with its verb (将, 在, 删去)
+/// but a replacement after a replacement, which shares the first one's 将 as official
+/// decisions write it: 将第十条第二款中的“A”修改为“B”，“C”修改为“D”，在“E”后增加“F”.
+fn placed(place: &str, edits: &[PhraseEdit]) -> String {
     let mut s = String::new();
-    for (k, c) in clauses.iter().enumerate() {
+    for (k, e) in edits.iter().enumerate() {
+        let c = e.clause();
         if k == 0 {
             let c = if let Some(rest) = c.strip_prefix('将') {
                 format!("将{place}中的{rest}")
@@ -542,12 +625,18 @@ fn placed(place: &str, clauses: &[String]) -> String {
             } else if let Some(rest) = c.strip_prefix('在') {
                 format!("在{place}中的{rest}")
             } else {
-                c.clone()
+                c
             };
             s.push_str(&c);
         } else {
             s.push('，');
-            s.push_str(c.strip_prefix('将').unwrap_or(c));
+            let shares = matches!(e, PhraseEdit::Replace { .. })
+                && matches!(edits[k - 1], PhraseEdit::Replace { .. });
+            s.push_str(if shares {
+                c.strip_prefix('将').unwrap_or(&c)
+            } else {
+                &c
+            });
         }
     }
     s
@@ -590,10 +679,8 @@ fn modified_item(e: &Entry, old: &str) -> String {
     let mut rewritten_lines = 0;
     for l in &changed {
         match (l.op, l.old, l.new) {
-            (LineOp::Modified, Some(r), _) => match phrase_clauses(l) {
-                Some(clauses) => {
-                    parts.push(format!("{}。", placed(&whole_place(Some(r)), &clauses)))
-                }
+            (LineOp::Modified, Some(r), _) => match phrase_edits(l) {
+                Some(edits) => parts.push(format!("{}。", placed(&whole_place(Some(r)), &edits))),
                 None => {
                     rewritten_lines += 1;
                     parts.push(format!(
@@ -632,7 +719,7 @@ fn modified_item(e: &Entry, old: &str) -> String {
                     block(&new_line(l))
                 ));
             }
-            _ => return format!("将{old}修改为：\n{}", block(&side_text(e, true))),
+            _ => return restated(e, old, &changed),
         }
     }
     // Instructions beat the whole text when they are few and leave most lines as they were.
@@ -640,7 +727,30 @@ fn modified_item(e: &Entry, old: &str) -> String {
     if parts.len() <= MAX_PHRASES && (rewritten_lines == 0 || rewritten_lines * 2 <= lines_total) {
         return parts.join("\n");
     }
-    format!("将{old}修改为：\n{}", block(&side_text(e, true)))
+    restated(e, old, &changed)
+}
+
+/// The whole article restated. When it gains 款 as well, the decision says so first, as
+/// official decisions combine them: 在第十条中增加一款，作为第二款，将该条修改为：…
+fn restated(e: &Entry, old: &str, changed: &[&LineChange]) -> String {
+    let added: Vec<usize> = changed
+        .iter()
+        .filter(|l| l.op == LineOp::Added)
+        .filter_map(|l| l.new.filter(|r| r.item.is_none()).map(|r| r.para))
+        .collect();
+    let text = block(&side_text(e, true));
+    if added.is_empty() || added.len() == changed.len() {
+        return format!("将{old}修改为：\n{text}");
+    }
+    let places: Vec<String> = added
+        .iter()
+        .map(|&p| format!("第{}款", to_chinese(p as u32)))
+        .collect();
+    format!(
+        "在{old}中增加{}款，作为{}，将该条修改为：\n{text}",
+        count(added.len()),
+        places.join("、")
+    )
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod common;
 mod corpus;
 mod differ;
 mod docx;
+mod drafting;
 mod false_amendments;
 mod feed;
 mod fixtures;
