@@ -1,6 +1,7 @@
 //! Differ speed: the largest amendment in the corpus (刑事诉讼法 interpretation 2012→2021,
 //! ~550→650 articles) parsed, aligned and diffed in-process; each stage alone; and generated
-//! statutes of 1k/5k/20k articles with a few percent amended, to show near-linear growth.
+//! statutes of 1k/5k/20k articles with a few percent amended, to show near-linear growth;
+//! the draft decision of the largest pair, in-process and as a command, end to end.
 //! Run with `cargo bench --bench diff`.
 
 use std::path::Path;
@@ -86,6 +87,40 @@ fn largest_pair_json(bencher: divan::Bencher) {
     bencher.bench(|| {
         let mut out = Vec::with_capacity(1 << 20);
         statute::render::diff_json::write(&cs, false, &mut out).map(|_| out.len())
+    });
+}
+
+/// The draft 修改决定 from the `ChangeSet`: phrases grown to whole words (the segmenter is
+/// loaded by the first run) and proved by applying them.
+#[divan::bench]
+fn largest_pair_decision(bencher: divan::Bencher) {
+    let Some((a, b)) = largest_pair() else { return };
+    let cs = statute::diff::diff(&parse(a), &parse(b));
+    let shown = statute::render::select::select(&cs, &Default::default());
+    bencher.bench(|| {
+        let mut out = Vec::with_capacity(1 << 20);
+        statute::render::decision::write(&cs, &shown, &mut out).map(|_| out.len())
+    });
+}
+
+/// `statute diff --format decision` on the largest pair, end to end: a process started,
+/// both files read and parsed, the segmenter's lexicon loaded, the draft written (to a
+/// pipe). The bound is 50 ms.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn largest_pair_decision_end_to_end(bencher: divan::Bencher) {
+    if largest_pair().is_none() {
+        return;
+    }
+    let dir = statute_eval::corpus::dir()
+        .join("multi/司法解释/最高人民法院关于适用《中华人民共和国刑事诉讼法》的解释");
+    let (a, b) = (dir.join("2012-12-20.md"), dir.join("2021-03-01.md"));
+    bencher.bench(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+            .args(["diff", "--format", "decision"])
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .map(|o| o.stdout.len())
     });
 }
 

@@ -310,6 +310,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             // Two existing files, or a path that names a file that is not there (so the error
             // names it), mean file mode; anything else names a stored statute.
+            // A draft quotes whole words: the segmenter's lexicon loads on another thread
+            // while the versions are read and compared.
+            if review_args.format == DiffFormat::Decision {
+                statute::segment::load_in_background();
+            }
             let file_mode = args.len() == 2
                 && (args.iter().all(|p| p.is_file()) || args.iter().any(|p| looks_like_file(p)));
             let cs = if file_mode {
