@@ -171,7 +171,9 @@ struct ReviewArgs {
     /// Old text on the left, new text on the right, wrapped to the terminal width.
     #[arg(long, short = 's')]
     side_by_side: bool,
-    /// Display columns for --side-by-side (default: the terminal's width, else 100).
+    /// Display columns no line of the text review exceeds, side by side or inline (default:
+    /// the terminal's width; into a pipe or file, lines are not wrapped and --side-by-side
+    /// takes 100).
     #[arg(long)]
     width: Option<usize>,
     /// Show N unchanged articles around each change.
@@ -539,8 +541,11 @@ fn review(
                 ColorWhen::Never => false,
                 ColorWhen::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             };
-            let width = args.width.unwrap_or_else(|| {
-                terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+            // On a terminal every line fits its width; into a pipe or file lines are whole
+            // (side by side then takes 100 columns) unless --width asks.
+            let width = args.width.or_else(|| {
+                tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+                    .flatten()
             });
             let opts = render::terminal::Options {
                 color,

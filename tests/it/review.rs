@@ -40,7 +40,7 @@ fn render(cs: &ChangeSet, f: &Filter, format: &str) -> String {
             &terminal::Options {
                 color: false,
                 side_by_side: true,
-                width: 72,
+                width: Some(72),
             },
             &mut out,
         ),
@@ -387,4 +387,47 @@ fn store_output_on_a_terminal_is_escaped() {
     // Piped, the canonical text is exact.
     let o = statute(&["--store", store, "show", "终端安全"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains('\x1b'));
+}
+
+/// `statute diff --width N`: no line is wider than N display columns — title, summary,
+/// headers and text, inline and side by side (colour off, so the text measured is the text
+/// shown) — on the fixture pairs and, when the corpus is present, on 立法法 2015 → 2023.
+#[test]
+fn no_line_is_wider_than_the_width() {
+    let mut pairs = vec![
+        (fixture("amend-old.md"), fixture("amend-new.md")),
+        (fixture("park-2020.md"), fixture("park-2024.md")),
+    ];
+    if let Some(dir) = crate::common::corpus() {
+        let lif = dir.join("multi/宪法相关法/中华人民共和国立法法");
+        pairs.push((lif.join("2015-03-15.md"), lif.join("2023-03-13.md")));
+    }
+    for (old, new) in &pairs {
+        let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+        for width in [60usize, 80, 100, 200] {
+            let w = width.to_string();
+            for side in [false, true] {
+                for all in [false, true] {
+                    let mut args = vec!["diff", old, new, "--color", "never", "--width", &w];
+                    if side {
+                        args.push("--side-by-side");
+                    }
+                    if all {
+                        args.push("--all");
+                    }
+                    let o = statute(&args);
+                    assert_eq!(o.status.code(), Some(1), "{args:?}");
+                    let text = String::from_utf8_lossy(&o.stdout);
+                    assert!(text.lines().count() > 5, "{args:?}: {text}");
+                    for line in text.lines() {
+                        assert!(
+                            terminal::text_width(line) <= width,
+                            "{args:?}: {} columns: {line:?}",
+                            terminal::text_width(line)
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
