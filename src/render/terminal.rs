@@ -474,6 +474,28 @@ pub fn text_width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// `s` cut to `width` columns (with `…` when cut, the `…` within them), never inside a
+/// character.
+pub fn fit(s: &str, width: usize) -> String {
+    if text_width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// `s` padded with spaces to `width` columns.
 pub fn pad(s: &str, width: usize) -> String {
     let w = text_width(s);

@@ -9,7 +9,6 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use unicode_width::UnicodeWidthChar;
 
 use super::app::{
     AmendmentScreen, App, Focus, HistoryScreen, KEYS, ListScreen, MARKERS, Screen, TextScreen,
@@ -18,7 +17,8 @@ use super::app::{
 use crate::diff::{Entry, EntryKind, Op, Segment};
 use crate::render::report::{entry_header, summary_line};
 use crate::render::safe::terminal_text;
-use crate::render::terminal::{pad, text_width, wrap_styled};
+pub use crate::render::terminal::fit;
+use crate::render::terminal::{pad, wrap_styled};
 
 /// How a run of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,27 +80,6 @@ pub fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Line<'static>> {
             )
         })
         .collect()
-}
-
-/// `s` cut to `width` columns (with `…` when cut), never inside a character.
-pub fn fit(s: &str, width: usize) -> String {
-    if text_width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 /// The first row shown so that `selected` is visible in `height` rows.
