@@ -195,10 +195,14 @@ struct ReviewArgs {
     /// Never page the terminal output through $PAGER.
     #[arg(long)]
     no_pager: bool,
-    /// Layout of --format docx: the comparison table, or the new text with every change as
-    /// a Word tracked change.
-    #[arg(long, value_enum, default_value_t = DocxLayout::Table)]
-    docx_layout: DocxLayout,
+    /// Layout of --format docx (only): the comparison table (default), or the whole new
+    /// text with every change as a Word tracked change.
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    docx_layout: Option<DocxLayout>,
+    /// With --docx-layout redline: only the changed articles. By default a redline holds
+    /// every article, so that accepting every change gives the new version.
+    #[arg(long)]
+    changed_only: bool,
     /// Write to FILE instead of standard output (needed for docx on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -310,6 +314,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             args,
             review: review_args,
         } => {
+            check_review_args(&review_args)?;
             // Two existing files, or a path that names a file that is not there (so the error
             // names it), mean file mode; anything else names a stored statute.
             let file_mode = args.len() == 2
@@ -501,6 +506,17 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Refuses review options that the chosen format would silently ignore.
+fn check_review_args(args: &ReviewArgs) -> anyhow::Result<()> {
+    if args.docx_layout.is_some() && args.format != DiffFormat::Docx {
+        anyhow::bail!("--docx-layout applies to --format docx only");
+    }
+    if args.changed_only && args.docx_layout != Some(DocxLayout::Redline) {
+        anyhow::bail!("--changed-only applies to --format docx --docx-layout redline only");
+    }
+    Ok(())
+}
+
 /// Renders a change set as the review arguments ask, through the pager when it is long and
 /// stdout is a terminal.
 fn review(
@@ -519,11 +535,16 @@ fn review(
             ),
         }
     }
+    // A redline is the whole document unless asked otherwise: accepting every change must
+    // give the new version, rejecting every change the old one.
+    let redline = args.format == DiffFormat::Docx
+        && args.docx_layout == Some(DocxLayout::Redline)
+        && !args.changed_only;
     let filter = Filter {
         only,
         article: args.article.clone(),
         chapter: args.chapter.clone(),
-        all: args.all,
+        all: args.all || redline,
         context: args.context,
     };
     let shown = select(cs, &filter);
@@ -565,7 +586,7 @@ fn review(
                     "--format docx writes a binary file: give -o FILE or redirect the output"
                 );
             }
-            let layout = match args.docx_layout {
+            let layout = match args.docx_layout.unwrap_or(DocxLayout::Table) {
                 DocxLayout::Table => render::docx::Layout::Table,
                 DocxLayout::Redline => render::docx::Layout::Redline,
             };

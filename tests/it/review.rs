@@ -222,6 +222,33 @@ fn cli_formats_colour_and_exit_codes() {
         err.contains("--only") && err.contains("renamed") && err.trim_end().lines().count() == 1,
         "{err}"
     );
+    // Options of another format are refused, not ignored: one line, exit 2.
+    for args in [
+        &["--docx-layout", "redline"][..],
+        &["--format", "table", "--docx-layout", "table"],
+        &["--format", "docx", "--changed-only"],
+        &[
+            "--format",
+            "docx",
+            "--docx-layout",
+            "table",
+            "--changed-only",
+        ],
+    ] {
+        let o = statute(&[&["diff", old, new][..], args].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        let flag = args
+            .iter()
+            .rev()
+            .find(|a| a.starts_with("--"))
+            .expect("flag");
+        assert!(
+            err.contains(flag) && err.trim_end().lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
     // Filters reach the binary.
     let only = statute(&["diff", old, new, "--only", "deleted", "--color", "never"]);
     let only = String::from_utf8_lossy(&only.stdout);
