@@ -600,4 +600,23 @@ fn feed_command_pages_with_since_and_limit() {
     let bad = run(&["--since", "yesterday"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("yesterday"));
+    // A cursor of the right shape naming no statute of the store (a mistyped hash, a title
+    // instead of an id) says so, on one line, and prints no event.
+    let cursor = lines[1]["cursor"].as_str().expect("cursor");
+    let (date, rest) = cursor.split_once('/').expect("date/");
+    let (id, n) = rest.rsplit_once('/').expect("/n");
+    let (title, _hash) = id.rsplit_once('-').expect("title-hash");
+    for unknown in [format!("{title}-00000000"), title.to_string()] {
+        let c = format!("{date}/{unknown}/{n}");
+        let o = run(&["--since", &c]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{c}: {err}");
+        assert!(o.stdout.is_empty(), "{c}");
+        assert!(
+            err.contains(&format!("no statute {unknown:?} in the store"))
+                && !err.contains("neither")
+                && err.trim_end().lines().count() == 1,
+            "{c}: {err}"
+        );
+    }
 }
