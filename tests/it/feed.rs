@@ -13,7 +13,7 @@ use statute::model::UnitNum;
 use statute::store::Store;
 use statute::store::import::{ImportOptions, Quiet};
 
-use crate::common::{corpus, root};
+use crate::common::{corpus, fixture, root};
 
 fn new_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -534,6 +534,34 @@ fn atom_reads_in_a_feed_parser() {
         f.updated.map(|d| d.format("%Y").to_string()).as_deref(),
         Some("2020")
     );
+}
+
+/// A deleted article reads the same in an Atom entry's line of amended articles and in its
+/// list of changes: 原第十二条, never a bare 第十二条 that a new article may also be.
+#[test]
+fn atom_names_a_deleted_article_one_way() {
+    let (_d, store) = new_store();
+    let files = [fixture("park-2020.md"), fixture("park-2024.md")];
+    import(&store, &files);
+    let events = all_events(&store);
+    let mut deletions = 0;
+    for e in &events {
+        let xml = String::from_utf8(atom(std::slice::from_ref(e))).expect("utf-8");
+        let amended = feed::atom::amended_articles(e);
+        for c in e.changes.iter().filter(|c| c.kind == "deleted") {
+            for label in &c.old {
+                deletions += 1;
+                let named = format!("原{label}");
+                assert!(amended.contains(&named), "{amended:?}");
+                assert!(
+                    xml.contains(&format!("<li>{named}（删除）</li>")),
+                    "{named} in:\n{xml}"
+                );
+                assert!(!xml.contains(&format!("<li>{label}（删除）")), "{xml}");
+            }
+        }
+    }
+    assert!(deletions > 0);
 }
 
 #[test]
