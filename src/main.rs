@@ -171,7 +171,9 @@ struct ReviewArgs {
     /// Old text on the left, new text on the right, wrapped to the terminal width.
     #[arg(long, short = 's')]
     side_by_side: bool,
-    /// Display columns for --side-by-side (default: the terminal's width, else 100).
+    /// Display columns no line of the text review exceeds, side by side or inline (default:
+    /// the terminal's width; into a pipe or file, lines are not wrapped and --side-by-side
+    /// takes 100).
     #[arg(long)]
     width: Option<usize>,
     /// Show N unchanged articles around each change.
@@ -193,10 +195,14 @@ struct ReviewArgs {
     /// Never page the terminal output through $PAGER.
     #[arg(long)]
     no_pager: bool,
-    /// Layout of --format docx: the comparison table, or the new text with every change as
-    /// a Word tracked change.
-    #[arg(long, value_enum, default_value_t = DocxLayout::Table)]
-    docx_layout: DocxLayout,
+    /// Layout of --format docx (only): the comparison table (default), or the whole new
+    /// text with every change as a Word tracked change.
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    docx_layout: Option<DocxLayout>,
+    /// With --docx-layout redline: only the changed articles. By default a redline holds
+    /// every article, so that accepting every change gives the new version.
+    #[arg(long)]
+    changed_only: bool,
     /// Write to FILE instead of standard output (needed for docx on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -308,6 +314,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             args,
             review: review_args,
         } => {
+            check_review_args(&review_args)?;
             // Two existing files, or a path that names a file that is not there (so the error
             // names it), mean file mode; anything else names a stored statute.
             // A draft quotes whole words: the segmenter's lexicon loads on another thread
@@ -504,6 +511,17 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Refuses review options that the chosen format would silently ignore.
+fn check_review_args(args: &ReviewArgs) -> anyhow::Result<()> {
+    if args.docx_layout.is_some() && args.format != DiffFormat::Docx {
+        anyhow::bail!("--docx-layout applies to --format docx only");
+    }
+    if args.changed_only && args.docx_layout != Some(DocxLayout::Redline) {
+        anyhow::bail!("--changed-only applies to --format docx --docx-layout redline only");
+    }
+    Ok(())
+}
+
 /// Renders a change set as the review arguments ask, through the pager when it is long and
 /// stdout is a terminal.
 fn review(
@@ -522,11 +540,16 @@ fn review(
             ),
         }
     }
+    // A redline is the whole document unless asked otherwise: accepting every change must
+    // give the new version, rejecting every change the old one.
+    let redline = args.format == DiffFormat::Docx
+        && args.docx_layout == Some(DocxLayout::Redline)
+        && !args.changed_only;
     let filter = Filter {
         only,
         article: args.article.clone(),
         chapter: args.chapter.clone(),
-        all: args.all,
+        all: args.all || redline,
         context: args.context,
     };
     let shown = select(cs, &filter);
@@ -544,8 +567,11 @@ fn review(
                 ColorWhen::Never => false,
                 ColorWhen::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             };
-            let width = args.width.unwrap_or_else(|| {
-                terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+            // On a terminal every line fits its width; into a pipe or file lines are whole
+            // (side by side then takes 100 columns) unless --width asks.
+            let width = args.width.or_else(|| {
+                tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+                    .flatten()
             });
             let opts = render::terminal::Options {
                 color,
@@ -565,7 +591,7 @@ fn review(
                     "--format docx writes a binary file: give -o FILE or redirect the output"
                 );
             }
-            let layout = match args.docx_layout {
+            let layout = match args.docx_layout.unwrap_or(DocxLayout::Table) {
                 DocxLayout::Table => render::docx::Layout::Table,
                 DocxLayout::Redline => render::docx::Layout::Redline,
             };

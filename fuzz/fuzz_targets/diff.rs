@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = terminal::Options {
         color: true,
         side_by_side: true,
-        width: 40,
+        width: Some(40),
     };
     terminal::write(&cs, &shown, &opts, &mut out).expect("memory");
     terminal::write(&cs, &shown, &terminal::Options::default(), &mut out).expect("memory");

@@ -54,11 +54,19 @@ fn change_zh(c: &Change) -> String {
     s
 }
 
+/// The labels of a change for its list item: a deleted article by its old label marked 原
+/// (原第二条), as [`amended_articles`] names it, so that the two read alike and a deleted
+/// 第二条 is not taken for the new one.
 fn labels(c: &Change) -> String {
     let join = |v: &[String]| v.join("、");
     match (c.old.is_empty(), c.new.is_empty()) {
         (true, _) => join(&c.new),
-        (_, true) => join(&c.old),
+        (_, true) => c
+            .old
+            .iter()
+            .map(|l| format!("原{l}"))
+            .collect::<Vec<_>>()
+            .join("、"),
         _ if c.old == c.new => join(&c.new),
         _ => format!("{} → {}", join(&c.old), join(&c.new)),
     }

@@ -34,6 +34,11 @@ pub enum FeedError {
         "--since {0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
     )]
     BadSince(String),
+    /// A cursor's shape, but no statute of that id in the store.
+    #[error(
+        "--since {since:?}: no statute {statute:?} in the store (a cursor names a statute by its id, as events carry it)"
+    )]
+    UnknownStatute { since: String, statute: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -100,9 +105,27 @@ impl Since {
         if let Some(d) = Date::parse_iso(s).filter(|_| !s.contains('/')) {
             return Ok(Since::Date(d));
         }
-        Cursor::parse(s)
-            .map(Since::Cursor)
-            .ok_or_else(|| FeedError::BadSince(s.to_string()))
+        if let Some(c) = Cursor::parse(s) {
+            return Ok(Since::Cursor(c));
+        }
+        // A cursor's shape whose middle is no statute id (a title, a cut hash) names no
+        // statute of any store.
+        match s
+            .split_once('/')
+            .and_then(|(d, rest)| Some((d, rest.rsplit_once('/')?)))
+        {
+            Some((date, (statute, n)))
+                if Date::parse_iso(date).is_some()
+                    && !statute.is_empty()
+                    && n.parse::<u32>().is_ok_and(|n| n >= 1) =>
+            {
+                Err(FeedError::UnknownStatute {
+                    since: s.to_string(),
+                    statute: statute.to_string(),
+                })
+            }
+            _ => Err(FeedError::BadSince(s.to_string())),
+        }
     }
 
     fn admits(&self, c: &Cursor) -> bool {
@@ -132,7 +155,16 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
     // 1. Which versions: from the tag names alone.
     let mut wanted: Vec<(Cursor, String)> = Vec::new();
     let only: std::collections::BTreeSet<&str> = opts.statutes.iter().map(String::as_str).collect();
-    for (statute, label) in store.version_tags()? {
+    let tags = store.version_tags()?;
+    if let Some(Since::Cursor(c)) = &opts.since
+        && !tags.iter().any(|(statute, _)| *statute == c.statute)
+    {
+        return Err(FeedError::UnknownStatute {
+            since: c.to_string(),
+            statute: c.statute.clone(),
+        });
+    }
+    for (statute, label) in tags {
         if !only.is_empty() && !only.contains(statute.as_str()) {
             continue;
         }
@@ -526,6 +558,14 @@ mod tests {
         assert!(!s.admits(&c), "a cursor admits only what follows it");
         assert!(s.admits(&Cursor::of_label("x-00000000", "2020-01-01.2").expect("c2")));
         assert!(matches!(Since::parse("soon"), Err(FeedError::BadSince(_))));
+        assert!(matches!(
+            Since::parse("2020-01-01/某条例/1"),
+            Err(FeedError::UnknownStatute { statute, .. }) if statute == "某条例"
+        ));
+        assert!(matches!(
+            Since::parse("2020-01-01/某条例/0"),
+            Err(FeedError::BadSince(_))
+        ));
     }
 
     #[test]

@@ -68,6 +68,41 @@ pub fn parse_event(text: &str) -> HistoryEvent {
     }
 }
 
+/// The date an event puts something in force: a date written in its text right before
+/// (起)施行 / 生效 / 实施 ("该修正自2020年8月20日施行", "…公布自2014年1月1日起施行"), else
+/// the event's own date when it is a 施行 entry ("2000年7月1日 施行") or promulgates with
+/// immediate effect (公布施行, 发布施行).
+pub fn in_force_date(e: &HistoryEvent) -> Option<Date> {
+    stated_in_force(&e.text).or_else(|| {
+        (e.kind == EventKind::Effective
+            || e.text.contains("公布施行")
+            || e.text.contains("发布施行"))
+        .then_some(e.date)
+        .flatten()
+    })
+}
+
+/// The last date in `text` that is followed by (起)施行, 生效 or 实施.
+pub(crate) fn stated_in_force(text: &str) -> Option<Date> {
+    let mut found = None;
+    let mut prev_numeral = false;
+    for (i, c) in text.char_indices() {
+        let numeral = numerals::is_numeral_char(c);
+        if numeral
+            && !prev_numeral
+            && let Some((Some(date), len)) = date_prefix(&text[i..])
+        {
+            let rest: String = text[i..].chars().skip(len).take(4).collect();
+            let rest = rest.strip_prefix('起').unwrap_or(&rest);
+            if ["施行", "生效", "实施"].iter().any(|k| rest.starts_with(k)) {
+                found = Some(date);
+            }
+        }
+        prev_numeral = numeral;
+    }
+    found
+}
+
 /// "第十二届全国人民代表大会常务委员会第五次会议" → "全国人民代表大会常务委员会".
 pub fn issuer_of(body: &str) -> String {
     // Drop the term: 天津市第十四届人民代表大会 → 天津市人民代表大会.
@@ -297,6 +332,32 @@ mod tests {
         ]);
         assert_eq!(ev.len(), 2, "{ev:?}");
         assert_eq!(parse_event(&ev[1]).kind, EventKind::Effective);
+    }
+
+    #[test]
+    fn in_force_dates_stated_or_of_the_entry() {
+        let date = |t: &str| in_force_date(&parse_event(t));
+        assert_eq!(date("该修正自2020年8月20日施行"), Date::new(2020, 8, 20));
+        assert_eq!(date("2000年7月1日 施行"), Date::new(2000, 7, 1));
+        assert_eq!(
+            date(
+                "2013年11月22日 浙江省第十二届人民代表大会常务委员会第六次会议批准2013年12月9日杭州市人民代表大会常务委员会公告第14号公布自2014年1月1日施行"
+            ),
+            Date::new(2014, 1, 1)
+        );
+        assert_eq!(
+            date("2021年3月1日 修正 自二〇二一年四月一日起施行"),
+            Date::new(2021, 4, 1)
+        );
+        assert_eq!(
+            date("1983年12月25日 山东省人民代表大会常务委员会公告公布施行"),
+            Date::new(1983, 12, 25)
+        );
+        assert_eq!(
+            date("2015年3月15日 第十二届全国人民代表大会第三次会议修正"),
+            None
+        );
+        assert_eq!(date("2010年1月1日 公布"), None);
     }
 
     #[test]

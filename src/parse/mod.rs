@@ -17,7 +17,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::{Date, EventKind, Meta, Statute};
+use crate::model::{Date, EventKind, HistoryEvent, Meta, Statute};
 use body::Line;
 
 /// The largest input accepted, in bytes. The largest real statute (民法典) is under 1 MB.
@@ -503,18 +503,6 @@ fn derive_meta(meta: &mut Meta) {
             .filter(|e| e.kind == EventKind::Promulgated)
             .find_map(|e| e.date);
     }
-    if meta.effective.is_none() {
-        meta.effective = meta
-            .history
-            .iter()
-            .rev()
-            .filter(|e| {
-                e.kind == EventKind::Effective
-                    || e.text.contains("公布施行")
-                    || e.text.contains("发布施行")
-            })
-            .find_map(|e| e.date);
-    }
     if meta.version_date.is_none() {
         meta.version_date = meta
             .history
@@ -523,15 +511,85 @@ fn derive_meta(meta: &mut Meta) {
             .filter_map(|e| e.date)
             .max();
     }
+    if meta.effective.is_none() {
+        meta.effective = effective_date(&meta.history, meta.version_date);
+    }
     if meta.status.is_none() && meta.history.iter().any(|e| e.kind == EventKind::Repealed) {
         meta.status = Some("已废止".into());
     }
+}
+
+/// When a version came into force, from its 题注. A first enactment: the latest entry that
+/// puts it in force ([`history::in_force_date`]). An amended (修正) or revised (修订) version:
+/// only what its own amending act says — an entry after the last amending entry whose
+/// in-force date is on or after the version date ("2022年4月10日 施行" after the 修正, "该修正
+/// 自2020年8月20日施行"), or a date the amending entry itself states for entry into force;
+/// else unknown. The first enactment's 施行 date, which the 题注 of every later version
+/// repeats, is never an amended version's.
+fn effective_date(history: &[HistoryEvent], version: Option<Date>) -> Option<Date> {
+    let amending = |e: &HistoryEvent| matches!(e.kind, EventKind::Amended | EventKind::Revised);
+    let Some(last) = history.iter().rposition(amending) else {
+        return history.iter().rev().find_map(history::in_force_date);
+    };
+    let since = version.or(history[last].date);
+    let after = history[last + 1..]
+        .iter()
+        .rev()
+        .filter_map(history::in_force_date)
+        .find(|d| since.is_none_or(|s| *d >= s));
+    // The amending entry itself speaks for the act only from its last 根据 on: some sources
+    // run the first enactment's "…公布施行" and "根据…决定修正" together as one entry.
+    let act = &history[last].text;
+    let own = act.rfind("根据").map_or(act.as_str(), |at| &act[at..]);
+    after.or_else(|| history::stated_in_force(own).filter(|d| since.is_none_or(|s| *d >= s)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Node;
+
+    fn effective(lines: &[&str]) -> Option<Date> {
+        let mut meta = Meta {
+            history: history::split_events(lines)
+                .iter()
+                .map(|e| history::parse_event(e))
+                .collect(),
+            ..Meta::default()
+        };
+        derive_meta(&mut meta);
+        meta.effective
+    }
+
+    /// An amended version takes no in-force date from before its amending act, even when a
+    /// source runs the first enactment's entry and the amendment together.
+    #[test]
+    fn an_amended_version_is_in_force_by_its_own_act() {
+        let enacted = "2013年8月29日 某某市第十五届人民代表大会常务委员会第十三次会议通过";
+        assert_eq!(
+            effective(&[
+                enacted,
+                "2013年9月29日 某某市人民代表大会常务委员会公告公布自2013年11月1日施行"
+            ]),
+            Date::new(2013, 11, 1)
+        );
+        assert_eq!(
+            effective(&[
+                enacted,
+                "2013年9月29日 某某市人民代表大会常务委员会公告公布自2013年11月1日施行根据2018年9月7日某某市第十六届人民代表大会常务委员会第十一次会议《关于修改〈某某条例〉等十九件地方性法规的决定》修正",
+            ]),
+            None
+        );
+        assert_eq!(
+            effective(&[
+                enacted,
+                "2013年11月1日 施行",
+                "2018年9月7日 某某市第十六届人民代表大会常务委员会第十一次会议《关于修改〈某某条例〉的决定》修正",
+                "2018年10月1日 施行",
+            ]),
+            Date::new(2018, 10, 1)
+        );
+    }
 
     fn canonical(s: &Statute) -> Vec<u8> {
         let mut out = Vec::new();

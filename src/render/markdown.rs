@@ -1,6 +1,7 @@
 //! The amendment review in Markdown (`--format markdown`), for pasting into documents: a
 //! summary, heading changes, then one section per shown entry with its chapter and its text,
-//! deletions as `~~删~~` and insertions as `**增**`.
+//! deletions as `<del>删</del>` and insertions as `<ins>增</ins>` (inline HTML: CommonMark
+//! does not accept `~~`/`**` that open or close next to CJK punctuation).
 
 use std::io::{self, Write};
 
@@ -26,8 +27,14 @@ pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::R
         writeln!(out, "## 标题")?;
         writeln!(out)?;
         for h in &cs.headings {
-            let old = h.old.as_deref().map(|t| format!("~~{}~~", escape(t)));
-            let new = h.new.as_deref().map(|t| format!("**{}**", escape(t)));
+            let old = h
+                .old
+                .as_deref()
+                .map(|t| format!("<del>{}</del>", escape(t)));
+            let new = h
+                .new
+                .as_deref()
+                .map(|t| format!("<ins>{}</ins>", escape(t)));
             let text = match (old, new) {
                 (Some(o), Some(n)) => format!("{o} → {n}"),
                 (Some(o), None) => o,
@@ -105,8 +112,8 @@ fn body(diff: &[Segment], out: &mut impl Write) -> io::Result<()> {
             let Some(l) = lines.last_mut() else { continue };
             match s.op {
                 Op::Equal => l.push_str(&t),
-                Op::Delete => l.push_str(&format!("~~{t}~~")),
-                Op::Insert => l.push_str(&format!("**{t}**")),
+                Op::Delete => l.push_str(&format!("<del>{t}</del>")),
+                Op::Insert => l.push_str(&format!("<ins>{t}</ins>")),
             }
         }
     }
@@ -117,12 +124,14 @@ fn body(diff: &[Segment], out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-fn escape(s: &str) -> String {
+/// Text as written: the characters Markdown or GFM would read as markup (emphasis, code,
+/// links, raw HTML and entities, table cells) escaped with a backslash.
+pub(crate) fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '~' | '`' | '#' | '[' | ']' | '<' | '>' | '|'
+            '\\' | '*' | '_' | '~' | '`' | '#' | '[' | ']' | '<' | '>' | '|' | '&'
         ) {
             o.push('\\');
         }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::terminal::pad;
+use super::terminal::{fit, pad, text_width};
 use crate::store::articles::{ArticleHistory, Blame};
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
@@ -82,26 +82,30 @@ pub fn write_history(a: &ArticleHistory, out: &mut impl Write) -> io::Result<()>
     Ok(())
 }
 
-/// Each article of a version with the version that last changed it.
+/// Display columns of an article's text in `blame`: its first line, cut with `…`.
+pub const BLAME_TEXT_WIDTH: usize = 80;
+
+/// Each article of a version with the version that last changed it: the version, how the
+/// article came to be, its label, and its first line cut to [`BLAME_TEXT_WIDTH`] columns.
+/// Columns are padded by display width (CJK labels take two columns a character), so the
+/// text starts at the same column on every line.
 pub fn write_blame(b: &Blame, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{} ({}) @ {}", b.title, b.statute, b.version)?;
+    let widest = |f: &dyn Fn(&crate::store::articles::BlameLine) -> usize, least: usize| {
+        b.lines.iter().map(f).max().unwrap_or(0).max(least)
+    };
+    let version_w = widest(&|l| text_width(&l.changed_in), 13);
+    let change_w = widest(&|l| text_width(l.change.as_str()), 10);
+    let label_w = widest(&|l| text_width(&l.unit.label), 12);
     for l in &b.lines {
-        let first: String = l
-            .text
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(40)
-            .collect();
-        writeln!(
-            out,
-            "{:<13} {:<10} {:<12} {}",
-            l.changed_in,
-            l.change.as_str(),
-            l.unit.label,
-            first
-        )?;
+        let first = fit(l.text.lines().next().unwrap_or(""), BLAME_TEXT_WIDTH);
+        let line = format!(
+            "{} {} {} {first}",
+            pad(&l.changed_in, version_w),
+            pad(l.change.as_str(), change_w),
+            pad(&l.unit.label, label_w),
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

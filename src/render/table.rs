@@ -1,7 +1,7 @@
 //! 新旧条文对照表: the two-column comparison table of a [`ChangeSet`], old text left, new
 //! text right, one row per aligned entry, deletions struck through and insertions
-//! underlined; as Markdown (`--format table`) or as one self-contained, printable HTML file
-//! (`--format html`).
+//! underlined; as Markdown (`--format table`, a GFM table with `<del>`/`<ins>`) or as one
+//! self-contained, printable HTML file (`--format html`).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -111,7 +111,7 @@ pub fn write_markdown(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write)
     writeln!(out)?;
     writeln!(
         out,
-        "删除的文字以 ~~删除线~~ 标示，增加的文字以 **粗体** 标示。"
+        "删除的文字以<del>删除线</del>标示，增加的文字以<ins>下划线</ins>标示。"
     )?;
     writeln!(out)?;
     writeln!(out, "| 原条文 | 修改后条文 | 修改类型 |")?;
@@ -203,11 +203,10 @@ fn rows<'a>(cs: &'a ChangeSet, shown: &[Shown<'a>]) -> Vec<Row<'a>> {
     out
 }
 
+/// Statute text in a table cell: Markdown's and GFM's markup characters (the cell's `|`
+/// too) and `<`/`&` (raw HTML, entities) escaped, so that the text reads as written.
 fn md_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('*', "\\*")
-        .replace('~', "\\~")
+    super::markdown::escape(s)
 }
 
 fn md_cell(c: &Cell<'_>) -> String {
@@ -225,11 +224,15 @@ fn md_cell(c: &Cell<'_>) -> String {
                 let t = md_escape(text);
                 match op {
                     Op::Equal => s.push_str(&t),
+                    // Inline HTML rather than ~~ and **: CommonMark's flanking rules refuse
+                    // emphasis that opens or closes next to punctuation when letters stand
+                    // on the other side (`**国家监察委员会、**最高`), which CJK text does
+                    // everywhere; tags need no flanking. GFM keeps <ins> and <del>.
                     Op::Delete => {
-                        let _ = write!(s, "~~{t}~~");
+                        let _ = write!(s, "<del>{t}</del>");
                     }
                     Op::Insert => {
-                        let _ = write!(s, "**{t}**");
+                        let _ = write!(s, "<ins>{t}</ins>");
                     }
                 }
             }

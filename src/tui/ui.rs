@@ -5,11 +5,12 @@
 //! insertions read `[-…-]` and `{+…+}`.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use unicode_width::UnicodeWidthChar;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{
     AmendmentScreen, App, Focus, HistoryScreen, KEYS, ListScreen, MARKERS, Screen, TextScreen,
@@ -18,7 +19,8 @@ use super::app::{
 use crate::diff::{Entry, EntryKind, Op, Segment};
 use crate::render::report::{entry_header, summary_line};
 use crate::render::safe::terminal_text;
-use crate::render::terminal::{pad, text_width, wrap_styled};
+pub use crate::render::terminal::fit;
+use crate::render::terminal::{pad, wrap_styled};
 
 /// How a run of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,27 +82,6 @@ pub fn wrap(runs: &[Run], width: usize, color: bool) -> Vec<Line<'static>> {
             )
         })
         .collect()
-}
-
-/// `s` cut to `width` columns (with `…` when cut), never inside a character.
-pub fn fit(s: &str, width: usize) -> String {
-    if text_width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 /// The first row shown so that `selected` is visible in `height` rows.
@@ -712,11 +693,29 @@ fn help(f: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .map(|l| Line::from(fit(&l.to_string(), inner_w)))
         .collect();
-    f.render_widget(Clear, r);
+    clear(f.buffer_mut(), r);
     f.render_widget(
-        Paragraph::new(lines).block(block("帮助 (任意键关闭)".into(), true, app.color)),
+        Paragraph::new(lines).block(block("帮助（任意键关闭）".into(), true, app.color)),
         r,
     );
+}
+
+/// Clears `r` for a popup: its cells (ratatui's `Clear`), and a wide character that starts
+/// just left of it and so reaches into it. Left there, that character would be drawn over
+/// the popup's left border: the terminal shows its two columns, and ratatui's diff skips the
+/// cell it covers, so the border is never sent.
+fn clear(buf: &mut Buffer, r: Rect) {
+    Clear.render(r, buf);
+    let r = r.intersection(buf.area);
+    if r.is_empty() || r.x <= buf.area.x {
+        return;
+    }
+    for y in r.top()..r.bottom() {
+        let left = &mut buf[(r.x - 1, y)];
+        if left.symbol().width() > 1 {
+            left.reset();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,26 @@ pub fn corpus() -> Option<PathBuf> {
 /// Every `*.md` version file below a directory (README.md excluded), sorted.
 pub use statute_eval::corpus::md_files;
 
+/// The statutes' folders of the corpus's `multi/` (`multi/<category>/<statute>/`, each
+/// holding its versions), sorted.
+pub fn statute_dirs(corpus: &std::path::Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus.join("multi"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|cat| {
+            std::fs::read_dir(cat.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 /// Removes all whitespace.
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()

@@ -669,21 +669,7 @@ fn every_amendment_in_the_corpus_resolves_in_both_layouts() {
     let Some(dir) = crate::common::corpus() else {
         return;
     };
-    let mut statutes: Vec<std::path::PathBuf> = Vec::new();
-    for cat in std::fs::read_dir(dir.join("multi"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        for st in std::fs::read_dir(cat.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            statutes.push(st.path());
-        }
-    }
-    statutes.sort();
+    let statutes = crate::common::statute_dirs(&dir);
     let (mut pairs, mut with_texts, mut with_headings) = (0, 0, 0);
     for st in &statutes {
         let versions = crate::common::md_files(st);
@@ -707,4 +693,88 @@ fn every_amendment_in_the_corpus_resolves_in_both_layouts() {
         "{pairs} pairs, {with_texts} with free-text changes, {with_headings} with heading changes"
     );
     assert!(with_texts > 0 && with_headings > 0);
+}
+
+/// `statute diff OLD NEW --format docx --docx-layout redline [extra]`, read back.
+fn cli_redline(old: &Path, new: &Path, extra: &[&str]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("redline.docx");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+        .arg("diff")
+        .args([old, new])
+        .args(["--format", "docx", "--docx-layout", "redline", "-o"])
+        .arg(&file)
+        .args(extra)
+        .output()
+        .expect("run statute");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::read(&file).expect("the .docx")
+}
+
+/// A version's articles as a document prints them, in its order: 第一条　text, further
+/// 款/项 on lines of their own.
+fn article_lines(s: &Statute) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in s.articles() {
+        for (k, line) in a.article.text().split('\n').enumerate() {
+            if k == 0 {
+                lines.push(format!("{}\u{3000}{line}", a.label(s)));
+            } else {
+                lines.push(line.to_string());
+            }
+        }
+    }
+    lines
+}
+
+/// The default redline of the command line is the whole document: accepting every change
+/// gives exactly the new version's articles, in its order, and rejecting every change the
+/// old version's articles; `--changed-only` keeps only the changed ones.
+#[test]
+fn the_default_redline_resolves_to_the_whole_new_and_old_versions() {
+    let dir = root().join("versions/天津市信息化促进条例");
+    for (old, new) in [
+        (dir.join("2007-09-12.md"), dir.join("2025-06-30.md")),
+        (fixture("park-2020.md"), fixture("park-2024.md")),
+        (fixture("amend-old.md"), fixture("amend-new.md")),
+    ] {
+        let p = pair(&old, &new);
+        let doc = part(&cli_redline(&old, &new, &[]), "word/document.xml");
+        let all: Vec<&Entry> = p.cs.entries.iter().collect();
+        assert_resolves(&p, &all, &doc);
+        // The articles, accepted, are the new version's as it prints them; rejected, the
+        // old version's (where the old text had them, unless an article moved).
+        for (accept, version) in [(true, &p.new), (false, &p.old)] {
+            let want = article_lines(version);
+            let paras = resolve(&doc, accept);
+            let got: Vec<&String> = paras.iter().filter(|t| want.contains(t)).collect();
+            if accept || !p.cs.entries.iter().any(|e| e.moved) {
+                assert_eq!(got.len(), want.len(), "{}: accept={accept}", new.display());
+                assert!(
+                    got.iter().zip(&want).all(|(g, w)| *g == w),
+                    "{}",
+                    new.display()
+                );
+            } else {
+                let (mut got, mut want) = (got, want.iter().collect::<Vec<_>>());
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "{}: accept={accept}", new.display());
+            }
+        }
+        // --changed-only: the changed articles alone.
+        let doc = part(
+            &cli_redline(&old, &new, &["--changed-only"]),
+            "word/document.xml",
+        );
+        let shown = statute::render::select::select(&p.cs, &Default::default());
+        let sel: Vec<&Entry> = shown.iter().map(|s| s.entry).collect();
+        assert!(sel.len() < all.len());
+        assert_resolves(&p, &sel, &doc);
+    }
 }

@@ -13,7 +13,7 @@ use statute::model::UnitNum;
 use statute::store::Store;
 use statute::store::import::{ImportOptions, Quiet};
 
-use crate::common::{corpus, root};
+use crate::common::{corpus, fixture, root};
 
 fn new_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -536,6 +536,34 @@ fn atom_reads_in_a_feed_parser() {
     );
 }
 
+/// A deleted article reads the same in an Atom entry's line of amended articles and in its
+/// list of changes: 原第十二条, never a bare 第十二条 that a new article may also be.
+#[test]
+fn atom_names_a_deleted_article_one_way() {
+    let (_d, store) = new_store();
+    let files = [fixture("park-2020.md"), fixture("park-2024.md")];
+    import(&store, &files);
+    let events = all_events(&store);
+    let mut deletions = 0;
+    for e in &events {
+        let xml = String::from_utf8(atom(std::slice::from_ref(e))).expect("utf-8");
+        let amended = feed::atom::amended_articles(e);
+        for c in e.changes.iter().filter(|c| c.kind == "deleted") {
+            for label in &c.old {
+                deletions += 1;
+                let named = format!("原{label}");
+                assert!(amended.contains(&named), "{amended:?}");
+                assert!(
+                    xml.contains(&format!("<li>{named}（删除）</li>")),
+                    "{named} in:\n{xml}"
+                );
+                assert!(!xml.contains(&format!("<li>{label}（删除）")), "{xml}");
+            }
+        }
+    }
+    assert!(deletions > 0);
+}
+
 #[test]
 fn feed_command_pages_with_since_and_limit() {
     let inputs = tempfile::tempdir().expect("tempdir");
@@ -600,4 +628,23 @@ fn feed_command_pages_with_since_and_limit() {
     let bad = run(&["--since", "yesterday"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("yesterday"));
+    // A cursor of the right shape naming no statute of the store (a mistyped hash, a title
+    // instead of an id) says so, on one line, and prints no event.
+    let cursor = lines[1]["cursor"].as_str().expect("cursor");
+    let (date, rest) = cursor.split_once('/').expect("date/");
+    let (id, n) = rest.rsplit_once('/').expect("/n");
+    let (title, _hash) = id.rsplit_once('-').expect("title-hash");
+    for unknown in [format!("{title}-00000000"), title.to_string()] {
+        let c = format!("{date}/{unknown}/{n}");
+        let o = run(&["--since", &c]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{c}: {err}");
+        assert!(o.stdout.is_empty(), "{c}");
+        assert!(
+            err.contains(&format!("no statute {unknown:?} in the store"))
+                && !err.contains("neither")
+                && err.trim_end().lines().count() == 1,
+            "{c}: {err}"
+        );
+    }
 }

@@ -237,3 +237,43 @@ fn bundled_versions_parse_cleanly() {
     );
     assert_eq!(new.statute.meta.history.len(), 2);
 }
+
+/// An amended version's effective date comes from its own amending act, never from the
+/// first enactment's 施行 line that every later 题注 repeats: four versions of one statute.
+#[test]
+fn effective_dates_come_from_the_versions_own_act() {
+    use statute::model::Date;
+    for (name, version, effective) in [
+        // The first enactment: its 施行 line.
+        (
+            "effective-2000.md",
+            Date::new(2000, 3, 15),
+            Date::new(2000, 7, 1),
+        ),
+        // Amended, the amending act states no date: unknown (not 2000-07-01).
+        ("effective-2015.md", Date::new(2015, 3, 15), None),
+        // Amended, the act's own line: 该修正自2020年8月20日施行.
+        (
+            "effective-2020.md",
+            Date::new(2020, 8, 18),
+            Date::new(2020, 8, 20),
+        ),
+        // Revised and promulgated "自2022年3月1日起施行": the date stated, not the line's.
+        (
+            "effective-2022.md",
+            Date::new(2021, 12, 24),
+            Date::new(2022, 3, 1),
+        ),
+    ] {
+        let p = parse(name);
+        assert!(p.warnings.is_empty(), "{name}: {:?}", p.warnings);
+        let m = &p.statute.meta;
+        assert_eq!(m.version_date, version, "{name}: version date");
+        assert_eq!(m.effective, effective, "{name}: effective date");
+        // The canonical form carries it (or its absence) and reads back the same.
+        let mut out = Vec::new();
+        statute::render::canonical::write(&p.statute, &mut out).expect("canonical");
+        let again = statute::parse::parse_bytes(&fixture(name), &out).expect("canonical parses");
+        assert_eq!(again.statute, p.statute, "{name}: canonical round trip");
+    }
+}

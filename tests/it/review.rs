@@ -40,7 +40,7 @@ fn render(cs: &ChangeSet, f: &Filter, format: &str) -> String {
             &terminal::Options {
                 color: false,
                 side_by_side: true,
-                width: 72,
+                width: Some(72),
             },
             &mut out,
         ),
@@ -222,6 +222,33 @@ fn cli_formats_colour_and_exit_codes() {
         err.contains("--only") && err.contains("renamed") && err.trim_end().lines().count() == 1,
         "{err}"
     );
+    // Options of another format are refused, not ignored: one line, exit 2.
+    for args in [
+        &["--docx-layout", "redline"][..],
+        &["--format", "table", "--docx-layout", "table"],
+        &["--format", "docx", "--changed-only"],
+        &[
+            "--format",
+            "docx",
+            "--docx-layout",
+            "table",
+            "--changed-only",
+        ],
+    ] {
+        let o = statute(&[&["diff", old, new][..], args].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        let flag = args
+            .iter()
+            .rev()
+            .find(|a| a.starts_with("--"))
+            .expect("flag");
+        assert!(
+            err.contains(flag) && err.trim_end().lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
     // Filters reach the binary.
     let only = statute(&["diff", old, new, "--only", "deleted", "--color", "never"]);
     let only = String::from_utf8_lossy(&only.stdout);
@@ -239,19 +266,7 @@ fn every_corpus_amendment_renders_in_every_format() {
         return;
     };
     let mut pairs = 0;
-    let mut statutes: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("multi"))
-        .expect("multi")
-        .flatten()
-        .flat_map(|cat| {
-            std::fs::read_dir(cat.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|e| e.path())
-        .collect();
-    statutes.sort();
-    for st in &statutes {
+    for st in &crate::common::statute_dirs(&dir) {
         let versions = crate::common::md_files(st);
         for w in versions.windows(2) {
             let cs = pair(&w[0], &w[1]);
@@ -387,4 +402,195 @@ fn store_output_on_a_terminal_is_escaped() {
     // Piped, the canonical text is exact.
     let o = statute(&["--store", store, "show", "终端安全"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains('\x1b'));
+}
+
+/// `statute diff --width N`: no line is wider than N display columns — title, summary,
+/// headers and text, inline and side by side (colour off, so the text measured is the text
+/// shown) — on the fixture pairs and, when the corpus is present, on 立法法 2015 → 2023.
+#[test]
+fn no_line_is_wider_than_the_width() {
+    let mut pairs = vec![
+        (fixture("amend-old.md"), fixture("amend-new.md")),
+        (fixture("park-2020.md"), fixture("park-2024.md")),
+    ];
+    if let Some(dir) = crate::common::corpus() {
+        let lif = dir.join("multi/宪法相关法/中华人民共和国立法法");
+        pairs.push((lif.join("2015-03-15.md"), lif.join("2023-03-13.md")));
+    }
+    for (old, new) in &pairs {
+        let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+        for width in [60usize, 80, 100, 200] {
+            let w = width.to_string();
+            for side in [false, true] {
+                for all in [false, true] {
+                    let mut args = vec!["diff", old, new, "--color", "never", "--width", &w];
+                    if side {
+                        args.push("--side-by-side");
+                    }
+                    if all {
+                        args.push("--all");
+                    }
+                    let o = statute(&args);
+                    assert_eq!(o.status.code(), Some(1), "{args:?}");
+                    let text = String::from_utf8_lossy(&o.stdout);
+                    assert!(text.lines().count() > 5, "{args:?}: {text}");
+                    for line in text.lines() {
+                        assert!(
+                            terminal::text_width(line) <= width,
+                            "{args:?}: {} columns: {line:?}",
+                            terminal::text_width(line)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The text a CommonMark/GFM renderer shows for `md` (tables and strikethrough on), with
+/// the inserted and deleted runs it marks (inside `<ins>`/`<del>`, strong or struck), and
+/// for each table row its number of cells.
+struct Rendered {
+    text: String,
+    inserted: Vec<String>,
+    deleted: Vec<String>,
+    row_cells: Vec<usize>,
+}
+
+fn commonmark(md: &str) -> Rendered {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut r = Rendered {
+        text: String::new(),
+        inserted: Vec::new(),
+        deleted: Vec::new(),
+        row_cells: Vec::new(),
+    };
+    // Open marks: (inserted?, text so far).
+    let mut open: Vec<(bool, String)> = Vec::new();
+    let mut cells = 0;
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for ev in Parser::new_ext(md, opts) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => {
+                r.text.push_str(&t);
+                for (_, s) in &mut open {
+                    s.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                r.text.push('\n')
+            }
+            Event::InlineHtml(h) | Event::Html(h) => match h.trim() {
+                "<ins>" => open.push((true, String::new())),
+                "<del>" => open.push((false, String::new())),
+                "</ins>" | "</del>" => {
+                    if let Some((ins, s)) = open.pop() {
+                        if ins { &mut r.inserted } else { &mut r.deleted }.push(s);
+                    }
+                }
+                _ => {}
+            },
+            Event::Start(Tag::Strong) => open.push((true, String::new())),
+            Event::Start(Tag::Strikethrough) => open.push((false, String::new())),
+            Event::End(TagEnd::Strong | TagEnd::Strikethrough) => {
+                if let Some((ins, s)) = open.pop() {
+                    if ins { &mut r.inserted } else { &mut r.deleted }.push(s);
+                }
+            }
+            Event::Start(Tag::TableRow | Tag::TableHead) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => r.row_cells.push(cells),
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Checks that a Markdown review renders: no `**`, `~~`, `<ins>` or `<del>` left as text,
+/// every table row three cells.
+fn assert_renders(md: &str, what: &str) -> Rendered {
+    let r = commonmark(md);
+    for mark in ["**", "~~", "<ins>", "</ins>", "<del>", "</del>"] {
+        if let Some(at) = r.text.find(mark) {
+            let from = r.text[..at]
+                .char_indices()
+                .rev()
+                .nth(20)
+                .map_or(0, |(i, _)| i);
+            let to = (at + 60).min(r.text.len());
+            let to = (to..=r.text.len())
+                .find(|&i| r.text.is_char_boundary(i))
+                .unwrap_or(r.text.len());
+            panic!("{what}: {mark:?} shown as text: …{}…", &r.text[from..to]);
+        }
+    }
+    assert!(
+        r.row_cells.iter().all(|&n| n == 3),
+        "{what}: rows of {:?} cells",
+        r.row_cells
+    );
+    r
+}
+
+/// `--format table` and `--format markdown` read through a CommonMark/GFM parser: the marks
+/// of insertions and deletions render (next to CJK punctuation too) and mark the right text,
+/// on the fixture pairs and every consecutive pair of the corpus's multi-version statutes.
+#[test]
+fn markdown_formats_render_through_commonmark() {
+    let every = Filter {
+        all: true,
+        ..Filter::default()
+    };
+    for (old, new) in [
+        ("amend-old.md", "amend-new.md"),
+        ("park-2020.md", "park-2024.md"),
+    ] {
+        let cs = pair(&fixture(old), &fixture(new));
+        for format in ["table", "markdown"] {
+            for f in [&Filter::default(), &every] {
+                let r = assert_renders(&render(&cs, f, format), &format!("{new}: {format}"));
+                assert!(!r.inserted.is_empty() && !r.deleted.is_empty(), "{new}");
+            }
+        }
+    }
+    let cs = every_kind();
+    for format in ["table", "markdown"] {
+        let r = commonmark(&render(&cs, &Filter::default(), format));
+        for ins in [
+            "三月底前",
+            "管理",
+            "本条例所称示范单位，是指经市主管部门认定的单位。",
+        ] {
+            assert!(
+                r.inserted.iter().any(|t| t == ins),
+                "{format}: {ins} in {:?}",
+                r.inserted
+            );
+        }
+        for del in ["，", "本条例具体应用中的问题由市人民政府负责解释。"] {
+            assert!(
+                r.deleted.iter().any(|t| t == del),
+                "{format}: {del} in {:?}",
+                r.deleted
+            );
+        }
+    }
+    let Some(dir) = crate::common::corpus() else {
+        return;
+    };
+    let mut pairs = 0;
+    for st in crate::common::statute_dirs(&dir) {
+        let versions = crate::common::md_files(&st);
+        for w in versions.windows(2) {
+            let cs = pair(&w[0], &w[1]);
+            for format in ["table", "markdown"] {
+                assert_renders(
+                    &render(&cs, &Filter::default(), format),
+                    &format!("{}: {format}", w[1].display()),
+                );
+            }
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 111, "{pairs}");
 }

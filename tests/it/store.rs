@@ -842,3 +842,58 @@ fn import_shows_and_counts_the_parser_warnings() {
         text(&o.stdout)
     );
 }
+
+/// `statute blame`: the columns are padded by display width, so the article text starts at
+/// the same column on every line whatever the label's length (第一条, 第四十九条); long first
+/// lines are cut on a character with `…`.
+#[test]
+fn blame_text_starts_at_one_column() {
+    use unicode_width::UnicodeWidthStr;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("s");
+    let path = tianjin();
+    assert_eq!(bin(&store, &["init"]).status.code(), Some(0));
+    let o = bin(&store, &["import", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = bin(&store, &["blame", "天津"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let blame = text(&o.stdout);
+    let new = statute::parse::parse_file(&v2025())
+        .expect("parses")
+        .statute;
+    let articles = new.articles();
+    let rows: Vec<&str> = blame.lines().skip(1).collect();
+    assert_eq!(rows.len(), articles.len(), "{blame}");
+    let mut columns = std::collections::BTreeSet::new();
+    let mut cut = 0;
+    for (row, a) in rows.iter().zip(&articles) {
+        let first = a.article.text();
+        let first = first.lines().next().unwrap_or("");
+        // The text is the row's end: the whole first line, or a prefix of it and `…`.
+        let shown = match row.strip_suffix('…') {
+            Some(r) => {
+                cut += 1;
+                let n = (1..=first.chars().count())
+                    .rev()
+                    .map(|n| first.chars().take(n).collect::<String>())
+                    .find(|p| r.ends_with(p.as_str()))
+                    .unwrap_or_else(|| panic!("{row:?}: no prefix of {first:?}"));
+                assert!(n.width() < 80, "{row:?}: wider than 80 columns with its …");
+                format!("{n}…")
+            }
+            None => {
+                assert!(row.ends_with(first), "{row:?} ends with {first:?}");
+                first.to_string()
+            }
+        };
+        let start = &row[..row.len() - shown.len()];
+        assert!(start.contains(&a.label(&new)), "{row:?}");
+        columns.insert(start.width());
+    }
+    assert_eq!(
+        columns.len(),
+        1,
+        "text starts at columns {columns:?}:\n{blame}"
+    );
+    assert!(cut > 0, "no long first line in:\n{blame}");
+}

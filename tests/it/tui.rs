@@ -504,3 +504,92 @@ fn a_terminating_signal_restores_the_terminal() {
     }
     assert_eq!(o.status.code(), Some(128 + 15), "killed by SIGTERM");
 }
+
+/// What a terminal shows of a buffer row: the symbol at each column where one starts, a
+/// wide character hiding the cell after it (as ratatui's diff and the terminal do).
+fn visible(buf: &Buffer, y: u16) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    let mut x = 0u16;
+    while x < buf.area.width {
+        let sym = buf[(x, y)].symbol();
+        out.push((x, sym.to_string()));
+        x += sym.width().max(1) as u16;
+    }
+    out
+}
+
+/// The help popup keeps both borders on every row, whatever stands under its edges: on the
+/// list, an amendment inline and side by side, and a version's text, at every width from
+/// 20 to 130 (a wide character just left of the popup used to cover its left border).
+#[test]
+fn help_popup_keeps_both_borders_over_wide_characters() {
+    let (_d, mut loader, mut app) = setup();
+    let mut checked = 0;
+    let mut check = |app: &mut App, what: &str| {
+        for w in 20..=130 {
+            let t = draw(app, w, 24);
+            let buf = t.backend().buffer();
+            // The popup's corners from the cells themselves: ┌帮助 … ┐ down to └ … ┘.
+            let (x0, y0) = (0..buf.area.height)
+                .flat_map(|y| (0..buf.area.width - 1).map(move |x| (x, y)))
+                .find(|&(x, y)| buf[(x, y)].symbol() == "┌" && buf[(x + 1, y)].symbol() == "帮")
+                .unwrap_or_else(|| panic!("{what} at {w}: no popup"));
+            let x1 = (x0 + 1..buf.area.width)
+                .find(|&x| buf[(x, y0)].symbol() == "┐")
+                .expect("top right corner");
+            let y1 = (y0 + 1..buf.area.height)
+                .find(|&y| buf[(x0, y)].symbol() == "└")
+                .expect("bottom left corner");
+            for y in y0..=y1 {
+                let row = visible(buf, y);
+                let at = |x: u16| row.iter().find(|(c, _)| *c == x).map(|(_, s)| s.as_str());
+                let text: String = row.iter().map(|(_, s)| s.as_str()).collect();
+                assert!(
+                    matches!(at(x0), Some("┌" | "│" | "└")),
+                    "{what} at width {w}, row {y}: left border hidden: {text}"
+                );
+                assert!(
+                    matches!(at(x1), Some("┐" | "│" | "┘")),
+                    "{what} at width {w}, row {y}: right border hidden: {text}"
+                );
+            }
+            checked += 1;
+        }
+    };
+    press(&mut app, "?");
+    check(&mut app, "list");
+    press(&mut app, " ");
+    open(&mut loader, &mut app, "天津");
+    code(&mut app, KeyCode::Enter);
+    settle(&mut loader, &mut app);
+    for side in [false, true] {
+        app.side_by_side = side;
+        press(&mut app, "j?");
+        check(&mut app, if side { "side by side" } else { "inline" });
+        press(&mut app, " ");
+    }
+    code(&mut app, KeyCode::Esc);
+    press(&mut app, "t");
+    settle(&mut loader, &mut app);
+    press(&mut app, "?");
+    check(&mut app, "text");
+    assert_eq!(checked, 4 * 111);
+}
+
+/// The help is Chinese like the rest of the browser: every key's and marker's description.
+#[test]
+fn help_is_in_chinese() {
+    for (keys, what) in statute::tui::app::KEYS
+        .iter()
+        .chain(statute::tui::app::MARKERS)
+    {
+        assert!(
+            !what.chars().any(|c| c.is_ascii_alphabetic()),
+            "{keys}: {what}"
+        );
+        assert!(
+            what.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{keys}: {what}"
+        );
+    }
+}
