@@ -13,10 +13,17 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// The shared corpus (`$STATUTE_CORPUS`, else `../shared/corpus`), or `None` with a printed
-/// reason so that a fresh clone without it still passes.
+/// reason so that a fresh clone without it still passes; with `STATUTE_REQUIRE_CORPUS=1`
+/// (CI) a missing corpus fails the test instead.
 pub fn corpus() -> Option<PathBuf> {
     match statute_eval::corpus::find() {
         Ok(dir) => Some(dir),
+        Err(dir) if std::env::var_os("STATUTE_REQUIRE_CORPUS").is_some_and(|v| v == "1") => {
+            panic!(
+                "corpus not found at {} and STATUTE_REQUIRE_CORPUS=1 (set STATUTE_CORPUS)",
+                dir.display()
+            )
+        }
         Err(dir) => {
             eprintln!(
                 "skipping: corpus not found at {} (set STATUTE_CORPUS to run corpus tests)",
