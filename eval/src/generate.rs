@@ -903,14 +903,20 @@ impl<'a> Gen<'a> {
         format!("{what} {label} → {}", t.dest)
     }
 
-    fn op_split(&mut self) -> Option<String> {
-        let units = self.units();
-        let cands: Vec<usize> = (0..units.len())
+    /// The indexes in `units` of the unedited units, free to restructure, with `paras` 款 or
+    /// more: the candidates for a split.
+    fn splittable(&self, units: &[usize], paras: usize) -> Vec<usize> {
+        (0..units.len())
             .filter(|&k| {
                 let u = self.unit(units[k]);
-                self.structural(&units, k) && !u.edited && u.paras.len() >= 2
+                self.structural(units, k) && !u.edited && u.paras.len() >= paras
             })
-            .collect();
+            .collect()
+    }
+
+    fn op_split(&mut self) -> Option<String> {
+        let units = self.units();
+        let cands = self.splittable(&units, 2);
         let k = *self.rng.pick(&cands)?;
         let pos = units[k];
         let i = self.old_index(pos)?;
@@ -1415,12 +1421,7 @@ impl<'a> Gen<'a> {
     /// An article of three or more 款 split into three articles.
     fn op_split3(&mut self) -> Option<String> {
         let units = self.units();
-        let cands: Vec<usize> = (0..units.len())
-            .filter(|&k| {
-                let u = self.unit(units[k]);
-                self.structural(&units, k) && !u.edited && u.paras.len() >= 3
-            })
-            .collect();
+        let cands = self.splittable(&units, 3);
         let k = *self.rng.pick(&cands)?;
         let pos = units[k];
         let i = self.old_index(pos)?;

@@ -339,25 +339,20 @@ fn hunks(l: &LineChange) -> Vec<Hunk> {
                 o += len;
                 n += len;
             }
-            Op::Delete => {
+            Op::Delete | Op::Insert => {
                 let h = open.get_or_insert(Hunk {
                     os: o,
                     oe: o,
                     ns: n,
                     ne: n,
                 });
-                o += len;
-                h.oe = o;
-            }
-            Op::Insert => {
-                let h = open.get_or_insert(Hunk {
-                    os: o,
-                    oe: o,
-                    ns: n,
-                    ne: n,
-                });
-                n += len;
-                h.ne = n;
+                if s.op == Op::Delete {
+                    o += len;
+                    h.oe = o;
+                } else {
+                    n += len;
+                    h.ne = n;
+                }
             }
         }
     }

@@ -156,6 +156,22 @@ pub(crate) fn check_phrases(cs: &ChangeSet, what: &str) -> (usize, Vec<String>) 
     (checked, problems)
 }
 
+/// Prints the counts of a phrase check over `pairs` drafts and fails on any wrong
+/// instruction, or when fewer than `least` were checked.
+fn report(what: &str, pairs: usize, checked: usize, problems: &[String], least: usize) {
+    println!(
+        "phrase instructions checked on {pairs} {what} drafts: {checked}, wrong: {}",
+        problems.len()
+    );
+    assert!(checked > least, "only {checked} phrase instructions");
+    assert!(
+        problems.is_empty(),
+        "{} wrong:\n{}",
+        problems.len(),
+        problems[..problems.len().min(10)].join("\n")
+    );
+}
+
 #[test]
 fn every_phrase_instruction_of_every_corpus_draft_is_right() {
     let Some(dir) = corpus() else { return };
@@ -171,22 +187,7 @@ fn every_phrase_instruction_of_every_corpus_draft_is_right() {
         checked += n;
         problems.extend(p);
     }
-    println!(
-        "phrase instructions checked on {pairs} corpus drafts: {checked}, wrong: {}",
-        problems.len()
-    );
-    assert!(checked > 1000, "only {checked} phrase instructions");
-    assert!(
-        problems.is_empty(),
-        "{} wrong:\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    report("corpus", pairs, checked, &problems, 1000);
 }
 
 #[test]
@@ -204,22 +205,7 @@ fn every_phrase_instruction_of_the_mutation_benchmark_is_right() {
         checked += n;
         problems.extend(e);
     }
-    println!(
-        "phrase instructions checked on {pairs} benchmark drafts: {checked}, wrong: {}",
-        problems.len()
-    );
-    assert!(checked > 100, "only {checked} phrase instructions");
-    assert!(
-        problems.is_empty(),
-        "{} wrong:\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    report("benchmark", pairs, checked, &problems, 100);
 }
 
 /// The 立法法 2015→2023 draft, as a drafter reads it.
