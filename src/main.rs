@@ -304,7 +304,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let parsed = parse::parse_file(&file)?;
             print_warnings(&file, &parsed);
             match format {
-                ParseFormat::Md => render::canonical::write(&parsed.statute, &mut out),
+                ParseFormat::Md => parse::canonical::write(&parsed.statute, &mut out),
                 ParseFormat::Json => render::json::write(&parsed, &file, &mut out),
             }
             .context("writing output")?;

@@ -403,7 +403,7 @@ pub fn self_references(text: &str) -> Vec<Reference> {
     let mut search = 0;
     while let Some(rel) = text[search..].find('第') {
         let start = search + rel;
-        let Some((len, Some(num))) = crate::parse::body::article_start(&text[start..]) else {
+        let Some((len, Some((main, sub)))) = crate::numerals::article_label(&text[start..]) else {
             search = start + '第'.len_utf8();
             continue;
         };
@@ -424,6 +424,7 @@ pub fn self_references(text: &str) -> Vec<Reference> {
             bare_internal(before)
         };
         if internal {
+            let num = crate::model::UnitNum::Article { main, sub };
             out.push(Reference { start, end, num });
         }
         last_end = Some((end, internal));

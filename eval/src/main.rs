@@ -184,7 +184,7 @@ fn pairs(dir: &Path, count: usize, out: &Path) -> Result<(), String> {
         if let Some(old) = &p.old {
             write(
                 &d.join("old.md"),
-                statute::render::canonical::to_string(old).as_bytes(),
+                statute::parse::canonical::to_string(old).as_bytes(),
             )?;
         }
         let json = serde_json::to_string_pretty(&p.truth_json(&c))

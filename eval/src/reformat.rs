@@ -321,7 +321,7 @@ pub fn act_pair(
             .filter(|(_, o)| matches!(o, Origin::Free | Origin::Closing))
             .map(|(u, _)| u)
             .collect();
-        let text = statute::render::canonical::to_string(numbered);
+        let text = statute::parse::canonical::to_string(numbered);
         (
             Some(plain.clone()),
             corpus_of(numbered, &text),

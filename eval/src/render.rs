@@ -4,7 +4,7 @@
 
 use statute::Statute;
 use statute::model::{Item, Node};
-use statute::render::canonical;
+use statute::parse::canonical;
 
 /// The history line given to rendered mutated versions.
 const HISTORY: &str = "2024年6月28日测试会议修正";

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = statute::check::check(&parsed.statute);
     let mut md = Vec::new();
-    statute::render::canonical::write(&parsed.statute, &mut md).expect("writing to memory");
+    statute::parse::canonical::write(&parsed.statute, &mut md).expect("writing to memory");
     let again =
         statute::parse::parse_bytes(Path::new("fuzz.md"), &md).expect("the canonical form parses");
     assert_eq!(again.statute, parsed.statute, "canonical round trip");

@@ -259,24 +259,6 @@ struct Keyed {
     event: Event,
 }
 
-impl Store {
-    /// Every version named by a tag: (statute id, version label), unordered.
-    pub fn version_tags(&self) -> crate::store::Result<Vec<(String, String)>> {
-        let mut out = Vec::new();
-        let mut refs = self.repo().references_glob("refs/tags/*")?;
-        for name in refs.names() {
-            let name = name?;
-            if let Some((id, label)) = name
-                .strip_prefix("refs/tags/")
-                .and_then(|r| r.rsplit_once('/'))
-            {
-                out.push((id.to_string(), label.to_string()));
-            }
-        }
-        Ok(out)
-    }
-}
-
 /// The events of one statute's versions named in `labels`.
 fn statute_events(store: &Store, id: &str, labels: &[String]) -> Result<Vec<Keyed>> {
     let h = store.history(id)?;
@@ -462,7 +444,7 @@ fn event(
     let (summary, summary_text, substantive, changes, headings) = match diffed {
         Some((cs, lin)) => (
             Some(render::diff_json::summary(&cs.summary)),
-            Some(render::report::summary_line(cs)),
+            Some(cs.summary_line()),
             cs.has_substantive_changes(),
             cs.entries
                 .iter()

@@ -271,37 +271,11 @@ fn mode_of(lines: &[Line<'_>]) -> Mode {
 }
 
 /// `第…条` or `第…条之…` at the start of `t`: (byte length of the label, number).
-/// `None` in the number means the numeral could not be read.
+/// `None` in the number means the numeral could not be read. ([`numerals::article_label`]
+/// as a [`UnitNum`].)
 pub fn article_start(t: &str) -> Option<(usize, Option<UnitNum>)> {
-    let rest = t.strip_prefix('第')?;
-    let digits_len: usize = rest
-        .chars()
-        .take_while(|&c| numerals::is_numeral_char(c))
-        .map(char::len_utf8)
-        .sum();
-    if digits_len == 0 {
-        return None;
-    }
-    let after = rest[digits_len..].strip_prefix('条')?;
-    let main = parse_numeral(&rest[..digits_len]);
-    let mut len = '第'.len_utf8() + digits_len + '条'.len_utf8();
-    let mut sub = Some(0);
-    if let Some(zhi) = after.strip_prefix('之') {
-        let n: usize = zhi
-            .chars()
-            .take_while(|&c| numerals::is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
-        if n > 0 {
-            sub = parse_numeral(&zhi[..n]);
-            len += '之'.len_utf8() + n;
-        }
-    }
-    let num = match (main, sub) {
-        (Some(main), Some(sub)) => Some(UnitNum::Article { main, sub }),
-        _ => None,
-    };
-    Some((len, num))
+    let (len, num) = numerals::article_label(t)?;
+    Some((len, num.map(|(main, sub)| UnitNum::Article { main, sub })))
 }
 
 /// [`article_start`] of a line that starts an article: not a line that starts with a

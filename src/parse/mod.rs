@@ -7,6 +7,7 @@
 //! - **plain**: text copied from the official database or a .docx, no markup.
 
 pub mod body;
+pub mod canonical;
 mod decode;
 pub mod history;
 
@@ -142,7 +143,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
         // canonical text that is stored and read back, so that a file is refused exactly when
         // its canonical form would be.
         let mut canonical = Vec::new();
-        crate::render::canonical::write(&parsed.statute, &mut canonical).map_err(|source| {
+        crate::parse::canonical::write(&parsed.statute, &mut canonical).map_err(|source| {
             Error::Io {
                 path: path.into(),
                 source,
@@ -593,7 +594,7 @@ mod tests {
 
     fn canonical(s: &Statute) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::render::canonical::write(s, &mut out).expect("writing to memory");
+        crate::parse::canonical::write(s, &mut out).expect("writing to memory");
         out
     }
 

@@ -247,7 +247,7 @@ fn table_document(cs: &ChangeSet, entries: &[&Entry]) -> Docx {
             .align(AlignmentType::Center)
             .add_run(plain(&title_line(cs))),
     );
-    doc = doc.add_paragraph(Paragraph::new().add_run(plain(&report::summary_line(cs))));
+    doc = doc.add_paragraph(Paragraph::new().add_run(plain(&cs.summary_line())));
     if !cs.headings.is_empty() {
         doc = doc.add_paragraph(Paragraph::new().add_run(plain("章节标题变化").bold()));
         for h in &cs.headings {

@@ -5,7 +5,6 @@
 
 use std::io::{self, Write};
 
-use super::report::summary_line;
 use super::select::Shown;
 use super::table::{heading_label, kind_label};
 use crate::diff::{ChangeSet, Op, Segment};
@@ -20,7 +19,7 @@ pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::R
         "{} → {}：{}",
         date(cs.old.version_date),
         date(cs.new.version_date),
-        summary_line(cs)
+        cs.summary_line()
     )?;
     if !cs.headings.is_empty() {
         writeln!(out)?;

@@ -1,6 +1,5 @@
 //! Renderers: each writes to an `impl Write`; none prints or recomputes anything.
 
-pub mod canonical;
 pub mod decision;
 pub mod diff_json;
 pub mod docx;

@@ -1,54 +1,7 @@
-//! The shared wording of the reviews: the Chinese summary line of a [`ChangeSet`], the
+//! The shared wording of the reviews (the summary line is `ChangeSet::summary_line`): the
 //! Chinese names of change kinds, and the header line of an entry (labels, kind, chapter).
 
-use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChangeKind, NoteChange, TextChange};
-
-/// The summary line: 新增 2 条，删除 1 条，修改 5 条（其中形式修改 1 条），…
-///
-/// Entries with the same wording in another structure are counted as 仅结构调整, and not as
-/// added, deleted, modified or unchanged; a split or merge among them is also counted as one.
-pub fn summary_line(cs: &ChangeSet) -> String {
-    let s = &cs.summary;
-    let restructured = |k: EntryKind| {
-        cs.entries
-            .iter()
-            .filter(|e| e.kind == k && e.restructured)
-            .count()
-    };
-    let mut parts = vec![
-        format!("新增 {} 条", s.added - restructured(EntryKind::Added)),
-        format!("删除 {} 条", s.deleted - restructured(EntryKind::Deleted)),
-        format!("修改 {} 条", s.modified - s.formal),
-    ];
-    let formal = s.formal - restructured(EntryKind::Modified);
-    if formal > 0 {
-        parts.push(format!("仅形式修改 {formal} 条"));
-    }
-    if s.restructured > 0 {
-        parts.push(format!("仅结构调整 {} 条", s.restructured));
-    }
-    if s.split > 0 {
-        parts.push(format!("拆分 {} 条", s.split));
-    }
-    if s.merged > 0 {
-        parts.push(format!("合并 {} 条", s.merged));
-    }
-    let renumbered_only = cs
-        .entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::Unchanged && e.renumbered)
-        .count();
-    parts.push(format!("仅条序变化 {renumbered_only} 条"));
-    if s.moved > 0 {
-        parts.push(format!("移动 {} 条", s.moved));
-    }
-    let unchanged = s.unchanged - renumbered_only - restructured(EntryKind::Unchanged);
-    parts.push(format!("未变 {unchanged} 条"));
-    if !cs.notes.is_empty() {
-        parts.push(format!("注释变化 {} 处", cs.notes.len()));
-    }
-    parts.join("，")
-}
+use crate::diff::{Entry, EntryKind, HeadingChangeKind, NoteChange, TextChange};
 
 /// A heading change's kind in Chinese: 新增 删除 改名 序号变化 序号变化并改名.
 pub fn kind_zh_heading(k: HeadingChangeKind) -> &'static str {

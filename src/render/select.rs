@@ -173,8 +173,8 @@ fn article_num(s: &str) -> Option<UnitNum> {
     } else {
         format!("第{s}条")
     };
-    match crate::parse::body::article_start(&full) {
-        Some((len, Some(num))) if len == full.len() => Some(num),
+    match crate::numerals::article_label(&full) {
+        Some((len, Some((main, sub)))) if len == full.len() => Some(UnitNum::Article { main, sub }),
         _ => None,
     }
 }

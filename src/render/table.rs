@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::report::{kind_flags, kind_zh_heading, note_label, summary_line};
+use super::report::{kind_flags, kind_zh_heading, note_label};
 use super::select::Shown;
 use crate::diff::{ChangeSet, Entry, HeadingChange, HeadingChangeKind, Op, Segment};
 
@@ -107,7 +107,7 @@ pub fn write_markdown(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write)
     writeln!(out)?;
     writeln!(out, "{}", versions(cs))?;
     writeln!(out)?;
-    writeln!(out, "{}", summary_line(cs))?;
+    writeln!(out, "{}", cs.summary_line())?;
     writeln!(out)?;
     writeln!(
         out,
@@ -315,7 +315,7 @@ pub fn write_html(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> 
     writeln!(
         out,
         "<p class=\"summary\">{}</p>",
-        html_escape(&summary_line(cs))
+        html_escape(&cs.summary_line())
     )?;
     writeln!(
         out,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use super::report::{entry_header, summary_line};
+use super::report::entry_header;
 use super::safe::terminal_text;
 use super::select::Shown;
 use crate::diff::{ChangeSet, EntryKind, HeadingChangeKind, Op, Segment};
@@ -117,7 +117,7 @@ pub fn write(
         date(cs.new.version_date)
     );
     lines.header(&[(Style::Header, title)], out)?;
-    lines.header(&[(Style::Plain, summary_line(cs))], out)?;
+    lines.header(&[(Style::Plain, cs.summary_line())], out)?;
     if !cs.headings.is_empty() {
         writeln!(out)?;
         for h in &cs.headings {

@@ -63,8 +63,8 @@ pub fn article_labels(spec: &str) -> Vec<String> {
     if let Some(n) = parsed {
         out.push(n.label());
     }
-    if let Some((_, Some(n))) = crate::parse::body::article_start(spec) {
-        out.push(n.label());
+    if let Some((_, Some((main, sub)))) = crate::numerals::article_label(spec) {
+        out.push(UnitNum::Article { main, sub }.label());
     }
     if !spec.starts_with('第') && !spec.chars().all(|c| c.is_ascii_digit()) {
         out.push(format!("第{spec}条"));

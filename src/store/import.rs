@@ -280,7 +280,7 @@ fn prepare_inner(
         status: m.status.as_deref().map(one_line),
         source: (!opts.overrides()).then_some(source),
     };
-    let canonical = crate::render::canonical::to_string(&statute).into_bytes();
+    let canonical = crate::parse::canonical::to_string(&statute).into_bytes();
     Ok(Prepared::New(NewVersion {
         date,
         blob: blob_id(&canonical)?,
@@ -422,7 +422,7 @@ fn summarize(old: (&Slot, &[u8]), new: (&Slot, &[u8])) -> Result<Comparison> {
     let cs = crate::diff::diff(&a, &b);
     let act = event::act_of(&b.meta.history, new.0.date, Some(old.0.date));
     Ok(Comparison {
-        summary: crate::render::report::summary_line(&cs),
+        summary: cs.summary_line(),
         substantive: cs.has_substantive_changes(),
         event: Some(event::classify(
             Some(&cs),

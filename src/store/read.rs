@@ -23,6 +23,22 @@ impl StatuteHistory {
 }
 
 impl Store {
+    /// Every version named by a tag: (statute id, version label), unordered.
+    pub fn version_tags(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut refs = self.repo().references_glob("refs/tags/*")?;
+        for name in refs.names() {
+            let name = name?;
+            if let Some((id, label)) = name
+                .strip_prefix("refs/tags/")
+                .and_then(|r| r.rsplit_once('/'))
+            {
+                out.push((id.to_string(), label.to_string()));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every statute id with its head commit, ordered by id.
     pub fn heads(&self) -> Result<BTreeMap<String, Oid>> {
         let mut out = BTreeMap::new();

@@ -173,7 +173,7 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
         p.push(format!("{at}: not in canonical form"));
     }
     let m = &parsed.statute.meta;
-    if crate::render::canonical::to_string(&parsed.statute) != text {
+    if crate::parse::canonical::to_string(&parsed.statute) != text {
         p.push(format!("{at}: file is not its own canonical rendering"));
     }
     let mismatch = |what: &str| format!("{at}: {what} trailer does not match the file");

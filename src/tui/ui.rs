@@ -17,7 +17,7 @@ use super::app::{
     TimelineScreen,
 };
 use crate::diff::{Entry, EntryKind, Op, Segment};
-use crate::render::report::{entry_header, summary_line};
+use crate::render::report::entry_header;
 use crate::render::safe::terminal_text;
 pub use crate::render::terminal::fit;
 use crate::render::terminal::{pad, wrap_styled};
@@ -382,7 +382,7 @@ fn amendment(f: &mut Frame, app: &mut App, a: &mut AmendmentScreen, area: Rect) 
             ),
         ),
         run(Mark::Plain, "\n"),
-        run(Mark::Plain, &summary_line(&cs)),
+        run(Mark::Plain, &cs.summary_line()),
     ];
     let head = wrap(&head, area.width as usize, color);
     let head_h = (head.len() as u16).min(area.height / 3).max(1);

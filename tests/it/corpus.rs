@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use statute::parse::canonical;
 use statute::parse::{parse_file, parse_str};
-use statute::render::canonical;
 
 use crate::common::{assert_none, corpus, md_files, squash};
 

@@ -487,7 +487,7 @@ fn table_of_the_bundled_amendment() {
     let text = text_of(before, true);
     assert!(text.contains("天津市信息化促进条例修改对照表"));
     assert!(text.contains("2007-09-12 → 2025-06-30"));
-    assert!(text.contains(&statute::render::report::summary_line(&p.cs)));
+    assert!(text.contains(&p.cs.summary_line()));
     assert!(text.contains("［改名］第七章 网络与信息安全保障"), "{text}");
     assert_eq!(marked(before, "<w:u "), "网络与");
     // The header row repeats on every page.

@@ -26,7 +26,7 @@ fn parse_inputs_round_trip_or_are_refused() {
             continue;
         };
         let mut md = Vec::new();
-        statute::render::canonical::write(&parsed.statute, &mut md).expect("memory");
+        statute::parse::canonical::write(&parsed.statute, &mut md).expect("memory");
         let again = statute::parse::parse_bytes(Path::new("fuzz.md"), &md).expect("reparse");
         assert_eq!(again.statute, parsed.statute);
     }

@@ -10,6 +10,7 @@ mod false_amendments;
 mod feed;
 mod fixtures;
 mod fuzz_corpus;
+mod layers;
 mod limits;
 mod mutation;
 mod review;

@@ -8,8 +8,8 @@ use statute::model::{
     UnitNum,
 };
 use statute::numerals::to_chinese;
+use statute::parse::canonical;
 use statute::parse::parse_str;
-use statute::render::canonical;
 
 /// Sentence text that cannot be mistaken for a marker: it starts with a plain character.
 fn sentence() -> impl Strategy<Value = String> {

@@ -134,7 +134,7 @@ fn versions_import_idempotent_and_order_independent() {
     let cs = statute::diff::diff(&old, &new);
     assert_eq!(
         h.versions[1].summary.as_deref(),
-        Some(statute::render::report::summary_line(&cs).as_str())
+        Some(cs.summary_line().as_str())
     );
     assert_eq!(
         h.versions[1].substantive,
@@ -151,7 +151,7 @@ fn stored_text_is_the_canonical_form_of_the_source() {
     let parsed = statute::parse_file(&v2007()).expect("parse");
     assert_eq!(
         stored,
-        statute::render::canonical::to_string(&parsed.statute)
+        statute::parse::canonical::to_string(&parsed.statute)
     );
 }
 

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use super::CANONICAL_FORMAT;
 use crate::model::{Division, Item, Node, Note, NotePlace, Para, Statute, UnitNum};
-use crate::parse::CANONICAL_FORMAT;
 
 /// Writes the canonical form of `s`.
 pub fn write(s: &Statute, out: &mut impl Write) -> io::Result<()> {
