@@ -463,15 +463,17 @@ fn window(lines: &[Line<'static>], scroll: usize, height: u16) -> Vec<Line<'stat
 fn side_runs(segs: &[Segment], keep: Op) -> Vec<Run> {
     segs.iter()
         .filter(|s| s.op == Op::Equal || s.op == keep)
-        .map(|s| {
-            let m = match s.op {
-                Op::Equal => Mark::Plain,
-                Op::Delete => Mark::Deleted,
-                Op::Insert => Mark::Inserted,
-            };
-            run(m, &s.text)
-        })
+        .map(|s| run(op_mark(s.op), &s.text))
         .collect()
+}
+
+/// How a diff segment is marked: kept text plain, deletions and insertions as such.
+fn op_mark(op: Op) -> Mark {
+    match op {
+        Op::Equal => Mark::Plain,
+        Op::Delete => Mark::Deleted,
+        Op::Insert => Mark::Inserted,
+    }
 }
 
 /// The detail of one entry: its header, then its diff inline or side by side.
@@ -482,14 +484,7 @@ pub fn detail(e: &Entry, width: usize, side_by_side: bool, color: bool) -> Vec<L
         let runs: Vec<Run> = e
             .diff
             .iter()
-            .map(|s| {
-                let m = match s.op {
-                    Op::Equal => Mark::Plain,
-                    Op::Delete => Mark::Deleted,
-                    Op::Insert => Mark::Inserted,
-                };
-                run(m, &s.text)
-            })
+            .map(|s| run(op_mark(s.op), &s.text))
             .collect();
         lines.extend(wrap(&runs, width, color));
         return lines;
