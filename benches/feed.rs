@@ -2,7 +2,7 @@
 //! feed (every event, JSON Lines), the feed `--since` its latest cursor, and the Atom output.
 //! Run with `cargo bench --bench feed`; without the corpus it says so and measures nothing.
 //! With process start, on the release binary: `hyperfine -N 'target/release/statute --store S
-//! feed --since CURSOR'` (see README).
+//! feed --since CURSOR'` (see docs/benchmarks.md).
 
 #[path = "common/mod.rs"]
 mod common;

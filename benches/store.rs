@@ -1,7 +1,7 @@
 //! The version store on the whole shared corpus: a full import into an empty store, a no-op
 //! re-import, and `log` / `show` in process (open the store, resolve a title, read). Run with
 //! `cargo bench --bench store`; without the corpus it says so and measures nothing. For the
-//! commands with process start, use `hyperfine -N` on the release binary (see README).
+//! commands with process start, use `hyperfine -N` on the release binary (see docs/benchmarks.md).
 
 #[path = "common/mod.rs"]
 mod common;

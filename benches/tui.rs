@@ -3,7 +3,7 @@
 //! the state, draw), and the redraw after one key on each screen, with the change set already
 //! delivered (as the loader thread would). Run with `cargo bench --bench tui`; without the
 //! corpus it says so and measures nothing. The first frame of the real binary, with process
-//! start and terminal set-up: `STATUTE_BROWSE_TIMING=1 statute browse` (see README).
+//! start and terminal set-up: `STATUTE_BROWSE_TIMING=1 statute browse` (see docs/benchmarks.md).
 
 #[path = "common/mod.rs"]
 mod common;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Measures time and peak memory of `statute` on inputs far outside what statutes look like
-# (the limits stated in the README): a 100 MB file, one 10 MB line, two unrelated 10 MB lines,
+# (the limits stated in docs/benchmarks.md): a 100 MB file, one 10 MB line, two unrelated 10 MB lines,
 # 100,000 articles, 10,000 headings, 5,000 identical articles.
 #
 #   scripts/limits.sh            (needs python3 and GNU time; builds the release binary)

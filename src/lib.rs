@@ -1,8 +1,9 @@
 //! statute: parse, align and diff versions of Chinese statutes.
 //!
 //! The pipeline is `parse` → `model` → `align` → `diff` (one `ChangeSet`) → renderers; `store`
-//! keeps every version in a git repository and `lineage` follows articles through them; `tui`
-//! is the terminal browser of `statute browse`. The feed comes in a later module.
+//! keeps every version in a git repository and `lineage` follows articles through them; `feed`
+//! publishes one event per stored version (JSON Lines, JSON, Atom); `tui` is the terminal
+//! browser of `statute browse`.
 //! See ARCHITECTURE.md for a walk through it.
 
 pub mod align;

@@ -1,6 +1,6 @@
 //! Bounded resources: inputs far outside what statutes look like either finish or are refused
 //! with a one-line error. (Times and memory for the full-size cases are measured by
-//! `scripts/limits.sh` and stated in the README, not asserted here.)
+//! `scripts/limits.sh` and stated in docs/benchmarks.md, not asserted here.)
 
 use std::path::Path;
 use std::process::{Command, Output};
