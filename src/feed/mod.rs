@@ -496,17 +496,12 @@ fn event(
 
 /// Writes the events as JSON Lines: one event per line.
 pub fn write_jsonl(events: &[Event], out: &mut impl Write) -> io::Result<()> {
-    for e in events {
-        crate::render::json_writer::to_writer(&mut *out, e)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    crate::render::write_json_lines(out, events)
 }
 
 /// Writes the events as one pretty-printed JSON array.
 pub fn write_json(events: &[Event], out: &mut impl Write) -> io::Result<()> {
-    crate::render::json_writer::to_writer_pretty(&mut *out, events)?;
-    writeln!(out)
+    crate::render::write_json(out, events, true)
 }
 
 #[cfg(test)]
