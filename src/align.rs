@@ -31,7 +31,7 @@ pub struct Alignment {
     pub groups: Vec<Group>,
 }
 
-use crate::hash::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 
 /// Minimum Dice similarity for a pair with no positional support.
 const STRONG: f64 = 0.62;

@@ -11,7 +11,6 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod feed;
-pub mod hash;
 pub mod lineage;
 pub mod model;
 pub mod normalize;
