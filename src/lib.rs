@@ -15,6 +15,7 @@ pub mod lineage;
 pub mod model;
 pub mod normalize;
 pub mod numerals;
+pub mod par;
 pub mod parse;
 pub mod render;
 pub mod segment;

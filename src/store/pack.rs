@@ -19,7 +19,6 @@ use flate2::write::ZlibEncoder;
 use git2::{ObjectType, Oid, Repository};
 
 use super::error::{Result, StoreError};
-use super::import::par_map;
 
 /// Writes `oids` (objects readable through `repo`) into one new pack.
 pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()> {
@@ -43,7 +42,7 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
         };
         objects.push((t, o.data().to_vec()));
     }
-    let entries = par_map(&objects, threads, |(t, data)| entry(*t, data));
+    let entries = crate::par::try_map(&objects, threads, |(t, data)| entry(*t, data));
     let mut pack = Vec::with_capacity(entries.iter().flatten().map(Vec::len).sum::<usize>() + 32);
     pack.extend_from_slice(b"PACK");
     pack.extend_from_slice(&2u32.to_be_bytes());
