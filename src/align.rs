@@ -31,7 +31,7 @@ pub struct Alignment {
     pub groups: Vec<Group>,
 }
 
-use crate::hash::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 
 /// Minimum Dice similarity for a pair with no positional support.
 const STRONG: f64 = 0.62;
@@ -403,18 +403,9 @@ pub(crate) fn align_units(
     threads: usize,
 ) -> (Alignment, Vec<Prepared>, Vec<Prepared>) {
     let side = |s: &Statute| -> Vec<Prepared> { s.articles().iter().map(prepare).collect() };
-    let (o, n) = if threads > 1 {
-        std::thread::scope(|sc| {
-            let o = sc.spawn(|| side(old));
-            let n = side(new);
-            match o.join() {
-                Ok(o) => (o, n),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        })
-    } else {
-        (side(old), side(new))
-    };
+    let mut sides = crate::par::map(&[old, new], threads, |s| side(s));
+    let n = sides.pop().unwrap_or_default();
+    let o = sides.pop().unwrap_or_default();
     let alignment = align_prepared(&o, &n);
     (alignment, o, n)
 }

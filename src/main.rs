@@ -699,16 +699,18 @@ fn open_store(flag: Option<&Path>) -> anyhow::Result<Store> {
 
 fn diff_files(old: &Path, new: &Path) -> anyhow::Result<statute::diff::ChangeSet> {
     // The two files parse independently: use both cores.
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| parse::parse_file(old));
-        let b = parse::parse_file(new);
-        (a.join(), b)
-    });
-    let a = a.map_err(|_| anyhow::anyhow!("{}: the parser panicked", old.display()))??;
+    let mut parsed = statute::par::try_map(&[old, new], 2, |p| parse::parse_file(p)).into_iter();
+    let mut next = |path: &Path| {
+        parsed
+            .next()
+            .flatten()
+            .ok_or_else(|| anyhow::anyhow!("{}: the parser panicked", path.display()))
+    };
+    let a = next(old)??;
     print_warnings(old, &a);
-    let b = b?;
+    let b = next(new)??;
     print_warnings(new, &b);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let threads = statute::par::threads(0).min(4);
     let cs = statute::diff::diff_threads(&a.statute, &b.statute, threads);
     for doubt in cs.doubts() {
         say!("warning: {}", doubt_message(&doubt));

@@ -366,7 +366,7 @@ fn strip_numbering(line: &str) -> &str {
 }
 
 /// Old unit number → new unit number.
-pub type Renumbering = crate::hash::FxMap<UnitNum, UnitNum>;
+pub type Renumbering = rustc_hash::FxHashMap<UnitNum, UnitNum>;
 
 /// Prefixes that make a following 第…条 a reference to this statute itself.
 const SELF: [&str; 12] = [

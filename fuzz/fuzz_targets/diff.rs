@@ -1,6 +1,6 @@
 //! Fuzz target: two arbitrary inputs (split at the first 0xFF byte) parsed and diffed, and
 //! the change set rendered in every review format. Nothing may panic, the diff of each
-//! entry must rebuild both sides, and the JSON must be byte-for-byte serde_json's.
+//! entry must rebuild both sides.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -53,13 +53,8 @@ fuzz_target!(|data: &[u8]| {
     table::write_html(&cs, &shown, &mut out).expect("memory");
     markdown::write(&cs, &shown, &mut out).expect("memory");
     decision::write(&cs, &shown, &mut out).expect("memory");
-    // statute's JSON writer must write exactly what serde_json writes.
     for pretty in [false, true] {
-        let mut ours = Vec::new();
-        diff_json::write(&cs, pretty, &mut ours).expect("memory");
-        let mut theirs = Vec::new();
-        diff_json::write_with_serde_json(&cs, pretty, &mut theirs).expect("memory");
-        assert!(ours == theirs, "JSON differs from serde_json's");
+        diff_json::write(&cs, pretty, &mut out).expect("memory");
     }
     let entries: Vec<_> = shown.iter().map(|s| s.entry).collect();
     docx::write(

@@ -52,38 +52,10 @@ pub(crate) fn build(
         in_sequence: &in_sequence,
     };
     let groups = &alignment.groups;
-    // Entries are independent: with several threads, each takes a contiguous share.
-    let entries: Vec<Entry> = if threads > 1 && groups.len() >= 64 {
-        let chunk = groups.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = groups
-                .chunks(chunk)
-                .enumerate()
-                .map(|(c, part)| {
-                    let ctx = &ctx;
-                    s.spawn(move || {
-                        part.iter()
-                            .enumerate()
-                            .map(|(k, g)| ctx.entry(c * chunk + k, g))
-                            .collect::<Vec<Entry>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(v) => v,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        })
-    } else {
-        groups
-            .iter()
-            .enumerate()
-            .map(|(gi, g)| ctx.entry(gi, g))
-            .collect()
-    };
+    // Entries are independent: with several threads (and enough of them), shared out.
+    let threads = if groups.len() >= 64 { threads } else { 1 };
+    let order: Vec<usize> = (0..groups.len()).collect();
+    let entries: Vec<Entry> = crate::par::map(&order, threads, |&gi| ctx.entry(gi, &groups[gi]));
 
     let mut entries = entries;
     moved_out_of_units(old, new, (&oa, &na), &mut entries);

@@ -63,11 +63,11 @@ pub(crate) fn diff(old: &[Flat<'_>], new: &[Flat<'_>]) -> (Vec<HeadingChange>, V
     let mut old_to: Vec<Option<usize>> = vec![None; old.len()];
     let mut new_to: Vec<Option<usize>> = vec![None; new.len()];
     // Same kind and title, in order.
-    let mut by_key: crate::hash::FxMap<&str, Vec<usize>> = Default::default();
+    let mut by_key: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, f) in old.iter().enumerate() {
         by_key.entry(f.key.as_str()).or_default().push(i);
     }
-    let mut used: crate::hash::FxMap<&str, usize> = Default::default();
+    let mut used: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for (j, f) in new.iter().enumerate() {
         if let Some(list) = by_key.get(f.key.as_str()) {
             let k = used.entry(f.key.as_str()).or_insert(0);

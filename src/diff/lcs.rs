@@ -7,7 +7,7 @@
 //! LCS of `a[..i]` and `b[..j]`.
 
 use super::chars::Op;
-use crate::hash::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 
 /// One run of the edit script: `len` characters kept, deleted from `a` or inserted from `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

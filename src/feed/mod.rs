@@ -17,8 +17,6 @@ pub mod wire;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diff::{self, ChangeSet, Entry, EntryKind, Segment, event};
 use crate::lineage::{self, Lineage};
@@ -193,64 +191,43 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
             .push(label.clone());
     }
     let tasks: Vec<(String, Vec<String>)> = by_statute.into_iter().collect();
-    // 3. One statute per task, one git handle per thread.
-    let threads = match opts.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .clamp(1, tasks.len().max(1));
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Result<Vec<Keyed>>>> = Mutex::new(Vec::new());
+    // 3. One statute per task, one git handle per thread: the caller's store on this one, the
+    // store opened again on each other.
     let path: PathBuf = store.path().to_path_buf();
-    let work = |local: Option<&Store>| {
-        let opened;
-        let s = match local {
-            Some(s) => s,
-            None => match Store::open(&path) {
-                Ok(s) => {
-                    opened = s;
-                    &opened
-                }
-                Err(e) => {
-                    if let Ok(mut r) = results.lock() {
-                        r.push(Err(e.into()));
-                    }
-                    return;
-                }
-            },
-        };
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((id, labels)) = tasks.get(i) else {
-                break;
+    let results = crate::par::map_with(
+        &tasks,
+        crate::par::threads(opts.threads),
+        Ok(Handle::Borrowed(store)),
+        || Store::open(&path).map(Handle::Owned).map_err(Some),
+        |handle, (id, labels)| {
+            let s = match handle {
+                Ok(Handle::Borrowed(s)) => *s,
+                Ok(Handle::Owned(s)) => &*s,
+                // The worker's first task reports why it could not open the store; that
+                // error, earlier in task order, fails the feed.
+                Err(e) => return e.take().map_or(Ok(Vec::new()), |e| Err(e.into())),
             };
             // A panic in the parser or differ fails this statute, not the process.
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 statute_events(s, id, labels)
             }))
             .unwrap_or_else(|_| {
                 Err(StoreError::Corrupt(format!("{id}: the differ failed on a version")).into())
-            });
-            if let Ok(mut all) = results.lock() {
-                all.push(r);
-            }
-        }
-    };
-    std::thread::scope(|sc| {
-        for _ in 1..threads {
-            sc.spawn(|| work(None));
-        }
-        work(Some(store));
-    });
+            })
+        },
+    );
     let mut out = Vec::with_capacity(wanted.len());
-    for r in results
-        .into_inner()
-        .map_err(|_| StoreError::Corrupt("feed worker panicked".into()))?
-    {
+    for r in results {
         out.extend(r?);
     }
     out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
     Ok(out.into_iter().map(|e| e.event).collect())
+}
+
+/// A worker's git handle: the caller's store, or one opened for the worker's thread.
+enum Handle<'a> {
+    Borrowed(&'a Store),
+    Owned(Store),
 }
 
 /// An event and its cursor for sorting.
@@ -496,17 +473,12 @@ fn event(
 
 /// Writes the events as JSON Lines: one event per line.
 pub fn write_jsonl(events: &[Event], out: &mut impl Write) -> io::Result<()> {
-    for e in events {
-        crate::render::json_writer::to_writer(&mut *out, e)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    crate::render::write_json_lines(out, events)
 }
 
 /// Writes the events as one pretty-printed JSON array.
 pub fn write_json(events: &[Event], out: &mut impl Write) -> io::Result<()> {
-    crate::render::json_writer::to_writer_pretty(&mut *out, events)?;
-    writeln!(out)
+    crate::render::write_json(out, events, true)
 }
 
 #[cfg(test)]

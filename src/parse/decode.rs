@@ -54,7 +54,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
         Ok(s) => return finish(path, Cow::Borrowed(s), "UTF-8"),
         Err(e) => e,
     };
-    if let Some(pos) = memchr(0, bytes) {
+    if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
             path: path.into(),
             what: format!("NUL byte at offset {pos}"),
@@ -94,29 +94,6 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Decoded<'a>> {
 /// say where.
 fn utf8(bytes: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
     simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
-}
-
-/// Position of `needle`, a machine word at a time.
-fn memchr(needle: u8, bytes: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pattern = LO * needle as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        if (x.wrapping_sub(LO) & !x & HI) != 0 {
-            return chunk.iter().position(|&b| b == needle).map(|p| offset + p);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| offset + p)
 }
 
 /// High bit of each byte of `x` set where that byte is below `n` (exact for n ≤ 0x80).
@@ -233,7 +210,7 @@ fn finish<'a>(path: &Path, text: Cow<'a, str>, encoding: &'static str) -> Result
     let seen = scan(bytes);
     // A NUL character is never text, whatever encoding produced it (UTF-16 gibberish can).
     if seen.nul {
-        let pos = memchr(0, bytes).unwrap_or(0);
+        let pos = memchr::memchr(0, bytes).unwrap_or(0);
         return Err(Error::Binary {
             path: path.into(),
             what: if encoding.starts_with("UTF-8") {
@@ -326,18 +303,6 @@ mod tests {
             decode(p(), &garbage[2..]),
             Err(Error::Encoding { .. })
         ));
-    }
-
-    #[test]
-    fn memchr_finds_every_position() {
-        for len in 0..40 {
-            for at in 0..len {
-                let mut v = vec![b'a'; len];
-                v[at] = b'\r';
-                assert_eq!(memchr(b'\r', &v), Some(at));
-            }
-            assert_eq!(memchr(0, &vec![0xffu8; len]), None);
-        }
     }
 
     #[test]

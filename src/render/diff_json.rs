@@ -264,25 +264,7 @@ fn note(n: &crate::diff::NoteChange) -> NoteDoc<'_> {
 
 /// Writes the document as one JSON object and a newline.
 pub fn write(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<()> {
-    let d = doc(cs);
-    if pretty {
-        super::json_writer::to_writer_pretty(&mut *out, &d)?;
-    } else {
-        super::json_writer::to_writer(&mut *out, &d)?;
-    }
-    writeln!(out)
-}
-
-/// What [`write`] writes, written by serde_json itself: the reference that the tests and
-/// the fuzzer hold `statute`'s own JSON writer to. Not for production use (slower).
-pub fn write_with_serde_json(cs: &ChangeSet, pretty: bool, out: &mut impl Write) -> io::Result<()> {
-    let d = doc(cs);
-    if pretty {
-        serde_json::to_writer_pretty(&mut *out, &d)?;
-    } else {
-        serde_json::to_writer(&mut *out, &d)?;
-    }
-    writeln!(out)
+    super::write_json(out, &doc(cs), pretty)
 }
 
 /// The wire form of the summary counts.

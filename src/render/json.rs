@@ -201,8 +201,7 @@ pub fn doc<'a>(p: &'a Parsed, path: &std::path::Path) -> Doc<'a> {
 
 /// Writes the document as pretty JSON followed by a newline.
 pub fn write(p: &Parsed, path: &std::path::Path, out: &mut impl Write) -> io::Result<()> {
-    super::json_writer::to_writer_pretty(&mut *out, &doc(p, path))?;
-    writeln!(out)
+    super::write_json(out, &doc(p, path), true)
 }
 
 fn nodes(list: &[Node]) -> Vec<DocNode<'_>> {

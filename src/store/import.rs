@@ -4,9 +4,7 @@
 //! transaction. The result depends only on the set of versions, never on the order of import.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{Oid, Repository};
 
@@ -167,45 +165,6 @@ enum Prepared {
     Known(String),
     New(NewVersion),
     Failed(Failure),
-}
-
-/// Runs `f` over `items` on up to `threads` threads; results in input order. A panic in `f`
-/// becomes `None`.
-pub(crate) fn par_map<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<Option<R>> {
-    let threads = threads.clamp(1, items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let run = || {
-        let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            out.push((
-                i,
-                std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok(),
-            ));
-        }
-        out
-    };
-    let mut all: Vec<(usize, Option<R>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
-        let mut all = run();
-        for h in handles {
-            if let Ok(part) = h.join() {
-                all.extend(part);
-            }
-        }
-        all
-    });
-    all.sort_by_key(|(i, _)| *i);
-    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    for (i, r) in all {
-        out[i] = r;
-    }
-    out
 }
 
 fn prepare(path: &Path, opts: &ImportOptions, known: &HashMap<Oid, String>) -> Prepared {
@@ -479,11 +438,8 @@ impl Store {
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         let state = self.state()?;
         progress.start(files.len());
-        let threads = match opts.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        };
-        let prepared = par_map(&files, threads, |p| {
+        let threads = crate::par::threads(opts.threads);
+        let prepared = crate::par::try_map(&files, threads, |p| {
             let r = prepare(p, opts, &state.sources);
             progress.file_done();
             r
@@ -637,7 +593,7 @@ impl Store {
                 jobs.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
             }
         }
-        let results = par_map(&jobs, threads, |(pi, i, old, new)| {
+        let results = crate::par::try_map(&jobs, threads, |(pi, i, old, new)| {
             let slots = &plans[*pi].slots;
             summarize((&slots[i - 1], old), (&slots[*i], new))
         });

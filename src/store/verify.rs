@@ -132,9 +132,9 @@ impl Store {
             }
         }
 
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let checked =
-            super::import::par_map(&texts, threads, |(at, v, text)| check_text(at, v, text));
+        let checked = crate::par::try_map(&texts, crate::par::threads(0), |(at, v, text)| {
+            check_text(at, v, text)
+        });
         for (c, (at, _, _)) in checked.into_iter().zip(&texts) {
             match c {
                 Some(p) => r.problems.extend(p),

@@ -159,7 +159,7 @@ impl Loader {
         let old = self.statute(&key.id, key.from)?;
         let new = self.statute(&key.id, key.to)?;
         // The UI thread keeps one core; the differ may use the others.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let threads = crate::par::threads(0).min(4);
         let cs = Arc::new(diff::diff_threads(&old, &new, threads));
         self.diffs.insert(key.clone(), cs.clone());
         Ok(cs)

@@ -222,7 +222,7 @@ fn no_cycle_between_top_level_modules() {
 /// before it.
 const LAYERS: [&str; 16] = [
     "numerals",
-    "hash",
+    "par",
     "error",
     "model",
     "normalize",

@@ -466,3 +466,122 @@ fn output_to_a_full_disk_exits_2() {
         );
     }
 }
+
+/// Every ref of the store as git resolves it (a loose file over its packed line).
+fn resolved_refs(store: &str) -> std::collections::BTreeMap<String, String> {
+    String::from_utf8_lossy(&git(store, &["show-ref"]).stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(oid, name)| (name.to_string(), oid.to_string()))
+        .collect()
+}
+
+/// An import moves its refs in one rename of `packed-refs`; the loose files of the refs it
+/// changes must go without a moment where one shadows a newer packed line with its older
+/// commit. The update is stopped after each of its steps, as a kill would stop it, on a store
+/// whose every ref is a loose file (as git leaves them): each time, the refs are
+/// all as before or all as after, the store lists and verifies as one of the two, and the next
+/// update, once the lock a kill leaves is removed, completes it.
+#[test]
+fn a_ref_update_interrupted_at_any_step_leaves_refs_old_or_new() {
+    use statute::store::pack::{RefStep, update_refs_until};
+    use std::collections::{BTreeMap, HashMap};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = store(&dir);
+    let before = resolved_refs(&s);
+    let list_before = statute(&s, &["list"]).stdout;
+    let input = amendments(dir.path());
+    let o = statute(&s, &["import", input.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = resolved_refs(&s);
+    let list_after = statute(&s, &["list"]).stdout;
+    assert_ne!(before, after);
+    let oid = |hex: &str| git2::Oid::from_str(hex).expect("oid");
+    let changes_from = |now: &BTreeMap<String, String>| -> BTreeMap<String, Option<git2::Oid>> {
+        now.keys()
+            .chain(after.keys())
+            .filter(|name| now.get(*name) != after.get(*name))
+            .map(|name| (name.clone(), after.get(name).map(|h| oid(h))))
+            .collect()
+    };
+    let as_current = |refs: &BTreeMap<String, String>| -> HashMap<String, git2::Oid> {
+        refs.iter().map(|(k, v)| (k.clone(), oid(v))).collect()
+    };
+    let mut seen: Vec<RefStep> = Vec::new();
+    for stop in 1.. {
+        // The store before the import, every ref of it a loose file; `packed-refs` still
+        // holds the import's refs, shadowed.
+        let copy = dir.path().join(format!("stop-{stop}"));
+        let c = copy.to_str().expect("utf-8").to_string();
+        let cp = Command::new("cp").arg("-a").arg(&s).arg(&copy).status();
+        assert!(cp.expect("cp").success());
+        for name in after.keys().filter(|n| !before.contains_key(*n)) {
+            assert!(git(&c, &["update-ref", "-d", name]).status.success());
+        }
+        for (name, hex) in &before {
+            let loose = copy.join(name);
+            std::fs::create_dir_all(loose.parent().expect("a ref's folder")).expect("mkdir");
+            std::fs::write(&loose, format!("{hex}\n")).expect("loose ref");
+        }
+        assert_eq!(resolved_refs(&c), before);
+        let changes = changes_from(&before);
+        let mut steps = 0;
+        let mut last = None;
+        update_refs_until(&copy, &as_current(&before), &changes, &mut |step| {
+            steps += 1;
+            last = Some(step);
+            steps < stop
+        })
+        .expect("update refs");
+        let last = last.expect("a step");
+        if seen.len() < steps {
+            seen.push(last);
+        }
+        let refs = resolved_refs(&c);
+        let what = format!("stopped after {last:?} (step {stop})");
+        let listed = statute(&c, &["list"]);
+        assert_eq!(listed.status.code(), Some(0), "{what}: {}", stderr(&listed));
+        if refs == before {
+            assert_eq!(listed.stdout, list_before, "{what}");
+        } else {
+            assert_eq!(refs, after, "{what}: refs neither as before nor as after");
+            assert_eq!(listed.stdout, list_after, "{what}");
+        }
+        // The next update, after a kill's lock file is removed, completes the import.
+        let _ = std::fs::remove_file(copy.join("packed-refs.lock"));
+        let v = statute(&c, &["verify"]);
+        assert_eq!(
+            v.status.code(),
+            Some(0),
+            "{what}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
+        statute::store::pack::update_refs(&copy, &as_current(&refs), &changes_from(&refs))
+            .expect("update refs");
+        assert_eq!(resolved_refs(&c), after, "{what}: then completed");
+        assert_eq!(statute(&c, &["verify"]).status.code(), Some(0), "{what}");
+        if last == RefStep::Done {
+            break;
+        }
+    }
+    // Each step was reached, a loose file removed for every ref the import changed.
+    let loose = seen.iter().filter(|s| **s == RefStep::LooseRemoved).count();
+    assert_eq!(
+        loose,
+        before
+            .keys()
+            .filter(|n| after.get(*n) != before.get(*n))
+            .count(),
+        "{seen:?}"
+    );
+    assert!(loose >= 1, "{seen:?}");
+    for step in [
+        RefStep::FoldWritten,
+        RefStep::Folded,
+        RefStep::Written,
+        RefStep::Done,
+    ] {
+        assert!(seen.contains(&step), "{step:?} never reached: {seen:?}");
+    }
+}
