@@ -13,7 +13,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use statute::model::{Date, Node, Statute};
-use statute::store::{self, Store, import, read};
+use statute::store::{self, Store, StoreError, import, read};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -253,9 +253,6 @@ enum Outcome {
 
 fn main() -> ExitCode {
     keep_freed_memory();
-    // SAFETY: the first thing the program does, while it has one thread and before libgit2 is
-    // used; nothing else sets libgit2's options.
-    unsafe { store::isolate_from_user_git_config() };
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -276,7 +273,7 @@ fn main() -> ExitCode {
 fn one_line(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
-        let text = cause.to_string();
+        let text = describe(cause);
         if line.contains(&text) {
             continue;
         }
@@ -286,6 +283,47 @@ fn one_line(e: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line
+}
+
+/// An error's message as the command line words it: the library's, with a hint of what to type
+/// where the library's errors leave that to their caller.
+fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(e) = e.downcast_ref::<StoreError>() {
+        return store_message(e);
+    }
+    if let Some(e) = e.downcast_ref::<feed::FeedError>() {
+        return match e {
+            feed::FeedError::Store(e) => store_message(e),
+            _ => format!("--since {e}"),
+        };
+    }
+    if let Some(e) = e.downcast_ref::<statute::tui::TuiError>() {
+        return match e {
+            statute::tui::TuiError::Store(e) => store_message(e),
+            statute::tui::TuiError::NotATerminal => "statute browse needs a terminal".into(),
+            _ => e.to_string(),
+        };
+    }
+    e.to_string()
+}
+
+/// A store error with the command that helps.
+fn store_message(e: &StoreError) -> String {
+    match e {
+        StoreError::NotFound { .. } => {
+            format!("{e} (create one with `statute init`, or pass --store DIR / set STATUTE_STORE)")
+        }
+        StoreError::NoSuchStatute { .. } => format!("{e} (try `statute list`)"),
+        StoreError::Ambiguous { candidates, .. } if candidates.len() > 20 => {
+            format!("{e} (see `statute list FILTER`)")
+        }
+        StoreError::NoDate { path } => format!(
+            "{}: a version date is needed: name the file YYYY-MM-DD.md, put one in its metadata, or pass --date",
+            path.display()
+        ),
+        StoreError::NoTitle { .. } => format!("{e} (pass --title)"),
+        _ => e.to_string(),
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -337,7 +375,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     1 => {
                         let n = h.versions.len();
                         if n < 2 {
-                            return Err(store::StoreError::OneVersion { statute: h.id }.into());
+                            return Err(StoreError::OneVersion { statute: h.id }.into());
                         }
                         (&h.versions[n - 2], &h.versions[n - 1])
                     }
@@ -395,7 +433,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 say!("{}", w.display(path));
             }
             for f in &report.failed {
-                say!("statute: {}", f.message);
+                say!("statute: {}", store_message(&f.error));
             }
             render::store::write_import_report(&report, &mut out)?;
             if !report.failed.is_empty() {

@@ -30,13 +30,15 @@ use wire::{Act, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef, T
 /// Errors of the feed.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
+    /// A `since` that is neither a cursor nor a date (the value comes first, so that a
+    /// caller can name the option that gave it).
     #[error(
-        "--since {0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
+        "{0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
     )]
     BadSince(String),
     /// A cursor's shape, but no statute of that id in the store.
     #[error(
-        "--since {since:?}: no statute {statute:?} in the store (a cursor names a statute by its id, as events carry it)"
+        "{since:?}: no statute {statute:?} in the store (a cursor names a statute by its id, as events carry it)"
     )]
     UnknownStatute { since: String, statute: String },
     #[error(transparent)]
@@ -229,7 +231,10 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
                 statute_events(s, id, labels)
             }))
             .unwrap_or_else(|_| {
-                Err(StoreError::Corrupt(format!("{id}: the differ failed on a version")).into())
+                Err(StoreError::Panicked {
+                    what: format!("{id}: the parser or differ"),
+                }
+                .into())
             });
             if let Ok(mut all) = results.lock() {
                 all.push(r);
@@ -243,10 +248,9 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
         work(Some(store));
     });
     let mut out = Vec::with_capacity(wanted.len());
-    for r in results
-        .into_inner()
-        .map_err(|_| StoreError::Corrupt("feed worker panicked".into()))?
-    {
+    for r in results.into_inner().map_err(|_| StoreError::Panicked {
+        what: "a feed worker".into(),
+    })? {
         out.extend(r?);
     }
     out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
