@@ -481,11 +481,7 @@ pub fn detail(e: &Entry, width: usize, side_by_side: bool, color: bool) -> Vec<L
     let mut lines = wrap(&[run(Mark::Bold, &entry_header(e))], width, color);
     lines.push(Line::default());
     if !side_by_side {
-        let runs: Vec<Run> = e
-            .diff
-            .iter()
-            .map(|s| run(op_mark(s.op), &s.text))
-            .collect();
+        let runs: Vec<Run> = e.diff.iter().map(|s| run(op_mark(s.op), &s.text)).collect();
         lines.extend(wrap(&runs, width, color));
         return lines;
     }
