@@ -370,25 +370,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     .iter()
                     .map(|a| a.to_string_lossy().into_owned())
                     .collect();
-                let h = s.history(&s.resolve(&names[0])?)?;
-                let (old, new) = match names.len() {
-                    1 => {
-                        let n = h.versions.len();
-                        if n < 2 {
-                            return Err(StoreError::OneVersion { statute: h.id }.into());
-                        }
-                        (&h.versions[n - 2], &h.versions[n - 1])
-                    }
-                    2 => (
-                        read::find_version(&h, &names[1])?,
-                        h.versions.last().context("empty history")?,
-                    ),
-                    _ => (
-                        read::find_version(&h, &names[1])?,
-                        read::find_version(&h, &names[2])?,
-                    ),
-                };
-                statute::diff::diff(&s.statute(old)?, &s.statute(new)?)
+                let (old, new) = s.versions_to_compare(
+                    &names[0],
+                    names.get(1).map(String::as_str),
+                    names.get(2).map(String::as_str),
+                )?;
+                statute::diff::diff(&old, &new)
             };
             review(&cs, &review_args, &mut out)?;
             let found = cs.has_substantive_changes();
@@ -472,12 +459,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let s = open_store(cli.store.as_deref())?;
             let (name, spec) = read::split_spec(&statute);
             let h = s.history(&s.resolve(name)?)?;
-            let v = match (at, version.as_deref().or(spec)) {
-                (Some(d), _) => read::in_force(&h, d)?,
-                (None, Some(spec)) => read::find_version(&h, spec)?,
-                (None, None) => h.head().context("empty history")?,
-            };
-            let text = s.text(v)?;
+            let text = s.text(h.version(version.as_deref().or(spec), at)?)?;
             terminal_safe(&mut out, |b| b.write_all(text.as_bytes()))?;
             Outcome::Clean
         }
@@ -509,14 +491,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 .iter()
                 .map(|n| s.resolve(n))
                 .collect::<Result<Vec<_>, _>>()?;
-            let title = match statutes.as_slice() {
-                [] => "statute: 变更订阅".to_string(),
-                ids => format!("statute: 变更订阅 {}", ids.join(" ")),
-            };
-            let self_id = match statutes.as_slice() {
-                [] => "feed".to_string(),
-                ids => format!("feed/{}", ids.join("+")),
-            };
+            let title = feed::atom::title(&statutes);
+            let self_id = feed::atom::self_id(&statutes);
             let opts = feed::Options {
                 since,
                 statutes,
