@@ -274,8 +274,8 @@ mod tests {
         let versions = labels
             .iter()
             .map(|l| StoredVersion {
-                commit: Oid::zero(),
-                blob: Oid::zero(),
+                commit: Oid::ZERO_SHA1,
+                blob: Oid::ZERO_SHA1,
                 label: l.to_string(),
                 date: Date::parse_iso(&l[..10]).expect("date"),
                 meta: VersionMeta {
