@@ -107,6 +107,22 @@ pub fn amended_articles(e: &Event) -> Vec<String> {
         .collect()
 }
 
+/// The title of a feed of these statutes (ids; none for the whole store).
+pub fn title(statutes: &[String]) -> String {
+    match statutes {
+        [] => "statute: 变更订阅".to_string(),
+        ids => format!("statute: 变更订阅 {}", ids.join(" ")),
+    }
+}
+
+/// The id of a feed of these statutes, as [`write`] takes it: `feed`, or `feed/ID+ID…`.
+pub fn self_id(statutes: &[String]) -> String {
+    match statutes {
+        [] => "feed".to_string(),
+        ids => format!("feed/{}", ids.join("+")),
+    }
+}
+
 /// Writes the feed. `title` names it; `self_id` is appended to [`TAG_PREFIX`] for its id.
 pub fn write(events: &[Event], title: &str, self_id: &str, out: &mut impl Write) -> io::Result<()> {
     let updated = events
@@ -221,6 +237,15 @@ fn entry(e: &Event, out: &mut impl Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feed_is_named_by_its_statutes() {
+        let ids = ["甲法-00000001".to_string(), "乙法-00000002".to_string()];
+        assert_eq!(title(&[]), "statute: 变更订阅");
+        assert_eq!(self_id(&[]), "feed");
+        assert_eq!(title(&ids), "statute: 变更订阅 甲法-00000001 乙法-00000002");
+        assert_eq!(self_id(&ids), "feed/甲法-00000001+乙法-00000002");
+    }
 
     #[test]
     fn escapes_markup_and_drops_illegal_characters() {

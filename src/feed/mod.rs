@@ -28,13 +28,15 @@ use wire::{Act, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef, T
 /// Errors of the feed.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
+    /// A `since` that is neither a cursor nor a date (the value comes first, so that a
+    /// caller can name the option that gave it).
     #[error(
-        "--since {0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
+        "{0:?}: neither a cursor (YYYY-MM-DD/STATUTE-ID/N, as events carry) nor a date (YYYY-MM-DD)"
     )]
     BadSince(String),
     /// A cursor's shape, but no statute of that id in the store.
     #[error(
-        "--since {since:?}: no statute {statute:?} in the store (a cursor names a statute by its id, as events carry it)"
+        "{since:?}: no statute {statute:?} in the store (a cursor names a statute by its id, as events carry it)"
     )]
     UnknownStatute { since: String, statute: String },
     #[error(transparent)]
@@ -212,7 +214,10 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
                 statute_events(s, id, labels)
             }))
             .unwrap_or_else(|_| {
-                Err(StoreError::Corrupt(format!("{id}: the differ failed on a version")).into())
+                Err(StoreError::Panicked {
+                    what: format!("{id}: the parser or differ"),
+                }
+                .into())
             })
         },
     );

@@ -5,10 +5,7 @@ use std::path::PathBuf;
 /// Everything that can go wrong opening, writing or reading a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "no statute store at {} (create one with `statute init`, or pass --store DIR / set STATUTE_STORE)",
-        path.display()
-    )]
+    #[error("no statute store at {}", path.display())]
     NotFound { path: PathBuf },
     #[error("{}: exists but is not a statute store (no statute.format in its git config)", path.display())]
     NotAStore { path: PathBuf },
@@ -18,7 +15,7 @@ pub enum StoreError {
         found: i32,
         supported: i32,
     },
-    #[error("no statute matches “{name}” (try `statute list`)")]
+    #[error("no statute matches “{name}”")]
     NoSuchStatute { name: String },
     #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
     Ambiguous {
@@ -37,12 +34,29 @@ pub enum StoreError {
     OneVersion { statute: String },
     #[error("{statute}: no article “{article}” in any version")]
     NoSuchArticle { statute: String, article: String },
-    #[error("{}: a version date is needed: name the file YYYY-MM-DD.md, put one in its metadata, or pass --date", path.display())]
+    #[error("{}: a version date is needed: name the file YYYY-MM-DD.md or put one in its metadata", path.display())]
     NoDate { path: PathBuf },
-    #[error("{}: {what}", path.display())]
-    BadInput { path: PathBuf, what: String },
+    #[error("{}: no title found", path.display())]
+    NoTitle { path: PathBuf },
+    /// A path given to import that is not there.
+    #[error("{}: no such file or directory", path.display())]
+    NoSuchPath { path: PathBuf },
+    #[error("{}: cannot read directory: {source}", path.display())]
+    ReadDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// What the store holds contradicts its own format: a ref to nothing, a commit without
+    /// its file or trailers, text that is not UTF-8.
     #[error("store is corrupt: {0}")]
     Corrupt(String),
+    /// Code of this crate panicked (a bug): `what` names the work that was cut short.
+    #[error("{what} panicked")]
+    Panicked { what: String },
+    /// An invariant of this crate did not hold (a bug), whatever the store holds.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("import cancelled before the store's references were moved; the store is unchanged")]
     Cancelled,
     #[error("{}: cannot take the store's write lock ({source}); is the store read-only? Nothing was changed", path.display())]
@@ -81,10 +95,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 fn shortlist(c: &[String]) -> String {
     let mut s = c.iter().take(20).cloned().collect::<Vec<_>>().join("\n  ");
     if c.len() > 20 {
-        s.push_str(&format!(
-            "\n  … and {} more (see `statute list FILTER`)",
-            c.len() - 20
-        ));
+        s.push_str(&format!("\n  … and {} more", c.len() - 20));
     }
     s
 }

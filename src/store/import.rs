@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use git2::{Oid, Repository};
 
@@ -62,12 +63,30 @@ pub struct Quiet;
 impl Progress for Quiet {}
 
 /// A file that could not be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Failure {
     pub path: PathBuf,
-    /// One line, naming the file.
-    pub message: String,
+    /// Why, naming the file (its `Display` is one line).
+    pub error: Arc<StoreError>,
 }
+
+impl Failure {
+    pub fn new(path: &Path, error: impl Into<StoreError>) -> Failure {
+        Failure {
+            path: path.into(),
+            error: Arc::new(error.into()),
+        }
+    }
+}
+
+/// Failures are equal when they name the same file for the same reason, as worded.
+impl PartialEq for Failure {
+    fn eq(&self, other: &Failure) -> bool {
+        self.path == other.path && self.error.to_string() == other.error.to_string()
+    }
+}
+
+impl Eq for Failure {}
 
 /// The outcome of an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -114,10 +133,13 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
-                failed.push(Failure {
-                    path: dir.into(),
-                    message: format!("{}: cannot read directory: {e}", dir.display()),
-                });
+                failed.push(Failure::new(
+                    dir,
+                    StoreError::ReadDir {
+                        path: dir.into(),
+                        source: e,
+                    },
+                ));
                 return;
             }
         };
@@ -141,10 +163,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
         } else if p.exists() {
             files.insert(p.clone());
         } else {
-            failed.push(Failure {
-                path: p.clone(),
-                message: format!("{}: no such file or directory", p.display()),
-            });
+            failed.push(Failure::new(p, StoreError::NoSuchPath { path: p.clone() }));
         }
     }
     (files.into_iter().collect(), ignored, failed)
@@ -170,10 +189,7 @@ enum Prepared {
 fn prepare(path: &Path, opts: &ImportOptions, known: &HashMap<Oid, String>) -> Prepared {
     match prepare_inner(path, opts, known) {
         Ok(p) => p,
-        Err(e) => Prepared::Failed(Failure {
-            path: path.into(),
-            message: e.to_string(),
-        }),
+        Err(e) => Prepared::Failed(Failure::new(path, e)),
     }
 }
 
@@ -225,10 +241,7 @@ fn prepare_inner(
         .version_date
         .ok_or_else(|| StoreError::NoDate { path: path.into() })?;
     if m.title.trim().is_empty() {
-        return Err(StoreError::BadInput {
-            path: path.into(),
-            what: "no title found (pass --title)".into(),
-        });
+        return Err(StoreError::NoTitle { path: path.into() });
     }
     // Trailers hold one line each: keep the metadata as they will give it back.
     let meta = VersionMeta {
@@ -467,10 +480,12 @@ impl Store {
                     news.entry(n.meta.id.clone()).or_default().push(n);
                 }
                 Some(Prepared::Failed(f)) => failed.push(f),
-                None => failed.push(Failure {
-                    path: path.clone(),
-                    message: format!("{}: the parser panicked", path.display()),
-                }),
+                None => failed.push(Failure::new(
+                    path,
+                    StoreError::Panicked {
+                        what: format!("{}: the parser", path.display()),
+                    },
+                )),
             }
         }
         report.statutes = touched.len();
@@ -587,7 +602,7 @@ impl Store {
                         (None, Some(j)) => {
                             Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec())
                         }
-                        (None, None) => Err(StoreError::Corrupt("a version without text".into())),
+                        (None, None) => Err(StoreError::Internal("a version without text".into())),
                     }
                 };
                 jobs.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));

@@ -68,23 +68,29 @@ impl std::fmt::Debug for Store {
 /// from running another user's hooks and config commands, which libgit2 never runs, and would
 /// stop a team from reading a shared store owned by whoever imported into it.
 ///
-/// # Safety
-/// Changes libgit2's process-wide options: call it before any other thread uses libgit2
-/// (the `statute` binary calls it first thing in `main`).
-pub unsafe fn isolate_from_user_git_config() {
-    use git2::ConfigLevel;
-    for level in [
-        ConfigLevel::System,
-        ConfigLevel::XDG,
-        ConfigLevel::Global,
-        ConfigLevel::ProgramData,
-    ] {
-        // SAFETY: the caller guarantees no other thread is using libgit2. An empty search
-        // path cannot fail to be set except on allocation failure, which leaves the default.
-        let _ = unsafe { git2::opts::set_search_path(level, "") };
-    }
-    // SAFETY: as above.
-    let _ = unsafe { git2::opts::set_verify_owner_validation(false) };
+/// Runs once per process, from [`Store::init`] and [`Store::open`] before either touches
+/// libgit2, so every way to a store (the binary, tests, benches) gets the same isolation.
+fn isolate_from_user_git_config() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use git2::ConfigLevel;
+        for level in [
+            ConfigLevel::System,
+            ConfigLevel::XDG,
+            ConfigLevel::Global,
+            ConfigLevel::ProgramData,
+        ] {
+            // SAFETY: libgit2's options are process-wide and their setters must not race
+            // other libgit2 calls. The store reaches libgit2 only through `Store::init` and
+            // `Store::open`, which call this first; `Once` runs it before any of them goes on
+            // (a concurrent caller waits), so no store is using libgit2 meanwhile. An empty
+            // search path cannot fail to be set except on allocation failure, which leaves
+            // the default.
+            let _ = unsafe { git2::opts::set_search_path(level, "") };
+        }
+        // SAFETY: as above.
+        let _ = unsafe { git2::opts::set_verify_owner_validation(false) };
+    });
 }
 
 /// The store directory: `--store`, else `$STATUTE_STORE`, else [`DEFAULT_DIR`].
@@ -102,6 +108,7 @@ impl Store {
     /// Creates a store at `dir` (a bare git repository with HEAD on `main`), or opens the one
     /// already there. Returns the store and whether it was created.
     pub fn init(dir: &Path) -> Result<(Store, bool)> {
+        isolate_from_user_git_config();
         if dir.exists() {
             if let Ok(s) = Store::open(dir) {
                 return Ok((s, false));
@@ -132,6 +139,7 @@ impl Store {
 
     /// Opens the store at `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
+        isolate_from_user_git_config();
         if !dir.exists() {
             return Err(StoreError::NotFound { path: dir.into() });
         }

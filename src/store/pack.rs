@@ -39,7 +39,7 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
             ObjectType::Blob => 3,
             ObjectType::Tag => 4,
             k => {
-                return Err(StoreError::Corrupt(format!(
+                return Err(StoreError::Internal(format!(
                     "object {oid}: cannot pack a {k}"
                 )));
             }
@@ -52,7 +52,9 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
     pack.extend_from_slice(&2u32.to_be_bytes());
     pack.extend_from_slice(&(oids.len() as u32).to_be_bytes());
     for e in entries {
-        let e = e.ok_or_else(|| StoreError::Corrupt("compressing an object failed".into()))?;
+        let e = e.ok_or_else(|| StoreError::Panicked {
+            what: "compressing an object".into(),
+        })?;
         pack.extend_from_slice(&e);
     }
     let sum = sha1_smol::Sha1::from(&pack).digest().bytes();

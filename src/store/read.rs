@@ -20,6 +20,43 @@ impl StatuteHistory {
     pub fn head(&self) -> Option<&StoredVersion> {
         self.versions.last()
     }
+
+    /// The latest version; an error only for a history without versions, which no store
+    /// written by this crate holds.
+    fn latest(&self) -> Result<&StoredVersion> {
+        self.head()
+            .ok_or_else(|| StoreError::Corrupt(format!("{}: a history without versions", self.id)))
+    }
+
+    /// The version a user asked for: the one in force on `at` when given, else the one
+    /// `spec` names (see [`find_version`]), else the latest.
+    pub fn version(&self, spec: Option<&str>, at: Option<Date>) -> Result<&StoredVersion> {
+        match (at, spec) {
+            (Some(d), _) => in_force(self, d),
+            (None, Some(spec)) => find_version(self, spec),
+            (None, None) => self.latest(),
+        }
+    }
+
+    /// The two versions a comparison reads, old and new: `from` and `to` when both are
+    /// named, `from` and the latest when only `from` is, else the last amendment (the two
+    /// latest versions; a statute with one version has nothing to compare).
+    pub fn versions_to_compare(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(&StoredVersion, &StoredVersion)> {
+        match (from, to) {
+            (Some(from), Some(to)) => Ok((find_version(self, from)?, find_version(self, to)?)),
+            (Some(from), None) => Ok((find_version(self, from)?, self.latest()?)),
+            (None, _) => match self.versions.as_slice() {
+                [.., old, new] => Ok((old, new)),
+                _ => Err(StoreError::OneVersion {
+                    statute: self.id.clone(),
+                }),
+            },
+        }
+    }
 }
 
 impl Store {
@@ -168,6 +205,19 @@ impl Store {
             .map_err(|_| StoreError::Corrupt(format!("blob {} is not UTF-8", v.blob)))
     }
 
+    /// The two versions of the statute `name` (see [`Store::resolve`]) that a comparison
+    /// reads, parsed: see [`StatuteHistory::versions_to_compare`].
+    pub fn versions_to_compare(
+        &self,
+        name: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(Statute, Statute)> {
+        let h = self.history(&self.resolve(name)?)?;
+        let (old, new) = h.versions_to_compare(from, to)?;
+        Ok((self.statute(old)?, self.statute(new)?))
+    }
+
     /// A version parsed back into the model.
     pub fn statute(&self, v: &StoredVersion) -> Result<Statute> {
         let text = self.text(v)?;
@@ -213,4 +263,75 @@ pub fn in_force(h: &StatuteHistory, date: Date) -> Result<&StoredVersion> {
             statute: h.id.clone(),
             date: date.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::VersionMeta;
+
+    fn history(labels: &[&str]) -> StatuteHistory {
+        let versions = labels
+            .iter()
+            .map(|l| StoredVersion {
+                commit: Oid::ZERO_SHA1,
+                blob: Oid::ZERO_SHA1,
+                label: l.to_string(),
+                date: Date::parse_iso(&l[..10]).expect("date"),
+                meta: VersionMeta {
+                    id: "法-00000000".into(),
+                    title: "法".into(),
+                    issuer: None,
+                    effective: None,
+                    status: None,
+                    source: None,
+                },
+                summary: None,
+                substantive: None,
+                event: None,
+            })
+            .collect();
+        StatuteHistory {
+            id: "法-00000000".into(),
+            versions,
+        }
+    }
+
+    fn labels<'a>(p: (&'a StoredVersion, &'a StoredVersion)) -> (&'a str, &'a str) {
+        (p.0.label.as_str(), p.1.label.as_str())
+    }
+
+    #[test]
+    fn a_comparison_reads_the_last_amendment_unless_versions_are_named() {
+        let h = history(&["2001-01-01", "2010-01-01", "2020-01-01"]);
+        let pair = |from, to| h.versions_to_compare(from, to).map(labels);
+        assert_eq!(pair(None, None).ok(), Some(("2010-01-01", "2020-01-01")));
+        assert_eq!(
+            pair(Some("first"), None).ok(),
+            Some(("2001-01-01", "2020-01-01"))
+        );
+        assert_eq!(
+            pair(Some("2020-01-01"), Some("2001-01-01")).ok(),
+            Some(("2020-01-01", "2001-01-01"))
+        );
+        assert!(matches!(
+            pair(Some("1999-01-01"), None),
+            Err(StoreError::NoSuchVersion { .. })
+        ));
+        assert!(matches!(
+            history(&["2001-01-01"]).versions_to_compare(None, None),
+            Err(StoreError::OneVersion { .. })
+        ));
+    }
+
+    #[test]
+    fn a_date_in_force_wins_over_a_named_version_and_the_latest_is_the_default() {
+        let h = history(&["2001-01-01", "2010-01-01"]);
+        let label = |spec, at| h.version(spec, at).map(|v| v.label.as_str()).ok();
+        assert_eq!(label(None, None), Some("2010-01-01"));
+        assert_eq!(label(Some("first"), None), Some("2001-01-01"));
+        let d = Date::parse_iso("2005-06-01");
+        assert_eq!(label(Some("latest"), d), Some("2001-01-01"));
+        assert!(h.version(None, Date::parse_iso("1990-01-01")).is_err());
+    }
 }

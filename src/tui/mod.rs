@@ -31,7 +31,7 @@ pub enum TuiError {
     Store(#[from] StoreError),
     #[error("terminal: {0}")]
     Io(#[from] io::Error),
-    #[error("statute browse needs a terminal")]
+    #[error("the browser needs a terminal")]
     NotATerminal,
     /// The browser was sent this signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) and left the
     /// terminal as it found it; the caller should now end the way the signal asks.

@@ -3,6 +3,8 @@
 //! Every `crate::` path in `src/` (in `use` lines, brace groups included, and in code) names
 //! the top-level module it reaches into; those edges, between different top-level modules,
 //! must form no cycle. A failure lists each cycle's modules with the files behind its edges.
+//! The binary's own module, `cli` (`src/cli/`, declared by `main.rs` only), is the top layer:
+//! its `statute::` paths are its edges into the library, and no library module may use it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -12,7 +14,7 @@ use crate::common::root;
 /// Top-level module → module it uses → files (relative to `src/`) that use it.
 type Graph = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
 
-/// The top-level modules of the library: `src/x.rs` and `src/x/`.
+/// The top-level modules: `src/x.rs` and `src/x/` (the library's, and the binary's `cli`).
 fn modules(src: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for e in std::fs::read_dir(src).expect("read src/").flatten() {
@@ -46,6 +48,12 @@ fn code(text: &str) -> String {
 /// The top-level modules a piece of code reaches with `crate::`: `crate::diff::X`,
 /// `crate::{diff, model::Y}`.
 fn used(code: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    used_through(code, "crate::", known)
+}
+
+/// The top-level modules a piece of code reaches through paths starting with `root` (`crate::`
+/// in the library, `statute::` in the binary).
+fn used_through(code: &str, root: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let ident = |s: &str| -> String {
         s.trim_start()
@@ -53,14 +61,14 @@ fn used(code: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect()
     };
-    for (k, _) in code.match_indices("crate::") {
+    for (k, _) in code.match_indices(root) {
         // `statute_eval::crate::` cannot occur; skip paths of other crates (`$crate::`).
         if code[..k].ends_with('$')
             || code[..k].ends_with(|c: char| c.is_alphanumeric() || c == '_')
         {
             continue;
         }
-        let rest = &code[k + "crate::".len()..];
+        let rest = &code[k + root.len()..];
         if let Some(group) = rest.strip_prefix('{') {
             // A brace group: every item at its top level names a module.
             let mut depth = 0;
@@ -117,8 +125,13 @@ fn graph(src: &Path) -> Graph {
             if !known.contains(&top) {
                 continue;
             }
-            let text = std::fs::read_to_string(&p).expect("read a source file");
-            for m in used(&code(&text), &known) {
+            let text = code(&std::fs::read_to_string(&p).expect("read a source file"));
+            let mut uses = used(&text, &known);
+            if top == BINARY {
+                // The binary reaches the library by the crate's name.
+                uses.extend(used_through(&text, "statute::", &known));
+            }
+            for m in uses {
                 if m != top {
                     g.entry(top.clone())
                         .or_default()
@@ -218,9 +231,12 @@ fn no_cycle_between_top_level_modules() {
     );
 }
 
+/// The binary's module: `src/cli/`, declared by `main.rs`, not by `lib.rs`.
+const BINARY: &str = "cli";
+
 /// The layers, lowest first, as ARCHITECTURE.md lists them: each module uses only those
-/// before it.
-const LAYERS: [&str; 16] = [
+/// before it. The last, `cli`, is the binary's.
+const LAYERS: [&str; 17] = [
     "numerals",
     "par",
     "error",
@@ -237,6 +253,7 @@ const LAYERS: [&str; 16] = [
     "render",
     "feed",
     "tui",
+    BINARY,
 ];
 
 #[test]
@@ -287,4 +304,63 @@ fn the_checker_sees_paths_and_groups_and_finds_cycles() {
         g.entry(a.into()).or_default().entry(b.into()).or_default();
     }
     assert_eq!(cycles(&g), vec![vec!["diff", "model", "render"]]);
+}
+
+/// The `mod` items a file declares at its top level (`mod x;`, `pub mod x;`, `pub(crate) mod x;`).
+fn declared(text: &str) -> BTreeSet<String> {
+    code(text)
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l
+                .strip_prefix("pub(crate) ")
+                .or_else(|| l.strip_prefix("pub "))
+                .unwrap_or(l);
+            let name = l.strip_prefix("mod ")?.trim_end().strip_suffix(';')?;
+            Some(name.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn cli_is_the_binarys_module_and_no_library_module_uses_it() {
+    let src = root().join("src");
+    let read = |f: &str| std::fs::read_to_string(src.join(f)).expect("read a crate root");
+    let lib = declared(&read("lib.rs"));
+    let main = declared(&read("main.rs"));
+    assert!(main.contains(BINARY), "main.rs declares no `mod {BINARY};`");
+    assert!(
+        !lib.contains(BINARY),
+        "lib.rs declares `{BINARY}`: it is the binary's module, not the library's"
+    );
+    // main.rs declares nothing of the library's: it reaches it as `statute::`.
+    let library: BTreeSet<String> = modules(&src).into_iter().filter(|m| m != BINARY).collect();
+    assert_eq!(
+        lib, library,
+        "lib.rs declares every library module, and only those"
+    );
+    assert!(
+        main.is_disjoint(&library),
+        "main.rs declares library modules: {main:?}"
+    );
+    let users: Vec<String> = graph(&src)
+        .into_iter()
+        .filter(|(a, uses)| a != BINARY && uses.contains_key(BINARY))
+        .map(|(a, uses)| format!("{a}: {:?}", uses[BINARY]))
+        .collect();
+    assert!(users.is_empty(), "library modules using cli: {users:?}");
+    // And the binary's module is seen using the library.
+    let g = graph(&src);
+    assert!(
+        g.get(BINARY)
+            .is_some_and(|u| u.contains_key("store") && u.contains_key("render")),
+        "cli's uses of the library not seen: {:?}",
+        g.get(BINARY)
+    );
+}
+
+#[test]
+fn module_declarations_are_read() {
+    let text = "//! doc\npub mod a;\nmod b;\npub(crate) mod c;\n// mod d;\nmod e {\n";
+    assert_eq!(declared(text), ["a", "b", "c"].map(String::from).into());
 }

@@ -1,0 +1,206 @@
+//! The command line's arguments: the clap types of every subcommand and option.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use statute::model::Date;
+
+#[derive(Parser)]
+#[command(
+    name = "statute",
+    version,
+    about = "Versions, alignment and amendments of Chinese statutes"
+)]
+pub struct Cli {
+    /// The version store (a git repository). Default: $STATUTE_STORE, else ./statute-store.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Parse one version and print it in canonical Markdown or as JSON (statute-doc/1).
+    Parse {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ParseFormat::Md)]
+        format: ParseFormat,
+    },
+    /// Compare two versions: which articles were added, deleted, modified, renumbered, moved,
+    /// split or merged. Exit code 0: no substantive change; 1: substantive changes.
+    ///
+    /// `diff OLD NEW` with two existing files compares the files; otherwise
+    /// `diff STATUTE [FROM [TO]]` compares stored versions (default: the last amendment).
+    Diff {
+        #[arg(required = true, num_args = 1..=3, value_name = "OLD NEW | STATUTE [FROM [TO]]")]
+        args: Vec<PathBuf>,
+        #[command(flatten)]
+        review: ReviewArgs,
+    },
+    /// Report numbering gaps, duplicates, out-of-order articles and stray items, with file:line.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print only the anomalies, not a summary line per file.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Create the version store (a bare git repository with HEAD on main).
+    Init,
+    /// Import version files or directories of them (files named YYYY-MM-DD.md under
+    /// directories). Exit code 2 when some file failed; the others are imported.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Use this title for every file.
+        #[arg(long)]
+        title: Option<String>,
+        /// Use this version date (YYYY-MM-DD) for every file.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// Use this status (时效性) for every file, e.g. 已废止 to record a repeal.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Check the store: objects, refs, date order, files, trailers, tags, catalog. Exit 1 on
+    /// problems.
+    Verify,
+    /// List the stored statutes whose title contains FILTER.
+    List { filter: Option<String> },
+    /// The versions of a statute with their amendment summaries, newest first.
+    Log { statute: String },
+    /// Print a stored version's canonical text (STATUTE[@VERSION], latest by default).
+    Show {
+        statute: String,
+        /// The version in force on this date (by effective date when known).
+        #[arg(long, value_parser = parse_date, conflicts_with = "version")]
+        at: Option<Date>,
+        /// Same as STATUTE@VERSION.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// One article through every version, following renumbering, splits and merges.
+    History { statute: String, article: String },
+    /// For each article of a version, the version that last changed it substantively.
+    Blame { statute: String },
+    /// The change feed: one event per stored version (enacted, amended, revised, corrected,
+    /// repealed) with its changes and article lineage ids, in cursor order.
+    Feed {
+        /// Only events after this cursor (as events carry it: DATE/STATUTE-ID/N), or with a
+        /// version date on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "CURSOR|DATE")]
+        since: Option<String>,
+        /// Only this statute (id or unique part of the title); repeatable.
+        #[arg(long, value_name = "NAME")]
+        statute: Vec<String>,
+        /// jsonl: one statute-feed/1 event a line; json: one array; atom: an Atom feed.
+        #[arg(long, value_enum, default_value_t = FeedFormat::Jsonl)]
+        format: FeedFormat,
+        /// At most N events: with --since the first N after it, else the latest N.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Browse the store in the terminal: statutes, versions, amendments, article histories.
+    Browse,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FeedFormat {
+    Jsonl,
+    Json,
+    Atom,
+}
+
+/// How `statute diff` presents the amendment.
+#[derive(clap::Args)]
+pub struct ReviewArgs {
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Colour in the terminal output: auto (when writing to a terminal and NO_COLOR is
+    /// unset), always, never. Without colour, deletions and insertions are marked
+    /// [-like this-] and {+like this+}.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Old text on the left, new text on the right, wrapped to the terminal width.
+    #[arg(long, short = 's')]
+    pub side_by_side: bool,
+    /// Display columns no line of the text review exceeds, side by side or inline (default:
+    /// the terminal's width; into a pipe or file, lines are not wrapped and --side-by-side
+    /// takes 100).
+    #[arg(long)]
+    pub width: Option<usize>,
+    /// Show N unchanged articles around each change.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Include unchanged articles.
+    #[arg(long)]
+    pub all: bool,
+    /// Show only these kinds: modified, formal, added, deleted, split, merged, renumbered,
+    /// moved, unchanged (or 修改, 形式修改, 新增, 删除, 拆分, 合并, 条序变化, 移动, 未变).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub only: Vec<String>,
+    /// Show only the entry holding this article, old or new (第十条, 10, 10之一).
+    #[arg(long, value_name = "LABEL")]
+    pub article: Option<String>,
+    /// Show only articles under a heading containing this text (第二章, 法律责任).
+    #[arg(long, value_name = "LABEL")]
+    pub chapter: Option<String>,
+    /// Never page the terminal output through $PAGER.
+    #[arg(long)]
+    pub no_pager: bool,
+    /// Layout of --format docx (only): the comparison table (default), or the whole new
+    /// text with every change as a Word tracked change.
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub docx_layout: Option<DocxLayout>,
+    /// With --docx-layout redline: only the changed articles. By default a redline holds
+    /// every article, so that accepting every change gives the new version.
+    #[arg(long)]
+    pub changed_only: bool,
+    /// Write to FILE instead of standard output (needed for docx on a terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocxLayout {
+    Table,
+    Redline,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// The terminal review: summary, then each change with highlighting.
+    Text,
+    /// statute-diff/1, one JSON object (complete: filters do not apply).
+    Json,
+    /// 新旧条文对照表 as a Markdown table.
+    Table,
+    /// 新旧条文对照表 as one self-contained, printable HTML page.
+    Html,
+    /// The review in Markdown.
+    Markdown,
+    /// A draft 修改决定 (amending decision).
+    Decision,
+    /// Word: the comparison table, or with --docx-layout redline tracked changes.
+    Docx,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ParseFormat {
+    Md,
+    Json,
+}
+
+/// Reads a `--date`/`--at` value.
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_iso(s).ok_or_else(|| format!("“{s}” is not a YYYY-MM-DD date"))
+}

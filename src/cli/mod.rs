@@ -1,0 +1,81 @@
+//! The commands of the `statute` binary: each subcommand is one function (in `files`, `diff`
+//! or `store`) that calls into the library and writes to [`Output`]; [`run`] dispatches.
+//! A module of the binary only: the library never uses it.
+
+/// `eprintln!` that cannot panic: when stderr itself cannot be written (a full disk, a
+/// closed descriptor) the message is dropped and the exit code still tells.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `eprint!` that cannot panic (see `say!`).
+macro_rules! say_part {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
+mod args;
+mod diff;
+mod error;
+mod files;
+mod output;
+mod store;
+
+use std::io::Write;
+
+use anyhow::Context;
+
+pub use args::Cli;
+use args::Command;
+pub use error::{ExitError, is_broken_pipe, one_line};
+use output::Output;
+
+/// The outcome of a command that ran to the end.
+pub enum Outcome {
+    /// Nothing found: exit code 0.
+    Clean,
+    /// Something found (anomalies, substantive changes, store problems): exit code 1.
+    Found,
+}
+
+/// Runs the command.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let mut out = Output::stdout();
+    let dir = cli.store.as_deref();
+    let outcome = match cli.command {
+        Command::Parse { file, format } => files::parse(&file, format, &mut out)?,
+        Command::Diff { args, review } => diff::run(dir, &args, &review, &mut out)?,
+        Command::Check { files, quiet } => files::check(&files, quiet, &mut out)?,
+        Command::Init => store::init(dir, &mut out)?,
+        Command::Import {
+            paths,
+            title,
+            date,
+            status,
+        } => store::import(dir, &paths, title, date, status, &mut out)?,
+        Command::Verify => store::verify(dir, &mut out)?,
+        Command::List { filter } => store::list(dir, filter.as_deref(), &mut out)?,
+        Command::Log { statute } => store::log(dir, &statute, &mut out)?,
+        Command::Show {
+            statute,
+            at,
+            version,
+        } => store::show(dir, &statute, at, version.as_deref(), &mut out)?,
+        Command::History { statute, article } => store::history(dir, &statute, &article, &mut out)?,
+        Command::Blame { statute } => store::blame(dir, &statute, &mut out)?,
+        Command::Feed {
+            since,
+            statute,
+            format,
+            limit,
+        } => store::feed(dir, since.as_deref(), &statute, format, limit, &mut out)?,
+        Command::Browse => store::browse(dir)?,
+    };
+    out.flush().context("writing output")?;
+    Ok(outcome)
+}

@@ -1,0 +1,248 @@
+//! The store commands: `init`, `import`, `verify`, `list`, `log`, `show`, `history`, `blame`,
+//! `feed` and `browse`. Each opens the store `--store` names (see [`store::resolve_dir`]) and
+//! writes what the library finds with its renderer.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context;
+
+use statute::model::Date;
+use statute::store::{self, Store, import, read};
+use statute::{feed, render};
+
+use super::Outcome;
+use super::args::FeedFormat;
+use super::error::{ExitError, store_message};
+use super::output::Output;
+
+/// The store at `--store`, else `$STATUTE_STORE`, else `./statute-store`.
+pub fn open(flag: Option<&Path>) -> anyhow::Result<Store> {
+    Ok(Store::open(&store::resolve_dir(flag))?)
+}
+
+/// `statute init`.
+pub fn init(flag: Option<&Path>, out: &mut Output) -> anyhow::Result<Outcome> {
+    let dir = store::resolve_dir(flag);
+    let (_, created) = Store::init(&dir)?;
+    writeln!(
+        out,
+        "{} statute store at {}",
+        if created { "created" } else { "already a" },
+        dir.display()
+    )?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute import PATHS [--title T] [--date D] [--status S]`: exit code 2 (after the report) when some file failed.
+pub fn import(
+    flag: Option<&Path>,
+    paths: &[PathBuf],
+    title: Option<String>,
+    date: Option<Date>,
+    status: Option<String>,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let opts = import::ImportOptions {
+        title,
+        date,
+        status,
+        threads: 0,
+    };
+    let bar = Bar::new();
+    let report = s.import(paths, &opts, &bar)?;
+    bar.finish();
+    for (path, w) in &report.warnings {
+        say!("{}", w.display(path));
+    }
+    for f in &report.failed {
+        say!("statute: {}", store_message(&f.error));
+    }
+    render::store::write_import_report(&report, out)?;
+    if !report.failed.is_empty() {
+        out.flush()?;
+        return Err(ExitError(2).into());
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `statute verify`: found when there are problems.
+pub fn verify(flag: Option<&Path>, out: &mut Output) -> anyhow::Result<Outcome> {
+    let report = open(flag)?.verify()?;
+    render::store::write_verify_report(&report, out)?;
+    Ok(if report.problems.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Found
+    })
+}
+
+/// `statute list [FILTER]`.
+pub fn list(
+    flag: Option<&Path>,
+    filter: Option<&str>,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let list = open(flag)?.list(filter)?;
+    out.safe(|b| render::store::write_list(&list, b))?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute log STATUTE`.
+pub fn log(flag: Option<&Path>, name: &str, out: &mut Output) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let h = s.history(&s.resolve(name)?)?;
+    out.safe(|b| render::store::write_log(&h, b))?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute show STATUTE[@VERSION] [--at DATE | --version VERSION]`.
+pub fn show(
+    flag: Option<&Path>,
+    spec: &str,
+    at: Option<Date>,
+    version: Option<&str>,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let (name, spec) = read::split_spec(spec);
+    let h = s.history(&s.resolve(name)?)?;
+    let text = s.text(h.version(version.or(spec), at)?)?;
+    out.safe(|b| b.write_all(text.as_bytes()))?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute history STATUTE[@VERSION] ARTICLE`.
+pub fn history(
+    flag: Option<&Path>,
+    spec: &str,
+    article: &str,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let (name, spec) = read::split_spec(spec);
+    let h = s.history(&s.resolve(name)?)?;
+    let a = s.article_history(&h, spec, article)?;
+    out.safe(|b| render::store::write_history(&a, b))?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute blame STATUTE[@VERSION]`.
+pub fn blame(flag: Option<&Path>, spec: &str, out: &mut Output) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let (name, spec) = read::split_spec(spec);
+    let h = s.history(&s.resolve(name)?)?;
+    let blame = s.blame(&h, spec)?;
+    out.safe(|b| render::store::write_blame(&blame, b))?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute feed`.
+pub fn feed(
+    flag: Option<&Path>,
+    since: Option<&str>,
+    names: &[String],
+    format: FeedFormat,
+    limit: Option<usize>,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let since = since.map(feed::Since::parse).transpose()?;
+    let statutes = names
+        .iter()
+        .map(|n| s.resolve(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let title = feed::atom::title(&statutes);
+    let self_id = feed::atom::self_id(&statutes);
+    let opts = feed::Options {
+        since,
+        statutes,
+        limit,
+        threads: 0,
+    };
+    let events = feed::events(&s, &opts)?;
+    match format {
+        FeedFormat::Jsonl => feed::write_jsonl(&events, out),
+        FeedFormat::Json => feed::write_json(&events, out),
+        FeedFormat::Atom => feed::atom::write(&events, &title, &self_id, out),
+    }
+    .context("writing output")?;
+    Ok(Outcome::Clean)
+}
+
+/// `statute browse`.
+pub fn browse(flag: Option<&Path>) -> anyhow::Result<Outcome> {
+    match statute::tui::run(&store::resolve_dir(flag)) {
+        // The terminal is restored: now end as the signal asks (killed by it, as the shell
+        // expects), else with the conventional 128 + signal.
+        Err(statute::tui::TuiError::Signal(sig)) => {
+            let _ = signal_hook::low_level::emulate_default_handler(sig);
+            std::process::exit(128 + sig);
+        }
+        r => {
+            r?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+/// The import progress bar: on standard error, only when it is a terminal.
+struct Bar {
+    tty: bool,
+    total: AtomicUsize,
+    done: AtomicUsize,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        Bar {
+            tty: io::stderr().is_terminal(),
+            total: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+        }
+    }
+
+    fn draw(&self, done: usize) {
+        let total = self.total.load(Ordering::Relaxed).max(1);
+        let width = 30;
+        let filled = (done * width / total).min(width);
+        say_part!(
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+    }
+
+    fn finish(&self) {
+        if self.tty && self.total.load(Ordering::Relaxed) > 0 {
+            say!("");
+        }
+    }
+}
+
+impl import::Progress for Bar {
+    fn waiting_for_lock(&self, lock: &Path) {
+        say!(
+            "statute: another import is writing to this store ({} is locked); waiting for it to finish…",
+            lock.display()
+        );
+    }
+
+    fn start(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        if self.tty && total > 0 {
+            self.draw(0);
+        }
+    }
+
+    fn file_done(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.total.load(Ordering::Relaxed);
+        // Redraw about a hundred times in all.
+        if self.tty && (done == total || done.is_multiple_of((total / 100).max(1))) {
+            self.draw(done);
+        }
+    }
+}
