@@ -109,9 +109,12 @@ enum Command {
         #[arg(long)]
         status: Option<String>,
     },
-    /// Check the store: objects, refs, date order, files, trailers, tags, catalog. Exit 1 on
-    /// problems.
+    /// Check the store: objects, refs, date order, files, trailers, tags, catalog, and whether
+    /// its derived data is this build's. Exit 1 on problems or stale derived data.
     Verify,
+    /// Recompute every version's derived data (canonical file, summary trailers) with this
+    /// build, rewrite the histories where it differs, and record the derived-data stamp.
+    Reindex,
     /// List the stored statutes whose title contains FILTER.
     List { filter: Option<String> },
     /// The versions of a statute with their amendment summaries, newest first.
@@ -408,12 +411,16 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let s = open_store(cli.store.as_deref())?;
             let report = s.verify()?;
             render::store::write_verify_report(&report, &mut out)?;
-            if report.problems.is_empty() {
+            if report.is_stale() {
+                writeln!(out, "derived data is stale: run `statute reindex`")?;
+            }
+            if report.problems.is_empty() && !report.is_stale() {
                 Outcome::Clean
             } else {
                 Outcome::Found
             }
         }
+        Command::Reindex => reindex(cli.store.as_deref(), &mut out)?,
         Command::List { filter } => {
             let s = open_store(cli.store.as_deref())?;
             let list = s.list(filter.as_deref())?;
@@ -668,6 +675,20 @@ fn page(text: &[u8]) -> bool {
     }
     let _ = child.wait();
     true
+}
+
+/// `statute reindex`: the derived data recomputed, then one summary line.
+fn reindex(store_flag: Option<&Path>, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let s = open_store(store_flag)?;
+    let bar = Bar::new();
+    let r = s.reindex(&bar)?;
+    bar.finish();
+    writeln!(
+        out,
+        "{} statutes, {} versions: {} rewritten, {} unchanged, {} refs updated; derived-data stamp recorded",
+        r.statutes, r.versions, r.rewritten, r.unchanged, r.refs_updated
+    )?;
+    Ok(Outcome::Clean)
 }
 
 /// An exit code chosen after the output was written (the message is already printed).

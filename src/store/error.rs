@@ -18,6 +18,18 @@ pub enum StoreError {
         found: i32,
         supported: i32,
     },
+    /// The store's derived data (canonical files, summary trailers) was written by a newer
+    /// build: rewriting it with this build's would make it older.
+    #[error("{}: derived data written by a newer statute (derived-data version {found}; this build writes {supported}); nothing was changed", path.display())]
+    NewerDerived {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
+    /// A reindex moved its refs but could not record the derived-data stamp: the store is
+    /// whole and still stale.
+    #[error("{}: cannot record the derived-data stamp: {detail}; the store is valid but still stale", path.display())]
+    StampFailed { path: PathBuf, detail: String },
     #[error("no statute matches “{name}” (try `statute list`)")]
     NoSuchStatute { name: String },
     #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
@@ -45,6 +57,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("import cancelled before the store's references were moved; the store is unchanged")]
     Cancelled,
+    /// A reindex stopped before it recorded the derived-data stamp (its refs may have moved).
+    #[error(
+        "reindex cancelled before the derived-data stamp was recorded; the store is valid and still stale"
+    )]
+    ReindexCancelled,
     #[error("{}: cannot take the store's write lock ({source}); is the store read-only? Nothing was changed", path.display())]
     Unwritable {
         path: PathBuf,
