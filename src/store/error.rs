@@ -72,6 +72,10 @@ pub enum StoreError {
     /// the refs moved: whatever was written is unreferenced, and every statute reads as before.
     #[error("{}: {detail}; the import was abandoned and the store is unchanged", path.display())]
     WriteFailed { path: PathBuf, detail: String },
+    /// A write of a reindex failed before its refs moved (the objects written are
+    /// unreferenced) or while they moved (none moved): the store is valid and still stale.
+    #[error("{}: {detail}; the reindex was abandoned, the store is valid and still stale", path.display())]
+    ReindexWriteFailed { path: PathBuf, detail: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

@@ -46,6 +46,14 @@ fn rerender(id: &str, v: &StoredVersion, bytes: &[u8]) -> Result<NewVersion> {
     })
 }
 
+/// Import's write failure, in a reindex's words.
+fn reindex_write(e: StoreError) -> StoreError {
+    match e {
+        StoreError::WriteFailed { path, detail } => StoreError::ReindexWriteFailed { path, detail },
+        e => e,
+    }
+}
+
 impl Store {
     /// Recomputes every version's derived data, rewrites the histories where it differs, and
     /// records this build's derived-data stamp. Refuses a store stamped by a newer build
@@ -94,7 +102,9 @@ impl Store {
                 .filter_map(|(id, list)| plan(&id, &[], list).0)
                 .collect();
             self.summarize_plans(&mut plans, &state, threads)?;
-            let (chains, main) = self.write_objects(&plans, &state, threads)?;
+            let (chains, main) = self
+                .write_objects(&plans, &state, threads)
+                .map_err(reindex_write)?;
             if progress.cancel(Checkpoint::ObjectsWritten) {
                 return Err(StoreError::ReindexCancelled);
             }
@@ -111,7 +121,9 @@ impl Store {
             }
             report.rewritten = report.versions - report.unchanged;
             let touched: BTreeSet<String> = state.statutes.keys().cloned().collect();
-            report.refs_updated = self.move_refs(&touched, &chains, &state, main)?;
+            report.refs_updated = self
+                .move_refs(&touched, &chains, &state, main)
+                .map_err(reindex_write)?;
         }
         if progress.cancel(Checkpoint::RefsMoved) {
             return Err(StoreError::ReindexCancelled);

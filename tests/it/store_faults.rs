@@ -536,6 +536,10 @@ fn a_write_error_at_any_point_of_a_reindex_leaves_a_valid_stale_store() {
             let err = stderr(&o);
             assert_eq!(o.status.code(), Some(2), "{blocks} blocks: {err}");
             assert_eq!(err.trim_end().lines().count(), 1, "{blocks} blocks: {err}");
+            assert!(
+                err.contains("reindex was abandoned"),
+                "{blocks} blocks: {err}"
+            );
             assert_valid_and_stale(&s, &format!("{blocks} blocks"));
             messages.push(err);
         }
