@@ -100,9 +100,9 @@ impl Store {
         Ok(())
     }
 
-    /// Each statute's history: a valid id, its ids, labels, date order and summaries as its
-    /// trailers give them, one tag per version and none other. Returns every statute's
-    /// versions with their texts, and the catalog its head gives.
+    /// Every statute's history ([`Store::check_history`]) from a valid id, and no tag of a
+    /// statute without one. Returns every statute's versions with their texts, and the
+    /// catalog its head gives.
     fn check_histories(
         &self,
         refs: &HashMap<String, Oid>,
@@ -130,66 +130,7 @@ impl Store {
             };
             r.statutes += 1;
             r.versions += chain.len();
-            let mut versions = Vec::with_capacity(chain.len());
-            let mut seen_date = 0;
-            for (i, v) in chain.iter().enumerate() {
-                let at = format!("{sid}@{}", v.label);
-                if v.meta.id != *sid {
-                    r.problems
-                        .push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
-                }
-                seen_date = match i {
-                    0 => 1,
-                    _ if chain[i - 1].date == v.date => seen_date + 1,
-                    _ => 1,
-                };
-                let label = match seen_date {
-                    1 => v.date.to_string(),
-                    n => format!("{}.{n}", v.date),
-                };
-                if v.label != label {
-                    r.problems.push(format!("{at}: label should be {label}"));
-                }
-                if i > 0 && chain[i - 1].date > v.date {
-                    r.problems.push(format!(
-                        "{at}: out of date order (after {})",
-                        chain[i - 1].label
-                    ));
-                }
-                if (i == 0) != v.summary.is_none() {
-                    r.problems.push(format!(
-                        "{at}: {} summary",
-                        if i == 0 { "first version with a" } else { "no" }
-                    ));
-                }
-                match refs.get(&version_tag(sid, &v.label)) {
-                    Some(t) if *t == v.commit => {}
-                    Some(t) => r
-                        .problems
-                        .push(format!("{at}: tag points to {t}, not {}", v.commit)),
-                    None => r.problems.push(format!("{at}: no tag")),
-                }
-                let text = match self.text(v) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        r.problems.push(format!("{at}: {e}"));
-                        None
-                    }
-                };
-                versions.push(Version {
-                    at,
-                    v: v.clone(),
-                    text,
-                });
-            }
-            let prefix = version_tag(sid, "");
-            for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
-                let label = &name[prefix.len()..];
-                if !chain.iter().any(|v| v.label == label) {
-                    r.problems
-                        .push(format!("{name}: tag of no version in the history"));
-                }
-            }
+            let versions = self.check_history(sid, &chain, refs, r);
             if let Some(head) = chain.last() {
                 catalog_entries.insert(
                     sid.clone(),
@@ -210,6 +151,78 @@ impl Store {
             }
         }
         (statutes, catalog_entries)
+    }
+
+    /// One statute's history: each version's id, label, date order, summary and tag, and no
+    /// tag of another version. Returns its versions with their texts, read here.
+    fn check_history(
+        &self,
+        sid: &str,
+        chain: &[StoredVersion],
+        refs: &HashMap<String, Oid>,
+        r: &mut VerifyReport,
+    ) -> Vec<Version> {
+        let mut versions = Vec::with_capacity(chain.len());
+        let mut seen_date = 0;
+        for (i, v) in chain.iter().enumerate() {
+            let at = format!("{sid}@{}", v.label);
+            if v.meta.id != *sid {
+                r.problems
+                    .push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
+            }
+            seen_date = match i {
+                0 => 1,
+                _ if chain[i - 1].date == v.date => seen_date + 1,
+                _ => 1,
+            };
+            let label = match seen_date {
+                1 => v.date.to_string(),
+                n => format!("{}.{n}", v.date),
+            };
+            if v.label != label {
+                r.problems.push(format!("{at}: label should be {label}"));
+            }
+            if i > 0 && chain[i - 1].date > v.date {
+                r.problems.push(format!(
+                    "{at}: out of date order (after {})",
+                    chain[i - 1].label
+                ));
+            }
+            if (i == 0) != v.summary.is_none() {
+                r.problems.push(format!(
+                    "{at}: {} summary",
+                    if i == 0 { "first version with a" } else { "no" }
+                ));
+            }
+            match refs.get(&version_tag(sid, &v.label)) {
+                Some(t) if *t == v.commit => {}
+                Some(t) => r
+                    .problems
+                    .push(format!("{at}: tag points to {t}, not {}", v.commit)),
+                None => r.problems.push(format!("{at}: no tag")),
+            }
+            let text = match self.text(v) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    r.problems.push(format!("{at}: {e}"));
+                    None
+                }
+            };
+            versions.push(Version {
+                at,
+                v: v.clone(),
+                text,
+            });
+        }
+        let prefix = version_tag(sid, "");
+        for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
+            let label = &name[prefix.len()..];
+            if !chain.iter().any(|v| v.label == label) {
+                r.problems
+                    .push(format!("{name}: tag of no version in the history"));
+            }
+        }
+        versions
     }
 
     /// `main` must be exactly the catalog of the heads: built in memory, on a handle of its
