@@ -64,9 +64,12 @@ pub enum Command {
         #[arg(long)]
         status: Option<String>,
     },
-    /// Check the store: objects, refs, date order, files, trailers, tags, catalog. Exit 1 on
-    /// problems.
+    /// Check the store: objects, refs, date order, files, trailers, tags, catalog, and whether
+    /// its derived data is this build's. Exit 1 on problems or stale derived data.
     Verify,
+    /// Recompute every version's derived data (canonical file, summary trailers) with this
+    /// build, rewrite the histories where it differs, and record the derived-data stamp.
+    Reindex,
     /// List the stored statutes whose title contains FILTER.
     List { filter: Option<String> },
     /// The versions of a statute with their amendment summaries, newest first.

@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             status,
         } => store::import(dir, &paths, title, date, status, &mut out)?,
         Command::Verify => store::verify(dir, &mut out)?,
+        Command::Reindex => store::reindex(dir, &mut out)?,
         Command::List { filter } => store::list(dir, filter.as_deref(), &mut out)?,
         Command::Log { statute } => store::log(dir, &statute, &mut out)?,
         Command::Show {

@@ -68,15 +68,32 @@ pub fn import(
     Ok(Outcome::Clean)
 }
 
-/// `statute verify`: found when there are problems.
+/// `statute verify`: found when there are problems or the derived data is stale.
 pub fn verify(flag: Option<&Path>, out: &mut Output) -> anyhow::Result<Outcome> {
     let report = open(flag)?.verify()?;
     render::store::write_verify_report(&report, out)?;
-    Ok(if report.problems.is_empty() {
+    if report.is_stale() {
+        writeln!(out, "derived data is stale: run `statute reindex`")?;
+    }
+    Ok(if report.problems.is_empty() && !report.is_stale() {
         Outcome::Clean
     } else {
         Outcome::Found
     })
+}
+
+/// `statute reindex`: the derived data recomputed, then one summary line.
+pub fn reindex(flag: Option<&Path>, out: &mut Output) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let bar = Bar::new();
+    let r = s.reindex(&bar)?;
+    bar.finish();
+    writeln!(
+        out,
+        "{} statutes, {} versions: {} rewritten, {} unchanged, {} refs updated; derived-data stamp recorded",
+        r.statutes, r.versions, r.rewritten, r.unchanged, r.refs_updated
+    )?;
+    Ok(Outcome::Clean)
 }
 
 /// `statute list [FILTER]`.

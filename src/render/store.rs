@@ -8,6 +8,7 @@ use crate::store::articles::{ArticleHistory, Blame};
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
 use crate::store::verify::VerifyReport;
+use crate::store::{DERIVED_KEY, DERIVED_VERSION, Stamp};
 
 /// One line per statute: latest version, number of versions, status, title, id.
 pub fn write_list(list: &[StatuteHistory], out: &mut impl Write) -> io::Result<()> {
@@ -133,14 +134,29 @@ pub fn write_import_report(r: &ImportReport, out: &mut impl Write) -> io::Result
     )
 }
 
-/// The problems `verify` found, then a summary line.
+/// The problems `verify` found, then its stale derived data (`stale: …` lines), then a
+/// summary line.
 pub fn write_verify_report(r: &VerifyReport, out: &mut impl Write) -> io::Result<()> {
     for p in &r.problems {
         writeln!(out, "{p}")?;
     }
+    match r.stamp {
+        Stamp::Current | Stamp::Newer(_) => {}
+        Stamp::Missing => writeln!(
+            out,
+            "stale: no derived-data stamp ({DERIVED_KEY}); this build writes {DERIVED_VERSION}"
+        )?,
+        Stamp::Older(n) => writeln!(
+            out,
+            "stale: derived-data stamp {n} ({DERIVED_KEY}); this build writes {DERIVED_VERSION}"
+        )?,
+    }
+    for s in &r.stale {
+        writeln!(out, "stale: {s}")?;
+    }
     writeln!(
         out,
-        "{} statutes, {} versions, {} objects: {}",
+        "{} statutes, {} versions, {} objects: {}{}",
         r.statutes,
         r.versions,
         r.objects,
@@ -148,6 +164,12 @@ pub fn write_verify_report(r: &VerifyReport, out: &mut impl Write) -> io::Result
             0 => "ok".to_string(),
             1 => "1 problem".to_string(),
             n => format!("{n} problems"),
+        },
+        match (r.is_stale(), r.stale.len()) {
+            (false, _) => String::new(),
+            (true, 0) => ", derived data stale".to_string(),
+            (true, 1) => ", derived data stale (1 version)".to_string(),
+            (true, n) => format!(", derived data stale ({n} versions)"),
         }
     )
 }

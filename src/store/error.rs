@@ -15,6 +15,18 @@ pub enum StoreError {
         found: i32,
         supported: i32,
     },
+    /// The store's derived data (canonical files, summary trailers) was written by a newer
+    /// build: rewriting it with this build's would make it older.
+    #[error("{}: derived data written by a newer statute (derived-data version {found}; this build writes {supported}); nothing was changed", path.display())]
+    NewerDerived {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
+    /// A reindex moved its refs but could not record the derived-data stamp: the store is
+    /// whole and still stale.
+    #[error("{}: cannot record the derived-data stamp: {detail}; the store is valid but still stale", path.display())]
+    StampFailed { path: PathBuf, detail: String },
     #[error("no statute matches “{name}”")]
     NoSuchStatute { name: String },
     #[error("“{name}” matches {} statutes; name one of them:\n  {}", candidates.len(), shortlist(candidates))]
@@ -59,6 +71,11 @@ pub enum StoreError {
     Internal(String),
     #[error("import cancelled before the store's references were moved; the store is unchanged")]
     Cancelled,
+    /// A reindex stopped before it recorded the derived-data stamp (its refs may have moved).
+    #[error(
+        "reindex cancelled before the derived-data stamp was recorded; the store is valid and still stale"
+    )]
+    ReindexCancelled,
     #[error("{}: cannot take the store's write lock ({source}); is the store read-only? Nothing was changed", path.display())]
     Unwritable {
         path: PathBuf,
@@ -69,6 +86,10 @@ pub enum StoreError {
     /// the refs moved: whatever was written is unreferenced, and every statute reads as before.
     #[error("{}: {detail}; the import was abandoned and the store is unchanged", path.display())]
     WriteFailed { path: PathBuf, detail: String },
+    /// A write of a reindex failed before its refs moved (the objects written are
+    /// unreferenced) or while they moved (none moved): the store is valid and still stale.
+    #[error("{}: {detail}; the reindex was abandoned, the store is valid and still stale", path.display())]
+    ReindexWriteFailed { path: PathBuf, detail: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

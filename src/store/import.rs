@@ -16,7 +16,7 @@ use super::{
     one_line, signature, statute_ref, version_tag,
 };
 use crate::diff::event::{self, VersionKind};
-use crate::model::Date;
+use crate::model::{Date, Statute};
 use crate::parse::MAX_INPUT_BYTES;
 
 /// Values that replace what the files say, for every file of one import.
@@ -42,6 +42,8 @@ pub enum Checkpoint {
     Parsed,
     /// Every new object is in the store's object database; no ref has moved.
     ObjectsWritten,
+    /// Every ref has moved; the derived-data stamp is not recorded yet (reindex only).
+    RefsMoved,
 }
 
 /// What an import reports while it runs. Every method has a do-nothing default.
@@ -170,13 +172,13 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
 }
 
 /// A parsed input, ready to be stored.
-struct NewVersion {
-    date: Date,
-    blob: Oid,
-    canonical: Vec<u8>,
-    meta: VersionMeta,
+pub(crate) struct NewVersion {
+    pub(crate) date: Date,
+    pub(crate) blob: Oid,
+    pub(crate) canonical: Vec<u8>,
+    pub(crate) meta: VersionMeta,
     /// What the parser noticed (as `statute parse` would report it).
-    warnings: Vec<crate::parse::Warning>,
+    pub(crate) warnings: Vec<crate::parse::Warning>,
 }
 
 enum Prepared {
@@ -277,15 +279,40 @@ struct Slot {
 
 /// A version compared with the one before: what its commit's `Summary`, `Substantive` and
 /// `Event` trailers record.
-#[derive(Clone)]
-struct Comparison {
-    summary: String,
-    substantive: bool,
-    event: Option<VersionKind>,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Comparison {
+    pub(crate) summary: String,
+    pub(crate) substantive: bool,
+    pub(crate) event: Option<VersionKind>,
+}
+
+impl Comparison {
+    /// What a version whose text cannot be compared with its predecessor's records: it
+    /// still gets a history entry.
+    pub(crate) fn unreadable() -> Comparison {
+        Comparison {
+            summary: "（无法比较）".to_string(),
+            substantive: true,
+            event: None,
+        }
+    }
+
+    /// The comparison of version `new` (parsed, with its date and whether its trailers mark
+    /// it repealed) with the version `old` before it: its amendment summary, and its kind as
+    /// the feed classifies it.
+    pub(crate) fn of(old: (&Statute, Date, bool), new: (&Statute, Date, bool)) -> Comparison {
+        let cs = crate::diff::diff(old.0, new.0);
+        let act = event::act_of(&new.0.meta.history, new.1, Some(old.1));
+        Comparison {
+            summary: cs.summary_line(),
+            substantive: cs.has_substantive_changes(),
+            event: Some(event::classify(Some(&cs), act, new.2, old.2)),
+        }
+    }
 }
 
 /// A statute whose history is rebuilt from `from` on.
-struct Plan {
+pub(crate) struct Plan {
     id: String,
     slots: Vec<Slot>,
     from: usize,
@@ -303,7 +330,13 @@ fn better_source(new: Option<Oid>, old: Option<Oid>) -> bool {
 
 /// Merges new versions into a stored history. Returns the plan (or `None` when nothing
 /// changes), and the numbers of added and already-known versions.
-fn plan(id: &str, stored: &[StoredVersion], news: Vec<NewVersion>) -> (Option<Plan>, usize, usize) {
+pub(crate) fn plan(
+    id: &str,
+    stored: &[StoredVersion],
+    mut news: Vec<NewVersion>,
+) -> (Option<Plan>, usize, usize) {
+    // The order of inputs must not matter.
+    news.sort_by_key(|a| (a.blob, a.meta.source));
     let mut slots: Vec<Slot> = stored
         .iter()
         .enumerate()
@@ -391,18 +424,83 @@ fn summarize(old: (&Slot, &[u8]), new: (&Slot, &[u8])) -> Result<Comparison> {
     let p = Path::new("store");
     let a = crate::parse_bytes(p, old.1)?.statute;
     let b = crate::parse_bytes(p, new.1)?.statute;
-    let cs = crate::diff::diff(&a, &b);
-    let act = event::act_of(&b.meta.history, new.0.date, Some(old.0.date));
-    Ok(Comparison {
-        summary: cs.summary_line(),
-        substantive: cs.has_substantive_changes(),
-        event: Some(event::classify(
-            Some(&cs),
-            act,
-            new.0.meta.repealed(),
-            old.0.meta.repealed(),
-        )),
+    Ok(Comparison::of(
+        (&a, old.0.date, old.0.meta.repealed()),
+        (&b, new.0.date, new.0.meta.repealed()),
+    ))
+}
+
+/// Reads and prepares every file on `threads` threads (a file whose bytes are a recorded
+/// source is not parsed again); `None` where the parser panicked.
+fn read_files(
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    state: &State,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Vec<Option<Prepared>> {
+    progress.start(files.len());
+    crate::par::try_map(files, threads, |p| {
+        let r = prepare(p, opts, &state.sources);
+        progress.file_done();
+        r
     })
+}
+
+/// The new versions of each statute, and every statute the files belong to (new or known);
+/// counts known files and collects warnings into `report`, failures into `failed`.
+fn group_by_statute(
+    files: &[PathBuf],
+    prepared: Vec<Option<Prepared>>,
+    report: &mut ImportReport,
+    failed: &mut Vec<Failure>,
+) -> (BTreeMap<String, Vec<NewVersion>>, BTreeSet<String>) {
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut news: BTreeMap<String, Vec<NewVersion>> = BTreeMap::new();
+    for (path, p) in files.iter().zip(prepared) {
+        match p {
+            Some(Prepared::Known(id)) => {
+                report.unchanged += 1;
+                touched.insert(id);
+            }
+            Some(Prepared::New(mut n)) => {
+                report.warnings.extend(
+                    std::mem::take(&mut n.warnings)
+                        .into_iter()
+                        .map(|w| (path.clone(), w)),
+                );
+                touched.insert(n.meta.id.clone());
+                news.entry(n.meta.id.clone()).or_default().push(n);
+            }
+            Some(Prepared::Failed(f)) => failed.push(f),
+            None => failed.push(Failure::new(
+                path,
+                StoreError::Panicked {
+                    what: format!("{}: the parser", path.display()),
+                },
+            )),
+        }
+    }
+    (news, touched)
+}
+
+/// The plan of every statute with new versions (see [`plan`]); counts added and known
+/// versions into `report`.
+fn plan_all(
+    news: BTreeMap<String, Vec<NewVersion>>,
+    state: &State,
+    report: &mut ImportReport,
+) -> Vec<Plan> {
+    let empty = Vec::new();
+    let mut plans = Vec::new();
+    for (id, list) in news {
+        let stored = state.statutes.get(&id).unwrap_or(&empty);
+        let (p, added, known) = plan(&id, stored, list);
+        report.added += added;
+        report.unchanged += known;
+        plans.extend(p);
+    }
+    plans
 }
 
 /// The tree of one version: `statutes/<id>.md`.
@@ -449,73 +547,51 @@ impl Store {
     ) -> Result<ImportReport> {
         let (files, ignored, mut failed) = collect(paths);
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
+        self.refuse_newer_derived()?;
         let state = self.state()?;
-        progress.start(files.len());
         let threads = crate::par::threads(opts.threads);
-        let prepared = crate::par::try_map(&files, threads, |p| {
-            let r = prepare(p, opts, &state.sources);
-            progress.file_done();
-            r
-        });
+        let prepared = read_files(&files, opts, &state, threads, progress);
         let mut report = ImportReport {
             files: files.len(),
             ignored,
             ..ImportReport::default()
         };
-        let mut touched: BTreeSet<String> = BTreeSet::new();
-        let mut news: BTreeMap<String, Vec<NewVersion>> = BTreeMap::new();
-        for (path, p) in files.iter().zip(prepared) {
-            match p {
-                Some(Prepared::Known(id)) => {
-                    report.unchanged += 1;
-                    touched.insert(id);
-                }
-                Some(Prepared::New(mut n)) => {
-                    report.warnings.extend(
-                        std::mem::take(&mut n.warnings)
-                            .into_iter()
-                            .map(|w| (path.clone(), w)),
-                    );
-                    touched.insert(n.meta.id.clone());
-                    news.entry(n.meta.id.clone()).or_default().push(n);
-                }
-                Some(Prepared::Failed(f)) => failed.push(f),
-                None => failed.push(Failure::new(
-                    path,
-                    StoreError::Panicked {
-                        what: format!("{}: the parser", path.display()),
-                    },
-                )),
-            }
-        }
+        let (news, touched) = group_by_statute(&files, prepared, &mut report, &mut failed);
         report.statutes = touched.len();
         if progress.cancel(Checkpoint::Parsed) {
             return Err(StoreError::Cancelled);
         }
-
-        let empty = Vec::new();
-        let mut plans = Vec::new();
-        for (id, mut list) in news {
-            // The order of inputs must not matter.
-            list.sort_by_key(|a| (a.blob, a.meta.source));
-            let stored = state.statutes.get(&id).unwrap_or(&empty);
-            let (p, added, known) = plan(&id, stored, list);
-            report.added += added;
-            report.unchanged += known;
-            plans.extend(p);
-        }
+        let mut plans = plan_all(news, &state, &mut report);
         self.summarize_plans(&mut plans, &state, threads)?;
+        let (chains, main) = self.write_objects(&plans, &state, threads)?;
+        if progress.cancel(Checkpoint::ObjectsWritten) {
+            return Err(StoreError::Cancelled);
+        }
+        report.refs_updated = self.move_refs(&touched, &chains, &state, main)?;
+        report.failed = failed;
+        Ok(report)
+    }
 
-        // Objects first, into one pack: everything is written to an in-memory object
-        // database, then the objects the store lacks go into one pack file.
-        // A handle of its own: the in-memory backend must not outlive this import (libgit2
-        // cannot list the objects of a mempack, so `verify` would fail on it).
+    /// Writes the commits of every plan and the new `main` (whose catalog takes the other
+    /// statutes from `state`) into one pack of the objects the store lacks. Returns the new
+    /// history of every planned statute and `main`'s commit; no ref moves.
+    pub(crate) fn write_objects(
+        &self,
+        plans: &[Plan],
+        state: &State,
+        threads: usize,
+    ) -> Result<(BTreeMap<String, Vec<StoredVersion>>, Oid)> {
+        // Everything is written to an in-memory object database on a handle of its own (the
+        // in-memory backend must not outlive this call: libgit2 cannot list the objects of a
+        // mempack, so `verify` would fail on it), then the objects the store lacks go into
+        // one pack file.
+        let empty = Vec::new();
         let work = Repository::open_bare(&self.path)?;
         let odb = work.odb()?;
         let mempack = odb.add_new_mempack_backend(1000)?;
         let mut written: Vec<Oid> = Vec::new();
         let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
-        for p in &plans {
+        for p in plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
             chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
         }
@@ -540,16 +616,22 @@ impl Store {
         written.retain(|o| !disk_odb.exists(*o));
         super::pack::write_pack(&work, &written, threads)?;
         mempack.reset()?;
-        drop(odb);
-        drop(work);
-        if progress.cancel(Checkpoint::ObjectsWritten) {
-            return Err(StoreError::Cancelled);
-        }
+        Ok((chains, main))
+    }
 
-        // Then the refs, all in one atomic rename.
+    /// Moves the refs of the `touched` statutes to their histories (`chains`, else the stored
+    /// ones), removing tags of versions they no longer have, and `main` to `main`, all in one
+    /// atomic rename. Returns how many refs were created, moved or deleted.
+    pub(crate) fn move_refs(
+        &self,
+        touched: &BTreeSet<String>,
+        chains: &BTreeMap<String, Vec<StoredVersion>>,
+        state: &State,
+        main: Oid,
+    ) -> Result<usize> {
         let mut want: BTreeMap<String, Option<Oid>> = BTreeMap::new();
         let current = self.all_refs()?;
-        for id in &touched {
+        for id in touched {
             let Some(chain) = chains.get(id).or_else(|| state.statutes.get(id)) else {
                 continue;
             };
@@ -566,12 +648,10 @@ impl Store {
         }
         want.insert(MAIN_REF.into(), Some(main));
         want.retain(|name, target| current.get(name).copied() != *target);
-        report.refs_updated = want.len();
         if !want.is_empty() {
             super::pack::update_refs(self.repo.path(), &current, &want)?;
         }
-        report.failed = failed;
-        Ok(report)
+        Ok(want.len())
     }
 
     /// Every ref and its target (symbolic refs left out).
@@ -587,7 +667,12 @@ impl Store {
     }
 
     /// Fills the summaries the plans lack, diffing on every core.
-    fn summarize_plans(&self, plans: &mut [Plan], state: &State, threads: usize) -> Result<()> {
+    pub(crate) fn summarize_plans(
+        &self,
+        plans: &mut [Plan],
+        state: &State,
+        threads: usize,
+    ) -> Result<()> {
         let empty = Vec::new();
         let mut jobs: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
@@ -616,11 +701,7 @@ impl Store {
             // A version that cannot be diffed still gets a history entry.
             plans[*pi].slots[*i].summary = Some(match r {
                 Some(Ok(s)) => s,
-                _ => Comparison {
-                    summary: "（无法比较）".to_string(),
-                    substantive: true,
-                    event: None,
-                },
+                _ => Comparison::unreadable(),
             });
         }
         Ok(())

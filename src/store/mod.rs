@@ -11,7 +11,8 @@
 //!   canonical file under `statutes/` plus `CATALOG.md`, derived only from the statute heads.
 //!
 //! Modules: `id` (statute ids), `lock` (writer lock), `import`, `pack` (pack files and atomic
-//! ref updates), `read`, `articles` (history, blame), `verify`, `catalog`.
+//! ref updates), `read`, `articles` (history, blame), `verify`, `reindex` (derived data
+//! recomputed under the current [`DERIVED_VERSION`]), `catalog`.
 
 pub mod articles;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod import;
 pub mod lock;
 pub mod pack;
 pub mod read;
+pub mod reindex;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +49,50 @@ pub const SIGNATURE_EMAIL: &str = "statute@localhost";
 /// The git config key marking a repository as a statute store, and its value.
 const FORMAT_KEY: &str = "statute.format";
 const FORMAT_VERSION: i32 = 1;
+/// The git config key stamping the version of the store's derived data ([`DERIVED_VERSION`]).
+pub const DERIVED_KEY: &str = "statute.derived";
+/// The version of the data a store derives from its versions rather than stores as given:
+/// each version's canonical file (`parse::canonical`) and its commit's `Summary`,
+/// `Substantive` and `Event` trailers (the aligner and differ, `ChangeSet::summary_line`,
+/// `diff::event`). Bump it in the same commit as any change to the canonical writer, the
+/// aligner or differ, or the wording of the summary line or event kinds that changes what an
+/// import would write for the same versions: stores stamped with an older number (or none,
+/// as the releases before the stamp wrote) are then reported stale by `verify` until
+/// `reindex` rewrites them, and a store with a newer number is refused by `import` and
+/// `reindex`, whose older code would write stale data into it. The number is `init`'s and
+/// `reindex`'s to record, nobody else's.
+pub const DERIVED_VERSION: i32 = 1;
+
+/// How a store's derived-data stamp compares with this build's [`DERIVED_VERSION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stamp {
+    /// Written by this derived-data version.
+    #[default]
+    Current,
+    /// No stamp: written by a release before the stamp.
+    Missing,
+    /// An older version's stamp.
+    Older(i32),
+    /// A newer version's stamp: this build must not rewrite it.
+    Newer(i32),
+}
+
+impl Stamp {
+    /// The stamp a config value gives (`None`: the key is absent).
+    pub fn of(found: Option<i32>) -> Stamp {
+        match found {
+            None => Stamp::Missing,
+            Some(DERIVED_VERSION) => Stamp::Current,
+            Some(n) if n > DERIVED_VERSION => Stamp::Newer(n),
+            Some(n) => Stamp::Older(n),
+        }
+    }
+
+    /// True when the store's derived data predates this build's.
+    pub fn stale(self) -> bool {
+        matches!(self, Stamp::Missing | Stamp::Older(_))
+    }
+}
 
 /// An open store.
 pub struct Store {
@@ -128,6 +174,7 @@ impl Store {
         repo.set_head(MAIN_REF)?;
         let mut cfg = repo.config()?;
         cfg.set_i32(FORMAT_KEY, FORMAT_VERSION)?;
+        cfg.set_i32(DERIVED_KEY, DERIVED_VERSION)?;
         Ok((
             Store {
                 repo,
@@ -170,6 +217,41 @@ impl Store {
 
     pub fn repo(&self) -> &Repository {
         &self.repo
+    }
+
+    /// The store's derived-data stamp, read from its config now (not when it was opened).
+    pub fn stamp(&self) -> Result<Stamp> {
+        let cfg = self.repo.config()?.snapshot()?;
+        match cfg.get_i32(DERIVED_KEY) {
+            Ok(n) => Ok(Stamp::of(Some(n))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(Stamp::of(None)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Fails with [`StoreError::NewerDerived`] when a newer build stamped the store's derived
+    /// data: this build would write older data into it.
+    pub(crate) fn refuse_newer_derived(&self) -> Result<Stamp> {
+        match self.stamp()? {
+            Stamp::Newer(found) => Err(StoreError::NewerDerived {
+                path: self.path.clone(),
+                found,
+                supported: DERIVED_VERSION,
+            }),
+            s => Ok(s),
+        }
+    }
+
+    /// Records this build's [`DERIVED_VERSION`] as the store's stamp (git writes the config
+    /// under `config.lock` and renames it into place).
+    pub(crate) fn record_stamp(&self) -> Result<()> {
+        let failed = |e: git2::Error| StoreError::StampFailed {
+            path: self.path.join("config"),
+            // libgit2 ends some messages with an empty cause (“…for writing: ”).
+            detail: e.message().trim_end_matches([':', ' ']).to_string(),
+        };
+        let mut cfg = self.repo.config().map_err(failed)?;
+        cfg.set_i32(DERIVED_KEY, DERIVED_VERSION).map_err(failed)
     }
 }
 

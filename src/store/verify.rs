@@ -1,14 +1,21 @@
 //! `statute verify`: checks that the store is whole and consistent — every object readable,
 //! refs pointing to commits, each history in date order with valid ids and labels, every
 //! file parsing back to itself with trailers that match it, one tag per version, and `main`
-//! equal to the catalog the heads give.
+//! equal to the catalog the heads give. Apart from those problems (damage), it reports stale
+//! derived data: no derived-data stamp or an older one, and versions whose canonical file or
+//! summary trailers differ from what this build computes (`reindex` rewrites them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+
+use git2::Oid;
 
 use super::catalog::{self, CatalogEntry};
 use super::error::Result;
-use super::{MAIN_REF, Store, StoredVersion, id, one_line, version_tag};
+use super::import::Comparison;
+use super::{MAIN_REF, Stamp, Store, StoredVersion, id, one_line, version_tag};
+use crate::model::Statute;
 
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,12 +25,65 @@ pub struct VerifyReport {
     pub versions: usize,
     /// One line each; empty when the store is sound.
     pub problems: Vec<String>,
+    /// The store's derived-data stamp against this build's.
+    pub stamp: Stamp,
+    /// Versions whose canonical file or `Summary`/`Substantive`/`Event` trailers differ from
+    /// what this build computes from them: one line each. Not damage: `reindex` rewrites them.
+    pub stale: Vec<String>,
+}
+
+impl VerifyReport {
+    /// True when the derived data is not what this build writes: no stamp or an older one,
+    /// or a version that differs.
+    pub fn is_stale(&self) -> bool {
+        self.stamp.stale() || !self.stale.is_empty()
+    }
+}
+
+/// A version to check, with its text when it could be read.
+struct Version {
+    at: String,
+    v: StoredVersion,
+    text: Option<String>,
+}
+
+/// What checking one statute's files found.
+#[derive(Default)]
+struct FileFindings {
+    problems: Vec<String>,
+    stale: Vec<String>,
 }
 
 impl Store {
-    /// Checks the whole store.
+    /// Checks the whole store. A store whose derived data a newer build stamped is refused
+    /// ([`StoreError::NewerDerived`](super::StoreError::NewerDerived)).
     pub fn verify(&self) -> Result<VerifyReport> {
-        let mut r = VerifyReport::default();
+        let stamp = self.refuse_newer_derived()?;
+        let mut r = VerifyReport {
+            stamp,
+            ..VerifyReport::default()
+        };
+        // One snapshot of the refs: an import running meanwhile cannot make them disagree.
+        let refs = self.all_refs()?;
+        let (statutes, catalog_entries) = self.check_histories(&refs, &mut r);
+        // The files just read (libgit2 checks each object's hash as it reads it) need not be
+        // read again; the object problems are listed first.
+        let read: HashSet<Oid> = statutes
+            .iter()
+            .flatten()
+            .filter(|v| v.text.is_some())
+            .map(|v| v.v.blob)
+            .collect();
+        let history_problems = std::mem::take(&mut r.problems);
+        self.check_objects(&read, &mut r)?;
+        r.problems.extend(history_problems);
+        check_files(&statutes, &mut r);
+        self.check_main(&refs, &catalog_entries, &mut r)?;
+        Ok(r)
+    }
+
+    /// Every object of the store is listed and read (but those in `read`, read already).
+    fn check_objects(&self, read: &HashSet<Oid>, r: &mut VerifyReport) -> Result<()> {
         let odb = self.repo.odb()?;
         let mut oids = Vec::new();
         odb.foreach(|o| {
@@ -31,18 +91,26 @@ impl Store {
             true
         })?;
         r.objects = oids.len();
-        for o in &oids {
+        for o in oids.iter().filter(|o| !read.contains(o)) {
             if let Err(e) = odb.read(*o) {
                 r.problems
                     .push(format!("object {o}: unreadable: {}", e.message()));
             }
         }
+        Ok(())
+    }
 
-        let refs = self.all_refs()?;
+    /// Every statute's history ([`Store::check_history`]) from a valid id, and no tag of a
+    /// statute without one. Returns every statute's versions with their texts, and the
+    /// catalog its head gives.
+    fn check_histories(
+        &self,
+        refs: &HashMap<String, Oid>,
+        r: &mut VerifyReport,
+    ) -> (Vec<Vec<Version>>, BTreeMap<String, CatalogEntry>) {
+        let mut statutes = Vec::new();
         let mut catalog_entries = BTreeMap::new();
-        let mut texts: Vec<(String, StoredVersion, String)> = Vec::new();
-        // One snapshot of the refs: an import running meanwhile cannot make them disagree.
-        let heads: BTreeMap<String, git2::Oid> = refs
+        let heads: BTreeMap<String, Oid> = refs
             .iter()
             .filter_map(|(name, oid)| {
                 name.strip_prefix(super::STATUTE_REF_PREFIX)
@@ -62,57 +130,7 @@ impl Store {
             };
             r.statutes += 1;
             r.versions += chain.len();
-            let mut seen_date = 0;
-            for (i, v) in chain.iter().enumerate() {
-                let at = format!("{sid}@{}", v.label);
-                if v.meta.id != *sid {
-                    r.problems
-                        .push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
-                }
-                seen_date = match i {
-                    0 => 1,
-                    _ if chain[i - 1].date == v.date => seen_date + 1,
-                    _ => 1,
-                };
-                let label = match seen_date {
-                    1 => v.date.to_string(),
-                    n => format!("{}.{n}", v.date),
-                };
-                if v.label != label {
-                    r.problems.push(format!("{at}: label should be {label}"));
-                }
-                if i > 0 && chain[i - 1].date > v.date {
-                    r.problems.push(format!(
-                        "{at}: out of date order (after {})",
-                        chain[i - 1].label
-                    ));
-                }
-                if (i == 0) != v.summary.is_none() {
-                    r.problems.push(format!(
-                        "{at}: {} summary",
-                        if i == 0 { "first version with a" } else { "no" }
-                    ));
-                }
-                match refs.get(&version_tag(sid, &v.label)) {
-                    Some(t) if *t == v.commit => {}
-                    Some(t) => r
-                        .problems
-                        .push(format!("{at}: tag points to {t}, not {}", v.commit)),
-                    None => r.problems.push(format!("{at}: no tag")),
-                }
-                match self.text(v) {
-                    Ok(t) => texts.push((at, v.clone(), t)),
-                    Err(e) => r.problems.push(format!("{at}: {e}")),
-                }
-            }
-            let prefix = version_tag(sid, "");
-            for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
-                let label = &name[prefix.len()..];
-                if !chain.iter().any(|v| v.label == label) {
-                    r.problems
-                        .push(format!("{name}: tag of no version in the history"));
-                }
-            }
+            let versions = self.check_history(sid, &chain, refs, r);
             if let Some(head) = chain.last() {
                 catalog_entries.insert(
                     sid.clone(),
@@ -122,6 +140,7 @@ impl Store {
                     },
                 );
             }
+            statutes.push(versions);
         }
         for name in refs.keys() {
             if let Some(rest) = name.strip_prefix("refs/tags/") {
@@ -131,23 +150,93 @@ impl Store {
                 }
             }
         }
+        (statutes, catalog_entries)
+    }
 
-        let checked = crate::par::try_map(&texts, crate::par::threads(0), |(at, v, text)| {
-            check_text(at, v, text)
-        });
-        for (c, (at, _, _)) in checked.into_iter().zip(&texts) {
-            match c {
-                Some(p) => r.problems.extend(p),
-                None => r.problems.push(format!("{at}: the parser panicked")),
+    /// One statute's history: each version's id, label, date order, summary and tag, and no
+    /// tag of another version. Returns its versions with their texts, read here.
+    fn check_history(
+        &self,
+        sid: &str,
+        chain: &[StoredVersion],
+        refs: &HashMap<String, Oid>,
+        r: &mut VerifyReport,
+    ) -> Vec<Version> {
+        let mut versions = Vec::with_capacity(chain.len());
+        let mut seen_date = 0;
+        for (i, v) in chain.iter().enumerate() {
+            let at = format!("{sid}@{}", v.label);
+            if v.meta.id != *sid {
+                r.problems
+                    .push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
+            }
+            seen_date = match i {
+                0 => 1,
+                _ if chain[i - 1].date == v.date => seen_date + 1,
+                _ => 1,
+            };
+            let label = match seen_date {
+                1 => v.date.to_string(),
+                n => format!("{}.{n}", v.date),
+            };
+            if v.label != label {
+                r.problems.push(format!("{at}: label should be {label}"));
+            }
+            if i > 0 && chain[i - 1].date > v.date {
+                r.problems.push(format!(
+                    "{at}: out of date order (after {})",
+                    chain[i - 1].label
+                ));
+            }
+            if (i == 0) != v.summary.is_none() {
+                r.problems.push(format!(
+                    "{at}: {} summary",
+                    if i == 0 { "first version with a" } else { "no" }
+                ));
+            }
+            match refs.get(&version_tag(sid, &v.label)) {
+                Some(t) if *t == v.commit => {}
+                Some(t) => r
+                    .problems
+                    .push(format!("{at}: tag points to {t}, not {}", v.commit)),
+                None => r.problems.push(format!("{at}: no tag")),
+            }
+            let text = match self.text(v) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    r.problems.push(format!("{at}: {e}"));
+                    None
+                }
+            };
+            versions.push(Version {
+                at,
+                v: v.clone(),
+                text,
+            });
+        }
+        let prefix = version_tag(sid, "");
+        for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
+            let label = &name[prefix.len()..];
+            if !chain.iter().any(|v| v.label == label) {
+                r.problems
+                    .push(format!("{name}: tag of no version in the history"));
             }
         }
+        versions
+    }
 
-        // main must be exactly the catalog of the heads: build it in memory and compare.
-        // In memory, on a handle of its own, so nothing is written.
+    /// `main` must be exactly the catalog of the heads: built in memory, on a handle of its
+    /// own so that nothing is written, and compared.
+    fn check_main(
+        &self,
+        refs: &HashMap<String, Oid>,
+        catalog_entries: &BTreeMap<String, CatalogEntry>,
+        r: &mut VerifyReport,
+    ) -> Result<()> {
         let work = git2::Repository::open_bare(&self.path)?;
         let work_odb = work.odb()?;
         let mempack = work_odb.add_new_mempack_backend(1000)?;
-        let expected = catalog::write_main(&work, &catalog_entries, &mut Vec::new());
+        let expected = catalog::write_main(&work, catalog_entries, &mut Vec::new());
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
             (Ok(e), Some(m)) if e == *m => {}
@@ -158,24 +247,133 @@ impl Store {
             (Ok(_), None) => r.problems.push(format!("{MAIN_REF} is missing")),
             (Err(e), _) => r.problems.push(format!("cannot build the catalog: {e}")),
         }
-        Ok(r)
+        Ok(())
     }
 }
 
-/// A stored file must be canonical (render(parse(text)) == text) and match its trailers.
-fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
+/// Every file, one statute per task on every core (largest first): each is parsed once, for
+/// the checks of [`check_text`] and for the comparisons of consecutive versions that their
+/// trailers must record ([`stale_trailers`]).
+fn check_files(statutes: &[Vec<Version>], r: &mut VerifyReport) {
+    let size = |s: &Vec<Version>| -> usize {
+        s.iter()
+            .map(|v| v.text.as_ref().map_or(0, String::len))
+            .sum()
+    };
+    let mut order: Vec<usize> = (0..statutes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&statutes[i])));
+    let found = crate::par::try_map(&order, crate::par::threads(0), |&i| check_statute(&statutes[i]));
+    let mut by_statute: Vec<Option<FileFindings>> = (0..statutes.len()).map(|_| None).collect();
+    for (i, f) in order.into_iter().zip(found) {
+        by_statute[i] = f;
+    }
+    for (f, versions) in by_statute.into_iter().zip(statutes) {
+        match f {
+            Some(f) => {
+                r.problems.extend(f.problems);
+                r.stale.extend(f.stale);
+            }
+            None => r.problems.extend(
+                versions
+                    .iter()
+                    .filter(|v| v.text.is_some())
+                    .map(|v| format!("{}: the parser panicked", v.at)),
+            ),
+        }
+    }
+}
+
+/// One statute's files: each checked, and each version's comparison with the one before
+/// checked against its trailers.
+fn check_statute(versions: &[Version]) -> FileFindings {
+    let mut f = FileFindings::default();
+    let mut parsed: Vec<Option<Statute>> = Vec::with_capacity(versions.len());
+    for v in versions {
+        let Some(text) = &v.text else {
+            parsed.push(None);
+            continue;
+        };
+        match std::panic::catch_unwind(AssertUnwindSafe(|| check_text(&v.at, &v.v, text))) {
+            Ok((problems, stale, statute)) => {
+                f.problems.extend(problems);
+                f.stale.extend(stale);
+                parsed.push(statute);
+            }
+            Err(_) => {
+                f.problems.push(format!("{}: the parser panicked", v.at));
+                parsed.push(None);
+            }
+        }
+    }
+    for i in 1..versions.len() {
+        let (Some(_), Some(_)) = (&versions[i - 1].text, &versions[i].text) else {
+            continue;
+        };
+        f.stale.extend(stale_trailers(
+            (&versions[i - 1], parsed[i - 1].as_ref()),
+            (&versions[i], parsed[i].as_ref()),
+        ));
+    }
+    f
+}
+
+/// A version's `Summary`, `Substantive` and `Event` trailers against what an import by this
+/// build records for it (the same [`Comparison`], the same fallback when a text does not
+/// parse or the differ panics): the line naming those that differ, if any.
+fn stale_trailers(
+    old: (&Version, Option<&Statute>),
+    new: (&Version, Option<&Statute>),
+) -> Option<String> {
+    let (o, n) = (&old.0.v, &new.0.v);
+    let want = match (old.1, new.1) {
+        (Some(a), Some(b)) => std::panic::catch_unwind(AssertUnwindSafe(|| {
+            Comparison::of(
+                (a, o.date, o.meta.repealed()),
+                (b, n.date, n.meta.repealed()),
+            )
+        }))
+        .unwrap_or_else(|_| Comparison::unreadable()),
+        _ => Comparison::unreadable(),
+    };
+    let mut differ = Vec::new();
+    if n.summary.as_deref() != Some(want.summary.as_str()) {
+        differ.push("Summary");
+    }
+    if n.substantive != Some(want.substantive) {
+        differ.push("Substantive");
+    }
+    if n.event != want.event {
+        differ.push("Event");
+    }
+    (!differ.is_empty()).then(|| {
+        format!(
+            "{}: {} trailer{} not what this build computes",
+            new.0.at,
+            differ.join(", "),
+            if differ.len() == 1 { " is" } else { "s are" }
+        )
+    })
+}
+
+/// A stored file must parse in canonical form and match its trailers (else a problem), and
+/// be this build's canonical rendering of itself (else it is stale). Returns the problems,
+/// the stale line and the parsed statute.
+fn check_text(
+    at: &str,
+    v: &StoredVersion,
+    text: &str,
+) -> (Vec<String>, Option<String>, Option<Statute>) {
     let mut p = Vec::new();
     let parsed = match crate::parse_str(Path::new(at), text) {
         Ok(x) => x,
-        Err(e) => return vec![format!("{at}: does not parse: {e}")],
+        Err(e) => return (vec![format!("{at}: does not parse: {e}")], None, None),
     };
     if parsed.format != crate::SourceFormat::Canonical {
         p.push(format!("{at}: not in canonical form"));
     }
     let m = &parsed.statute.meta;
-    if crate::parse::canonical::to_string(&parsed.statute) != text {
-        p.push(format!("{at}: file is not its own canonical rendering"));
-    }
+    let stale = (crate::parse::canonical::to_string(&parsed.statute) != text)
+        .then(|| format!("{at}: file is not this build's canonical rendering of it"));
     let mismatch = |what: &str| format!("{at}: {what} trailer does not match the file");
     if one_line(&id::statute_name(m)) != v.meta.title {
         p.push(mismatch("Title"));
@@ -197,5 +395,5 @@ fn check_text(at: &str, v: &StoredVersion, text: &str) -> Vec<String> {
             "{at}: the id does not derive from its title and issuer"
         ));
     }
-    p
+    (p, stale, Some(parsed.statute))
 }

@@ -196,3 +196,50 @@ fn diff_warns_when_the_files_look_like_two_statutes() {
     ]);
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+/// `verify` exits 1 on stale derived data and says what to run; `reindex` prints one
+/// summary line; after it `verify` exits 0 without the hint.
+#[test]
+fn verify_reports_stale_derived_data_and_reindex_clears_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_statute"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("run statute")
+    };
+    let versions = crate::common::root().join("versions");
+    assert_eq!(run(&["init"]).status.code(), Some(0));
+    assert_eq!(run(&["import", arg(&versions)]).status.code(), Some(0));
+    let o = run(&["verify"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(out, "1 statutes, 2 versions, 11 objects: ok\n");
+
+    // A store of the release before the stamp.
+    let unset = Command::new("git")
+        .arg("--git-dir")
+        .arg(&store)
+        .args(["config", "--unset", "statute.derived"])
+        .status()
+        .expect("run git");
+    assert!(unset.success());
+    let o = run(&["verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "stale: no derived-data stamp (statute.derived); this build writes 1\n\
+         1 statutes, 2 versions, 11 objects: ok, derived data stale\n\
+         derived data is stale: run `statute reindex`\n"
+    );
+    let o = run(&["reindex"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "1 statutes, 2 versions: 0 rewritten, 2 unchanged, 0 refs updated; derived-data stamp recorded\n"
+    );
+    assert_eq!(run(&["verify"]).status.code(), Some(0));
+}

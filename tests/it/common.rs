@@ -73,3 +73,89 @@ pub fn assert_none(what: &str, problems: &[String], total: usize) {
         );
     }
 }
+
+/// Makes the store at `dir` look like one written by an earlier release, before the
+/// derived-data stamp and with an older differ and canonical writer: the `statute.derived`
+/// key is removed, every `Event` trailer dropped, every `Summary` trailer reworded, and the
+/// first version of each statute with several versions gets a canonical file with a blank
+/// line more at its end (which the parser reads as the same statute). Branches and tags move
+/// to the rewritten commits; `main` names no commit of a history and the heads keep their
+/// files, so it stays. Every check of `verify` but the derived data still passes.
+pub fn age_store(dir: &std::path::Path) {
+    use git2::{Oid, Repository};
+    let repo = Repository::open_bare(dir).expect("open store");
+    let mut targets: Vec<(String, Oid)> = Vec::new();
+    for r in repo.references().expect("refs") {
+        let r = r.expect("ref");
+        if let (Ok(name), Some(t)) = (r.name(), r.target())
+            && name != "refs/heads/main"
+        {
+            targets.push((name.to_string(), t));
+        }
+    }
+    let mut rewritten: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
+    for (name, head) in &targets {
+        let Some(id) = name.strip_prefix("refs/heads/statutes/") else {
+            continue;
+        };
+        let mut chain = Vec::new();
+        let mut next = Some(*head);
+        while let Some(oid) = next {
+            let c = repo.find_commit(oid).expect("commit");
+            next = c.parent_ids().next();
+            chain.push(c);
+        }
+        chain.reverse();
+        let several = chain.len() > 1;
+        let mut parent: Option<Oid> = None;
+        for (i, c) in chain.iter().enumerate() {
+            let message: String = c
+                .message()
+                .expect("utf-8 message")
+                .lines()
+                .filter(|l| !l.starts_with("Event: "))
+                .map(|l| match l.strip_prefix("Summary: ") {
+                    Some(s) => format!("Summary: {s} (older wording)\n"),
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            let mut tree = c.tree().expect("tree");
+            if i == 0 && several {
+                let path = std::path::PathBuf::from(format!("statutes/{id}.md"));
+                let blob = repo
+                    .find_blob(tree.get_path(&path).expect("file").id())
+                    .expect("blob");
+                let mut text = blob.content().to_vec();
+                text.push(b'\n');
+                let blob = repo.blob(&text).expect("write blob");
+                let mut d = repo.treebuilder(None).expect("treebuilder");
+                d.insert(format!("{id}.md"), blob, 0o100_644)
+                    .expect("insert");
+                let d = d.write().expect("tree");
+                let mut root = repo.treebuilder(None).expect("treebuilder");
+                root.insert("statutes", d, 0o040_000).expect("insert");
+                tree = repo
+                    .find_tree(root.write().expect("tree"))
+                    .expect("find tree");
+            }
+            let parents: Vec<git2::Commit<'_>> = parent
+                .map(|p| repo.find_commit(p).expect("parent"))
+                .into_iter()
+                .collect();
+            let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+            let new = repo
+                .commit(None, &c.author(), &c.committer(), &message, &tree, &parents)
+                .expect("commit");
+            rewritten.insert(c.id(), new);
+            parent = Some(new);
+        }
+    }
+    for (name, target) in &targets {
+        let new = rewritten.get(target).expect("a ref of a history");
+        repo.reference(name, *new, true, "age").expect("move ref");
+    }
+    repo.config()
+        .expect("config")
+        .remove("statute.derived")
+        .expect("remove the stamp");
+}

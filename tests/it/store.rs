@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use statute::store::import::{Checkpoint, ImportOptions, ImportReport, Progress, Quiet};
 use statute::store::read::StatuteHistory;
-use statute::store::{Store, StoreError};
+use statute::store::reindex::ReindexReport;
+use statute::store::{DERIVED_VERSION, Stamp, Store, StoreError};
 
-use crate::common::{corpus, fixture, root};
+use crate::common::{age_store, corpus, fixture, root};
 
 fn tianjin() -> PathBuf {
     root().join("versions/天津市信息化促进条例")
@@ -896,4 +897,147 @@ fn blame_text_starts_at_one_column() {
         "text starts at columns {columns:?}:\n{blame}"
     );
     assert!(cut > 0, "no long first line in:\n{blame}");
+}
+
+/// The bundled versions and two amended fixtures (park, amend) as `<name>/<date>.md`: three
+/// statutes of two versions each.
+fn three_amended(dir: &Path) -> Vec<PathBuf> {
+    let input = dir.join("in");
+    for (name, old, new) in [
+        ("park", "park-2020.md", "park-2024.md"),
+        ("amend", "amend-old.md", "amend-new.md"),
+    ] {
+        let d = input.join(name);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        for (file, date) in [(old, "2020-01-01.md"), (new, "2024-01-01.md")] {
+            std::fs::copy(fixture(file), d.join(date)).expect("copy");
+        }
+    }
+    vec![tianjin(), input]
+}
+
+/// A store that every check of `verify` passes and whose derived data is this build's.
+fn assert_current(store: &Store) {
+    let r = store.verify().expect("verify");
+    assert!(r.problems.is_empty(), "{}", r.problems.join("\n"));
+    assert_eq!(r.stamp, Stamp::Current);
+    assert!(r.stale.is_empty(), "{}", r.stale.join("\n"));
+}
+
+/// An aged store (see `common::age_store`): valid, and stale in its stamp and in every
+/// derived part that aging touched.
+fn assert_aged(store: &Store) {
+    let r = store.verify().expect("verify");
+    assert!(r.problems.is_empty(), "{}", r.problems.join("\n"));
+    assert!(r.is_stale());
+    assert_eq!(r.stamp, Stamp::Missing);
+    let stale = r.stale.join("\n");
+    assert_eq!(
+        r.stale
+            .iter()
+            .filter(|s| s.contains("Summary, Event trailers"))
+            .count(),
+        3,
+        "{stale}"
+    );
+    assert_eq!(
+        r.stale
+            .iter()
+            .filter(|s| s.contains("canonical rendering"))
+            .count(),
+        3,
+        "{stale}"
+    );
+}
+
+#[test]
+fn reindex_of_an_aged_store_equals_a_fresh_import_and_is_idempotent() {
+    let (dir, store) = new_store();
+    let inputs = three_amended(dir.path());
+    import(&store, &inputs);
+    assert_current(&store);
+    let fresh = refs(&store);
+    age_store(store.path());
+    assert_ne!(refs(&store), fresh);
+    assert_aged(&store);
+
+    let r = store.reindex(&Quiet).expect("reindex");
+    assert_eq!(refs(&store), fresh, "a reindexed store is a fresh import");
+    assert_eq!((r.statutes, r.versions), (3, 6));
+    assert_eq!((r.rewritten, r.unchanged), (6, 0));
+    assert_eq!(r.refs_updated, 9, "3 branches and 6 tags");
+    assert_current(&store);
+
+    let again = store.reindex(&Quiet).expect("reindex again");
+    assert_eq!(
+        again,
+        ReindexReport {
+            statutes: 3,
+            versions: 6,
+            rewritten: 0,
+            unchanged: 6,
+            refs_updated: 0,
+        }
+    );
+    assert_eq!(refs(&store), fresh);
+    // And an import after it finds every version there.
+    let rep = import(&store, &inputs);
+    assert_eq!((rep.added, rep.refs_updated), (0, 0));
+}
+
+#[test]
+fn an_interrupted_reindex_leaves_a_valid_store_still_stale() {
+    for at in [
+        Checkpoint::Parsed,
+        Checkpoint::ObjectsWritten,
+        Checkpoint::RefsMoved,
+    ] {
+        let (dir, store) = new_store();
+        import(&store, &three_amended(dir.path()));
+        let fresh = refs(&store);
+        age_store(store.path());
+        let aged = refs(&store);
+        match store.reindex(&CancelAt(at)) {
+            Err(StoreError::ReindexCancelled) => {}
+            other => panic!("{at:?}: {other:?}"),
+        }
+        let expect = if at == Checkpoint::RefsMoved {
+            &fresh
+        } else {
+            &aged
+        };
+        assert_eq!(&refs(&store), expect, "{at:?}");
+        let r = store.verify().expect("verify");
+        assert!(r.problems.is_empty(), "{at:?}: {}", r.problems.join("\n"));
+        assert!(r.is_stale() && r.stamp == Stamp::Missing, "{at:?}");
+        store.reindex(&Quiet).expect("reindex");
+        assert_eq!(refs(&store), fresh, "{at:?}");
+        assert_current(&store);
+    }
+}
+
+#[test]
+fn a_newer_derived_stamp_is_refused_untouched() {
+    let (dir, store) = new_store();
+    let inputs = three_amended(dir.path());
+    import(&store, &inputs[..1]);
+    let before = refs(&store);
+    let newer = DERIVED_VERSION + 1;
+    store
+        .repo()
+        .config()
+        .expect("config")
+        .set_i32("statute.derived", newer)
+        .expect("set");
+    let newer_derived =
+        |e: StoreError| matches!(e, StoreError::NewerDerived { found, .. } if found == newer);
+    assert!(newer_derived(store.verify().expect_err("verify")));
+    assert!(newer_derived(store.reindex(&Quiet).expect_err("reindex")));
+    assert!(newer_derived(
+        store
+            .import(&inputs, &ImportOptions::default(), &Quiet)
+            .expect_err("import")
+    ));
+    assert_eq!(refs(&store), before);
+    assert_eq!(store.stamp().expect("stamp"), Stamp::Newer(newer));
 }

@@ -585,3 +585,156 @@ fn a_ref_update_interrupted_at_any_step_leaves_refs_old_or_new() {
         assert!(seen.contains(&step), "{step:?} never reached: {seen:?}");
     }
 }
+
+/// A store of three amended statutes, aged (`common::age_store`): what a reindex rewrites.
+fn aged_store(dir: &Path) -> String {
+    let s = store_in(dir);
+    let input = amendments(dir);
+    let o = statute(&s, &["import", input.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    crate::common::age_store(Path::new(&s));
+    s
+}
+
+/// `verify` of a store that a failed reindex left: every check passes, the derived data is
+/// still stale (exit 1, and the hint).
+fn assert_valid_and_stale(s: &str, what: &str) {
+    let o = statute(s, &["verify"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{what}: {out}{}", stderr(&o));
+    assert!(
+        out.contains(" objects: ok, derived data stale") && out.contains("run `statute reindex`"),
+        "{what}: {out}"
+    );
+    assert!(
+        out.lines()
+            .filter(|l| !l.starts_with("stale: "))
+            .all(|l| l.contains("objects: ok") || l.contains("statute reindex")),
+        "{what}: a problem besides stale data: {out}"
+    );
+}
+
+/// A write error at every point of a reindex (the pack when it writes one, else
+/// `packed-refs`): each failed reindex says so on one line and leaves a valid store that is
+/// still stale; the next one without the limit completes and gives what a fresh import gives.
+/// (The file-size limit is per file: once the pack fits, `packed-refs` and the config do.)
+#[test]
+fn a_write_error_at_any_point_of_a_reindex_leaves_a_valid_stale_store() {
+    let fresh_dir = tempfile::tempdir().expect("temp dir");
+    let fresh = store_in(fresh_dir.path());
+    let o = statute(
+        &fresh,
+        &[
+            "import",
+            amendments(fresh_dir.path()).to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (gc, cut) in [(false, "packed-refs"), (true, "objects/pack")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let s = aged_store(dir.path());
+        if gc {
+            // Without the imported objects, which the reindex would find again: it writes a
+            // pack of its own.
+            assert!(git(&s, &["gc", "--quiet", "--prune=now"]).status.success());
+        }
+        let mut messages = Vec::new();
+        for blocks in [0, 1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128] {
+            let o = Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" \"$@\""
+                ))
+                .arg(env!("CARGO_BIN_EXE_statute"))
+                .args(["--store", &s, "reindex"])
+                .output()
+                .expect("run sh");
+            if o.status.success() {
+                break;
+            }
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{blocks} blocks: {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{blocks} blocks: {err}");
+            assert!(
+                err.contains("reindex was abandoned"),
+                "{blocks} blocks: {err}"
+            );
+            assert_valid_and_stale(&s, &format!("{blocks} blocks"));
+            messages.push(err);
+        }
+        assert!(
+            messages.len() >= 2 && messages.iter().all(|m| m.contains(cut)),
+            "gc {gc}: {messages:?}"
+        );
+        let o = statute(&s, &["reindex"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+        assert_eq!(
+            git(&s, &["for-each-ref"]).stdout,
+            git(&fresh, &["for-each-ref"]).stdout,
+            "gc {gc}"
+        );
+    }
+}
+
+/// The stamp is written last: when the config cannot be written (git's own `config.lock`
+/// held), the refs have moved, the reindex fails with a one-line message, and the store is
+/// valid and still stale until a reindex records it.
+#[test]
+fn a_stamp_that_cannot_be_recorded_leaves_the_store_stale() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = aged_store(dir.path());
+    let lock = Path::new(&s).join("config.lock");
+    std::fs::write(&lock, b"").expect("config lock");
+    let o = statute(&s, &["reindex"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("derived-data stamp") && err.contains("still stale"),
+        "{err}"
+    );
+    assert_valid_and_stale(&s, "stamp not recorded");
+    std::fs::remove_file(&lock).expect("remove lock");
+    let o = statute(&s, &["reindex"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        out.contains(": 0 rewritten, ")
+            && out.contains(" 0 refs updated; derived-data stamp recorded"),
+        "{out}"
+    );
+    assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_newer_derived_stamp_is_refused_by_every_writer_and_verify() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = store(&dir);
+    let refs_before = git(&s, &["show-ref"]).stdout;
+    let newer = (statute::store::DERIVED_VERSION + 1).to_string();
+    assert!(
+        git(&s, &["config", "statute.derived", &newer])
+            .status
+            .success()
+    );
+    let amend = root().join("fixtures/amend-new.md");
+    for args in [
+        &["verify"][..],
+        &["reindex"],
+        &["import", amend.to_str().expect("utf-8")],
+    ] {
+        let o = statute(&s, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("newer")
+                && err.contains(&format!("derived-data version {newer}"))
+                && err.trim_end().lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(git(&s, &["show-ref"]).stdout, refs_before);
+    // Readers are not concerned.
+    assert_eq!(statute(&s, &["list"]).status.code(), Some(0));
+}
