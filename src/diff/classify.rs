@@ -2,11 +2,11 @@
 //! character diffs, heading changes and the summary.
 
 use super::chars::{self, Op, Segment};
-use super::headings::DivisionIds;
+use super::headings::Divisions;
 use super::lines::{self, UnitLine};
 use super::{ChangeSet, Entry, EntryKind, LineOp, Summary, UnitRef, VersionInfo};
 use crate::align::{Alignment, Prepared};
-use crate::model::{ArticleRef, Division, Statute};
+use crate::model::{ArticleRef, Statute};
 
 pub(crate) fn build(
     old: &Statute,
@@ -17,12 +17,12 @@ pub(crate) fn build(
 ) -> ChangeSet {
     let oa = old.articles();
     let na = new.articles();
-    let (oflat, oids) = super::headings::flatten(old);
-    let (nflat, nids) = super::headings::flatten(new);
-    let (headings, div_map) = super::headings::diff(&oflat, &nflat);
+    let oids = super::headings::flatten(old);
+    let nids = super::headings::flatten(new);
+    let (headings, div_map) = super::headings::diff(&oids.flat, &nids.flat);
     // Heading texts, once per division.
-    let oh: Vec<String> = oflat.iter().map(|f| f.div.heading()).collect();
-    let nh: Vec<String> = nflat.iter().map(|f| f.div.heading()).collect();
+    let oh: Vec<String> = oids.flat.iter().map(|f| f.div.heading()).collect();
+    let nh: Vec<String> = nids.flat.iter().map(|f| f.div.heading()).collect();
 
     // Old → new numbers of units that survive as the same unit (for cross-references).
     let mut refs = crate::normalize::Renumbering::default();
@@ -123,20 +123,13 @@ struct Context<'a, 's> {
     /// The units as the aligner prepared them: their formal text, line by line.
     op: &'a [Prepared],
     np: &'a [Prepared],
-    oids: &'a DivisionIds,
-    nids: &'a DivisionIds,
+    oids: &'a Divisions<'s>,
+    nids: &'a Divisions<'s>,
     oh: &'a [String],
     nh: &'a [String],
     div_map: &'a [Option<usize>],
     refs: &'a crate::normalize::Renumbering,
     in_sequence: &'a [bool],
-}
-
-/// The innermost division of a unit, as an index into the flattened headings.
-fn innermost(a: &ArticleRef<'_>, ids: &DivisionIds) -> Option<usize> {
-    a.path
-        .last()
-        .and_then(|d| ids.get(&(*d as *const Division as usize)).copied())
 }
 
 impl<'a> Context<'a, '_> {
@@ -271,8 +264,8 @@ impl<'a> Context<'a, '_> {
             };
         let moved = match (g.old.first(), g.new.first()) {
             (Some(&i), Some(&j)) => {
-                let od = innermost(&self.oa[i], self.oids);
-                let nd = innermost(&self.na[j], self.nids);
+                let od = self.oids.of_unit[i];
+                let nd = self.nids.of_unit[j];
                 let div_moved = match (od, nd) {
                     (None, None) => false,
                     (Some(o), Some(n)) => self.div_map[o] != Some(n),
@@ -400,21 +393,17 @@ fn unit_ref(
     s: &Statute,
     a: &ArticleRef<'_>,
     index: usize,
-    ids: &DivisionIds,
+    ids: &Divisions<'_>,
     headings: &[String],
 ) -> UnitRef {
+    let mut path: Vec<String> = ids.enclosing(index).map(|k| headings[k].clone()).collect();
+    path.reverse();
+    debug_assert_eq!(path.len(), a.path.len());
     UnitRef {
         index,
         num: a.article.num,
         label: a.label(s),
-        path: a
-            .path
-            .iter()
-            .map(|d| match ids.get(&(*d as *const Division as usize)) {
-                Some(&k) => headings[k].clone(),
-                None => d.heading(),
-            })
-            .collect(),
+        path,
         annex: a.annex,
     }
 }
