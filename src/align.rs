@@ -1348,6 +1348,9 @@ fn absorb(
     }
 }
 
+/// Step 4: the groups, in new order: each new unit with the old units paired with it (a split's
+/// parts with its first part), or alone when added; each deleted old unit after the group
+/// that holds its nearest earlier paired old unit, or first when it has none.
 fn build_groups(
     o: &[Prepared],
     n: &[Prepared],
@@ -1358,9 +1361,53 @@ fn build_groups(
 ) -> Alignment {
     let mut groups = Vec::new();
     let mut emitted_old = vec![false; o.len()];
-    // Deleted old units are placed after the group holding their nearest earlier old unit.
+    let deleted_after = deleted_by_anchor(st);
+    push_deleted(None, &deleted_after, &mut groups, &mut emitted_old);
+    for j in 0..n.len() {
+        let i = st.new_to[j];
+        if i == PART_OF {
+            continue; // part of a split, emitted with its first part
+        }
+        if i == NONE {
+            groups.push(Group {
+                old: Vec::new(),
+                new: vec![j],
+                similarity: 0.0,
+            });
+            continue;
+        }
+        let (old_ids, new_ids) = members(i, j, extra_new, extra_old);
+        let similarity = group_similarity(o, n, (i, j), (&old_ids, &new_ids), scores);
+        for &k in &old_ids {
+            emitted_old[k] = true;
+        }
+        groups.push(Group {
+            old: old_ids.clone(),
+            new: new_ids,
+            similarity,
+        });
+        for &k in &old_ids {
+            push_deleted(Some(k), &deleted_after, &mut groups, &mut emitted_old);
+        }
+    }
+    // Deleted units whose anchor was itself never emitted (cannot happen, but never lose one).
+    for (i, done) in emitted_old.iter().enumerate() {
+        if !done && st.old_to[i] == NONE {
+            groups.push(Group {
+                old: vec![i],
+                new: Vec::new(),
+                similarity: 0.0,
+            });
+        }
+    }
+    Alignment { groups }
+}
+
+/// The deleted old units by anchor: the nearest earlier old unit that is paired, `None` for
+/// those before every paired one; each list ascending.
+fn deleted_by_anchor(st: &State) -> FxMap<Option<usize>, Vec<usize>> {
     let mut deleted_after: FxMap<Option<usize>, Vec<usize>> = FxMap::default();
-    for i in 0..o.len() {
+    for i in 0..st.old_to.len() {
         if st.old_to[i] == NONE {
             let mut k = i;
             let anchor = loop {
@@ -1375,40 +1422,67 @@ fn build_groups(
             deleted_after.entry(anchor).or_default().push(i);
         }
     }
-    let flush_deleted = |after: Option<usize>, groups: &mut Vec<Group>, emitted: &mut Vec<bool>| {
-        if let Some(list) = deleted_after.get(&after) {
-            for &i in list {
-                if !emitted[i] {
-                    emitted[i] = true;
-                    groups.push(Group {
-                        old: vec![i],
-                        new: Vec::new(),
-                        similarity: 0.0,
-                    });
-                }
+    deleted_after
+}
+
+/// Adds a group for each deleted old unit anchored `after` (see [`deleted_by_anchor`]) that
+/// has none yet.
+fn push_deleted(
+    after: Option<usize>,
+    deleted_after: &FxMap<Option<usize>, Vec<usize>>,
+    groups: &mut Vec<Group>,
+    emitted: &mut [bool],
+) {
+    if let Some(list) = deleted_after.get(&after) {
+        for &i in list {
+            if !emitted[i] {
+                emitted[i] = true;
+                groups.push(Group {
+                    old: vec![i],
+                    new: Vec::new(),
+                    similarity: 0.0,
+                });
             }
         }
-    };
-    flush_deleted(None, &mut groups, &mut emitted_old);
-    for j in 0..n.len() {
-        let i = st.new_to[j];
-        if i == PART_OF {
-            continue; // part of a split, emitted with its first part
+    }
+}
+
+/// The old and the new units of the group of old unit `i` paired with new unit `j`: with
+/// the old units merged into `j` and the new units split from `i`, each side ascending.
+fn members(
+    i: usize,
+    j: usize,
+    extra_new: &FxMap<usize, Vec<usize>>,
+    extra_old: &FxMap<usize, Vec<usize>>,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut old_ids = vec![i];
+    old_ids.extend(extra_old.get(&j).into_iter().flatten().copied());
+    old_ids.sort_unstable();
+    let mut new_ids = vec![j];
+    new_ids.extend(extra_new.get(&i).into_iter().flatten().copied());
+    new_ids.sort_unstable();
+    (old_ids, new_ids)
+}
+
+/// The similarity of a group: for one unit on each side, 1.0 when their formal texts are
+/// equal, else the score computed while aligning (or computed now); for a split or a merge,
+/// the Dice of the bigrams of each side's units together.
+fn group_similarity(
+    o: &[Prepared],
+    n: &[Prepared],
+    (i, j): (usize, usize),
+    (old_ids, new_ids): (&[usize], &[usize]),
+    scores: &Scores,
+) -> f64 {
+    if old_ids.len() == 1 && new_ids.len() == 1 {
+        if o[i].norm == n[j].norm {
+            1.0
+        } else {
+            scores
+                .get(&(i as u32, j as u32))
+                .map_or_else(|| similarity(&o[i], &n[j]).0, |s| s.0)
         }
-        if i == NONE {
-            groups.push(Group {
-                old: Vec::new(),
-                new: vec![j],
-                similarity: 0.0,
-            });
-            continue;
-        }
-        let mut old_ids = vec![i];
-        old_ids.extend(extra_old.get(&j).into_iter().flatten().copied());
-        old_ids.sort_unstable();
-        let mut new_ids = vec![j];
-        new_ids.extend(extra_new.get(&i).into_iter().flatten().copied());
-        new_ids.sort_unstable();
+    } else {
         let cat = |ids: &[usize], side: &[Prepared]| {
             let mut g: Vec<u32> = ids
                 .iter()
@@ -1417,42 +1491,8 @@ fn build_groups(
             g.sort_unstable();
             g
         };
-        let similarity = if old_ids.len() == 1 && new_ids.len() == 1 {
-            if o[i].norm == n[j].norm {
-                1.0
-            } else {
-                scores
-                    .get(&(i as u32, j as u32))
-                    .map_or_else(|| similarity(&o[i], &n[j]).0, |s| s.0)
-            }
-        } else {
-            dice(&cat(&old_ids, o), &cat(&new_ids, n))
-        };
-        for &k in &old_ids {
-            emitted_old[k] = true;
-        }
-        let last_old = old_ids.iter().copied().max();
-        groups.push(Group {
-            old: old_ids.clone(),
-            new: new_ids,
-            similarity,
-        });
-        for &k in &old_ids {
-            flush_deleted(Some(k), &mut groups, &mut emitted_old);
-        }
-        let _ = last_old;
+        dice(&cat(old_ids, o), &cat(new_ids, n))
     }
-    // Deleted units whose anchor was itself never emitted (cannot happen, but never lose one).
-    for (i, done) in emitted_old.iter().enumerate() {
-        if !done && st.old_to[i] == NONE {
-            groups.push(Group {
-                old: vec![i],
-                new: Vec::new(),
-                similarity: 0.0,
-            });
-        }
-    }
-    Alignment { groups }
 }
 
 #[cfg(test)]

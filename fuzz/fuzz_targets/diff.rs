@@ -4,22 +4,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::path::Path;
 
 use statute::diff::chars::{new_text, old_text};
 use statute::render::select::{Filter, select};
 use statute::render::{decision, diff_json, docx, markdown, table, terminal};
 
+#[path = "../two_versions.rs"]
+mod two_versions;
+
 fuzz_target!(|data: &[u8]| {
-    let cut = data
-        .iter()
-        .position(|&b| b == 0xFF)
-        .unwrap_or(data.len() / 2);
-    let (a, b) = (&data[..cut], &data[(cut + 1).min(data.len())..]);
-    let (Ok(a), Ok(b)) = (
-        statute::parse::parse_bytes(Path::new("a"), a),
-        statute::parse::parse_bytes(Path::new("b"), b),
-    ) else {
+    let Some((a, b)) = two_versions::parse(data) else {
         return;
     };
     let cs = statute::diff::diff(&a.statute, &b.statute);

@@ -2,6 +2,7 @@
 //! and each aligned pair diffed by character.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::chars::{self, Op, Segment};
 use super::{LineChange, LineOp, LineRef};
@@ -106,7 +107,32 @@ pub(crate) fn diff_lines(
     if let (1, 1, Some(d)) = (n, m, whole) {
         return diff_one_line(&old[0], &new[0], (old_norms[0], new_norms[0]), d, refs);
     }
-    // Leading and trailing lines that are the same pair up without search.
+    let (pre, suf) = same_ends(old, new);
+    let old_prepared = prepare_lines(old_norms, old_units, pre..n - suf);
+    let new_prepared = prepare_lines(new_norms, new_units, pre..m - suf);
+    let table = Table::new(&old_prepared[pre..n - suf], &new_prepared[pre..m - suf]);
+    let mut out = Vec::with_capacity(n.max(m));
+    for k in 0..pre {
+        out.push(same(&old[k], &new[k]));
+    }
+    let middle = Middle {
+        old,
+        new,
+        old_prepared: &old_prepared,
+        new_prepared: &new_prepared,
+        pre,
+        refs,
+    };
+    middle.trace(&table, &mut out);
+    for k in 0..suf {
+        out.push(same(&old[n - suf + k], &new[m - suf + k]));
+    }
+    out
+}
+
+/// How many leading and how many trailing lines are the same on both sides: they pair up
+/// without search.
+fn same_ends(old: &[UnitLine<'_>], new: &[UnitLine<'_>]) -> (usize, usize) {
     let pre = old
         .iter()
         .zip(new)
@@ -118,60 +144,141 @@ pub(crate) fn diff_lines(
         .zip(new[pre..].iter().rev())
         .take_while(|(a, b)| a.text == b.text)
         .count();
-    // Formal forms of the lines in between, prepared for comparison (indexed like `old` and
-    // `new`; empty outside).
-    let prep =
-        |norms: &[&str], units: &LineSources<'_>, range: std::ops::Range<usize>| -> Vec<Prepared> {
-            (0..norms.len())
-                .map(|k| match units.get(k) {
-                    _ if !range.contains(&k) => align::Prepared::empty(),
-                    Some(&(unit, line)) => unit.line_prepared(line),
-                    None => align::prepared(norms[k].to_string()),
-                })
-                .collect()
-        };
-    let on = prep(old_norms, old_units, pre..n - suf);
-    let nn = prep(new_norms, new_units, pre..m - suf);
-    let (n2, m2) = (n - pre - suf, m - pre - suf);
-    // Similarity of the middle lines, computed once: 2 for formally equal lines, the bigram
-    // Dice (estimated from samples for long lines) for similar ones, -inf for lines that may
-    // not pair. Units of hundreds of lines (rare) pair identical lines only, which keeps the
-    // table small.
-    let full = n2 * m2 <= 40_000;
-    let mut sim = vec![f64::NEG_INFINITY; n2 * m2];
-    let mut dice = vec![0.0f64; n2 * m2];
-    for i in 0..n2 {
-        for j in 0..m2 {
-            let k = i * m2 + j;
-            if on[pre + i].norm == nn[pre + j].norm {
-                sim[k] = 2.0;
-                dice[k] = 1.0;
-            } else if full {
-                let d = align::similarity(&on[pre + i], &nn[pre + j]).0;
-                dice[k] = d;
-                if d >= LINE_MATCH {
-                    sim[k] = d;
+    (pre, suf)
+}
+
+/// The formal forms of the lines in `range`, prepared for comparison (indexed like the lines;
+/// empty outside `range`): from the aligner's units when `units` has them, else prepared here.
+fn prepare_lines(norms: &[&str], units: &LineSources<'_>, range: Range<usize>) -> Vec<Prepared> {
+    (0..norms.len())
+        .map(|k| match units.get(k) {
+            _ if !range.contains(&k) => align::Prepared::empty(),
+            Some(&(unit, line)) => unit.line_prepared(line),
+            None => align::prepared(norms[k].to_string()),
+        })
+        .collect()
+}
+
+/// The middle lines (between the same leading and trailing ones) compared: similarities of
+/// every pair and the best alignment scores.
+struct Table {
+    rows: usize,
+    cols: usize,
+    /// Similarity of each pair, computed once: 2 for formally equal lines, the bigram Dice
+    /// (estimated from samples for long lines) for similar ones, -inf for lines that may not
+    /// pair. Units of hundreds of lines (rare) pair identical lines only, which keeps the
+    /// table small.
+    sim: Vec<f64>,
+    /// The bigram Dice of each pair (1 for formally equal lines, 0 where not computed).
+    dice: Vec<f64>,
+    /// `score[at(i, j)]`: best alignment of the middle's old[i..] and new[j..].
+    score: Vec<f64>,
+}
+
+impl Table {
+    /// Compares the middle lines `old` with `new` (weighted LCS: identical lines score 2,
+    /// similar ones their similarity).
+    fn new(old: &[Prepared], new: &[Prepared]) -> Table {
+        let (n2, m2) = (old.len(), new.len());
+        let full = n2 * m2 <= 40_000;
+        let mut sim = vec![f64::NEG_INFINITY; n2 * m2];
+        let mut dice = vec![0.0f64; n2 * m2];
+        for (i, o) in old.iter().enumerate() {
+            for (j, n) in new.iter().enumerate() {
+                let k = i * m2 + j;
+                if o.norm == n.norm {
+                    sim[k] = 2.0;
+                    dice[k] = 1.0;
+                } else if full {
+                    let d = align::similarity(o, n).0;
+                    dice[k] = d;
+                    if d >= LINE_MATCH {
+                        sim[k] = d;
+                    }
                 }
             }
         }
-    }
-    // score[i][j]: best alignment of the middle's old[i..] and new[j..].
-    let at = |i: usize, j: usize| i * (m2 + 1) + j;
-    let mut score = vec![0.0f64; (n2 + 1) * (m2 + 1)];
-    for i in (0..n2).rev() {
-        for j in (0..m2).rev() {
-            let skip = score[at(i + 1, j)].max(score[at(i, j + 1)]);
-            score[at(i, j)] = skip.max(score[at(i + 1, j + 1)] + sim[i * m2 + j]);
+        let mut table = Table {
+            rows: n2,
+            cols: m2,
+            sim,
+            dice,
+            score: vec![0.0f64; (n2 + 1) * (m2 + 1)],
+        };
+        for i in (0..n2).rev() {
+            for j in (0..m2).rev() {
+                let skip = table.score(i + 1, j).max(table.score(i, j + 1));
+                let k = table.at(i, j);
+                table.score[k] = skip.max(table.score(i + 1, j + 1) + table.sim[i * m2 + j]);
+            }
         }
+        table
     }
-    let mut out = Vec::with_capacity(n.max(m));
-    for k in 0..pre {
-        out.push(same(&old[k], &new[k]));
+
+    /// The index in `score` of (i, j).
+    fn at(&self, i: usize, j: usize) -> usize {
+        i * (self.cols + 1) + j
     }
-    // Deletions and insertions between two matches are emitted deletions first.
-    let mut pending_del: Vec<usize> = Vec::new();
-    let mut pending_ins: Vec<usize> = Vec::new();
-    let flush = |out: &mut Vec<LineChange>, del: &mut Vec<usize>, ins: &mut Vec<usize>| {
+
+    fn score(&self, i: usize, j: usize) -> f64 {
+        self.score[self.at(i, j)]
+    }
+}
+
+/// The lines of an entry and what comparing its middle lines reads.
+struct Middle<'l, 'a> {
+    old: &'l [UnitLine<'a>],
+    new: &'l [UnitLine<'a>],
+    /// The lines' formal forms prepared (see [`prepare_lines`]).
+    old_prepared: &'l [Prepared],
+    new_prepared: &'l [Prepared],
+    /// The number of same leading lines: middle line `i` is line `pre + i`.
+    pre: usize,
+    refs: &'l crate::normalize::Renumbering,
+}
+
+impl Middle<'_, '_> {
+    /// Follows the best alignment of `table` and writes the middle lines' changes to `out`:
+    /// pairs, and between two pairs the lines left over, deletions first.
+    fn trace(&self, table: &Table, out: &mut Vec<LineChange>) {
+        let (n2, m2) = (table.rows, table.cols);
+        let (old, new, pre) = (self.old, self.new, self.pre);
+        let mut pending_del: Vec<usize> = Vec::new();
+        let mut pending_ins: Vec<usize> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < n2 || j < m2 {
+            if i < n2 && j < m2 {
+                let s = table.sim[i * m2 + j];
+                if s.is_finite()
+                    && (table.score(i, j) - (table.score(i + 1, j + 1) + s)).abs() < 1e-9
+                {
+                    self.flush(out, &mut pending_del, &mut pending_ins);
+                    let (oi, nj) = (pre + i, pre + j);
+                    let (on, nn) = (&self.old_prepared[oi].norm, &self.new_prepared[nj].norm);
+                    let formal = on == nn
+                        || (!normalize::surely_reworded(on, nn)
+                            && same_wording(&old[oi].text, &new[nj].text, self.refs));
+                    out.push(pair(&old[oi], &new[nj], table.dice[i * m2 + j], formal));
+                    i += 1;
+                    j += 1;
+                    continue;
+                }
+            }
+            if i < n2 && (j == m2 || table.score(i + 1, j) >= table.score(i, j + 1)) {
+                pending_del.push(pre + i);
+                i += 1;
+            } else {
+                pending_ins.push(pre + j);
+                j += 1;
+            }
+        }
+        self.flush(out, &mut pending_del, &mut pending_ins);
+    }
+
+    /// Writes the deleted lines `del` and the added lines `ins` found between two pairs, and
+    /// empties both lists.
+    fn flush(&self, out: &mut Vec<LineChange>, del: &mut Vec<usize>, ins: &mut Vec<usize>) {
+        let (old, new, refs) = (self.old, self.new, self.refs);
         // A deleted and an added line of the same wording (short lines that differ in
         // punctuation or numbering, too dissimilar in bigrams to pair) are one line changed
         // formally, paired in order.
@@ -225,36 +332,7 @@ pub(crate) fn diff_lines(
         push_ins(out, ins.len());
         del.clear();
         ins.clear();
-    };
-    let (mut i, mut j) = (0, 0);
-    while i < n2 || j < m2 {
-        if i < n2 && j < m2 {
-            let s = sim[i * m2 + j];
-            if s.is_finite() && (score[at(i, j)] - (score[at(i + 1, j + 1)] + s)).abs() < 1e-9 {
-                flush(&mut out, &mut pending_del, &mut pending_ins);
-                let (oi, nj) = (pre + i, pre + j);
-                let formal = on[oi].norm == nn[nj].norm
-                    || (!normalize::surely_reworded(&on[oi].norm, &nn[nj].norm)
-                        && same_wording(&old[oi].text, &new[nj].text, refs));
-                out.push(pair(&old[oi], &new[nj], dice[i * m2 + j], formal));
-                i += 1;
-                j += 1;
-                continue;
-            }
-        }
-        if i < n2 && (j == m2 || score[at(i + 1, j)] >= score[at(i, j + 1)]) {
-            pending_del.push(pre + i);
-            i += 1;
-        } else {
-            pending_ins.push(pre + j);
-            j += 1;
-        }
     }
-    flush(&mut out, &mut pending_del, &mut pending_ins);
-    for k in 0..suf {
-        out.push(same(&old[n - suf + k], &new[m - suf + k]));
-    }
-    out
 }
 
 /// [`diff_lines`] for one line on each side whose similarity `d` is known: the same result

@@ -174,124 +174,18 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
     let mut warnings = Vec::new();
-    let mut meta = Meta::default();
-    let mut history_lines: Vec<String> = Vec::new();
-    let mut canonical_history: Option<Vec<String>> = None;
-
-    let (format, body_start) = if raw.first().map(|l| l.trim()) == Some("---") {
-        let end = raw[1..]
-            .iter()
-            .position(|l| matches!(l.trim(), "---" | "..."))
-            .map(|i| i + 1)
-            .ok_or_else(|| Error::Syntax {
-                path: path.into(),
-                line: 1,
-                message: "front matter opened with --- is never closed".into(),
-            })?;
-        let yaml = raw[1..end].join("\n");
-        let fm = front_matter(path, &yaml)?;
-        let canonical = fm.get("format").and_then(|v| v.as_str()) == Some(CANONICAL_FORMAT);
-        canonical_history = apply_front_matter(&mut meta, fm, &mut warnings);
-        let mut i = end + 1;
-        // Prelude: `# title` / `**title**` / `> （history）` lines before the body. The
-        // canonical form writes only the `# title` line there (its history is in the front
-        // matter), so after it a `**…**` or `> …` line is body text.
-        let mut titled = false;
-        while i < raw.len() {
-            let t = raw[i].trim();
-            if t.is_empty() {
-            } else if let Some(title) = t.strip_prefix("# ").filter(|_| !(canonical && titled)) {
-                set_title(&mut meta, title.trim(), i, &mut warnings);
-                titled = true;
-            } else if let Some(title) = bold_only(t).filter(|_| !canonical) {
-                set_title(&mut meta, title, i, &mut warnings);
-            } else if let Some(h) = t.strip_prefix('>').filter(|_| !canonical) {
-                history_lines.push(h.trim().to_string());
-            } else {
-                break;
-            }
-            i += 1;
-        }
-        let f = if canonical {
-            SourceFormat::Canonical
-        } else {
-            SourceFormat::Seed
-        };
-        (f, i)
-    } else if let Some(end) = raw.iter().position(|l| l.trim() == "<!-- INFO END -->") {
-        let mut titles = 0;
-        for line in &raw[..end] {
-            let t = line.trim();
-            if let Some(title) = t.strip_prefix('#').filter(|_| !t.starts_with("##")) {
-                // A bare `#` titles nothing (and would read back as no subtitle).
-                if title.trim().is_empty() {
-                    continue;
-                }
-                match titles {
-                    0 => meta.title = title.trim().to_string(),
-                    _ => meta.subtitle = Some(title.trim().to_string()),
-                }
-                titles += 1;
-            } else if !t.is_empty() {
-                history_lines.push(t.to_string());
-            }
-        }
-        (SourceFormat::Corpus, end + 1)
-    } else {
-        let mut i = 0;
-        while i < raw.len() && raw[i].trim().is_empty() {
-            i += 1;
-        }
-        if i < raw.len() {
-            let t = raw[i].trim();
-            let t = t.strip_prefix("# ").unwrap_or(t).trim();
-            if body::article_line(t).is_none() && !t.starts_with('（') && t.chars().count() <= 80 {
-                meta.title = body::squash(t);
-                i += 1;
-            }
-        }
-        // History: a parenthesised block, possibly over several lines, or date lines.
-        let mut open = false;
-        while i < raw.len() {
-            let t = raw[i].trim();
-            if t.is_empty() {
-                i += 1;
-                continue;
-            }
-            let starts = t.starts_with('（') || t.starts_with('(');
-            let dated = history::date_prefix(t).is_some();
-            if open || starts || (dated && body::article_line(t).is_none()) {
-                history_lines.push(t.to_string());
-                open = if open || starts {
-                    !(t.ends_with('）') || t.ends_with(')'))
-                } else {
-                    false
-                };
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        (SourceFormat::Plain, i)
-    };
-
+    let Prelude {
+        format,
+        mut meta,
+        history,
+        body_start,
+    } = prelude(path, &raw, &mut warnings)?;
     if meta.title.is_empty() {
         warnings.push(Warning::file("no title found"));
     }
-    meta.history = match canonical_history {
-        Some(events) => events.iter().map(|e| history::parse_event(e)).collect(),
-        None => history::split_events(&history_lines)
-            .iter()
-            .map(|e| history::parse_event(e))
-            .collect(),
-    };
+    meta.history = history.events();
     derive_meta(&mut meta);
-
-    let lines: Vec<Line<'_>> = raw[body_start..]
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| body_line(l, (body_start + i + 1) as u32))
-        .collect();
+    let lines = body_lines(&raw, body_start);
     if lines.is_empty() {
         warnings.push(Warning::file("no body text"));
     }
@@ -302,6 +196,192 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Parsed> {
         encoding: "UTF-8",
         warnings,
     })
+}
+
+/// What comes before the body, as the format read it.
+struct Prelude {
+    format: SourceFormat,
+    /// The metadata found there (the history is still text: see `history`).
+    meta: Meta,
+    history: PreludeHistory,
+    /// The index of the first raw line after the prelude.
+    body_start: usize,
+}
+
+/// The 题注 as the prelude gave it.
+enum PreludeHistory {
+    /// One entry per event, as canonical front matter lists them.
+    Events(Vec<String>),
+    /// Lines still to be split into events.
+    Lines(Vec<String>),
+}
+
+impl PreludeHistory {
+    /// Each event read into date, body, amending act and kind.
+    fn events(&self) -> Vec<HistoryEvent> {
+        match self {
+            PreludeHistory::Events(events) => {
+                events.iter().map(|e| history::parse_event(e)).collect()
+            }
+            PreludeHistory::Lines(lines) => history::split_events(lines)
+                .iter()
+                .map(|e| history::parse_event(e))
+                .collect(),
+        }
+    }
+}
+
+/// Detects the format from the text and reads what comes before the body: front matter
+/// (canonical or seed), the header block before `<!-- INFO END -->` (corpus), else a title
+/// and a history (plain).
+fn prelude(path: &Path, raw: &[&str], warnings: &mut Vec<Warning>) -> Result<Prelude> {
+    if raw.first().map(|l| l.trim()) == Some("---") {
+        front_matter_prelude(path, raw, warnings)
+    } else if let Some(end) = raw.iter().position(|l| l.trim() == "<!-- INFO END -->") {
+        Ok(corpus_prelude(raw, end))
+    } else {
+        Ok(plain_prelude(raw))
+    }
+}
+
+/// The canonical and seed formats: front matter, then `# title` / `**title**` /
+/// `> （history）` lines.
+fn front_matter_prelude(path: &Path, raw: &[&str], warnings: &mut Vec<Warning>) -> Result<Prelude> {
+    let mut meta = Meta::default();
+    let mut history_lines: Vec<String> = Vec::new();
+    let end = raw[1..]
+        .iter()
+        .position(|l| matches!(l.trim(), "---" | "..."))
+        .map(|i| i + 1)
+        .ok_or_else(|| Error::Syntax {
+            path: path.into(),
+            line: 1,
+            message: "front matter opened with --- is never closed".into(),
+        })?;
+    let yaml = raw[1..end].join("\n");
+    let fm = front_matter(path, &yaml)?;
+    let canonical = fm.get("format").and_then(|v| v.as_str()) == Some(CANONICAL_FORMAT);
+    let canonical_history = apply_front_matter(&mut meta, fm, warnings);
+    let mut i = end + 1;
+    // Prelude: `# title` / `**title**` / `> （history）` lines before the body. The
+    // canonical form writes only the `# title` line there (its history is in the front
+    // matter), so after it a `**…**` or `> …` line is body text.
+    let mut titled = false;
+    while i < raw.len() {
+        let t = raw[i].trim();
+        if t.is_empty() {
+        } else if let Some(title) = t.strip_prefix("# ").filter(|_| !(canonical && titled)) {
+            set_title(&mut meta, title.trim(), i, warnings);
+            titled = true;
+        } else if let Some(title) = bold_only(t).filter(|_| !canonical) {
+            set_title(&mut meta, title, i, warnings);
+        } else if let Some(h) = t.strip_prefix('>').filter(|_| !canonical) {
+            history_lines.push(h.trim().to_string());
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    Ok(Prelude {
+        format: if canonical {
+            SourceFormat::Canonical
+        } else {
+            SourceFormat::Seed
+        },
+        meta,
+        history: match canonical_history {
+            Some(events) => PreludeHistory::Events(events),
+            None => PreludeHistory::Lines(history_lines),
+        },
+        body_start: i,
+    })
+}
+
+/// The corpus format: `# title` (and a second `#` line, the subtitle) and history lines
+/// before the `<!-- INFO END -->` line at `end`.
+fn corpus_prelude(raw: &[&str], end: usize) -> Prelude {
+    let mut meta = Meta::default();
+    let mut history_lines: Vec<String> = Vec::new();
+    let mut titles = 0;
+    for line in &raw[..end] {
+        let t = line.trim();
+        if let Some(title) = t.strip_prefix('#').filter(|_| !t.starts_with("##")) {
+            // A bare `#` titles nothing (and would read back as no subtitle).
+            if title.trim().is_empty() {
+                continue;
+            }
+            match titles {
+                0 => meta.title = title.trim().to_string(),
+                _ => meta.subtitle = Some(title.trim().to_string()),
+            }
+            titles += 1;
+        } else if !t.is_empty() {
+            history_lines.push(t.to_string());
+        }
+    }
+    Prelude {
+        format: SourceFormat::Corpus,
+        meta,
+        history: PreludeHistory::Lines(history_lines),
+        body_start: end + 1,
+    }
+}
+
+/// Plain text: a first line that is no article and not too long is the title; then a
+/// parenthesised history, possibly over several lines, or date lines.
+fn plain_prelude(raw: &[&str]) -> Prelude {
+    let mut meta = Meta::default();
+    let mut history_lines: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < raw.len() && raw[i].trim().is_empty() {
+        i += 1;
+    }
+    if i < raw.len() {
+        let t = raw[i].trim();
+        let t = t.strip_prefix("# ").unwrap_or(t).trim();
+        if body::article_line(t).is_none() && !t.starts_with('（') && t.chars().count() <= 80 {
+            meta.title = body::squash(t);
+            i += 1;
+        }
+    }
+    // History: a parenthesised block, possibly over several lines, or date lines.
+    let mut open = false;
+    while i < raw.len() {
+        let t = raw[i].trim();
+        if t.is_empty() {
+            i += 1;
+            continue;
+        }
+        let starts = t.starts_with('（') || t.starts_with('(');
+        let dated = history::date_prefix(t).is_some();
+        if open || starts || (dated && body::article_line(t).is_none()) {
+            history_lines.push(t.to_string());
+            open = if open || starts {
+                !(t.ends_with('）') || t.ends_with(')'))
+            } else {
+                false
+            };
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    Prelude {
+        format: SourceFormat::Plain,
+        meta,
+        history: PreludeHistory::Lines(history_lines),
+        body_start: i,
+    }
+}
+
+/// The body lines from raw line `start` on, without their markup, each with its 1-based
+/// line number.
+fn body_lines<'a>(raw: &[&'a str], start: usize) -> Vec<Line<'a>> {
+    raw[start..]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| body_line(l, (start + i + 1) as u32))
+        .collect()
 }
 
 /// The `format` value of canonical front matter.

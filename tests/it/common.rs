@@ -1,6 +1,9 @@
 //! Shared helpers: where the corpus and fixtures are, and how to walk them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use statute::model::Statute;
+use statute::parse::parse_file;
 
 /// The project root.
 pub fn root() -> PathBuf {
@@ -39,7 +42,7 @@ pub use statute_eval::corpus::md_files;
 
 /// The statutes' folders of the corpus's `multi/` (`multi/<category>/<statute>/`, each
 /// holding its versions), sorted.
-pub fn statute_dirs(corpus: &std::path::Path) -> Vec<PathBuf> {
+pub fn statute_dirs(corpus: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus.join("multi"))
         .into_iter()
         .flatten()
@@ -55,6 +58,14 @@ pub fn statute_dirs(corpus: &std::path::Path) -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
+}
+
+/// The statute in a version file; a file that does not parse fails the test.
+pub fn load(p: &Path) -> Statute {
+    match parse_file(p) {
+        Ok(x) => x.statute,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// Removes all whitespace.

@@ -10,14 +10,7 @@ use statute::model::Statute;
 use statute::normalize::normalize;
 use statute::parse::parse_file;
 
-use crate::common::{corpus, root};
-
-fn load(p: &Path) -> Statute {
-    match parse_file(p) {
-        Ok(x) => x.statute,
-        Err(e) => panic!("{e}"),
-    }
-}
+use crate::common::{corpus, load, root, statute_dirs};
 
 /// Every unit of each side in exactly one entry; each entry's diff rebuilds both sides.
 pub(crate) fn assert_invariants(a: &Statute, b: &Statute, cs: &ChangeSet) {
@@ -118,22 +111,8 @@ fn format_noise_pairs_report_no_substantive_change_unless_the_text_differs() {
 #[test]
 fn every_amendment_in_the_corpus_diffs_with_full_coverage() {
     let Some(dir) = corpus() else { return };
-    let mut statutes: Vec<PathBuf> = Vec::new();
-    for cat in std::fs::read_dir(dir.join("multi"))
-        .expect("multi")
-        .flatten()
-    {
-        for st in std::fs::read_dir(cat.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            statutes.push(st.path());
-        }
-    }
-    statutes.sort();
     let mut pairs = 0;
-    for st in &statutes {
+    for st in &statute_dirs(&dir) {
         let mut versions = crate::common::md_files(st);
         versions.sort();
         for w in versions.windows(2) {

@@ -9,17 +9,9 @@ use std::path::Path;
 
 use statute::diff::{ChangeSet, Entry, EntryKind, diff};
 use statute::model::Statute;
-use statute::parse::parse_file;
 use statute::render::docx::{self, DocxError, Layout, Options};
 
-use crate::common::{fixture, root};
-
-fn load(p: &Path) -> Statute {
-    match parse_file(p) {
-        Ok(x) => x.statute,
-        Err(e) => panic!("{e}"),
-    }
-}
+use crate::common::{fixture, load, root};
 
 struct Pair {
     old: Statute,

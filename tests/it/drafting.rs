@@ -6,23 +6,14 @@ use std::path::Path;
 
 use statute::amend::PhraseEdit;
 use statute::diff::{ChangeSet, EntryKind, LineChange, LineOp, LineRef, Op, diff};
-use statute::model::Statute;
 use statute::numerals::to_chinese;
-use statute::parse::parse_file;
 use statute::render::decision;
 use statute::render::select::{Filter, select};
 
 use statute_eval::corpus::STATUTES;
 use statute_eval::{Corpus, DEFAULT_PAIRS, generate};
 
-use crate::common::{corpus, md_files};
-
-fn load(p: &Path) -> Statute {
-    match parse_file(p) {
-        Ok(x) => x.statute,
-        Err(e) => panic!("{e}"),
-    }
-}
+use crate::common::{corpus, load, md_files};
 
 fn draft(cs: &ChangeSet) -> String {
     let mut out = Vec::new();

@@ -4,23 +4,13 @@
 //! and punctuation are removed, `statute_eval::score::false_amendments`) on every
 //! format-noise pair and every corpus amendment.
 
-use std::path::Path;
-
 use statute::diff::{ChangeSet, EntryKind, diff};
 use statute::model::Statute;
-use statute::parse::parse_file;
 use statute::render::select::{Filter, select};
 use statute::render::{decision, diff_json, terminal};
 use statute_eval::score::false_amendments;
 
-use crate::common::{corpus, fixture, md_files};
-
-fn load(p: &Path) -> Statute {
-    match parse_file(p) {
-        Ok(x) => x.statute,
-        Err(e) => panic!("{e}"),
-    }
-}
+use crate::common::{corpus, fixture, load, md_files};
 
 fn pair(old: &str, new: &str) -> (Statute, Statute, ChangeSet) {
     let (a, b) = (load(&fixture(old)), load(&fixture(new)));

@@ -5,6 +5,10 @@ use std::path::Path;
 
 use crate::common::root;
 
+// The diff target's reading of an input as two versions.
+#[path = "../../fuzz/two_versions.rs"]
+mod two_versions;
+
 fn inputs(target: &str) -> Vec<Vec<u8>> {
     let dir = root().join("fixtures/fuzz").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -35,15 +39,7 @@ fn parse_inputs_round_trip_or_are_refused() {
 #[test]
 fn diff_inputs_rebuild_both_sides() {
     for data in inputs("diff") {
-        let cut = data
-            .iter()
-            .position(|&b| b == 0xFF)
-            .unwrap_or(data.len() / 2);
-        let (a, b) = (&data[..cut], &data[(cut + 1).min(data.len())..]);
-        let (Ok(a), Ok(b)) = (
-            statute::parse::parse_bytes(Path::new("a"), a),
-            statute::parse::parse_bytes(Path::new("b"), b),
-        ) else {
+        let Some((a, b)) = two_versions::parse(&data) else {
             continue;
         };
         let cs = statute::diff::diff(&a.statute, &b.statute);
