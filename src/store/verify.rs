@@ -262,7 +262,9 @@ fn check_files(statutes: &[Vec<Version>], r: &mut VerifyReport) {
     };
     let mut order: Vec<usize> = (0..statutes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(size(&statutes[i])));
-    let found = crate::par::try_map(&order, crate::par::threads(0), |&i| check_statute(&statutes[i]));
+    let found = crate::par::try_map(&order, crate::par::threads(0), |&i| {
+        check_statute(&statutes[i])
+    });
     let mut by_statute: Vec<Option<FileFindings>> = (0..statutes.len()).map(|_| None).collect();
     for (i, f) in order.into_iter().zip(found) {
         by_statute[i] = f;
