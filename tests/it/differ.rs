@@ -8,7 +8,6 @@ use proptest::prelude::*;
 use statute::diff::{ChangeSet, EntryKind, chars, diff};
 use statute::model::Statute;
 use statute::normalize::normalize;
-use statute::parse::parse_file;
 
 use crate::common::{corpus, load, root, statute_dirs};
 
