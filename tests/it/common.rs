@@ -170,3 +170,20 @@ pub fn age_store(dir: &std::path::Path) {
         .remove("statute.derived")
         .expect("remove the stamp");
 }
+
+/// Two statutes of two versions each, laid out as `<name>/<date>.md`, for an import that
+/// writes a pack and moves refs.
+pub fn amendments(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    for (name, old, new) in [
+        ("park", "park-2020.md", "park-2024.md"),
+        ("amend", "amend-old.md", "amend-new.md"),
+    ] {
+        let d = input.join(name);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        for (file, date) in [(old, "2020-01-01.md"), (new, "2024-01-01.md")] {
+            std::fs::copy(fixture(file), d.join(date)).expect("copy");
+        }
+    }
+    input
+}

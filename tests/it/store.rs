@@ -902,17 +902,7 @@ fn blame_text_starts_at_one_column() {
 /// The bundled versions and two amended fixtures (park, amend) as `<name>/<date>.md`: three
 /// statutes of two versions each.
 fn three_amended(dir: &Path) -> Vec<PathBuf> {
-    let input = dir.join("in");
-    for (name, old, new) in [
-        ("park", "park-2020.md", "park-2024.md"),
-        ("amend", "amend-old.md", "amend-new.md"),
-    ] {
-        let d = input.join(name);
-        std::fs::create_dir_all(&d).expect("mkdir");
-        for (file, date) in [(old, "2020-01-01.md"), (new, "2024-01-01.md")] {
-            std::fs::copy(fixture(file), d.join(date)).expect("copy");
-        }
-    }
+    let input = crate::common::amendments(dir);
     vec![tianjin(), input]
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::root;
+use crate::common::{amendments, root};
 
 fn statute(store: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_statute"))
@@ -116,23 +116,6 @@ fn a_stale_lock_file_from_a_killed_writer_does_not_block() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("wait"), "{}", stderr(&o));
     assert_eq!(statute(&s, &["verify"]).status.code(), Some(0));
-}
-
-/// Two statutes of two versions each, laid out as `<name>/<date>.md`, for an import that
-/// writes a pack and moves refs.
-fn amendments(dir: &Path) -> PathBuf {
-    let input = dir.join("in");
-    for (name, old, new) in [
-        ("park", "park-2020.md", "park-2024.md"),
-        ("amend", "amend-old.md", "amend-new.md"),
-    ] {
-        let d = input.join(name);
-        std::fs::create_dir_all(&d).expect("mkdir");
-        for (file, date) in [(old, "2020-01-01.md"), (new, "2024-01-01.md")] {
-            std::fs::copy(root().join("fixtures").join(file), d.join(date)).expect("copy");
-        }
-    }
-    input
 }
 
 /// What a failed import must leave: its one-line message, the refs as they were, a store that
