@@ -3,6 +3,177 @@
 //! applying it; read back from a decision's words ([`PhraseEdit::parse`]), they give the same
 //! edit, so that the drafter and a reader of amending acts agree on what an instruction means.
 
+mod parse;
+
+pub use parse::parse_act;
+
+use std::fmt;
+
+use crate::model::Date;
+use crate::numerals::to_chinese;
+
+/// An article's number as the amended version numbers it: 第十条 = (10, 0), 第十条之一 =
+/// (10, 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleNo {
+    pub main: u32,
+    pub sub: u32,
+}
+
+impl fmt::Display for ArticleNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "第{}条", to_chinese(self.main))?;
+        if self.sub > 0 {
+            write!(f, "之{}", to_chinese(self.sub))?;
+        }
+        Ok(())
+    }
+}
+
+/// What an instruction's place names, before any 款, 项 or 目 in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// 第十条, 第十条之一.
+    Article(ArticleNo),
+    /// The whole statute: 本法, 本条例, 本规定, 本解释, 本办法 (the word as written).
+    Whole(String),
+    /// 序言 or 引言, with its 第N自然段 if named.
+    Preamble { paragraph: Option<u32> },
+    /// The statute's title (名称, 标题).
+    Title,
+    /// A 编, 章 or 节 heading, by its label as written (第二章).
+    Heading(String),
+}
+
+/// The place an instruction acts on: a scope and, inside it, a 款 (1-based), 项 and 目.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub scope: Scope,
+    pub paragraph: Option<u32>,
+    pub item: Option<u32>,
+    pub subitem: Option<u32>,
+}
+
+impl Target {
+    /// The whole of an article.
+    pub fn article(no: ArticleNo) -> Target {
+        Target {
+            scope: Scope::Article(no),
+            paragraph: None,
+            item: None,
+            subitem: None,
+        }
+    }
+
+    /// The article of the place, if it is in one.
+    pub fn article_no(&self) -> Option<ArticleNo> {
+        match self.scope {
+            Scope::Article(no) => Some(no),
+            _ => None,
+        }
+    }
+}
+
+/// What one instruction does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// 将第X条(第Y款)修改为：“…” — the place's whole text replaced (paragraphs joined by
+    /// `\n`).
+    ReplaceArticle { target: Target, new_text: String },
+    /// 将第X条(第Y款)中的“A”修改为“B”，在“C”后增加“D” — the edits, in order, each applied to
+    /// every target (将第三条、第五条中的…). One op holds every edit of the instruction.
+    Phrase {
+        targets: Vec<Target>,
+        edits: Vec<PhraseEdit>,
+    },
+    /// 删去第X条 / 删去第X条至第Y条 / 删去第X条、第Y条: inclusive ranges, a lone article
+    /// being a range of one.
+    DeleteArticles { ranges: Vec<(ArticleNo, ArticleNo)> },
+    /// 删去第X条第Y款 (or a 项, 目), or several: 删除第三十一条第一款、第三十五条第一款.
+    DeletePart { targets: Vec<Target> },
+    /// 增加一条，作为第X条：“…” / 在第X条后增加一条，作为第X条之一：“…” / 增加两条，分别作为
+    /// 第X条、第Y条：“…”“…” — each new article with its text.
+    InsertArticle {
+        after: Option<ArticleNo>,
+        articles: Vec<(ArticleNo, String)>,
+    },
+    /// 在第X条中增加一款，作为第Y款：“…” (`as_paragraph` none for 增加规定：, at the end);
+    /// `rewrite`, a new text for the article or 款 the same instruction gives after it.
+    InsertParagraph {
+        article: ArticleNo,
+        as_paragraph: Option<u32>,
+        text: String,
+        rewrite: Option<String>,
+    },
+    /// 在第X条(第Y款)中增加一项，作为第Z项：“…”.
+    InsertItem {
+        target: Target,
+        as_item: Option<u32>,
+        text: String,
+    },
+    /// 将第X条改为两条，作为第X条、第Y条，修改为：“…”“…”.
+    SplitArticle {
+        article: ArticleNo,
+        into: Vec<ArticleNo>,
+        texts: Vec<String>,
+    },
+    /// 将第X条改为第Y条(，修改为：“…”) / 原第X条作为第Y条.
+    RenumberArticle {
+        from: ArticleNo,
+        to: ArticleNo,
+        new_text: Option<String>,
+    },
+    /// 此外，对条文顺序作相应调整: the closing note that the articles are renumbered.
+    Renumber,
+    /// 根据本决定，《…》作相应修改，重新公布: the closing note, with no renumbering.
+    Republish,
+    /// 本决定自…起施行.
+    Effective { date: Date },
+    /// Text the parser cannot read, kept with the reason.
+    Unrecognised { reason: String },
+}
+
+/// One instruction of an act: its number (一、 or 1. or the 修正案's 第N条) if it has one,
+/// its own words and what they say to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    pub number: Option<u32>,
+    pub text: String,
+    pub op: Op,
+}
+
+impl Instruction {
+    /// True unless the parser could not read it.
+    pub fn recognised(&self) -> bool {
+        !matches!(self.op, Op::Unrecognised { .. })
+    }
+}
+
+/// The instructions an act gives one statute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActPart {
+    /// The amended statute's title, from the part's heading or the act's title.
+    pub title: Option<String>,
+    pub instructions: Vec<Instruction>,
+}
+
+/// An amending act read into instructions, per amended statute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Act {
+    /// The act's own title, if the text has one.
+    pub title: Option<String>,
+    /// The opening words before the first instruction (…作如下修改：).
+    pub preface: Vec<String>,
+    pub parts: Vec<ActPart>,
+}
+
+impl Act {
+    /// Every instruction of every part, in order.
+    pub fn instructions(&self) -> impl Iterator<Item = &Instruction> {
+        self.parts.iter().flat_map(|p| p.instructions.iter())
+    }
+}
+
 /// A phrase instruction: it changes every occurrence of the text it quotes in its scope (an
 /// article, 款, 项 or 目), as “中的” says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, shared helpers in `common`.
 
+mod amend;
 mod cli;
 mod common;
 mod corpus;

@@ -1,0 +1,936 @@
+//! Reads an amending act's text (a 修改决定, an omnibus 关于修改《A》等N部法律的决定, a
+//! 宪法修正案) into typed [`Instruction`]s, per amended statute. The grammar is described in
+//! `docs/amending-acts.md`.
+//!
+//! The text is cut into paragraphs: a line numbered 一、, 1. / 1、, （一） or (in a 修正案)
+//! `第N条 ` starts one, and so does an unnumbered line that reads as an instruction or a
+//! closing note; any other line continues the paragraph before it when that paragraph ends
+//! with ：, has a quotation still open, or the line opens a quotation (a new text of several
+//! 款). Each paragraph becomes exactly one instruction, [`Op::Unrecognised`] when no form
+//! matches. The instruction's words are read on a *skeleton*: the text outside quotations,
+//! each quotation replaced by one placeholder character.
+
+use super::{Act, ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
+use crate::model::Date;
+use crate::numerals::{article_label, is_numeral_char, parse_numeral};
+
+/// Stands for one quotation in a skeleton (a private-use character, never in statute text).
+const Q: char = '\u{E000}';
+
+/// Reads an amending act. `text` is the act as the corpus stores it (a `# title` line and a
+/// metadata header up to `<!-- INFO END -->`), or its body alone.
+pub fn parse_act(text: &str) -> Act {
+    let (title, body) = split_header(text);
+    let mut preface = Vec::new();
+    let mut parts: Vec<ActPart> = vec![ActPart {
+        title: title.as_deref().and_then(single_title),
+        instructions: Vec::new(),
+    }];
+    // The paragraph being gathered: its number and its lines.
+    let mut current: Option<(Option<u32>, Vec<String>)> = None;
+    let flush = |current: &mut Option<(Option<u32>, Vec<String>)>, parts: &mut Vec<ActPart>| {
+        if let Some((number, lines)) = current.take() {
+            let text = lines.join("\n");
+            let op = read_instruction(&text);
+            if let Some(part) = parts.last_mut() {
+                part.instructions.push(Instruction { number, text, op });
+            }
+        }
+    };
+    let mut started = false;
+    for line in body {
+        if let Some((_, lines)) = current.as_mut()
+            && continues(lines, &line)
+        {
+            lines.push(line);
+            continue;
+        }
+        let numbered = number_of(&line);
+        if let Some((n, rest)) = &numbered
+            && let Some(statute) = part_heading(rest, *n)
+        {
+            flush(&mut current, &mut parts);
+            started = true;
+            if parts.len() == 1 && parts[0].instructions.is_empty() {
+                parts.clear();
+            }
+            parts.push(ActPart {
+                title: Some(statute),
+                instructions: Vec::new(),
+            });
+            continue;
+        }
+        match numbered {
+            Some((n, rest)) => {
+                flush(&mut current, &mut parts);
+                started = true;
+                current = Some((Some(n), vec![rest.to_string()]));
+            }
+            None if started || instruction_like(&line) => {
+                flush(&mut current, &mut parts);
+                started = true;
+                current = Some((None, vec![line]));
+            }
+            None => {
+                let ends = line.ends_with('：') || line.ends_with(':');
+                preface.push(line);
+                if ends {
+                    started = true;
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut parts);
+    Act {
+        title,
+        preface,
+        parts,
+    }
+}
+
+/// The title (`# …` line) and the body lines (trimmed, non-empty, markup and comments
+/// dropped).
+fn split_header(text: &str) -> (Option<String>, Vec<String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let title = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("# ").map(|t| t.trim().to_string()));
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "<!-- INFO END -->")
+        .map_or(0, |k| k + 1);
+    let body = lines[start..]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !(l.starts_with("<!--") && l.ends_with("-->")))
+        .filter(|l| !(start == 0 && l.starts_with("# ")))
+        .map(|l| l.trim_start_matches('#').trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    (title, body)
+}
+
+/// The amended statute of a single-statute act: X in 关于修改《X》的决定.
+fn single_title(title: &str) -> Option<String> {
+    let k = title.find("修改《")?;
+    let rest = &title[k + "修改《".len()..];
+    let inner = balanced_title(rest)?;
+    let after = &rest[inner.len() + '》'.len_utf8()..];
+    after.starts_with("的决定").then(|| inner.to_string())
+}
+
+/// The text up to the `》` closing a `《` already consumed, nested 〈〉 and 《》 allowed.
+fn balanced_title(s: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    for (k, c) in s.char_indices() {
+        match c {
+            '《' => depth += 1,
+            '》' if depth == 0 => return Some(&s[..k]),
+            '》' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An omnibus act's part heading after its number: 修改《X》, 对《X》作出修改, 关于修改《X》
+/// (the amended statute's title), none when the line says more.
+fn part_heading(rest: &str, _n: u32) -> Option<String> {
+    let r = rest.trim_end_matches(['。', '：']);
+    let r = r
+        .strip_prefix("关于修改《")
+        .or_else(|| r.strip_prefix("修改《"))
+        .or_else(|| r.strip_prefix("对《"))
+        .or_else(|| r.strip_prefix('《'))?;
+    let inner = balanced_title(r)?;
+    let after = &r[inner.len() + '》'.len_utf8()..];
+    matches!(after, "" | "作出修改" | "作如下修改" | "的修改").then(|| inner.to_string())
+}
+
+/// A paragraph's number and the words after it: 一、, 1. / 1、 / 1．, （一）, or a 修正案's
+/// `第N条 `.
+fn number_of(line: &str) -> Option<(u32, &str)> {
+    let digits: usize = line
+        .chars()
+        .take_while(|&c| is_numeral_char(c) && !matches!(c, '千' | '万' | '亿'))
+        .map(char::len_utf8)
+        .sum();
+    if digits > 0 {
+        let rest = &line[digits..];
+        let after = rest
+            .strip_prefix('、')
+            .or_else(|| rest.strip_prefix('.'))
+            .or_else(|| rest.strip_prefix('．'));
+        if let Some(after) = after
+            && !after.is_empty()
+        {
+            // 1.5 is a number, not a numbered line.
+            if !after.starts_with(|c: char| c.is_ascii_digit()) {
+                return parse_numeral(&line[..digits]).map(|n| (n, after.trim_start()));
+            }
+        }
+    }
+    if let Some(inner) = line.strip_prefix('（') {
+        let n: usize = inner
+            .chars()
+            .take_while(|&c| is_numeral_char(c))
+            .map(char::len_utf8)
+            .sum();
+        if n > 0
+            && let Some(after) = inner[n..].strip_prefix('）')
+            && instruction_like(after)
+        {
+            return parse_numeral(&inner[..n]).map(|v| (v, after.trim_start()));
+        }
+    }
+    if let Some((len, Some((main, 0)))) = article_label(line) {
+        let rest = &line[len..];
+        if rest.starts_with([' ', '\u{3000}']) {
+            return Some((main, rest.trim_start()));
+        }
+    }
+    None
+}
+
+/// True when an unnumbered line reads as an instruction or a closing note.
+fn instruction_like(line: &str) -> bool {
+    let l = line.trim_start();
+    [
+        "将",
+        "删去",
+        "删除",
+        "在",
+        "增加",
+        "原第",
+        "本决定",
+        "根据本决定",
+        "此外",
+        "宪法",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+        || article_label(l).is_some()
+        || l.contains("条文顺序")
+}
+
+/// Whether `line` belongs to the paragraph whose lines are `lines`: it ends with ：, has a
+/// quotation open, or the line opens one.
+fn continues(lines: &[String], line: &str) -> bool {
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    if line.starts_with(['“', '「']) {
+        return true;
+    }
+    if last.ends_with('：') || last.ends_with(':') {
+        return true;
+    }
+    quote_open(&lines.join("\n"))
+}
+
+/// True when the last quotation mark of `text` opens a quotation.
+fn quote_open(text: &str) -> bool {
+    for c in text.chars().rev() {
+        match c {
+            '“' | '「' => return true,
+            '”' | '」' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// An instruction's text cut into its skeleton and its quotations (inner ‘’ read back as “”,
+/// several paragraphs, each opened by “, joined by `\n`).
+struct Split {
+    skel: String,
+    quotes: Vec<String>,
+}
+
+fn split(text: &str) -> Split {
+    let mut skel = String::new();
+    let mut quotes = Vec::new();
+    let mut cur: Option<String> = None;
+    let mut closer = '”';
+    let mut prev = '\n';
+    for c in text.chars() {
+        match cur.as_mut() {
+            None => match c {
+                '“' | '「' | '"' => {
+                    closer = match c {
+                        '“' => '”',
+                        '「' => '」',
+                        _ => '"',
+                    };
+                    cur = Some(String::new());
+                }
+                c if c.is_whitespace() => {}
+                c => skel.push(c),
+            },
+            Some(q) => {
+                if c == closer {
+                    // A quotation closed at a line's end and reopened on the next is one new
+                    // text of several paragraphs: keep it open until the line shows otherwise.
+                    quotes.push(std::mem::take(q).replace('‘', "“").replace('’', "”"));
+                    cur = None;
+                    skel.push(Q);
+                } else if prev == '\n' && matches!(c, '“' | '「') {
+                    // A paragraph of the same quotation.
+                } else {
+                    q.push(c);
+                }
+            }
+        }
+        prev = c;
+    }
+    if let Some(q) = cur {
+        quotes.push(q.replace('‘', "“").replace('’', "”"));
+        skel.push(Q);
+    }
+    let mut s = Split { skel, quotes };
+    merge_paragraph_quotes(text, &mut s);
+    s
+}
+
+/// “A”\n“B” — quotations that each close at a line's end, the next opening the next line —
+/// are paragraphs of one new text when nothing but the line break stands between them.
+fn merge_paragraph_quotes(text: &str, s: &mut Split) {
+    let between_newline = text.contains("”\n“") || text.contains("」\n「");
+    if !between_newline {
+        return;
+    }
+    let mut skel = String::new();
+    let mut quotes: Vec<String> = Vec::new();
+    let mut qi = 0;
+    let mut last_was_q = false;
+    // Whether each closing quotation was followed by a line break and an opening one.
+    let joins = paragraph_joins(text);
+    for c in s.skel.chars() {
+        if c == Q {
+            let q = s.quotes.get(qi).cloned().unwrap_or_default();
+            if last_was_q && qi > 0 && joins.get(qi - 1).copied().unwrap_or(false) {
+                if let Some(prev) = quotes.last_mut() {
+                    prev.push('\n');
+                    prev.push_str(&q);
+                }
+            } else {
+                quotes.push(q);
+                skel.push(Q);
+            }
+            qi += 1;
+            last_was_q = true;
+        } else {
+            skel.push(c);
+            last_was_q = false;
+        }
+    }
+    s.skel = skel;
+    s.quotes = quotes;
+}
+
+/// For each closed quotation of `text`, in order: whether a line break and an opening
+/// quotation mark directly follow its closing mark.
+fn paragraph_joins(text: &str) -> Vec<bool> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut closer = '”';
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        if inside {
+            if c == closer {
+                inside = false;
+                let next_opens = chars.get(k + 1) == Some(&'\n')
+                    && matches!(chars.get(k + 2), Some('“') | Some('「'));
+                out.push(next_opens);
+            }
+        } else if matches!(c, '“' | '「' | '"') {
+            inside = true;
+            closer = match c {
+                '“' => '”',
+                '「' => '」',
+                _ => '"',
+            };
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Reads one paragraph's words.
+fn read_instruction(text: &str) -> Op {
+    let s = split(text);
+    let skel = tidy(&s.skel);
+    let sk = skel.trim_end_matches(['。', '；', '，', ';', ',']);
+    if let Some(op) = closing(sk) {
+        return op;
+    }
+    let forms: [fn(&str, &[String]) -> Option<Op>; 8] = [
+        insert_article,
+        split_article,
+        insert_paragraph,
+        renumber_article,
+        delete,
+        phrase,
+        replace,
+        phrase_direct,
+    ];
+    for f in forms {
+        if let Some(op) = f(sk, &s.quotes) {
+            return op;
+        }
+    }
+    Op::Unrecognised {
+        reason: "no instruction form matches".into(),
+    }
+}
+
+/// The skeleton without what does not change its meaning: act names (《解释》), 原 and 修改后
+/// before an article, 宪法 before a place, ASCII punctuation as the full-width one.
+fn tidy(skel: &str) -> String {
+    let mut out = String::new();
+    let mut rest = skel;
+    while let Some(c) = rest.chars().next() {
+        if c == '《'
+            && let Some(inner) = balanced_title(&rest['《'.len_utf8()..])
+            && !inner.contains(Q)
+        {
+            rest = &rest['《'.len_utf8() + inner.len() + '》'.len_utf8()..];
+            continue;
+        }
+        out.push(match c {
+            ':' => '：',
+            ',' => '，',
+            ';' => '；',
+            c => c,
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    for (from, to) in [
+        ("修改后第", "第"),
+        ("修改后", ""),
+        ("原第", "第"),
+        ("宪法第", "第"),
+        ("宪法序言", "序言"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// The closing notes: 本决定自…起施行, the renumbering, the republication.
+fn closing(sk: &str) -> Option<Op> {
+    if (sk.starts_with("本决定自") || sk.starts_with("本修正案自")) && sk.contains("施行")
+    {
+        return Some(match chinese_date(sk) {
+            Some(date) => Op::Effective { date },
+            None => Op::Unrecognised {
+                reason: "effective date not read".into(),
+            },
+        });
+    }
+    if sk.contains("条文顺序") && sk.contains("调整") && !sk.contains(Q) {
+        return Some(Op::Renumber);
+    }
+    if sk.contains("条文顺序") && sk.contains("调整为") {
+        // 将《解释》的条文顺序作相应调整：“第八条”调整为“第七条”… — the list of moves.
+        return Some(Op::Renumber);
+    }
+    if sk.starts_with("根据本决定") || sk.contains("根据本决定作相应修改") {
+        return Some(Op::Republish);
+    }
+    None
+}
+
+/// The first `Y年M月D日` date in `s`, in Arabic or Chinese numerals.
+fn chinese_date(s: &str) -> Option<Date> {
+    let chars: Vec<char> = s.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        if c != '年' {
+            continue;
+        }
+        let start = chars[..k]
+            .iter()
+            .rposition(|&c| !is_numeral_char(c))
+            .map_or(0, |p| p + 1);
+        let year: String = chars[start..k].iter().collect();
+        let rest: String = chars[k + 1..].iter().collect();
+        let (month, rest) = rest.split_once('月')?;
+        let (day, _) = rest.split_once('日')?;
+        let (y, m, d) = (
+            parse_numeral(&year)?,
+            parse_numeral(month)?,
+            parse_numeral(day)?,
+        );
+        return Date::new(
+            u16::try_from(y).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(d).ok()?,
+        );
+    }
+    None
+}
+
+/// `第` + a numeral + `unit` at the start of `s` (the numeral may be in （） for a 项): the
+/// number and what follows.
+fn ordinal(s: &str, unit: &str) -> Option<(u32, usize)> {
+    let rest = s.strip_prefix('第')?;
+    let (inner, paren) = match rest.strip_prefix('（') {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let n: usize = inner
+        .chars()
+        .take_while(|&c| is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum();
+    if n == 0 {
+        return None;
+    }
+    let mut after = &inner[n..];
+    if paren {
+        after = after.strip_prefix('）')?;
+    }
+    after = after.strip_prefix(unit)?;
+    let v = parse_numeral(&inner[..n])?;
+    Some((v, s.len() - after.len()))
+}
+
+/// An article label at the start of `s`: its number and its byte length.
+fn article_at(s: &str) -> Option<(ArticleNo, usize)> {
+    let (len, num) = article_label(s)?;
+    let (main, sub) = num?;
+    Some((ArticleNo { main, sub }, len))
+}
+
+/// One place at the start of `s` and the byte length it takes.
+fn target_at(s: &str) -> Option<(Target, usize)> {
+    let (scope, mut len) = if let Some((no, len)) = article_at(s) {
+        (Scope::Article(no), len)
+    } else if let Some(w) = ["本法", "本条例", "本规定", "本解释", "本办法", "本细则"]
+        .iter()
+        .find(|w| s.starts_with(**w))
+    {
+        (Scope::Whole((*w).to_string()), w.len())
+    } else if let Some(w) = ["名称", "标题"].iter().find(|w| s.starts_with(**w)) {
+        (Scope::Title, w.len())
+    } else if s.starts_with("序言") || s.starts_with("引言") {
+        let mut len = "序言".len();
+        let paragraph = ordinal(&s[len..], "自然段").map(|(n, l)| {
+            len += l;
+            n
+        });
+        (Scope::Preamble { paragraph }, len)
+    } else if let Some((_, l)) = ordinal(s, "章")
+        .or_else(|| ordinal(s, "节"))
+        .or_else(|| ordinal(s, "编"))
+    {
+        let name = ["章名", "节名", "标题"]
+            .iter()
+            .find_map(|w| s[l..].starts_with(w).then_some(w.len()))
+            .unwrap_or(0);
+        (Scope::Heading(s[..l].to_string()), l + name)
+    } else {
+        return None;
+    };
+    let mut t = Target {
+        scope,
+        paragraph: None,
+        item: None,
+        subitem: None,
+    };
+    // 第六十七条全国人民代表大会常务委员会职权第二十项: the words naming the list.
+    if let Some(k) = s[len..].find("职权第")
+        && !s[len..len + k].contains(['第', Q, '，'])
+    {
+        len += k + "职权".len();
+    }
+    if let Some((n, l)) = ordinal(&s[len..], "款") {
+        t.paragraph = Some(n);
+        len += l;
+    }
+    if let Some((n, l)) = ordinal(&s[len..], "项") {
+        t.item = Some(n);
+        len += l;
+    }
+    if let Some((n, l)) = ordinal(&s[len..], "目") {
+        t.subitem = Some(n);
+        len += l;
+    }
+    Some((t, len))
+}
+
+/// A list of places making up all of `s`: 第三条、第五条 / 第三条和第五条 / 第一条第二款.
+fn targets(s: &str) -> Option<Vec<Target>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        let (t, len) = target_at(rest)?;
+        out.push(t);
+        rest = &rest[len..];
+        if rest.is_empty() {
+            return Some(out);
+        }
+        rest = ["、", "和", "，", "及", "以及"]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep))?;
+    }
+}
+
+/// One place making up all of `s`.
+fn one_target(s: &str) -> Option<Target> {
+    let mut t = targets(s)?;
+    (t.len() == 1).then(|| t.remove(0))
+}
+
+/// A list of article labels making up all of `s` (第七条、第八条 / 第七条和第八条).
+fn article_list(s: &str) -> Option<Vec<ArticleNo>> {
+    targets(s)?
+        .into_iter()
+        .map(|t| match (t.scope, t.paragraph, t.item) {
+            (Scope::Article(no), None, None) => Some(no),
+            _ => None,
+        })
+        .collect()
+}
+
+/// All quotations as one new text (several paragraphs joined by `\n`).
+fn joined(quotes: &[String]) -> String {
+    quotes.join("\n")
+}
+
+/// Strips the optional prefix words of an instruction (将, 并).
+fn verb(sk: &str) -> &str {
+    let s = sk.strip_prefix('并').unwrap_or(sk);
+    s.strip_prefix('将').unwrap_or(s)
+}
+
+/// 增加一条，作为第X条：“…” / 在第X条后增加一条，作为第X条之一：“…” / 增加两条，分别作为
+/// 第X条、第Y条：“…”“…”.
+fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
+    let (after, rest) = match sk.strip_prefix('在') {
+        Some(r) => {
+            let (no, len) = article_at(r)?;
+            (Some(no), r[len..].strip_prefix('后')?)
+        }
+        None => (None, sk),
+    };
+    let rest = rest.strip_prefix("增加")?;
+    let k = rest.find("条")?;
+    let count = parse_numeral(&rest[..k]).or_else(|| (rest[..k] == *"两").then_some(2))?;
+    let rest = rest[k + "条".len()..].trim_start_matches('，');
+    let rest = rest
+        .strip_prefix("分别作为")
+        .or_else(|| rest.strip_prefix("作为"))?;
+    let end = rest.find(['：', Q]).unwrap_or(rest.len());
+    let labels = article_list(rest[..end].trim_end_matches('，'))?;
+    let tail = rest[end..].trim_start_matches('：');
+    if !tail.chars().all(|c| c == Q) || labels.len() != count as usize || quotes.is_empty() {
+        return None;
+    }
+    let articles = if labels.len() == 1 {
+        vec![(labels[0], joined(quotes))]
+    } else if labels.len() == quotes.len() {
+        labels.into_iter().zip(quotes.iter().cloned()).collect()
+    } else {
+        return Some(Op::Unrecognised {
+            reason: format!(
+                "{} new articles but {} quotations",
+                labels.len(),
+                quotes.len()
+            ),
+        });
+    };
+    Some(Op::InsertArticle { after, articles })
+}
+
+/// 将第X条改为两条，作为第X条、第Y条，修改为：“…”“…”.
+fn split_article(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let (article, len) = article_at(s)?;
+    let rest = s[len..].strip_prefix("改为")?;
+    let k = rest.find('条')?;
+    let count = parse_numeral(&rest[..k]).or_else(|| (rest[..k] == *"两").then_some(2))?;
+    let rest = rest[k + '条'.len_utf8()..].trim_start_matches('，');
+    let rest = rest
+        .strip_prefix("分别作为")
+        .or_else(|| rest.strip_prefix("作为"))?;
+    let end = rest.find("修改为").unwrap_or(rest.len());
+    let into = article_list(rest[..end].trim_end_matches('，'))?;
+    let tail = rest[end..]
+        .strip_prefix("修改为")
+        .unwrap_or(&rest[end..])
+        .trim_start_matches('：');
+    if into.len() != count as usize || !tail.chars().all(|c| c == Q) {
+        return None;
+    }
+    Some(Op::SplitArticle {
+        article,
+        into,
+        texts: quotes.to_vec(),
+    })
+}
+
+/// 在第X条中增加一款，作为第Y款：“…” / 第X条增加一款，作为第Y款，规定：“…” / 第X条增加规定：
+/// “…” / 在第X条中增加一项，作为第Z项：“…”; a following 将第Y款修改为：“…” is the
+/// `rewrite`.
+fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let s = s.strip_prefix('在').unwrap_or(s);
+    let k = s.find("增加")?;
+    let place = s[..k].trim_end_matches("中").trim_end_matches('，');
+    let target = one_target(place)?;
+    let rest = &s[k + "增加".len()..];
+    let (unit, rest) = if let Some(r) = rest.strip_prefix("一款") {
+        ("款", r)
+    } else if let Some(r) = rest.strip_prefix("一项") {
+        ("项", r)
+    } else if let Some(r) = rest.strip_prefix("规定") {
+        ("", r)
+    } else {
+        return None;
+    };
+    let rest = rest.trim_start_matches('，');
+    let (position, rest) = match rest.strip_prefix("作为") {
+        Some(r) => {
+            let (n, l) = ordinal(r, if unit.is_empty() { "款" } else { unit })?;
+            (Some(n), &r[l..])
+        }
+        None => (None, rest),
+    };
+    let rest = rest
+        .trim_start_matches('，')
+        .trim_start_matches("规定")
+        .trim_start_matches('：');
+    let mut qs = quotes.iter();
+    let text = qs.next()?.clone();
+    let rest = rest.strip_prefix(Q)?;
+    let rewrite = if rest.is_empty() {
+        None
+    } else {
+        // ；将第二款修改为：“…” — the 款 the new one pushes, rewritten; 第三款相应地改为
+        // 第四款 only states the renumbering the insertion implies.
+        let r = rest.trim_start_matches(['；', '，']);
+        if r.contains("相应") && !r.contains(Q) {
+            return insert_op(unit, target, position, text, None);
+        }
+        let k = r.find("修改为")?;
+        let tail = r[k + "修改为".len()..].trim_start_matches('：');
+        if tail != Q.to_string() {
+            return None;
+        }
+        Some(qs.next()?.clone())
+    };
+    insert_op(unit, target, position, text, rewrite)
+}
+
+/// The op of an inserted 款 (`unit` 款 or empty) or 项.
+fn insert_op(
+    unit: &str,
+    target: Target,
+    position: Option<u32>,
+    text: String,
+    rewrite: Option<String>,
+) -> Option<Op> {
+    if unit == "项" {
+        return rewrite.is_none().then_some(Op::InsertItem {
+            target,
+            as_item: position,
+            text,
+        });
+    }
+    let article = target.article_no()?;
+    if target.paragraph.is_some() || target.item.is_some() {
+        return None;
+    }
+    Some(Op::InsertParagraph {
+        article,
+        as_paragraph: position,
+        text,
+        rewrite,
+    })
+}
+
+/// 将第X条改为第Y条(，修改为：“…”) / 第X条作为第Y条 / 将第X条修改为第Y条(：“…”).
+fn renumber_article(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let (from, len) = article_at(s)?;
+    let rest = &s[len..];
+    let rest = ["改为", "作为", "修改为", "调整为"]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))?;
+    let (to, len) = article_at(rest)?;
+    let tail = rest[len..]
+        .trim_start_matches('，')
+        .trim_start_matches("修改为")
+        .trim_start_matches("并修改为")
+        .trim_start_matches('：');
+    if tail.is_empty() {
+        return quotes.is_empty().then_some(Op::RenumberArticle {
+            from,
+            to,
+            new_text: None,
+        });
+    }
+    if !tail.chars().all(|c| c == Q) {
+        return None;
+    }
+    Some(Op::RenumberArticle {
+        from,
+        to,
+        new_text: Some(joined(quotes)),
+    })
+}
+
+/// 删去第X条 / 删去第X条至第Y条 / 删去第X条、第Y条 / 删去第X条第Y款.
+fn delete(sk: &str, quotes: &[String]) -> Option<Op> {
+    if !quotes.is_empty() {
+        return None;
+    }
+    let s = verb(sk);
+    let rest = s.strip_prefix("删去").or_else(|| s.strip_prefix("删除"))?;
+    let mut ranges = Vec::new();
+    let mut parts = Vec::new();
+    for piece in rest.split(['、', '，']).flat_map(|p| p.split('和')) {
+        if let Some((a, b)) = piece.split_once('至') {
+            let a = one_target(a)?.article_no()?;
+            let b = one_target(b)?.article_no()?;
+            ranges.push((a, b));
+            continue;
+        }
+        let t = one_target(piece)?;
+        match (&t.scope, t.paragraph, t.item) {
+            (Scope::Article(no), None, None) => ranges.push((*no, *no)),
+            _ => parts.push(t),
+        }
+    }
+    match (ranges.is_empty(), parts.len()) {
+        (false, 0) => Some(Op::DeleteArticles { ranges }),
+        (true, n) if n > 0 => Some(Op::DeletePart { targets: parts }),
+        _ => None,
+    }
+}
+
+/// 将第X条(第Y款)中的“A”修改为“B”，在“C”后增加“D”… / 在第X条中的“A”后增加“B” / 删去第X条
+/// 中的“A” / 序言第N自然段中“A”修改为“B”.
+fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
+    let first_q = sk.find(Q)?;
+    let head = &sk[..first_q];
+    let (k, marker) = ["中的", "末尾的", "开头的", "规定的", "中"]
+        .iter()
+        .filter_map(|m| head.rfind(m).map(|k| (k, *m)))
+        .min_by_key(|(k, _)| *k)?;
+    let place = &head[..k];
+    let (verb_word, place) = if let Some(p) = place.strip_prefix('将') {
+        ("将", p)
+    } else if let Some(p) = place.strip_prefix('在') {
+        ("在", p)
+    } else if let Some(p) = place.strip_prefix("删去") {
+        ("删去", p)
+    } else if let Some(p) = place.strip_prefix("删除") {
+        ("删去", p)
+    } else {
+        ("", place)
+    };
+    let targets = targets(place)?;
+    let rest = format!("{verb_word}{}", &sk[k + marker.len()..]);
+    let edits = phrase_edits(&rest, quotes)?;
+    Some(Op::Phrase { targets, edits })
+}
+
+/// 第十条第三款“A”修改为：“B” (a 修正案's place then its quotation, no 中的).
+fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
+    let first_q = sk.find(Q)?;
+    let head = sk[..first_q].trim_end_matches('：');
+    let head = head.strip_prefix('将').unwrap_or(head);
+    let targets = targets(head)?;
+    // 第十三条“A”“B”修改为：“C”“D”: the article's old paragraphs, all replaced.
+    let tail = &sk[first_q..];
+    if let Some((old, new)) = tail.split_once("修改为") {
+        let new = new.trim_start_matches('：');
+        let (n_old, n_new) = (old.chars().count(), new.chars().count());
+        if n_old > 1
+            && old.chars().all(|c| c == Q)
+            && new.chars().all(|c| c == Q)
+            && n_old + n_new == quotes.len()
+            && targets.len() == 1
+        {
+            return Some(Op::ReplaceArticle {
+                target: targets.into_iter().next()?,
+                new_text: joined(&quotes[n_old..]),
+            });
+        }
+    }
+    let edits = phrase_edits(tail, quotes)?;
+    Some(Op::Phrase { targets, edits })
+}
+
+/// The clauses of a phrase instruction, split at ，/； outside quotations, each read by
+/// [`PhraseEdit::parse`]; `None` when one cannot be read.
+fn phrase_edits(skel: &str, quotes: &[String]) -> Option<Vec<PhraseEdit>> {
+    // Quotations are numbered from the first in `skel`: those before it in the whole
+    // skeleton were consumed by the place (none are).
+    let total_q = skel.chars().filter(|&c| c == Q).count();
+    let offset = quotes.len().checked_sub(total_q)?;
+    let mut clauses: Vec<String> = Vec::new();
+    for raw in skel.split(['，', '；']) {
+        let c = raw.trim_start_matches('并');
+        if c.is_empty() {
+            continue;
+        }
+        // “A”，修改为“B”: the comma does not end the clause.
+        if (c.starts_with("修改为") || c.starts_with("后增加") || c.starts_with("前增加"))
+            && let Some(prev) = clauses.last_mut()
+        {
+            prev.push_str(c);
+            continue;
+        }
+        clauses.push(c.to_string());
+    }
+    let mut qi = offset;
+    let mut edits = Vec::new();
+    for c in clauses {
+        let mut c = c
+            .replace("修改为：", "修改为")
+            .replace("增加：", "增加")
+            .replace("之后增加", "后增加")
+            .replace("之前增加", "前增加");
+        // “A”后增加“B”, the 在 left out.
+        if c.starts_with(Q) && (c.contains("后增加") || c.contains("前增加")) {
+            c.insert(0, '在');
+        }
+        let mut text = String::new();
+        for ch in c.chars() {
+            if ch == Q {
+                text.push('“');
+                text.push_str(&super::quote(quotes.get(qi)?));
+                text.push('”');
+                qi += 1;
+            } else {
+                text.push(ch);
+            }
+        }
+        let text = text.replacen("删除", "删去", 1);
+        edits.push(PhraseEdit::parse(&text)?);
+    }
+    (!edits.is_empty()).then_some(edits)
+}
+
+/// 将第X条(第Y款)修改为：“…” / 引言修改为：“…”.
+fn replace(sk: &str, quotes: &[String]) -> Option<Op> {
+    if quotes.is_empty() {
+        return None;
+    }
+    let s = verb(sk);
+    let k = s.find("修改为")?;
+    let target = one_target(&s[..k])?;
+    let tail = s[k + "修改为".len()..].trim_start_matches('：');
+    if !tail.chars().all(|c| c == Q) {
+        return None;
+    }
+    Some(Op::ReplaceArticle {
+        target,
+        new_text: joined(quotes),
+    })
+}
