@@ -81,10 +81,13 @@ pub enum Op {
     /// `\n`).
     ReplaceArticle { target: Target, new_text: String },
     /// 将第X条(第Y款)中的“A”修改为“B”，在“C”后增加“D” — the edits, in order, each applied to
-    /// every target (将第三条、第五条中的…). One op holds every edit of the instruction.
+    /// every target (将第三条、第五条中的…). One op holds every edit of the instruction;
+    /// `restated`, the place's new text when the instruction also gives it (。这一自然段相应
+    /// 修改为：“…”, as the 宪法修正案 do), to check the edits against.
     Phrase {
         targets: Vec<Target>,
         edits: Vec<PhraseEdit>,
+        restated: Option<String>,
     },
     /// 删去第X条 / 删去第X条至第Y条 / 删去第X条、第Y条: inclusive ranges, a lone article
     /// being a range of one.

@@ -225,6 +225,11 @@ fn continues(lines: &[String], line: &str) -> bool {
     if last.ends_with('：') || last.ends_with(':') {
         return true;
     }
+    // 增加五条……内容如下： then the new articles and headings, unquoted, up to the next
+    // amendment (第N条 宪法…).
+    if lines.iter().any(|l| l.contains("内容如下：")) {
+        return !number_of(line).is_some_and(|(_, rest)| rest.starts_with("宪法"));
+    }
     quote_open(&lines.join("\n"))
 }
 
@@ -834,9 +839,33 @@ fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
         ("", place)
     };
     let targets = targets(place)?;
-    let rest = format!("{verb_word}{}", &sk[k + marker.len()..]);
-    let edits = phrase_edits(&rest, quotes)?;
-    Some(Op::Phrase { targets, edits })
+    let (body, restated) = restatement(&sk[k + marker.len()..], quotes);
+    let rest = format!("{verb_word}{body}");
+    let edits = phrase_edits(
+        &rest,
+        &quotes[..quotes.len() - usize::from(restated.is_some())],
+    )?;
+    Some(Op::Phrase {
+        targets,
+        edits,
+        restated,
+    })
+}
+
+/// Splits off a closing restatement, 。这一自然段相应修改为：“…” (also 这一款, 这一条, 这一项):
+/// the words before it and the restated text.
+fn restatement<'a>(skel: &'a str, quotes: &[String]) -> (&'a str, Option<String>) {
+    for unit in ["自然段", "款", "条", "项", "段"] {
+        for form in ["相应修改为：", "相应地修改为：", "相应修改为"] {
+            let tail = format!("。这一{unit}{form}{Q}");
+            if let Some(body) = skel.strip_suffix(tail.as_str())
+                && let Some(last) = quotes.last()
+            {
+                return (body, Some(last.clone()));
+            }
+        }
+    }
+    (skel, None)
 }
 
 /// 第十条第三款“A”修改为：“B” (a 修正案's place then its quotation, no 中的).
@@ -862,8 +891,16 @@ fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
             });
         }
     }
-    let edits = phrase_edits(tail, quotes)?;
-    Some(Op::Phrase { targets, edits })
+    let (body, restated) = restatement(tail, quotes);
+    let edits = phrase_edits(
+        body,
+        &quotes[..quotes.len() - usize::from(restated.is_some())],
+    )?;
+    Some(Op::Phrase {
+        targets,
+        edits,
+        restated,
+    })
 }
 
 /// The clauses of a phrase instruction, split at ，/； outside quotations, each read by
@@ -894,6 +931,8 @@ fn phrase_edits(skel: &str, quotes: &[String]) -> Option<Vec<PhraseEdit>> {
         let mut c = c
             .replace("修改为：", "修改为")
             .replace("增加：", "增加")
+            .replace("增写一句，内容为", "增加")
+            .replace("增写", "增加")
             .replace("之后增加", "后增加")
             .replace("之前增加", "前增加");
         // “A”后增加“B”, the 在 left out.

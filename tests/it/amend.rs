@@ -96,10 +96,12 @@ fn phrase_edits_with_several_targets_and_clauses() {
     let got = ops(&act("phrase.md"));
     let expected = vec![
         Op::Phrase {
+            restated: None,
             targets: vec![Target::article(no(3, 0)), Target::article(no(5, 0))],
             edits: vec![replace("主管部门", "主管机关")],
         },
         Op::Phrase {
+            restated: None,
             targets: vec![at(4, Some(3), None)],
             edits: vec![
                 PhraseEdit::InsertAfter {
@@ -110,12 +112,14 @@ fn phrase_edits_with_several_targets_and_clauses() {
             ],
         },
         Op::Phrase {
+            restated: None,
             targets: vec![Target::article(no(6, 0))],
             edits: vec![PhraseEdit::Delete {
                 text: "和其他有关部门".into(),
             }],
         },
         Op::Phrase {
+            restated: None,
             targets: vec![Target {
                 scope: Scope::Whole("本法".into()),
                 paragraph: None,
@@ -125,6 +129,7 @@ fn phrase_edits_with_several_targets_and_clauses() {
             edits: vec![replace("工商行政管理部门", "市场监督管理部门")],
         },
         Op::Phrase {
+            restated: None,
             targets: vec![at(7, Some(1), Some(2))],
             edits: vec![PhraseEdit::InsertBefore {
                 anchor: "生产".into(),
@@ -132,6 +137,7 @@ fn phrase_edits_with_several_targets_and_clauses() {
             }],
         },
         Op::Phrase {
+            restated: None,
             targets: vec![at(8, Some(2), None)],
             edits: vec![replace("“三同时”制度", "同时设计、同时施工、同时投产制度")],
         },
@@ -284,7 +290,18 @@ fn constitution_amendments() {
     let got: Vec<(Option<u32>, Op)> = ops(&act);
     assert_eq!(
         got.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-        (1..=5).map(Some).collect::<Vec<_>>()
+        (1..=6).map(Some).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        got[5].1,
+        Op::Phrase {
+            targets: vec![Target::article(no(104, 0))],
+            edits: vec![replace("监督本级人民政府", "监督本级人民政府、监察委员会")],
+            restated: Some(
+                "县级以上的地方各级人民代表大会常务委员会监督本级人民政府、监察委员会的工作。"
+                    .into()
+            )
+        }
     );
     assert_eq!(
         got[0].1,
@@ -298,6 +315,7 @@ fn constitution_amendments() {
     assert_eq!(
         got[1].1,
         Op::Phrase {
+            restated: None,
             targets: vec![at(10, Some(4), None)],
             edits: vec![replace(
                 "任何组织不得出租土地。",
@@ -308,6 +326,7 @@ fn constitution_amendments() {
     assert_eq!(
         got[2].1,
         Op::Phrase {
+            restated: None,
             targets: vec![Target {
                 scope: Scope::Preamble { paragraph: Some(7) },
                 paragraph: None,
@@ -355,8 +374,9 @@ fn amending_title(title: &str) -> bool {
 }
 
 /// The share of instructions the parser reads, over every amending act of the corpus, must
-/// stay at or above the floor measured when the parser was written (issue 22).
-const RECOGNISED_FLOOR: f64 = 0.0;
+/// stay at or above the floor measured when the parser was written (issue 22): 568 of 592
+/// instructions (95.9%) in 14 acts.
+const RECOGNISED_FLOOR: f64 = 0.95;
 
 #[test]
 fn corpus_amending_acts_are_read() {
