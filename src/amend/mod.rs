@@ -344,4 +344,24 @@ mod tests {
         );
         assert_eq!(PhraseEdit::parse("将第三条修改为："), None);
     }
+
+    proptest::proptest! {
+        /// The drafter's wording reads back as the same edit (issue 22).
+        #[test]
+        fn every_clause_reads_back(
+            // Statute words with quotation marks and clause punctuation (never ‘’, which a
+            // quotation uses for inner “”).
+            a in "[甲乙丙丁法条款、，。；“”第一二]{0,10}",
+            b in "[甲乙丙丁法条款、，。；“”第一二]{0,10}",
+            kind in 0u8..4,
+        ) {
+            let e = match kind {
+                0 => PhraseEdit::Replace { from: a, to: b },
+                1 => PhraseEdit::InsertAfter { anchor: a, text: b },
+                2 => PhraseEdit::InsertBefore { anchor: a, text: b },
+                _ => PhraseEdit::Delete { text: a },
+            };
+            proptest::prop_assert_eq!(PhraseEdit::parse(&e.clause()), Some(e));
+        }
+    }
 }

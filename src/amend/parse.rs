@@ -973,3 +973,74 @@ fn replace(sk: &str, quotes: &[String]) -> Option<Op> {
         new_text: joined(quotes),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_of_paragraphs() {
+        assert_eq!(number_of("十二、删去第八条。"), Some((12, "删去第八条。")));
+        assert_eq!(
+            number_of("3.将第六条修改为："),
+            Some((3, "将第六条修改为："))
+        );
+        assert_eq!(number_of("（二）删去第五条。"), Some((2, "删去第五条。")));
+        assert_eq!(number_of("第三条 宪法第七条…"), Some((3, "宪法第七条…")));
+        // A numbered 项 of a new text, a year, a decimal: no instruction's number.
+        assert_eq!(number_of("（一）明知没有还款能力而大量透支的；"), None);
+        assert_eq!(number_of("2021年1月1日"), None);
+        assert_eq!(number_of("1.5倍"), None);
+        assert_eq!(number_of("第三条第二款"), None);
+    }
+
+    #[test]
+    fn dates_in_either_numerals() {
+        assert_eq!(
+            chinese_date("本决定自2022年1月1日起施行"),
+            Date::new(2022, 1, 1)
+        );
+        assert_eq!(
+            chinese_date("本决定自二〇二一年十二月一日起施行"),
+            Date::new(2021, 12, 1)
+        );
+        assert_eq!(chinese_date("本决定自公布之日起施行"), None);
+    }
+
+    #[test]
+    fn quotations_of_several_paragraphs_are_one_text() {
+        for text in [
+            "将第三条修改为：“甲。\n“乙。”",
+            "将第三条修改为：“甲。”\n“乙。”",
+            "将第三条修改为：\n“甲。\n乙。”",
+        ] {
+            let s = split(text);
+            assert_eq!(s.quotes, vec!["甲。\n乙。".to_string()], "{text}");
+            assert_eq!(s.skel, format!("将第三条修改为：{Q}"));
+        }
+        let s = split("删去第二条中的“‘一府两院’”。");
+        assert_eq!(s.quotes, vec!["“一府两院”".to_string()]);
+    }
+
+    #[test]
+    fn titles_of_the_amended_statute() {
+        assert_eq!(
+            single_title("最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定").as_deref(),
+            Some("关于上海金融法院案件管辖的规定")
+        );
+        assert_eq!(
+            part_heading(
+                "修改《最高人民法院关于适用〈中华人民共和国工会法〉若干问题的解释》",
+                1
+            )
+            .as_deref(),
+            Some("最高人民法院关于适用〈中华人民共和国工会法〉若干问题的解释")
+        );
+        assert_eq!(
+            part_heading("对《中华人民共和国甲法》作出修改", 1).as_deref(),
+            Some("中华人民共和国甲法")
+        );
+        assert_eq!(part_heading("将《解释》第三条修改为：", 1), None);
+        assert_eq!(single_title("关于修改《甲法》等两部法律的决定"), None);
+    }
+}
