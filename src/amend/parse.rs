@@ -46,8 +46,8 @@ pub fn parse_act(text: &str) -> Act {
             continue;
         }
         let numbered = number_of(&line);
-        if let Some((n, rest)) = &numbered
-            && let Some(statute) = part_heading(rest, *n)
+        if let Some((_, rest)) = &numbered
+            && let Some(statute) = part_heading(rest)
         {
             flush(&mut current, &mut parts);
             started = true;
@@ -102,7 +102,7 @@ fn split_header(text: &str) -> (Option<String>, Vec<String>) {
     let body = lines[start..]
         .iter()
         .map(|l| l.trim())
-        .filter(|l| !l.is_empty() && !(l.starts_with("<!--") && l.ends_with("-->")))
+        .filter(|l| !(l.is_empty() || l.starts_with("<!--") && l.ends_with("-->")))
         .filter(|l| !(start == 0 && l.starts_with("# ")))
         .map(|l| l.trim_start_matches('#').trim().to_string())
         .filter(|l| !l.is_empty())
@@ -135,7 +135,7 @@ fn balanced_title(s: &str) -> Option<&str> {
 
 /// An omnibus act's part heading after its number: 修改《X》, 对《X》作出修改, 关于修改《X》
 /// (the amended statute's title), none when the line says more.
-fn part_heading(rest: &str, _n: u32) -> Option<String> {
+fn part_heading(rest: &str) -> Option<String> {
     let r = rest.trim_end_matches(['。', '：']);
     let r = r
         .strip_prefix("关于修改《")
@@ -363,6 +363,9 @@ fn paragraph_joins(text: &str) -> Vec<bool> {
     out
 }
 
+/// One instruction form: the op when a skeleton and its quotations read as it.
+type Form = fn(&str, &[String]) -> Option<Op>;
+
 /// Reads one paragraph's words.
 fn read_instruction(text: &str) -> Op {
     let s = split(text);
@@ -371,7 +374,7 @@ fn read_instruction(text: &str) -> Op {
     if let Some(op) = closing(sk) {
         return op;
     }
-    let forms: [fn(&str, &[String]) -> Option<Op>; 8] = [
+    let forms: [Form; 8] = [
         insert_article,
         split_article,
         insert_paragraph,
@@ -1029,18 +1032,15 @@ mod tests {
             Some("关于上海金融法院案件管辖的规定")
         );
         assert_eq!(
-            part_heading(
-                "修改《最高人民法院关于适用〈中华人民共和国工会法〉若干问题的解释》",
-                1
-            )
-            .as_deref(),
+            part_heading("修改《最高人民法院关于适用〈中华人民共和国工会法〉若干问题的解释》")
+                .as_deref(),
             Some("最高人民法院关于适用〈中华人民共和国工会法〉若干问题的解释")
         );
         assert_eq!(
-            part_heading("对《中华人民共和国甲法》作出修改", 1).as_deref(),
+            part_heading("对《中华人民共和国甲法》作出修改").as_deref(),
             Some("中华人民共和国甲法")
         );
-        assert_eq!(part_heading("将《解释》第三条修改为：", 1), None);
+        assert_eq!(part_heading("将《解释》第三条修改为："), None);
         assert_eq!(single_title("关于修改《甲法》等两部法律的决定"), None);
     }
 }
