@@ -690,15 +690,7 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
     let place = s[..k].trim_end_matches("中").trim_end_matches('，');
     let target = one_target(place)?;
     let rest = &s[k + "增加".len()..];
-    let (unit, rest) = if let Some(r) = rest.strip_prefix("一款") {
-        ("款", r)
-    } else if let Some(r) = rest.strip_prefix("一项") {
-        ("项", r)
-    } else if let Some(r) = rest.strip_prefix("规定") {
-        ("", r)
-    } else {
-        return None;
-    };
+    let (unit, rest) = strip_first(rest, &[("一款", "款"), ("一项", "项"), ("规定", "")])?;
     let rest = rest.trim_start_matches('，');
     let (position, rest) = match rest.strip_prefix("作为") {
         Some(r) => {
@@ -822,6 +814,13 @@ fn delete(sk: &str, quotes: &[String]) -> Option<Op> {
 
 /// 将第X条(第Y款)中的“A”修改为“B”，在“C”后增加“D”… / 在第X条中的“A”后增加“B” / 删去第X条
 /// 中的“A” / 序言第N自然段中“A”修改为“B”.
+/// The first of `options` whose prefix `s` starts with: its tag and the rest of `s`.
+fn strip_first<'a, T: Copy>(s: &'a str, options: &[(&str, T)]) -> Option<(T, &'a str)> {
+    options
+        .iter()
+        .find_map(|(prefix, tag)| s.strip_prefix(prefix).map(|rest| (*tag, rest)))
+}
+
 fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
     let first_q = sk.find(Q)?;
     let head = &sk[..first_q];
@@ -830,17 +829,16 @@ fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
         .filter_map(|m| head.rfind(m).map(|k| (k, *m)))
         .min_by_key(|(k, _)| *k)?;
     let place = &head[..k];
-    let (verb_word, place) = if let Some(p) = place.strip_prefix('将') {
-        ("将", p)
-    } else if let Some(p) = place.strip_prefix('在') {
-        ("在", p)
-    } else if let Some(p) = place.strip_prefix("删去") {
-        ("删去", p)
-    } else if let Some(p) = place.strip_prefix("删除") {
-        ("删去", p)
-    } else {
-        ("", place)
-    };
+    let (verb_word, place) = strip_first(
+        place,
+        &[
+            ("将", "将"),
+            ("在", "在"),
+            ("删去", "删去"),
+            ("删除", "删去"),
+        ],
+    )
+    .unwrap_or(("", place));
     let targets = targets(place)?;
     let (body, restated) = restatement(&sk[k + marker.len()..], quotes);
     let rest = format!("{verb_word}{body}");
