@@ -624,13 +624,7 @@ fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
         }
         None => (None, sk),
     };
-    let rest = rest.strip_prefix("增加")?;
-    let k = rest.find("条")?;
-    let count = parse_numeral(&rest[..k]).or_else(|| (rest[..k] == *"两").then_some(2))?;
-    let rest = rest[k + "条".len()..].trim_start_matches('，');
-    let rest = rest
-        .strip_prefix("分别作为")
-        .or_else(|| rest.strip_prefix("作为"))?;
+    let (count, rest) = articles_as(rest.strip_prefix("增加")?)?;
     let end = rest.find(['：', Q]).unwrap_or(rest.len());
     let labels = article_list(rest[..end].trim_end_matches('，'))?;
     let tail = rest[end..].trim_start_matches('：');
@@ -653,17 +647,23 @@ fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
     Some(Op::InsertArticle { after, articles })
 }
 
+/// `N条，(分别)作为…`, as in 增加两条，分别作为… and 改为两条，作为…: the count N and what
+/// follows 作为.
+fn articles_as(s: &str) -> Option<(u32, &str)> {
+    let k = s.find('条')?;
+    let count = parse_numeral(&s[..k]).or_else(|| (s[..k] == *"两").then_some(2))?;
+    let rest = s[k + '条'.len_utf8()..].trim_start_matches('，');
+    let rest = rest
+        .strip_prefix("分别作为")
+        .or_else(|| rest.strip_prefix("作为"))?;
+    Some((count, rest))
+}
+
 /// 将第X条改为两条，作为第X条、第Y条，修改为：“…”“…”.
 fn split_article(sk: &str, quotes: &[String]) -> Option<Op> {
     let s = verb(sk);
     let (article, len) = article_at(s)?;
-    let rest = s[len..].strip_prefix("改为")?;
-    let k = rest.find('条')?;
-    let count = parse_numeral(&rest[..k]).or_else(|| (rest[..k] == *"两").then_some(2))?;
-    let rest = rest[k + '条'.len_utf8()..].trim_start_matches('，');
-    let rest = rest
-        .strip_prefix("分别作为")
-        .or_else(|| rest.strip_prefix("作为"))?;
+    let (count, rest) = articles_as(s[len..].strip_prefix("改为")?)?;
     let end = rest.find("修改为").unwrap_or(rest.len());
     let into = article_list(rest[..end].trim_end_matches('，'))?;
     let tail = rest[end..]
