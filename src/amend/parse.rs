@@ -841,9 +841,19 @@ fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
     .unwrap_or(("", place));
     let targets = targets(place)?;
     let (body, restated) = restatement(&sk[k + marker.len()..], quotes);
-    let rest = format!("{verb_word}{body}");
+    phrase_op(targets, &format!("{verb_word}{body}"), restated, quotes)
+}
+
+/// The phrase instruction whose edits `body` states; the last quotation is the restated text
+/// when there is one.
+fn phrase_op(
+    targets: Vec<Target>,
+    body: &str,
+    restated: Option<String>,
+    quotes: &[String],
+) -> Option<Op> {
     let edits = phrase_edits(
-        &rest,
+        body,
         &quotes[..quotes.len() - usize::from(restated.is_some())],
     )?;
     Some(Op::Phrase {
@@ -893,15 +903,7 @@ fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
         }
     }
     let (body, restated) = restatement(tail, quotes);
-    let edits = phrase_edits(
-        body,
-        &quotes[..quotes.len() - usize::from(restated.is_some())],
-    )?;
-    Some(Op::Phrase {
-        targets,
-        edits,
-        restated,
-    })
+    phrase_op(targets, body, restated, quotes)
 }
 
 /// The clauses of a phrase instruction, split at ，/； outside quotations, each read by
