@@ -327,12 +327,7 @@ fn strip_numbering(line: &str) -> &str {
     if ('①'..='⑳').contains(&first) || ('\u{2474}'..='\u{249B}').contains(&first) {
         return &t[first.len_utf8()..];
     }
-    let numeral_len = |s: &str| -> usize {
-        s.chars()
-            .take_while(|&c| numerals::is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum()
-    };
+    let numeral_len = |s: &str| -> usize { numerals::numeral_len(s) };
     // (一) （1）
     if matches!(first, '(' | '（') {
         let inner = &t[first.len_utf8()..];
@@ -439,11 +434,7 @@ fn strip_subdivision(mut gap: &str) -> &str {
         let Some(rest) = gap.strip_prefix('第') else {
             return gap;
         };
-        let digits: usize = rest
-            .chars()
-            .take_while(|&c| numerals::is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let digits: usize = numerals::numeral_len(rest);
         let after = &rest[digits..];
         match ["款", "项", "目"]
             .iter()

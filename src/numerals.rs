@@ -147,16 +147,20 @@ fn below_10000(n: u32, inner: bool) -> String {
     s
 }
 
+/// The byte length of the run of numeral characters (see [`is_numeral_char`]) that starts `s`.
+pub fn numeral_len(s: &str) -> usize {
+    s.chars()
+        .take_while(|&c| is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum()
+}
+
 /// An article label, `第…条` or `第…条之…`, at the start of `t`: its byte length and its
 /// number as (main, sub), `sub` 0 for a plain article; `None` in the number when a numeral
 /// could not be read.
 pub fn article_label(t: &str) -> Option<(usize, Option<(u32, u32)>)> {
     let rest = t.strip_prefix('第')?;
-    let digits_len: usize = rest
-        .chars()
-        .take_while(|&c| is_numeral_char(c))
-        .map(char::len_utf8)
-        .sum();
+    let digits_len: usize = numeral_len(rest);
     if digits_len == 0 {
         return None;
     }
@@ -165,11 +169,7 @@ pub fn article_label(t: &str) -> Option<(usize, Option<(u32, u32)>)> {
     let mut len = '第'.len_utf8() + digits_len + '条'.len_utf8();
     let mut sub = Some(0);
     if let Some(zhi) = after.strip_prefix('之') {
-        let n: usize = zhi
-            .chars()
-            .take_while(|&c| is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let n: usize = numeral_len(zhi);
         if n > 0 {
             sub = parse_numeral(&zhi[..n]);
             len += '之'.len_utf8() + n;

@@ -11,8 +11,8 @@
 //! each quotation replaced by one placeholder character.
 
 use super::{Act, ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
-use crate::model::Date;
-use crate::numerals::{article_label, is_numeral_char, parse_numeral};
+use crate::numerals::{article_label, is_numeral_char, numeral_len, parse_numeral};
+use crate::parse::history::stated_in_force;
 
 /// Stands for one quotation in a skeleton (a private-use character, never in statute text).
 const Q: char = '\u{E000}';
@@ -171,11 +171,7 @@ fn number_of(line: &str) -> Option<(u32, &str)> {
         }
     }
     if let Some(inner) = line.strip_prefix('（') {
-        let n: usize = inner
-            .chars()
-            .take_while(|&c| is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let n: usize = numeral_len(inner);
         if n > 0
             && let Some(after) = inner[n..].strip_prefix('）')
             && instruction_like(after)
@@ -431,7 +427,7 @@ fn tidy(skel: &str) -> String {
 fn closing(sk: &str) -> Option<Op> {
     if (sk.starts_with("本决定自") || sk.starts_with("本修正案自")) && sk.contains("施行")
     {
-        return Some(match chinese_date(sk) {
+        return Some(match stated_in_force(sk) {
             Some(date) => Op::Effective { date },
             None => Op::Unrecognised {
                 reason: "effective date not read".into(),
@@ -451,35 +447,6 @@ fn closing(sk: &str) -> Option<Op> {
     None
 }
 
-/// The first `Y年M月D日` date in `s`, in Arabic or Chinese numerals.
-fn chinese_date(s: &str) -> Option<Date> {
-    let chars: Vec<char> = s.chars().collect();
-    for (k, &c) in chars.iter().enumerate() {
-        if c != '年' {
-            continue;
-        }
-        let start = chars[..k]
-            .iter()
-            .rposition(|&c| !is_numeral_char(c))
-            .map_or(0, |p| p + 1);
-        let year: String = chars[start..k].iter().collect();
-        let rest: String = chars[k + 1..].iter().collect();
-        let (month, rest) = rest.split_once('月')?;
-        let (day, _) = rest.split_once('日')?;
-        let (y, m, d) = (
-            parse_numeral(&year)?,
-            parse_numeral(month)?,
-            parse_numeral(day)?,
-        );
-        return Date::new(
-            u16::try_from(y).ok()?,
-            u8::try_from(m).ok()?,
-            u8::try_from(d).ok()?,
-        );
-    }
-    None
-}
-
 /// `第` + a numeral + `unit` at the start of `s` (the numeral may be in （） for a 项): the
 /// number and what follows.
 fn ordinal(s: &str, unit: &str) -> Option<(u32, usize)> {
@@ -488,11 +455,7 @@ fn ordinal(s: &str, unit: &str) -> Option<(u32, usize)> {
         Some(r) => (r, true),
         None => (rest, false),
     };
-    let n: usize = inner
-        .chars()
-        .take_while(|&c| is_numeral_char(c))
-        .map(char::len_utf8)
-        .sum();
+    let n: usize = numeral_len(inner);
     if n == 0 {
         return None;
     }
@@ -980,6 +943,7 @@ fn replace(sk: &str, quotes: &[String]) -> Option<Op> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Date;
 
     #[test]
     fn numbers_of_paragraphs() {
@@ -998,16 +962,17 @@ mod tests {
     }
 
     #[test]
-    fn dates_in_either_numerals() {
+    fn effective_dates_in_either_numerals() {
+        let date = |sk: &str| match closing(sk) {
+            Some(Op::Effective { date }) => Some(date),
+            _ => None,
+        };
+        assert_eq!(date("本决定自2022年1月1日起施行"), Date::new(2022, 1, 1));
         assert_eq!(
-            chinese_date("本决定自2022年1月1日起施行"),
-            Date::new(2022, 1, 1)
-        );
-        assert_eq!(
-            chinese_date("本决定自二〇二一年十二月一日起施行"),
+            date("本决定自二〇二一年十二月一日起施行"),
             Date::new(2021, 12, 1)
         );
-        assert_eq!(chinese_date("本决定自公布之日起施行"), None);
+        assert_eq!(date("本决定自公布之日起施行"), None);
     }
 
     #[test]

@@ -333,11 +333,7 @@ fn continues_reference(rest: &str) -> bool {
     let Some(after) = rest.strip_prefix('第') else {
         return false;
     };
-    let n: usize = after
-        .chars()
-        .take_while(|&c| numerals::is_numeral_char(c))
-        .map(char::len_utf8)
-        .sum();
+    let n: usize = numerals::numeral_len(after);
     n > 0 && after[n..].starts_with(['款', '项', '目'])
 }
 
@@ -402,11 +398,7 @@ fn item_start(t: &str) -> Option<(u8, usize, u32)> {
     }
     if first == '（' || first == '(' {
         let inner = &t[first.len_utf8()..];
-        let n: usize = inner
-            .chars()
-            .take_while(|&c| numerals::is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let n: usize = numerals::numeral_len(inner);
         if n == 0 {
             return None;
         }
@@ -490,11 +482,7 @@ fn division_of(t: &str) -> Option<(DivisionKind, Option<u32>, usize)> {
         return Some((DivisionKind::Preamble, None, 0));
     }
     if let Some(rest) = t.strip_prefix('第') {
-        let n: usize = rest
-            .chars()
-            .take_while(|&c| numerals::is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let n: usize = numerals::numeral_len(rest);
         if n > 0 {
             let after = &rest[n..];
             for (suffix, kind) in [
