@@ -47,9 +47,12 @@ impl Output {
     /// Writes `text`; through the pager instead when `may_page`, standard output is a
     /// terminal and the text is longer than the terminal is high.
     pub fn show(&mut self, text: &[u8], may_page: bool) -> anyhow::Result<()> {
-        let long = terminal_size::terminal_size()
-            .is_some_and(|(_, h)| text.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize);
-        if self.tty && long && may_page && page(text) {
+        // Lines are counted only when a pager could be used: piped output is never paged.
+        let long = || {
+            terminal_size::terminal_size()
+                .is_some_and(|(_, h)| text.iter().filter(|&&b| b == b'\n').count() >= h.0 as usize)
+        };
+        if self.tty && may_page && long() && page(text) {
             return Ok(());
         }
         self.out.write_all(text).context("writing output")
