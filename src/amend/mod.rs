@@ -100,13 +100,16 @@ pub enum Op {
         after: Option<ArticleNo>,
         articles: Vec<(ArticleNo, String)>,
     },
-    /// 在第X条中增加一款，作为第Y款：“…” (`as_paragraph` none for 增加规定：, at the end);
-    /// `rewrite`, a new text for the article or 款 the same instruction gives after it.
+    /// 在第X条中增加一款，作为第Y款：“…” (`as_paragraphs` empty for 增加规定：, at the end;
+    /// several for 增加两款，作为第二款、第三款). `text`, the new 款 (paragraphs joined by
+    /// `\n`) when the instruction quotes it on its own; `rewrite`, a place and its new text
+    /// the same instruction gives after it (；将第三款修改为：“…”, or ，将该条修改为：“…”
+    /// restating the whole article with the new 款, when `text` is `None`).
     InsertParagraph {
         article: ArticleNo,
-        as_paragraph: Option<u32>,
-        text: String,
-        rewrite: Option<String>,
+        as_paragraphs: Vec<u32>,
+        text: Option<String>,
+        rewrite: Option<(Target, String)>,
     },
     /// 在第X条(第Y款)中增加一项，作为第Z项：“…”.
     InsertItem {
@@ -120,6 +123,33 @@ pub enum Op {
         into: Vec<ArticleNo>,
         texts: Vec<String>,
     },
+    /// 将第X条、第Y条合并为一条，作为第Z条，修改为：“…”.
+    MergeArticles {
+        articles: Vec<ArticleNo>,
+        into: ArticleNo,
+        text: String,
+    },
+    /// 将第X条移至第N章，作为第Y条: the article, its text unchanged, under another 编, 章 or
+    /// 节 (`heading`, its label as written: 第二章), numbered `to`.
+    MoveArticle {
+        from: ArticleNo,
+        to: ArticleNo,
+        heading: String,
+    },
+    /// 将第二章的章名修改为“…” (`heading` the label 第二章, `title` the new name after it) /
+    /// 将标题“A”修改为“B” (an unnumbered heading: `heading` A, `title` B).
+    RenameHeading { heading: String, title: String },
+    /// 增加一章，作为第三章“…”，包括第X条至第Y条 / 增加标题“…”，包括第X条至第Y条: a new 编,
+    /// 章 or 节 (`label` 第三章, empty for an unnumbered heading) that opens before article
+    /// `first` and holds the articles up to `last` (numbers as in the amended text).
+    InsertHeading {
+        label: String,
+        title: String,
+        first: ArticleNo,
+        last: ArticleNo,
+    },
+    /// 删去第二章的章名 / 删去标题“A”: the heading goes, its articles stay where they are.
+    DeleteHeading { heading: String },
     /// 将第X条改为第Y条(，修改为：“…”) / 原第X条作为第Y条.
     RenumberArticle {
         from: ArticleNo,

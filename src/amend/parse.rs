@@ -683,7 +683,21 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
         if tail != Q.to_string() {
             return None;
         }
-        Some(qs.next()?.clone())
+        let place = r[..k].trim_start_matches('将');
+        let article = target.article_no()?;
+        let mut at = Target::article(article);
+        if let Some(rest) = place.strip_prefix("该条") {
+            if !rest.is_empty() {
+                return None;
+            }
+        } else {
+            let (n, l) = ordinal(place, "款")?;
+            if l != place.len() {
+                return None;
+            }
+            at.paragraph = Some(n);
+        }
+        Some((at, qs.next()?.clone()))
     };
     insert_op(unit, target, position, text, rewrite)
 }
@@ -694,7 +708,7 @@ fn insert_op(
     target: Target,
     position: Option<u32>,
     text: String,
-    rewrite: Option<String>,
+    rewrite: Option<(Target, String)>,
 ) -> Option<Op> {
     if unit == "项" {
         return rewrite.is_none().then_some(Op::InsertItem {
@@ -709,8 +723,8 @@ fn insert_op(
     }
     Some(Op::InsertParagraph {
         article,
-        as_paragraph: position,
-        text,
+        as_paragraphs: position.into_iter().collect(),
+        text: Some(text),
         rewrite,
     })
 }

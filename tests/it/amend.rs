@@ -200,15 +200,15 @@ fn inserted_articles_paragraphs_and_items() {
             },
             Op::InsertParagraph {
                 article: no(13, 0),
-                as_paragraph: Some(2),
-                text: "示例不得妨碍公共利益。".into(),
+                as_paragraphs: vec![2],
+                text: Some("示例不得妨碍公共利益。".into()),
                 rewrite: None
             },
             Op::InsertParagraph {
                 article: no(14, 0),
-                as_paragraph: Some(3),
-                text: "示例应当登记。".into(),
-                rewrite: Some("登记的办法由国务院规定。".into())
+                as_paragraphs: vec![3],
+                text: Some("示例应当登记。".into()),
+                rewrite: Some((at(14, Some(3), None), "登记的办法由国务院规定。".into()))
             },
             Op::InsertItem {
                 target: at(15, Some(1), None),
@@ -307,8 +307,8 @@ fn constitution_amendments() {
         got[0].1,
         Op::InsertParagraph {
             article: no(11, 0),
-            as_paragraph: None,
-            text: "国家允许示例经济在法律规定的范围内存在和发展。".into(),
+            as_paragraphs: vec![],
+            text: Some("国家允许示例经济在法律规定的范围内存在和发展。".into()),
             rewrite: None
         }
     );
@@ -339,17 +339,17 @@ fn constitution_amendments() {
     assert!(matches!(
         got[3].1,
         Op::InsertParagraph {
-            as_paragraph: Some(1),
+            ref as_paragraphs,
             ..
-        }
+        } if as_paragraphs == &[1]
     ));
     assert!(matches!(
         got[4].1,
         Op::InsertParagraph {
-            as_paragraph: Some(3),
+            ref as_paragraphs,
             rewrite: None,
             ..
-        }
+        } if as_paragraphs == &[3]
     ));
 }
 
