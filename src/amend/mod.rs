@@ -3,8 +3,10 @@
 //! applying it; read back from a decision's words ([`PhraseEdit::parse`]), they give the same
 //! edit, so that the drafter and a reader of amending acts agree on what an instruction means.
 
+mod apply;
 mod parse;
 
+pub use apply::{ActInfo, Applied, Outcome, Status, apply};
 pub use parse::parse_act;
 
 use std::fmt;
@@ -160,8 +162,8 @@ pub enum Op {
     Renumber,
     /// 根据本决定，《…》作相应修改，重新公布: the closing note, with no renumbering.
     Republish,
-    /// 本决定自…起施行.
-    Effective { date: Date },
+    /// 本决定自…起施行 (`None` when a draft leaves the date blank).
+    Effective { date: Option<Date> },
     /// Text the parser cannot read, kept with the reason.
     Unrecognised { reason: String },
 }

@@ -427,8 +427,13 @@ fn tidy(skel: &str) -> String {
 fn closing(sk: &str) -> Option<Op> {
     if (sk.starts_with("本决定自") || sk.starts_with("本修正案自")) && sk.contains("施行")
     {
+        // A draft leaves the date blank (本决定自　　年　　月　　日起施行).
+        let blank = !sk.chars().any(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || numeral_len(&c.to_string()) > 0
+        });
         return Some(match stated_in_force(sk) {
-            Some(date) => Op::Effective { date },
+            Some(date) => Op::Effective { date: Some(date) },
+            None if blank => Op::Effective { date: None },
             None => Op::Unrecognised {
                 reason: "effective date not read".into(),
             },
@@ -978,7 +983,7 @@ mod tests {
     #[test]
     fn effective_dates_in_either_numerals() {
         let date = |sk: &str| match closing(sk) {
-            Some(Op::Effective { date }) => Some(date),
+            Some(Op::Effective { date }) => date,
             _ => None,
         };
         assert_eq!(date("本决定自2022年1月1日起施行"), Date::new(2022, 1, 1));

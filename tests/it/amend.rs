@@ -83,7 +83,7 @@ fn replaced_articles_and_closing_notes() {
             (
                 None,
                 Op::Effective {
-                    date: Date::new(2025, 1, 1).expect("date")
+                    date: Date::new(2025, 1, 1)
                 }
             ),
             (None, Op::Renumber),
