@@ -39,6 +39,28 @@ pub enum Command {
         #[command(flatten)]
         review: ReviewArgs,
     },
+    /// Apply an amending act (修改决定, 修正案, or one statute's part of an omnibus act) to a
+    /// version: BASE is a version file or STATUTE[@VERSION] in the store. Writes the
+    /// consolidated version in canonical form (standard output or -o), the report on
+    /// standard error. Exit code 0: every instruction applied; 1: some were not (nothing
+    /// written unless --partial), or --check found differences.
+    Apply {
+        base: PathBuf,
+        act: PathBuf,
+        /// Write the consolidated version to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The report on standard error: text, or statute-apply/1 JSON.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        report: ReportFormat,
+        /// Compare the result with an official consolidated text and name the instruction
+        /// behind each difference (or none: a change the act does not authorise).
+        #[arg(long, value_name = "OFFICIAL")]
+        check: Option<PathBuf>,
+        /// Write the result even when some instructions were not applied.
+        #[arg(long)]
+        partial: bool,
+    },
     /// Report numbering gaps, duplicates, out-of-order articles and stray items, with file:line.
     Check {
         #[arg(required = true)]
@@ -107,6 +129,12 @@ pub enum Command {
     },
     /// Browse the store in the terminal: statutes, versions, amendments, article histories.
     Browse,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

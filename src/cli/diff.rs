@@ -46,7 +46,7 @@ impl<'a> Target<'a> {
 
 /// A path that can only be meant as a file: one that is, one with a directory, or one with a
 /// version file's extension.
-fn looks_like_file(p: &Path) -> bool {
+pub(super) fn looks_like_file(p: &Path) -> bool {
     p.is_file()
         || p.components().count() > 1
         || p.extension()

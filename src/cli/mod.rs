@@ -1,5 +1,5 @@
-//! The commands of the `statute` binary: each subcommand is one function (in `files`, `diff`
-//! or `store`) that calls into the library and writes to [`Output`]; [`run`] dispatches.
+//! The commands of the `statute` binary: each subcommand is one function (in `files`, `diff`,
+//! `apply` or `store`) that calls into the library and writes to [`Output`]; [`run`] dispatches.
 //! A module of the binary only: the library never uses it.
 
 /// `eprintln!` that cannot panic: when stderr itself cannot be written (a full disk, a
@@ -19,6 +19,7 @@ macro_rules! say_part {
     }};
 }
 
+mod apply;
 mod args;
 mod diff;
 mod error;
@@ -50,6 +51,25 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let outcome = match cli.command {
         Command::Parse { file, format } => files::parse(&file, format, &mut out)?,
         Command::Diff { args, review } => diff::run(dir, &args, &review, &mut out)?,
+        Command::Apply {
+            base,
+            act,
+            output,
+            report,
+            check,
+            partial,
+        } => apply::run(
+            dir,
+            &apply::ApplyArgs {
+                base: &base,
+                act: &act,
+                output: output.as_deref(),
+                report,
+                check: check.as_deref(),
+                partial,
+            },
+            &mut out,
+        )?,
         Command::Check { files, quiet } => files::check(&files, quiet, &mut out)?,
         Command::Init => store::init(dir, &mut out)?,
         Command::Import {

@@ -382,7 +382,7 @@ fn point_start(t: &str) -> Option<(usize, u32)> {
 }
 
 /// An item marker at the start: (level 1 for 项 （一）, 2 for 目 1. （1） ①; byte length; number).
-fn item_start(t: &str) -> Option<(u8, usize, u32)> {
+pub fn item_start(t: &str) -> Option<(u8, usize, u32)> {
     let first = t.chars().next()?;
     if let Some(n) = circled(first) {
         return Some((2, first.len_utf8(), n));

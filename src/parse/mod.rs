@@ -90,8 +90,35 @@ pub struct Parsed {
     pub warnings: Vec<Warning>,
 }
 
+/// Reads and parses a file, and returns its decoded text too (for a reader of the words as
+/// written: an amending act's instructions).
+pub fn parse_file_with_text(path: &Path) -> Result<(Parsed, String)> {
+    let bytes = read_bytes(path)?;
+    let parsed = parse_bytes(path, &bytes)?;
+    let text = decode::decode(path, &bytes)?.text.into_owned();
+    Ok((with_file_date(path, parsed), text))
+}
+
 /// Reads and parses a file. The version date falls back to a `YYYY-MM-DD` file name.
 pub fn parse_file(path: &Path) -> Result<Parsed> {
+    let bytes = read_bytes(path)?;
+    let parsed = parse_bytes(path, &bytes)?;
+    Ok(with_file_date(path, parsed))
+}
+
+/// The version date from a `YYYY-MM-DD` file name, when the text gives none.
+fn with_file_date(path: &Path, mut parsed: Parsed) -> Parsed {
+    if parsed.statute.meta.version_date.is_none() {
+        parsed.statute.meta.version_date = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(Date::parse_iso);
+    }
+    parsed
+}
+
+/// A file's bytes, refused when over [`MAX_INPUT_BYTES`].
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let io = |source| Error::Io {
         path: path.into(),
         source,
@@ -117,14 +144,7 @@ pub fn parse_file(path: &Path) -> Result<Parsed> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    let mut parsed = parse_bytes(path, &bytes)?;
-    if parsed.statute.meta.version_date.is_none() {
-        parsed.statute.meta.version_date = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .and_then(Date::parse_iso);
-    }
-    Ok(parsed)
+    Ok(bytes)
 }
 
 /// Parses the bytes of a file; `path` names it in errors and warnings.

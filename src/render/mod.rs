@@ -1,5 +1,6 @@
 //! Renderers: each writes to an `impl Write`; none prints or recomputes anything.
 
+pub mod apply_report;
 pub mod decision;
 pub mod diff_json;
 pub mod docx;

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, shared helpers in `common`.
 
 mod amend;
+mod apply;
 mod cli;
 mod common;
 mod corpus;

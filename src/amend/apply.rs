@@ -1,0 +1,1736 @@
+//! Applying an act's instructions to a version: article numbers in the act name the version it
+//! amends, every instruction is applied in turn or reported (`not-found`, `ambiguous`,
+//! `conflict`) and left out whole, and the articles are renumbered after the last instruction
+//! when the act says 对条文顺序作相应调整, their own cross-references following.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
+use crate::model::{
+    Article, Date, Division, DivisionKind, EventKind, HistoryEvent, Item, Loc, Node, Para, Statute,
+    UnitNum,
+};
+use crate::normalize::{self, Renumbering};
+use crate::numerals;
+use crate::parse::body::item_start;
+
+/// What became of one instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Done.
+    Applied,
+    /// The article, 款, 项, heading or phrase it names is not in the text.
+    NotFound,
+    /// It names something the text holds more than once, and the words do not say which.
+    Ambiguous,
+    /// It touches text an earlier instruction of the act changed, or its own statements
+    /// disagree (edits against a restatement, a number given twice).
+    Conflict,
+    /// The parser could not read it.
+    Unrecognised,
+}
+
+impl Status {
+    /// The report's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::NotFound => "not-found",
+            Status::Ambiguous => "ambiguous",
+            Status::Conflict => "conflict",
+            Status::Unrecognised => "unrecognised",
+        }
+    }
+}
+
+/// One instruction's outcome, with the instruction's own number and words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Its position in the part, from 0.
+    pub index: usize,
+    /// Its number in the act (一、 / 1. / 第N条), if it has one.
+    pub number: Option<u32>,
+    /// Its words.
+    pub text: String,
+    pub status: Status,
+    /// Why, when it was not applied (in the act's own terms: 第十条 has no 第三款).
+    pub detail: Option<String>,
+    /// The articles it changed, by their numbers in the result.
+    pub articles: Vec<UnitNum>,
+}
+
+/// The amending act as the result's 题注 names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActInfo {
+    /// The act's title (关于修改《…》的决定).
+    pub title: Option<String>,
+    /// The date it was adopted: the new version's date.
+    pub date: Option<Date>,
+    /// The body that adopted it (第十四届全国人民代表大会常务委员会第十次会议).
+    pub body: Option<String>,
+}
+
+/// The result of applying one part of an act to a version.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The consolidated version (every applied instruction in it).
+    pub statute: Statute,
+    /// One per instruction, in the act's order.
+    pub outcomes: Vec<Outcome>,
+    /// The act said 对条文顺序作相应调整: the articles were renumbered.
+    pub renumbered: bool,
+    /// 本决定自…起施行, when the act says so.
+    pub effective: Option<Date>,
+}
+
+impl Applied {
+    /// True when every instruction was applied.
+    pub fn complete(&self) -> bool {
+        self.outcomes.iter().all(|o| o.status == Status::Applied)
+    }
+}
+
+/// Applies `part` to `base`. Never fails: what cannot be applied is reported and left out.
+pub fn apply(base: &Statute, part: &ActPart, act: &ActInfo) -> Applied {
+    let mut w = Work::new(base);
+    w.numbers = part.instructions.iter().map(|i| i.number).collect();
+    let mut outcomes = Vec::with_capacity(part.instructions.len());
+    for (index, ins) in part.instructions.iter().enumerate() {
+        let (status, detail) = match w.instruction(index, ins) {
+            Ok(()) => (Status::Applied, None),
+            Err((status, why)) => (status, Some(why)),
+        };
+        outcomes.push(Outcome {
+            index,
+            number: ins.number,
+            text: ins.text.clone(),
+            status,
+            detail,
+            articles: Vec::new(),
+        });
+    }
+    let renumbered = w.renumber;
+    let effective = w.effective;
+    let (statute, touched, clashes) = w.finish(base, act);
+    for (k, labels) in touched {
+        if let Some(o) = outcomes.get_mut(k) {
+            o.articles = labels;
+        }
+    }
+    for (k, why) in clashes {
+        if let Some(o) = outcomes.get_mut(k)
+            && o.status == Status::Applied
+        {
+            o.status = Status::Conflict;
+            o.detail = Some(why);
+        }
+    }
+    Applied {
+        statute,
+        outcomes,
+        renumbered,
+        effective,
+    }
+}
+
+type Failure = (Status, String);
+
+fn not_found(why: impl Into<String>) -> Failure {
+    (Status::NotFound, why.into())
+}
+
+/// One line of an article: a 款's text, or a 项/目 with its marker.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    /// 0 for a 款, 1 for a 项, 2 for a 目.
+    depth: u8,
+    /// Its place in the amended version: (款, 项, 目), 1-based, 0 for none.
+    orig: Option<(u32, u32, u32)>,
+    deleted: bool,
+    /// Its whole text was written by an instruction (cross-references in it are already
+    /// those of the result).
+    given: bool,
+    /// The last instruction that changed it, other than a whole-statute edit.
+    by: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    /// Its number in the amended version; `None` for an inserted article.
+    orig: Option<ArticleNo>,
+    /// Its index among the amended version's units.
+    orig_index: Option<usize>,
+    label: String,
+    lines: Vec<Line>,
+    /// The number an instruction gave it.
+    stated: Option<ArticleNo>,
+    /// Placed by its stated number, not where it stands (a moved or unanchored article).
+    positioned: bool,
+    /// The heading it moves under (将第X条移至第二章).
+    heading: Option<String>,
+    deleted: bool,
+    /// Instructions that changed it.
+    by: BTreeSet<usize>,
+    /// The instruction that gave its number, for a clash of numbers.
+    numbered_by: Option<usize>,
+    loc: Loc,
+    /// A unit that is not a 条 (a point or a paragraph), kept as it is.
+    other: Option<UnitNum>,
+}
+
+#[derive(Debug, Clone)]
+enum Block {
+    Heading { div: Division, deleted: bool },
+    Slot(Slot),
+    Para { para: Para, preamble: bool },
+}
+
+struct Work {
+    blocks: Vec<Block>,
+    title: String,
+    renumber: bool,
+    effective: Option<Date>,
+    /// New headings: (label, title, first, last, instruction).
+    new_headings: Vec<(String, String, ArticleNo, ArticleNo, usize)>,
+    /// The instructions' numbers in the act, to name them in a report.
+    numbers: std::rc::Rc<[Option<u32>]>,
+}
+
+fn lines_of(a: &Article) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (p, para) in a.paras.iter().enumerate() {
+        let p = p as u32 + 1;
+        out.push(Line::base(para.text.clone(), 0, (p, 0, 0)));
+        for (i, item) in para.items.iter().enumerate() {
+            let i = i as u32 + 1;
+            out.push(Line::base(
+                format!("{}{}", item.marker, item.text),
+                1,
+                (p, i, 0),
+            ));
+            for (m, sub) in item.subitems.iter().enumerate() {
+                let m = m as u32 + 1;
+                out.push(Line::base(
+                    format!("{}{}", sub.marker, sub.text),
+                    2,
+                    (p, i, m),
+                ));
+            }
+        }
+    }
+    out
+}
+
+impl Line {
+    fn base(text: String, depth: u8, orig: (u32, u32, u32)) -> Line {
+        Line {
+            text,
+            depth,
+            orig: Some(orig),
+            deleted: false,
+            given: false,
+            by: None,
+        }
+    }
+
+    fn given(text: &str, by: usize) -> Line {
+        Line {
+            depth: match item_start(text) {
+                Some((level, _, _)) => level,
+                None => 0,
+            },
+            text: text.to_string(),
+            orig: None,
+            deleted: false,
+            given: true,
+            by: Some(by),
+        }
+    }
+}
+
+/// The lines of a text an instruction gives (paragraphs joined by `\n`), less a leading
+/// label that repeats the article's (第十条　…).
+fn given_lines(text: &str, label: Option<ArticleNo>, by: usize) -> Vec<Line> {
+    let mut text = text.trim();
+    if let Some((len, Some((main, sub)))) = numerals::article_label(text)
+        && label.is_none_or(|l| l == ArticleNo { main, sub })
+    {
+        let rest = &text[len..];
+        if rest.starts_with(|c: char| c.is_whitespace()) {
+            text = rest.trim_start();
+        }
+    }
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| Line::given(l, by))
+        .collect()
+}
+
+fn flatten(nodes: &[Node], preamble: bool, unit: &mut usize, out: &mut Vec<Block>) {
+    for n in nodes {
+        match n {
+            Node::Division(d) => {
+                let mut div = d.clone();
+                div.children = Vec::new();
+                out.push(Block::Heading {
+                    div,
+                    deleted: false,
+                });
+                let pre = preamble || d.kind == DivisionKind::Preamble;
+                flatten(&d.children, pre, unit, out);
+            }
+            Node::Article(a) => {
+                let (orig, other) = match a.num {
+                    UnitNum::Article { main, sub } => (Some(ArticleNo { main, sub }), None),
+                    n => (None, Some(n)),
+                };
+                out.push(Block::Slot(Slot {
+                    orig,
+                    orig_index: Some(*unit),
+                    label: a.label.clone(),
+                    lines: lines_of(a),
+                    stated: None,
+                    positioned: false,
+                    heading: None,
+                    deleted: false,
+                    by: BTreeSet::new(),
+                    numbered_by: None,
+                    loc: a.loc,
+                    other,
+                }));
+                *unit += 1;
+            }
+            Node::Para(p) => out.push(Block::Para {
+                para: p.clone(),
+                preamble,
+            }),
+        }
+    }
+}
+
+impl Work {
+    fn new(base: &Statute) -> Work {
+        let mut blocks = Vec::new();
+        let mut unit = 0;
+        flatten(&base.body.nodes, false, &mut unit, &mut blocks);
+        Work {
+            blocks,
+            title: base.meta.title.clone(),
+            renumber: false,
+            effective: None,
+            new_headings: Vec::new(),
+            numbers: std::rc::Rc::from(Vec::new()),
+        }
+    }
+
+    /// The block index of the article numbered `no` in the amended version.
+    fn find(&self, no: ArticleNo) -> Result<usize, Failure> {
+        let mut found = None;
+        for (k, b) in self.blocks.iter().enumerate() {
+            if let Block::Slot(s) = b
+                && s.orig == Some(no)
+            {
+                if s.deleted {
+                    return Err((
+                        Status::Conflict,
+                        format!("{no}已由本决定{}删去", by_words(&self.numbers, &s.by)),
+                    ));
+                }
+                if found.is_some() {
+                    return Err((Status::Ambiguous, format!("本文有两个{no}")));
+                }
+                found = Some(k);
+            }
+        }
+        found.ok_or_else(|| not_found(format!("没有{no}")))
+    }
+
+    fn slot(&mut self, k: usize) -> &mut Slot {
+        match &mut self.blocks[k] {
+            Block::Slot(s) => s,
+            // `find` returns only slot indices.
+            _ => unreachable!("a slot index"),
+        }
+    }
+
+    fn instruction(&mut self, k: usize, ins: &Instruction) -> Result<(), Failure> {
+        match &ins.op {
+            Op::Unrecognised { reason } => Err((Status::Unrecognised, reason.clone())),
+            Op::Renumber => {
+                self.renumber = true;
+                Ok(())
+            }
+            Op::Republish => Ok(()),
+            Op::Effective { date } => {
+                self.effective = *date;
+                Ok(())
+            }
+            Op::ReplaceArticle { target, new_text } => self.replace(k, target, new_text),
+            Op::Phrase {
+                targets,
+                edits,
+                restated,
+            } => self.phrase(k, targets, edits, restated.as_deref()),
+            Op::DeleteArticles { ranges } => self.delete_articles(k, ranges),
+            Op::DeletePart { targets } => self.delete_parts(k, targets),
+            Op::InsertArticle { after, articles } => self.insert_articles(k, *after, articles),
+            Op::InsertParagraph {
+                article,
+                as_paragraphs,
+                text,
+                rewrite,
+            } => self.insert_paragraph(k, *article, as_paragraphs, text.as_deref(), rewrite),
+            Op::InsertItem {
+                target,
+                as_item,
+                text,
+            } => self.insert_item(k, target, *as_item, text),
+            Op::SplitArticle {
+                article,
+                into,
+                texts,
+            } => self.split(k, *article, into, texts),
+            Op::MergeArticles {
+                articles,
+                into,
+                text,
+            } => self.merge(k, articles, *into, text),
+            Op::MoveArticle { from, to, heading } => {
+                self.renumber_article(k, *from, *to, None, Some(heading))
+            }
+            Op::RenumberArticle { from, to, new_text } => {
+                self.renumber_article(k, *from, *to, new_text.as_deref(), None)
+            }
+            Op::RenameHeading { heading, title } => self.rename_heading(heading, title),
+            Op::InsertHeading {
+                label,
+                title,
+                first,
+                last,
+            } => {
+                self.new_headings
+                    .push((label.clone(), title.clone(), *first, *last, k));
+                Ok(())
+            }
+            Op::DeleteHeading { heading } => {
+                let h = self.heading(heading)?;
+                if let Block::Heading { deleted, .. } = &mut self.blocks[h] {
+                    *deleted = true;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The heading labelled `label` (第二章) or, unnumbered, reading `label` whole.
+    fn heading(&self, label: &str) -> Result<usize, Failure> {
+        let want = normalize::normalize(label);
+        let hits: Vec<usize> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(k, b)| match b {
+                Block::Heading { div, deleted } if !deleted => {
+                    let l = normalize::normalize(&div.label);
+                    let whole = normalize::normalize(&div.heading());
+                    (l == want || whole == want || (div.label.is_empty() && div.title == label))
+                        .then_some(k)
+                }
+                _ => None,
+            })
+            .collect();
+        match hits.as_slice() {
+            [] => Err(not_found(format!("没有{label}"))),
+            [k] => Ok(*k),
+            _ => Err((Status::Ambiguous, format!("本文有{}个{label}", hits.len()))),
+        }
+    }
+
+    fn rename_heading(&mut self, heading: &str, title: &str) -> Result<(), Failure> {
+        let h = self.heading(heading)?;
+        if let Block::Heading { div, .. } = &mut self.blocks[h] {
+            // A numbered heading keeps its label (第二章); an unnumbered one is its title.
+            div.title = title.to_string();
+        }
+        Ok(())
+    }
+
+    /// The lines of slot `s` a target inside an article names (a 款 with its 项, a 项 with
+    /// its 目), by the amended version's numbering.
+    fn lines_at(s: &Slot, t: &Target) -> Result<Vec<usize>, Failure> {
+        let live = |i: &usize| !s.lines[*i].deleted;
+        if t.paragraph.is_none() && t.item.is_none() {
+            return Ok((0..s.lines.len()).filter(live).collect());
+        }
+        let no = s.orig.map(|n| n.to_string()).unwrap_or_default();
+        let place = place_words(t);
+        // The head line of the place: the 款, 项 or 目 itself.
+        let depth = if t.subitem.is_some() {
+            2
+        } else if t.item.is_some() {
+            1
+        } else {
+            0
+        };
+        let heads: Vec<usize> = (0..s.lines.len())
+            .filter(live)
+            .filter(|&i| {
+                let l = &s.lines[i];
+                l.depth == depth
+                    && l.orig.is_some_and(|(p, it, m)| {
+                        t.paragraph.is_none_or(|want| p == want)
+                            && t.item.is_none_or(|want| it == want)
+                            && t.subitem.is_none_or(|want| m == want)
+                    })
+            })
+            .collect();
+        let h = match heads.as_slice() {
+            [] => return Err(not_found(format!("{no}没有{place}"))),
+            [h] => *h,
+            // 第三项 of an article whose 款 each have a third 项.
+            _ => return Err((Status::Ambiguous, format!("{no}有{}个{place}", heads.len()))),
+        };
+        // The head and what belongs to it (a 款's 项 and 目, a 项's 目).
+        let mut out = vec![h];
+        for i in h + 1..s.lines.len() {
+            let l = &s.lines[i];
+            if l.deleted {
+                continue;
+            }
+            if l.depth <= depth {
+                break;
+            }
+            out.push(i);
+        }
+        Ok(out)
+    }
+
+    fn replace(&mut self, k: usize, target: &Target, new_text: &str) -> Result<(), Failure> {
+        let numbers = self.numbers.clone();
+        match &target.scope {
+            Scope::Article(no) => {
+                let b = self.find(*no)?;
+                let s = self.slot(b);
+                let lines = Work::lines_at(s, target)?;
+                check_conflict(&numbers, s, &lines, k)?;
+                let new = given_lines(new_text, s.orig, k);
+                if new.is_empty() {
+                    return Err(not_found("修改后的条文为空"));
+                }
+                let whole = target.paragraph.is_none() && target.item.is_none();
+                // A 款 restated in one line keeps its 项 (they are lines of their own).
+                let replaced: Vec<usize> = if !whole && new.len() == 1 {
+                    vec![lines[0]]
+                } else {
+                    lines
+                };
+                splice(&mut s.lines, &replaced, new);
+                s.by.insert(k);
+                Ok(())
+            }
+            Scope::Preamble { paragraph } => {
+                let ps = self.preamble_paras();
+                let at = match paragraph {
+                    Some(n) => *ps
+                        .get(*n as usize - 1)
+                        .ok_or_else(|| not_found(format!("序言没有第{}自然段", n)))?,
+                    None => {
+                        // The whole preamble: its paragraphs become the new ones.
+                        let paras: Vec<&str> = new_text.split('\n').collect();
+                        if ps.is_empty() {
+                            return Err(not_found("没有序言"));
+                        }
+                        let first = ps[0];
+                        for &p in ps.iter().rev() {
+                            self.blocks.remove(p);
+                        }
+                        for (j, t) in paras.iter().enumerate() {
+                            self.blocks.insert(
+                                first + j,
+                                Block::Para {
+                                    para: Para::plain(t.trim(), Loc(0)),
+                                    preamble: true,
+                                },
+                            );
+                        }
+                        return Ok(());
+                    }
+                };
+                if let Block::Para { para, .. } = &mut self.blocks[at] {
+                    para.text = new_text.to_string();
+                }
+                Ok(())
+            }
+            Scope::Title => {
+                self.title = new_text.trim().to_string();
+                Ok(())
+            }
+            Scope::Heading(label) => self.rename_heading(label, new_text),
+            Scope::Whole(w) => Err(not_found(format!("{w}不是可以整体修改的位置"))),
+        }
+    }
+
+    /// Block indices of the preamble's paragraphs (序言, or the text before the first
+    /// article).
+    fn preamble_paras(&self) -> Vec<usize> {
+        let marked: Vec<usize> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, Block::Para { preamble: true, .. }))
+            .map(|(k, _)| k)
+            .collect();
+        if !marked.is_empty() {
+            return marked;
+        }
+        self.blocks
+            .iter()
+            .enumerate()
+            .take_while(|(_, b)| !matches!(b, Block::Slot(_)))
+            .filter(|(_, b)| matches!(b, Block::Para { .. }))
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    fn phrase(
+        &mut self,
+        k: usize,
+        targets: &[Target],
+        edits: &[PhraseEdit],
+        restated: Option<&str>,
+    ) -> Result<(), Failure> {
+        let numbers = self.numbers.clone();
+        // Every target is edited on a copy first: an instruction applies whole or not at all.
+        let mut staged: Vec<(usize, Vec<(usize, String)>)> = Vec::new();
+        let mut heading_edits: Vec<(usize, String)> = Vec::new();
+        let mut title_edit = None;
+        for t in targets {
+            match &t.scope {
+                Scope::Article(no) => {
+                    let b = self.find(*no)?;
+                    let s = self.slot(b);
+                    let lines = Work::lines_at(s, t)?;
+                    let mut texts: Vec<(usize, String)> = lines
+                        .iter()
+                        .map(|&i| (i, s.lines[i].text.clone()))
+                        .collect();
+                    for e in edits {
+                        let mut hit = false;
+                        for (_, text) in texts.iter_mut() {
+                            if let Some(new) = e.apply(text) {
+                                *text = new;
+                                hit = true;
+                            }
+                        }
+                        if !hit {
+                            return Err(not_found(format!(
+                                "{}{}中没有“{}”",
+                                no,
+                                place_words(t),
+                                e.find()
+                            )));
+                        }
+                    }
+                    let changed: Vec<usize> = texts
+                        .iter()
+                        .filter(|(i, t)| s.lines[*i].text != *t)
+                        .map(|(i, _)| *i)
+                        .collect();
+                    check_conflict(&numbers, s, &changed, k)?;
+                    if let Some(r) = restated {
+                        let got: String = texts.iter().map(|(_, t)| t.as_str()).collect();
+                        let want = given_lines(r, s.orig, k);
+                        let want: String = want.iter().map(|l| l.text.as_str()).collect();
+                        if !normalize::formally_equal(&got, &want) {
+                            return Err((
+                                Status::Conflict,
+                                format!("修改后的{no}与本条重述的条文不一致"),
+                            ));
+                        }
+                    }
+                    staged.push((b, texts));
+                }
+                Scope::Whole(w) => {
+                    let mut any = false;
+                    for e in edits {
+                        let mut hit = false;
+                        for (b, block) in self.blocks.iter().enumerate() {
+                            match block {
+                                Block::Slot(s) if !s.deleted => {
+                                    let mut texts: Vec<(usize, String)> = staged
+                                        .iter()
+                                        .find(|(x, _)| *x == b)
+                                        .map(|(_, t)| t.clone())
+                                        .unwrap_or_else(|| {
+                                            s.lines
+                                                .iter()
+                                                .enumerate()
+                                                .filter(|(_, l)| !l.deleted)
+                                                .map(|(i, l)| (i, l.text.clone()))
+                                                .collect()
+                                        });
+                                    let mut changed = false;
+                                    for (_, text) in texts.iter_mut() {
+                                        if let Some(new) = e.apply(text) {
+                                            *text = new;
+                                            changed = true;
+                                        }
+                                    }
+                                    if changed {
+                                        hit = true;
+                                        staged.retain(|(x, _)| *x != b);
+                                        staged.push((b, texts));
+                                    }
+                                }
+                                Block::Heading {
+                                    div,
+                                    deleted: false,
+                                } => {
+                                    let cur = heading_edits
+                                        .iter()
+                                        .find(|(x, _)| *x == b)
+                                        .map(|(_, t)| t.clone())
+                                        .unwrap_or_else(|| div.title.clone());
+                                    if let Some(new) = e.apply(&cur) {
+                                        hit = true;
+                                        heading_edits.retain(|(x, _)| *x != b);
+                                        heading_edits.push((b, new));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        if !hit {
+                            return Err(not_found(format!("{w}中没有“{}”", e.find())));
+                        }
+                        any = true;
+                    }
+                    if !any {
+                        return Err(not_found("没有可执行的修改"));
+                    }
+                }
+                Scope::Preamble { paragraph } => {
+                    let ps = self.preamble_paras();
+                    let chosen: Vec<usize> = match paragraph {
+                        Some(n) => {
+                            vec![*ps.get((*n as usize).wrapping_sub(1)).ok_or_else(|| {
+                                not_found(format!("序言没有第{}自然段", numerals::to_chinese(*n)))
+                            })?]
+                        }
+                        None => ps,
+                    };
+                    if chosen.is_empty() {
+                        return Err(not_found("没有序言"));
+                    }
+                    let mut texts: Vec<String> = chosen
+                        .iter()
+                        .map(|&p| match &self.blocks[p] {
+                            Block::Para { para, .. } => para.text.clone(),
+                            _ => String::new(),
+                        })
+                        .collect();
+                    for e in edits {
+                        let mut hit = false;
+                        for t in texts.iter_mut() {
+                            if let Some(new) = e.apply(t) {
+                                *t = new;
+                                hit = true;
+                            }
+                        }
+                        if !hit {
+                            return Err(not_found(format!("序言中没有“{}”", e.find())));
+                        }
+                    }
+                    if let (Some(r), [_]) = (restated, chosen.as_slice())
+                        && !normalize::formally_equal(&texts[0], r)
+                    {
+                        return Err((
+                            Status::Conflict,
+                            "修改后的自然段与重述的自然段不一致".to_string(),
+                        ));
+                    }
+                    for (p, t) in chosen.into_iter().zip(texts) {
+                        heading_edits.push((p, t));
+                    }
+                }
+                Scope::Title => {
+                    let mut t = self.title.clone();
+                    for e in edits {
+                        t = e
+                            .apply(&t)
+                            .ok_or_else(|| not_found(format!("名称中没有“{}”", e.find())))?;
+                    }
+                    title_edit = Some(t);
+                }
+                Scope::Heading(label) => {
+                    let h = self.heading(label)?;
+                    let Block::Heading { div, .. } = &self.blocks[h] else {
+                        continue;
+                    };
+                    let mut t = div.title.clone();
+                    for e in edits {
+                        t = e
+                            .apply(&t)
+                            .ok_or_else(|| not_found(format!("{label}中没有“{}”", e.find())))?;
+                    }
+                    heading_edits.push((h, t));
+                }
+            }
+        }
+        let whole = targets.iter().all(|t| matches!(t.scope, Scope::Whole(_)));
+        for (b, texts) in staged {
+            let s = self.slot(b);
+            let mut touched = false;
+            for (i, t) in texts {
+                if s.lines[i].text != t {
+                    s.lines[i].text = t;
+                    if !whole {
+                        s.lines[i].by = Some(k);
+                    }
+                    touched = true;
+                }
+            }
+            if touched {
+                s.by.insert(k);
+            }
+        }
+        for (b, t) in heading_edits {
+            match &mut self.blocks[b] {
+                Block::Heading { div, .. } => div.title = t,
+                Block::Para { para, .. } => para.text = t,
+                Block::Slot(_) => {}
+            }
+        }
+        if let Some(t) = title_edit {
+            self.title = t;
+        }
+        Ok(())
+    }
+
+    fn delete_articles(
+        &mut self,
+        k: usize,
+        ranges: &[(ArticleNo, ArticleNo)],
+    ) -> Result<(), Failure> {
+        let mut chosen = Vec::new();
+        for &(a, b) in ranges {
+            let first = self.find(a)?;
+            let last = if a == b { first } else { self.find(b)? };
+            if last < first {
+                return Err(not_found(format!("{a}在{b}之后")));
+            }
+            for i in first..=last {
+                if let Block::Slot(s) = &self.blocks[i]
+                    && s.orig.is_some()
+                    && !s.deleted
+                {
+                    chosen.push(i);
+                }
+            }
+        }
+        for i in chosen {
+            let s = self.slot(i);
+            s.deleted = true;
+            s.by.insert(k);
+        }
+        Ok(())
+    }
+
+    fn delete_parts(&mut self, k: usize, targets: &[Target]) -> Result<(), Failure> {
+        let numbers = self.numbers.clone();
+        let mut chosen = Vec::new();
+        for t in targets {
+            let no = t
+                .article_no()
+                .ok_or_else(|| not_found("删去的位置不在条文中"))?;
+            let b = self.find(no)?;
+            let s = self.slot(b);
+            let lines = Work::lines_at(s, t)?;
+            check_conflict(&numbers, s, &lines, k)?;
+            chosen.push((b, lines));
+        }
+        for (b, lines) in chosen {
+            let s = self.slot(b);
+            for i in lines {
+                s.lines[i].deleted = true;
+            }
+            s.by.insert(k);
+            // The 项 before a deleted last 项 now ends the list: its ； becomes 。 (a
+            // consequential change the act does not spell out).
+            fix_list_ends(&mut s.lines);
+        }
+        Ok(())
+    }
+
+    fn insert_articles(
+        &mut self,
+        k: usize,
+        after: Option<ArticleNo>,
+        articles: &[(ArticleNo, String)],
+    ) -> Result<(), Failure> {
+        // 增加一条，作为第十条之一 without 在…后: after 第十条.
+        let anchor = after.or_else(|| {
+            articles
+                .first()
+                .filter(|(n, _)| n.sub > 0)
+                .map(|(n, _)| ArticleNo {
+                    main: n.main,
+                    sub: n.sub - 1,
+                })
+        });
+        let mut at = match anchor {
+            Some(a) => {
+                let b = self.find(a)?;
+                // After the article and what an earlier instruction inserted after it.
+                let mut e = b + 1;
+                while let Some(Block::Slot(s)) = self.blocks.get(e) {
+                    if s.orig.is_some() {
+                        break;
+                    }
+                    e += 1;
+                }
+                Some(e)
+            }
+            None => None,
+        };
+        for (no, text) in articles {
+            let lines = given_lines(text, Some(*no), k);
+            if lines.is_empty() {
+                return Err(not_found(format!("增加的{no}没有条文")));
+            }
+            let slot = Slot {
+                orig: None,
+                orig_index: None,
+                label: String::new(),
+                lines,
+                stated: Some(*no),
+                positioned: at.is_none(),
+                heading: None,
+                deleted: false,
+                by: BTreeSet::from([k]),
+                numbered_by: Some(k),
+                loc: Loc(0),
+                other: None,
+            };
+            match at.as_mut() {
+                Some(e) => {
+                    self.blocks.insert(*e, Block::Slot(slot));
+                    *e += 1;
+                }
+                None => self.blocks.push(Block::Slot(slot)),
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_paragraph(
+        &mut self,
+        k: usize,
+        article: ArticleNo,
+        as_paragraphs: &[u32],
+        text: Option<&str>,
+        rewrite: &Option<(Target, String)>,
+    ) -> Result<(), Failure> {
+        let b = self.find(article)?;
+        // The rewrite's place, by the amended version's numbering, before the insertion.
+        let rewrite_lines = match rewrite {
+            Some((t, _)) => Some(Work::lines_at(self.slot(b), t)?),
+            None => None,
+        };
+        let s = self.slot(b);
+        let mut lines = s.lines.clone();
+        if let Some(text) = text {
+            let new = given_lines(text, None, k);
+            if new.is_empty() {
+                return Err(not_found("增加的款没有内容"));
+            }
+            let heads: Vec<usize> = (0..lines.len())
+                .filter(|&i| !lines[i].deleted && lines[i].depth == 0)
+                .collect();
+            let at = match as_paragraphs.first() {
+                Some(&n) if n as usize <= heads.len() => heads[n as usize - 1],
+                Some(&n) if n as usize == heads.len() + 1 => lines.len(),
+                Some(&n) => {
+                    return Err(not_found(format!(
+                        "{article}只有{}款，不能增加第{}款",
+                        heads.len(),
+                        numerals::to_chinese(n)
+                    )));
+                }
+                None => lines.len(),
+            };
+            let count = new.len();
+            lines.splice(at..at, new);
+            // The rewrite's lines moved down by the insertion.
+            if let (Some(rl), Some((t, r))) = (rewrite_lines, rewrite) {
+                let rl: Vec<usize> = rl
+                    .into_iter()
+                    .map(|i| if i >= at { i + count } else { i })
+                    .collect();
+                let whole = t.paragraph.is_none() && t.item.is_none();
+                let new = given_lines(r, Some(article), k);
+                let replaced = if !whole && new.len() == 1 {
+                    vec![rl[0]]
+                } else {
+                    rl
+                };
+                splice(&mut lines, &replaced, new);
+            }
+        } else {
+            let Some((_, r)) = rewrite else {
+                return Err(not_found("增加的款没有内容"));
+            };
+            let before = lines.iter().filter(|l| !l.deleted && l.depth == 0).count();
+            lines = given_lines(r, Some(article), k);
+            let after = lines.iter().filter(|l| l.depth == 0).count();
+            if after != before + as_paragraphs.len() {
+                return Err((
+                    Status::Conflict,
+                    format!(
+                        "{article}原有{before}款，增加{}款后重述的条文有{after}款",
+                        as_paragraphs.len()
+                    ),
+                ));
+            }
+        }
+        let s = self.slot(b);
+        s.lines = lines;
+        s.by.insert(k);
+        Ok(())
+    }
+
+    fn insert_item(
+        &mut self,
+        k: usize,
+        target: &Target,
+        as_item: Option<u32>,
+        text: &str,
+    ) -> Result<(), Failure> {
+        let no = target
+            .article_no()
+            .ok_or_else(|| not_found("增加项的位置不在条文中"))?;
+        let b = self.find(no)?;
+        let s = self.slot(b);
+        // The 款 the 项 goes in: the named one, else the one with 项 (or the only one).
+        let para = match target.paragraph {
+            Some(p) => p,
+            None => {
+                let with_items: BTreeSet<u32> = s
+                    .lines
+                    .iter()
+                    .filter(|l| l.depth == 1)
+                    .filter_map(|l| l.orig.map(|o| o.0))
+                    .collect();
+                let paras = s.lines.iter().filter(|l| l.depth == 0).count();
+                match (with_items.len(), paras) {
+                    (1, _) => with_items.into_iter().next().unwrap_or(1),
+                    (0, 1) => 1,
+                    _ => {
+                        return Err((
+                            Status::Ambiguous,
+                            format!("{no}有几款，没有说明在哪一款中增加"),
+                        ));
+                    }
+                }
+            }
+        };
+        let head = Work::lines_at(
+            s,
+            &Target {
+                paragraph: Some(para),
+                item: None,
+                subitem: None,
+                ..target.clone()
+            },
+        )?;
+        let items: Vec<usize> = head
+            .iter()
+            .copied()
+            .filter(|&i| s.lines[i].depth == 1)
+            .collect();
+        let end = head.last().map_or(0, |&i| i + 1);
+        let at = match as_item {
+            Some(n) if (n as usize) <= items.len() => items[n as usize - 1],
+            Some(n) if n as usize == items.len() + 1 => end,
+            Some(n) => {
+                return Err(not_found(format!(
+                    "{no}第{}款只有{}项，不能增加第{}项",
+                    numerals::to_chinese(para),
+                    items.len(),
+                    numerals::to_chinese(n)
+                )));
+            }
+            None => end,
+        };
+        let mut new = given_lines(text, None, k);
+        for l in &mut new {
+            if l.depth == 0 {
+                l.depth = 1;
+            }
+        }
+        s.lines.splice(at..at, new);
+        s.by.insert(k);
+        Ok(())
+    }
+
+    fn split(
+        &mut self,
+        k: usize,
+        article: ArticleNo,
+        into: &[ArticleNo],
+        texts: &[String],
+    ) -> Result<(), Failure> {
+        if into.len() != texts.len() || into.is_empty() {
+            return Err((
+                Status::Conflict,
+                format!("改为{}条，却给出{}条的条文", into.len(), texts.len()),
+            ));
+        }
+        let numbers = self.numbers.clone();
+        let b = self.find(article)?;
+        let s = self.slot(b);
+        check_conflict(&numbers, s, &(0..s.lines.len()).collect::<Vec<_>>(), k)?;
+        s.lines = given_lines(&texts[0], Some(into[0]), k);
+        s.stated = Some(into[0]);
+        s.numbered_by = Some(k);
+        s.by.insert(k);
+        for (j, (no, text)) in into.iter().zip(texts).enumerate().skip(1) {
+            self.blocks.insert(
+                b + j,
+                Block::Slot(Slot {
+                    orig: None,
+                    orig_index: None,
+                    label: String::new(),
+                    lines: given_lines(text, Some(*no), k),
+                    stated: Some(*no),
+                    positioned: false,
+                    heading: None,
+                    deleted: false,
+                    by: BTreeSet::from([k]),
+                    numbered_by: Some(k),
+                    loc: Loc(0),
+                    other: None,
+                }),
+            );
+        }
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        k: usize,
+        articles: &[ArticleNo],
+        into: ArticleNo,
+        text: &str,
+    ) -> Result<(), Failure> {
+        let found = articles
+            .iter()
+            .map(|&a| self.find(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some((&first, rest)) = found.split_first() else {
+            return Err(not_found("没有合并的条"));
+        };
+        let s = self.slot(first);
+        s.lines = given_lines(text, Some(into), k);
+        s.stated = Some(into);
+        s.numbered_by = Some(k);
+        s.by.insert(k);
+        for &b in rest {
+            let s = self.slot(b);
+            s.deleted = true;
+            s.by.insert(k);
+        }
+        Ok(())
+    }
+
+    fn renumber_article(
+        &mut self,
+        k: usize,
+        from: ArticleNo,
+        to: ArticleNo,
+        new_text: Option<&str>,
+        heading: Option<&String>,
+    ) -> Result<(), Failure> {
+        let b = self.find(from)?;
+        let s = self.slot(b);
+        if let Some(t) = new_text {
+            s.lines = given_lines(t, Some(to), k);
+        }
+        s.stated = Some(to);
+        s.numbered_by = Some(k);
+        s.positioned = true;
+        s.heading = heading.cloned();
+        s.by.insert(k);
+        Ok(())
+    }
+
+    /// The result: articles numbered and placed, new headings in, divisions renumbered,
+    /// cross-references following; the instructions' changed articles by their new
+    /// numbers; clashes of numbers.
+    #[allow(clippy::type_complexity)]
+    fn finish(
+        mut self,
+        base: &Statute,
+        act: &ActInfo,
+    ) -> (Statute, Vec<(usize, Vec<UnitNum>)>, Vec<(usize, String)>) {
+        let mut clashes = Vec::new();
+        // 1. Take out the articles placed by their numbers.
+        let mut placed: Vec<Slot> = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        for b in std::mem::take(&mut self.blocks) {
+            match b {
+                Block::Slot(s) if s.deleted => {}
+                Block::Slot(s) if s.positioned => placed.push(s),
+                b => blocks.push(b),
+            }
+        }
+        let reserved: BTreeSet<ArticleNo> = placed.iter().filter_map(|s| s.stated).collect();
+        // 2. Number the others in order.
+        let mut map = Renumbering::default();
+        let mut counter = 0u32;
+        let mut final_no: Vec<(usize, ArticleNo)> = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            let Block::Slot(s) = b else { continue };
+            if s.other.is_some() {
+                continue;
+            }
+            let no = match (s.stated, s.orig) {
+                (Some(n), _) => n,
+                (None, Some(o)) if !self.renumber => o,
+                _ => {
+                    counter += 1;
+                    while reserved.contains(&ArticleNo {
+                        main: counter,
+                        sub: 0,
+                    }) {
+                        counter += 1;
+                    }
+                    ArticleNo {
+                        main: counter,
+                        sub: 0,
+                    }
+                }
+            };
+            if no.sub == 0 {
+                counter = counter.max(no.main);
+            }
+            final_no.push((i, no));
+        }
+        // 3. Place the others by number: after the last article numbered below them, or
+        //    under the heading they move to.
+        placed.sort_by_key(|s| s.stated);
+        for s in placed {
+            let Some(no) = s.stated else { continue };
+            let prev = final_no
+                .iter()
+                .filter(|(_, n)| *n < no)
+                .max_by_key(|(_, n)| *n)
+                .map(|(i, _)| *i);
+            let next = final_no
+                .iter()
+                .filter(|(_, n)| *n > no)
+                .min_by_key(|(_, n)| *n)
+                .map(|(i, _)| *i);
+            let mut at = match (prev, next) {
+                (Some(p), _) => p + 1,
+                (None, Some(n)) => n,
+                (None, None) => blocks.len(),
+            };
+            // Between two articles a heading may open: the article goes under the heading it
+            // moves to, else it stays with the article before it.
+            if let (Some(h), Some(p), Some(n)) = (&s.heading, prev, next)
+                && n > p + 1
+            {
+                let want = normalize::normalize(h);
+                if let Some(j) = (p + 1..n).find(|&j| {
+                    matches!(&blocks[j], Block::Heading { div, .. }
+                        if normalize::normalize(&div.label) == want)
+                }) {
+                    at = j + 1;
+                    // Past the headings nested at once under it.
+                    while let Some(Block::Heading { .. }) = blocks.get(at) {
+                        if at >= n {
+                            break;
+                        }
+                        at += 1;
+                    }
+                }
+            }
+            blocks.insert(at, Block::Slot(s));
+            for e in final_no.iter_mut() {
+                if e.0 >= at {
+                    e.0 += 1;
+                }
+            }
+            final_no.push((at, no));
+        }
+        final_no.sort_by_key(|(i, _)| *i);
+        // Two articles with one number.
+        let mut seen: HashMap<ArticleNo, usize> = HashMap::new();
+        for &(i, no) in &final_no {
+            if let Some(_prev) = seen.insert(no, i)
+                && let Block::Slot(s) = &blocks[i]
+            {
+                let k = s.numbered_by.or_else(|| s.by.iter().next().copied());
+                if let Some(k) = k {
+                    clashes.push((k, format!("结果中有两个{no}")));
+                }
+            }
+        }
+        // 4. New headings, before the article that opens them.
+        for (label, title, first, _last, k) in std::mem::take(&mut self.new_headings) {
+            let Some(&(i, _)) = final_no.iter().find(|(_, n)| *n == first) else {
+                clashes.push((k, format!("没有{first}，无法增加{label}")));
+                continue;
+            };
+            let (kind, num) = division_kind(&label);
+            let mut at = i;
+            // Before the headings of lower rank that open at the same article.
+            while at > 0 {
+                match &blocks[at - 1] {
+                    Block::Heading { div, .. } if div.kind.rank() > kind.rank() => at -= 1,
+                    _ => break,
+                }
+            }
+            blocks.insert(
+                at,
+                Block::Heading {
+                    div: Division {
+                        kind,
+                        num,
+                        label,
+                        title,
+                        children: Vec::new(),
+                        loc: Loc(0),
+                    },
+                    deleted: false,
+                },
+            );
+            for e in final_no.iter_mut() {
+                if e.0 >= at {
+                    e.0 += 1;
+                }
+            }
+        }
+        // 5. Cross-references: every surviving article of the amended version to its number.
+        for &(i, no) in &final_no {
+            if let Block::Slot(s) = &blocks[i]
+                && let Some(o) = s.orig
+                && o != no
+            {
+                map.insert(
+                    UnitNum::Article {
+                        main: o.main,
+                        sub: o.sub,
+                    },
+                    UnitNum::Article {
+                        main: no.main,
+                        sub: no.sub,
+                    },
+                );
+            }
+        }
+        if self.renumber {
+            renumber_headings(&mut blocks);
+        }
+        let numbers: HashMap<usize, ArticleNo> = final_no.iter().copied().collect();
+        let mut touched: HashMap<usize, Vec<UnitNum>> = HashMap::new();
+        let mut index_map: HashMap<usize, usize> = HashMap::new();
+        let mut out_nodes: Vec<Block> = Vec::with_capacity(blocks.len());
+        let mut unit = 0usize;
+        for (i, b) in blocks.into_iter().enumerate() {
+            match b {
+                Block::Slot(mut s) => {
+                    let num = match (s.other, numbers.get(&i)) {
+                        (Some(n), _) => n,
+                        (None, Some(no)) => UnitNum::Article {
+                            main: no.main,
+                            sub: no.sub,
+                        },
+                        (None, None) => continue,
+                    };
+                    if !map.is_empty() {
+                        for l in s.lines.iter_mut() {
+                            if !l.given {
+                                l.text = normalize::rewrite_references(&l.text, &map).into_owned();
+                            }
+                        }
+                    }
+                    let same = s.orig.is_some_and(|o| {
+                        UnitNum::Article {
+                            main: o.main,
+                            sub: o.sub,
+                        } == num
+                    });
+                    if !same || s.label.is_empty() {
+                        s.label = num.label();
+                    }
+                    for &k in &s.by {
+                        touched.entry(k).or_default().push(num);
+                    }
+                    if let Some(o) = s.orig_index {
+                        index_map.insert(o, unit);
+                    }
+                    unit += 1;
+                    out_nodes.push(Block::Slot(Slot {
+                        other: Some(num),
+                        ..s
+                    }));
+                }
+                Block::Heading { deleted: true, .. } => {}
+                b => out_nodes.push(b),
+            }
+        }
+        let nodes = rebuild(out_nodes);
+        let mut statute = base.clone();
+        statute.meta.title = self.title.clone();
+        statute.body.nodes = nodes;
+        // Editorial notes follow the units they trail.
+        let main_units = crate::model::count_units(&base.body.nodes);
+        let new_units = unit;
+        for n in statute.body.notes.iter_mut() {
+            if let Some(a) = n.after {
+                n.after = if n.annex.is_some() || a >= main_units {
+                    (a + new_units).checked_sub(main_units)
+                } else {
+                    // The unit it trailed, else the nearest one before it that is still there.
+                    (0..=a).rev().find_map(|j| index_map.get(&j).copied())
+                };
+            }
+        }
+        amend_meta(&mut statute, act, self.effective);
+        let mut touched: Vec<(usize, Vec<UnitNum>)> = touched.into_iter().collect();
+        touched.sort_by_key(|(k, _)| *k);
+        for (_, v) in touched.iter_mut() {
+            v.sort();
+            v.dedup();
+        }
+        (statute, touched, clashes)
+    }
+}
+
+/// The 题注 gains the act; the version's date is the act's, its effective date the act's.
+fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
+    let m = &mut s.meta;
+    if act.title.is_some() || act.date.is_some() {
+        let mut text = String::new();
+        if let Some(d) = act.date {
+            text.push_str(&format!("{}年{}月{}日", d.year, d.month, d.day));
+        }
+        if let Some(b) = &act.body {
+            text.push_str(b);
+        }
+        if let Some(t) = &act.title {
+            text.push_str(&format!("《{t}》"));
+        }
+        text.push_str("修正");
+        m.history.push(HistoryEvent {
+            text,
+            date: act.date,
+            body: act.body.clone(),
+            act: act.title.clone(),
+            kind: EventKind::Amended,
+        });
+    }
+    if act.date.is_some() {
+        m.version_date = act.date;
+        m.promulgated = act.date;
+    }
+    m.effective = effective.or(act.date);
+    m.status = None;
+    m.source_urls.clear();
+    m.doc_id = None;
+}
+
+/// The kind and number of a new heading's label (第三章 → Chapter, 3).
+fn division_kind(label: &str) -> (DivisionKind, Option<u32>) {
+    for (suffix, kind) in [
+        ("分编", DivisionKind::Subpart),
+        ("编", DivisionKind::Part),
+        ("章", DivisionKind::Chapter),
+        ("节", DivisionKind::Section),
+    ] {
+        if let Some(inner) = label
+            .strip_prefix('第')
+            .and_then(|r| r.strip_suffix(suffix))
+            && let Some(n) = numerals::parse_numeral(inner)
+        {
+            return (kind, Some(n));
+        }
+    }
+    (DivisionKind::Heading { rank: 0 }, None)
+}
+
+/// Numbers 编, 分编, 章 and 节 in order again: 章 within their 编 (a code restarts them), 节
+/// within their 章.
+fn renumber_headings(blocks: &mut [Block]) {
+    let mut counters: HashMap<u8, u32> = HashMap::new();
+    for b in blocks.iter_mut() {
+        let Block::Heading { div, deleted } = b else {
+            continue;
+        };
+        if *deleted {
+            continue;
+        }
+        let Some(suffix) = div.kind.suffix() else {
+            continue;
+        };
+        if div.num.is_none() {
+            continue;
+        }
+        let rank = div.kind.rank();
+        let n = counters.entry(rank).or_insert(0);
+        *n += 1;
+        let n = *n;
+        counters.retain(|r, _| *r <= rank);
+        if div.num != Some(n) {
+            div.num = Some(n);
+            div.label = format!("第{}{}", numerals::to_chinese(n), suffix);
+        }
+    }
+}
+
+/// Rebuilds the node tree: a heading holds what follows it up to the next heading of the
+/// same or a lower rank.
+fn rebuild(blocks: Vec<Block>) -> Vec<Node> {
+    let mut root: Vec<Node> = Vec::new();
+    let mut stack: Vec<Division> = Vec::new();
+    fn close(stack: &mut Vec<Division>, root: &mut Vec<Node>) {
+        if let Some(d) = stack.pop() {
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(Node::Division(d)),
+                None => root.push(Node::Division(d)),
+            }
+        }
+    }
+    for b in blocks {
+        let node = match b {
+            Block::Heading { div, .. } => {
+                while stack
+                    .last()
+                    .is_some_and(|top| top.kind.rank() >= div.kind.rank())
+                {
+                    close(&mut stack, &mut root);
+                }
+                stack.push(div);
+                continue;
+            }
+            Block::Para { para, .. } => Node::Para(para),
+            Block::Slot(s) => Node::Article(article_of(s)),
+        };
+        match stack.last_mut() {
+            Some(d) => d.children.push(node),
+            None => root.push(node),
+        }
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut root);
+    }
+    root
+}
+
+/// The article of a slot: its live lines read back into 款, 项 and 目.
+fn article_of(s: Slot) -> Article {
+    let mut paras: Vec<Para> = Vec::new();
+    for l in s.lines.into_iter().filter(|l| !l.deleted) {
+        let marker = item_start(&l.text);
+        match (l.depth, marker) {
+            (1 | 2, Some((_, len, num))) if !paras.is_empty() => {
+                let item = Item {
+                    marker: l.text[..len].to_string(),
+                    num,
+                    text: l.text[len..].to_string(),
+                    subitems: Vec::new(),
+                    loc: Loc(0),
+                };
+                let Some(p) = paras.last_mut() else { continue };
+                match (l.depth, p.items.last_mut()) {
+                    (2, Some(parent)) => parent.subitems.push(item),
+                    _ => p.items.push(item),
+                }
+            }
+            _ => paras.push(Para::plain(l.text, Loc(0))),
+        }
+    }
+    if paras.is_empty() {
+        paras.push(Para::plain("", Loc(0)));
+    }
+    Article {
+        num: s.other.unwrap_or(UnitNum::Position(0)),
+        label: s.label,
+        paras,
+        loc: s.loc,
+    }
+}
+
+/// Replaces the lines at `at` (ascending) by `new`, which take the first one's place.
+fn splice(lines: &mut Vec<Line>, at: &[usize], new: Vec<Line>) {
+    let Some(&first) = at.first() else {
+        lines.extend(new);
+        return;
+    };
+    for &i in at.iter().rev() {
+        lines.remove(i);
+    }
+    let first = first.min(lines.len());
+    lines.splice(first..first, new);
+}
+
+/// Refuses an instruction that changes lines an earlier instruction changed.
+fn check_conflict(
+    numbers: &[Option<u32>],
+    s: &Slot,
+    lines: &[usize],
+    k: usize,
+) -> Result<(), Failure> {
+    for &i in lines {
+        if let Some(j) = s.lines.get(i).and_then(|l| l.by)
+            && j != k
+        {
+            let no = s.orig.map(|n| n.to_string()).unwrap_or_default();
+            return Err((
+                Status::Conflict,
+                format!(
+                    "{no}的这一部分已由本决定{}修改",
+                    by_words(numbers, &BTreeSet::from([j]))
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// 第三项 (by position) when a list's last 项 was deleted: the new last one ends with 。.
+fn fix_list_ends(lines: &mut [Line]) {
+    let live: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].deleted).collect();
+    for (j, &i) in live.iter().enumerate() {
+        let last_of_list = lines[i].depth >= 1
+            && live
+                .get(j + 1)
+                .is_none_or(|&n| lines[n].depth < lines[i].depth);
+        if last_of_list && lines[i].text.ends_with('；') && lines[i].by.is_none() {
+            let t = &mut lines[i].text;
+            t.pop();
+            t.push('。');
+        }
+    }
+}
+
+/// An earlier instruction by its number in the act (第三项 for 三、), else its place.
+fn by_words(numbers: &[Option<u32>], by: &BTreeSet<usize>) -> String {
+    match by.iter().next() {
+        Some(&k) => {
+            let no = numbers.get(k).copied().flatten().unwrap_or(k as u32 + 1);
+            format!("第{}项", numerals::to_chinese(no))
+        }
+        None => String::new(),
+    }
+}
+
+/// 第二款第三项, the place inside an article in words.
+fn place_words(t: &Target) -> String {
+    let mut s = String::new();
+    if let Some(p) = t.paragraph {
+        s.push_str(&format!("第{}款", numerals::to_chinese(p)));
+    }
+    if let Some(i) = t.item {
+        s.push_str(&format!("第{}项", numerals::to_chinese(i)));
+    }
+    if let Some(m) = t.subitem {
+        s.push_str(&format!("第{}目", numerals::to_chinese(m)));
+    }
+    s
+}
+
+/// One difference between an applied act and an official consolidated text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    /// What the official text has instead: modified, added, deleted, split, merged, or
+    /// renumbered (same text, another number).
+    pub kind: &'static str,
+    /// The articles of the applied result.
+    pub applied: Vec<String>,
+    /// The articles of the official text.
+    pub official: Vec<String>,
+    /// The instructions (indices into [`Applied::outcomes`]) that changed these articles: the
+    /// difference is theirs; none means an editor's change the act does not authorise.
+    pub instructions: Vec<usize>,
+    /// A short excerpt of the difference, deletions in [-…-] and insertions in {+…+}.
+    pub excerpt: String,
+}
+
+/// The differences between `applied` and `official` (a consolidated text of the same date),
+/// each with the instructions responsible. Formal differences (width, punctuation,
+/// whitespace, markup) are none.
+pub fn compare(applied: &Applied, official: &Statute) -> Vec<Discrepancy> {
+    use crate::diff::{EntryKind, Op as SegOp};
+    let cs = crate::diff::diff(&applied.statute, official);
+    let mut out = Vec::new();
+    for e in &cs.entries {
+        let kind = match e.kind {
+            EntryKind::Modified if e.substantive => "modified",
+            EntryKind::Added => "added",
+            EntryKind::Deleted => "deleted",
+            EntryKind::Split if !e.restructured => "split",
+            EntryKind::Merged if !e.restructured => "merged",
+            _ if e.renumbered || e.moved => "renumbered",
+            _ => continue,
+        };
+        let nums: Vec<UnitNum> = e.old.iter().map(|u| u.num).collect();
+        let instructions: Vec<usize> = applied
+            .outcomes
+            .iter()
+            .filter(|o| o.articles.iter().any(|a| nums.contains(a)))
+            .map(|o| o.index)
+            .collect();
+        let mut excerpt = String::new();
+        let mut around = 0usize;
+        for s in &e.diff {
+            let t: String = match s.op {
+                SegOp::Equal => {
+                    let n = s.text.chars().count();
+                    if n > 24 {
+                        let head: String = s.text.chars().take(10).collect();
+                        let tail: String = s.text.chars().skip(n - 10).collect();
+                        if around == 0 {
+                            format!("…{tail}")
+                        } else {
+                            format!("{head}…{tail}")
+                        }
+                    } else {
+                        s.text.clone()
+                    }
+                }
+                SegOp::Delete => format!("[-{}-]", s.text),
+                SegOp::Insert => format!("{{+{}+}}", s.text),
+            };
+            if s.op != SegOp::Equal {
+                around += 1;
+            }
+            excerpt.push_str(&t);
+            if excerpt.chars().count() > 200 {
+                excerpt.push('…');
+                break;
+            }
+        }
+        out.push(Discrepancy {
+            kind,
+            applied: e.old.iter().map(|u| u.label.clone()).collect(),
+            official: e.new.iter().map(|u| u.label.clone()).collect(),
+            instructions,
+            excerpt: excerpt.replace('\n', "／"),
+        });
+    }
+    for h in &cs.headings {
+        out.push(Discrepancy {
+            kind: "heading",
+            applied: h.old.iter().cloned().collect(),
+            official: h.new.iter().cloned().collect(),
+            instructions: Vec::new(),
+            excerpt: String::new(),
+        });
+    }
+    out
+}
