@@ -138,3 +138,131 @@ fn drafts_of_mutation_pairs_apply_back() {
         failures.len()
     );
 }
+
+/// A title compared loosely: without 《》〈〉, 中华人民共和国 and spaces.
+fn title_key(t: &str) -> String {
+    let t: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '《' | '》' | '〈' | '〉'))
+        .collect();
+    t.strip_prefix("中华人民共和国").unwrap_or(&t).to_string()
+}
+
+/// Every amending act of the corpus, applied to the statute it amends where the corpus has
+/// that statute's version before the act: per act, instructions, recognised and applied; and
+/// where the corpus has the next version too, the differences from it.
+#[test]
+fn corpus_acts_apply_to_their_statutes() {
+    let Some(dir) = corpus() else { return };
+    // Every statute folder of the corpus by its title.
+    let mut folders = std::collections::HashMap::new();
+    for group in ["single", "multi"] {
+        for cat in std::fs::read_dir(dir.join(group))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for d in std::fs::read_dir(cat.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = d.file_name().to_string_lossy().into_owned();
+                folders.insert(title_key(&name), d.path());
+            }
+        }
+    }
+    let mut acts: Vec<_> = folders
+        .iter()
+        .filter(|(k, _)| (k.contains("关于修改") && k.ends_with("的决定")) || k.contains("修正案"))
+        .map(|(_, p)| p.clone())
+        .collect();
+    acts.sort();
+    let (mut total, mut recognised, mut applied_total, mut checked, mut exact) = (0, 0, 0, 0, 0);
+    for act_dir in acts {
+        for file in md_files(&act_dir) {
+            let read = statute::amend::read_act(&file).expect("act");
+            // The act's adoption date (its file is dated by when it took effect): the
+            // version it amends is the one before, the version it makes is dated from it.
+            let date = read.info.date.or_else(|| {
+                file.file_stem()
+                    .and_then(|s| s.to_str())
+                    .and_then(statute::model::Date::parse_iso)
+            });
+            let n = read.act.instructions().count();
+            let r = read.act.instructions().filter(|i| i.recognised()).count();
+            total += n;
+            recognised += r;
+            let mut line = format!(
+                "{}: {n} instructions, {r} recognised",
+                act_dir.file_name().unwrap_or_default().to_string_lossy()
+            );
+            for part in &read.act.parts {
+                let Some(title) = &part.title else { continue };
+                let Some(folder) = folders.get(&title_key(title)) else {
+                    continue;
+                };
+                let versions = md_files(folder);
+                let dated: Vec<_> = versions
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.file_stem()
+                                .and_then(|s| s.to_str())
+                                .and_then(statute::model::Date::parse_iso),
+                            p,
+                        )
+                    })
+                    .collect();
+                let Some(d) = date else { continue };
+                let Some(k) = dated.iter().rposition(|(v, _)| v.is_some_and(|v| v < d)) else {
+                    continue;
+                };
+                let base = load(dated[k].1);
+                let a = apply(&base, part, &read.info);
+                let ok = a
+                    .outcomes
+                    .iter()
+                    .filter(|o| o.status == Status::Applied)
+                    .count();
+                applied_total += ok;
+                line.push_str(&format!(
+                    "\n    《{title}》: {ok} of {} applied",
+                    a.outcomes.len()
+                ));
+                for o in a.outcomes.iter().filter(|o| o.status != Status::Applied) {
+                    line.push_str(&format!(
+                        "\n      {} {}: {}",
+                        o.status.as_str(),
+                        o.detail.as_deref().unwrap_or(""),
+                        o.text.chars().take(50).collect::<String>()
+                    ));
+                }
+                if let Some((_, next)) = dated.get(k + 1) {
+                    checked += 1;
+                    let official = load(next);
+                    let diffs = statute::amend::compare(&a, &official);
+                    if diffs.is_empty() {
+                        exact += 1;
+                    }
+                    line.push_str(&format!(
+                        "; against {}: {} differences",
+                        next.file_stem().unwrap_or_default().to_string_lossy(),
+                        diffs.len()
+                    ));
+                    for d in diffs.iter().take(5) {
+                        line.push_str(&format!(
+                            "\n      {} {:?}→{:?} by {:?}: {}",
+                            d.kind, d.applied, d.official, d.instructions, d.excerpt
+                        ));
+                    }
+                }
+            }
+            eprintln!("{line}");
+        }
+    }
+    eprintln!(
+        "corpus acts: {total} instructions, {recognised} recognised, {applied_total} applied where the statute is in the corpus; {exact} of {checked} results equal the next version"
+    );
+    assert!(total > 0, "no amending act found in the corpus");
+}
