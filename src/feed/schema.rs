@@ -7,9 +7,10 @@ use schemars::{JsonSchema, generate::SchemaSettings};
 pub type Generator = fn() -> String;
 
 /// The committed schema files: (file name under `schema/`, generator).
-pub const FILES: [(&str, Generator); 2] = [
+pub const FILES: [(&str, Generator); 3] = [
     ("statute-diff-1.json", diff_schema),
     ("statute-feed-1.json", feed_schema),
+    ("statute-apply-1.json", apply_schema),
 ];
 
 fn generate<T: JsonSchema>(id: &str, title: &str) -> String {
@@ -37,5 +38,13 @@ pub fn feed_schema() -> String {
     generate::<super::wire::Event>(
         "https://statute.invalid/schema/statute-feed-1.json",
         "statute-feed/1",
+    )
+}
+
+/// The schema of `statute apply --report json`: one `statute-apply/1` document.
+pub fn apply_schema() -> String {
+    generate::<crate::render::apply_report::Report<'static>>(
+        "https://statute.invalid/schema/statute-apply-1.json",
+        "statute-apply/1",
     )
 }
