@@ -2,6 +2,7 @@
 
 mod amend;
 mod apply;
+mod apply_fixtures;
 mod cli;
 mod common;
 mod corpus;
