@@ -57,6 +57,8 @@ pub struct Outcome {
     pub detail: Option<String>,
     /// The articles it changed, by their numbers in the result.
     pub articles: Vec<UnitNum>,
+    /// The articles it deleted, by their numbers in the amended version.
+    pub deleted: Vec<UnitNum>,
 }
 
 /// The amending act as the result's 题注 names it.
@@ -107,14 +109,20 @@ pub fn apply(base: &Statute, part: &ActPart, act: &ActInfo) -> Applied {
             status,
             detail,
             articles: Vec::new(),
+            deleted: Vec::new(),
         });
     }
     let renumbered = w.renumber;
     let effective = w.effective;
-    let (statute, touched, clashes) = w.finish(base, act);
+    let (statute, touched, deleted, clashes) = w.finish(base, act);
     for (k, labels) in touched {
         if let Some(o) = outcomes.get_mut(k) {
             o.articles = labels;
+        }
+    }
+    for (k, labels) in deleted {
+        if let Some(o) = outcomes.get_mut(k) {
+            o.deleted = labels;
         }
     }
     for (k, why) in clashes {
@@ -1174,14 +1182,29 @@ impl Work {
         mut self,
         base: &Statute,
         act: &ActInfo,
-    ) -> (Statute, Vec<(usize, Vec<UnitNum>)>, Vec<(usize, String)>) {
+    ) -> (
+        Statute,
+        Vec<(usize, Vec<UnitNum>)>,
+        Vec<(usize, Vec<UnitNum>)>,
+        Vec<(usize, String)>,
+    ) {
         let mut clashes = Vec::new();
         // 1. Take out the articles placed by their numbers.
         let mut placed: Vec<Slot> = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
+        let mut deleted: HashMap<usize, Vec<UnitNum>> = HashMap::new();
         for b in std::mem::take(&mut self.blocks) {
             match b {
-                Block::Slot(s) if s.deleted => {}
+                Block::Slot(s) if s.deleted => {
+                    if let Some(o) = s.orig {
+                        for &k in &s.by {
+                            deleted.entry(k).or_default().push(UnitNum::Article {
+                                main: o.main,
+                                sub: o.sub,
+                            });
+                        }
+                    }
+                }
                 Block::Slot(s) if s.positioned => placed.push(s),
                 b => blocks.push(b),
             }
@@ -1401,13 +1424,16 @@ impl Work {
             }
         }
         amend_meta(&mut statute, act, self.effective);
-        let mut touched: Vec<(usize, Vec<UnitNum>)> = touched.into_iter().collect();
-        touched.sort_by_key(|(k, _)| *k);
-        for (_, v) in touched.iter_mut() {
-            v.sort();
-            v.dedup();
-        }
-        (statute, touched, clashes)
+        let sorted = |m: HashMap<usize, Vec<UnitNum>>| {
+            let mut v: Vec<(usize, Vec<UnitNum>)> = m.into_iter().collect();
+            v.sort_by_key(|(k, _)| *k);
+            for (_, x) in v.iter_mut() {
+                x.sort();
+                x.dedup();
+            }
+            v
+        };
+        (statute, sorted(touched), sorted(deleted), clashes)
     }
 }
 
@@ -1415,14 +1441,20 @@ impl Work {
 fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
     let m = &mut s.meta;
     if act.title.is_some() || act.date.is_some() {
-        let mut text = String::new();
+        // As official 题注 write it: 根据2024年6月28日第十四届…第十次会议《关于修改〈…〉的
+        // 决定》修正 (a title inside the act's title takes 〈〉).
+        let name = act
+            .title
+            .as_ref()
+            .map(|t| t.replace('《', "〈").replace('》', "〉"));
+        let mut text = String::from("根据");
         if let Some(d) = act.date {
             text.push_str(&format!("{}年{}月{}日", d.year, d.month, d.day));
         }
         if let Some(b) = &act.body {
             text.push_str(b);
         }
-        if let Some(t) = &act.title {
+        if let Some(t) = &name {
             text.push_str(&format!("《{t}》"));
         }
         text.push_str("修正");
@@ -1430,7 +1462,7 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
             text,
             date: act.date,
             body: act.body.clone(),
-            act: act.title.clone(),
+            act: name,
             kind: EventKind::Amended,
         });
     }

@@ -73,9 +73,18 @@ pub enum Command {
     Init,
     /// Import version files or directories of them (files named YYYY-MM-DD.md under
     /// directories). Exit code 2 when some file failed; the others are imported.
+    ///
+    /// With --act ACT: apply an amending act to the stored statutes it names (each part of
+    /// an omnibus act to its statute, all or nothing) and record each result as the version
+    /// of the act's date, naming the act; where that version is stored already (the official
+    /// text), compare the two instead. Exit code 1 when some instruction did not apply
+    /// (nothing is stored) or the official text differs.
     Import {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "act", conflicts_with = "act")]
         paths: Vec<PathBuf>,
+        /// An amending act to apply to the store.
+        #[arg(long, value_name = "ACT", conflicts_with_all = ["title", "date", "status"])]
+        act: Option<PathBuf>,
         /// Use this title for every file.
         #[arg(long)]
         title: Option<String>,

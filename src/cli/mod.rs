@@ -72,11 +72,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         )?,
         Command::Check { files, quiet } => files::check(&files, quiet, &mut out)?,
         Command::Init => store::init(dir, &mut out)?,
+        Command::Import { act: Some(act), .. } => store::import_act(dir, &act, &mut out)?,
         Command::Import {
             paths,
             title,
             date,
             status,
+            act: None,
         } => store::import(dir, &paths, title, date, status, &mut out)?,
         Command::Verify => store::verify(dir, &mut out)?,
         Command::Reindex => store::reindex(dir, &mut out)?,

@@ -68,6 +68,44 @@ pub fn import(
     Ok(Outcome::Clean)
 }
 
+/// `statute import --act ACT`: each part's report on stderr, what was stored on stdout;
+/// found when some instruction did not apply or an official text differs.
+pub fn import_act(flag: Option<&Path>, act: &Path, out: &mut Output) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let bar = Bar::new();
+    let result = s.import_act(act, &bar)?;
+    bar.finish();
+    let mut err = std::io::stderr().lock();
+    let mut differs = false;
+    for p in &result.parts {
+        let check = p.official.as_ref().map(|(_, d)| d.as_slice());
+        differs |= check.is_some_and(|d| !d.is_empty());
+        let report = render::apply_report::ApplyReport {
+            base: &p.base_statute,
+            act: &result.info,
+            applied: &p.applied,
+            check,
+        };
+        report.write_text(false, &mut err)?;
+        if let Some((label, _)) = &p.official {
+            say!(
+                "  compared with the stored version {}@{label} (not stored again)",
+                p.id
+            );
+        }
+    }
+    if result.stored {
+        render::store::write_import_report(&result.report, out)?;
+    } else {
+        say!("statute: nothing stored: some instructions were not applied");
+    }
+    Ok(if result.stored && !differs {
+        Outcome::Clean
+    } else {
+        Outcome::Found
+    })
+}
+
 /// `statute verify`: found when there are problems or the derived data is stale.
 pub fn verify(flag: Option<&Path>, out: &mut Output) -> anyhow::Result<Outcome> {
     let report = open(flag)?.verify()?;

@@ -358,7 +358,9 @@ fn segs(s: &[Segment]) -> Vec<Seg> {
         .collect()
 }
 
-fn change(e: &Entry, lin: &Lineage, k: usize) -> Change {
+/// The feed's entry of one change; `act`, the act the version was made from, names the
+/// instructions behind it.
+fn change(e: &Entry, lin: &Lineage, k: usize, act: Option<&crate::store::ActRecord>) -> Change {
     let ids = |version: usize, refs: &[diff::UnitRef]| -> Vec<String> {
         refs.iter()
             .map(|r| {
@@ -399,6 +401,26 @@ fn change(e: &Entry, lin: &Lineage, k: usize) -> Change {
             })
             .collect(),
         diff: segs(&e.diff),
+        instructions: act.map_or_else(Vec::new, |r| {
+            let mut ns: Vec<u32> = if e.new.is_empty() {
+                e.old
+                    .iter()
+                    .filter_map(|u| r.instructions_for_deleted(&u.label))
+                    .flatten()
+                    .copied()
+                    .collect()
+            } else {
+                e.new
+                    .iter()
+                    .filter_map(|u| r.instructions_for(&u.label))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            ns.sort_unstable();
+            ns.dedup();
+            ns
+        }),
     }
 }
 
@@ -431,7 +453,7 @@ fn event(
             cs.entries
                 .iter()
                 .filter(|e| e.kind != EntryKind::Unchanged || e.renumbered || e.moved)
-                .map(|e| change(e, lin, k))
+                .map(|e| change(e, lin, k, v.meta.act.as_ref()))
                 .collect(),
             cs.headings
                 .iter()
@@ -467,6 +489,7 @@ fn event(
             name: a.act.clone(),
             body: a.body.clone(),
             text: a.text.clone(),
+            blob: v.meta.act.as_ref().map(|r| r.blob.to_string()),
         }),
         summary,
         summary_text,

@@ -139,6 +139,9 @@ pub struct Act {
     pub body: Option<String>,
     /// The entry as written.
     pub text: String,
+    /// The git blob id of the act's file when this version was made by applying it
+    /// (`statute import --act`); null for a version imported as a consolidated text.
+    pub blob: Option<String>,
 }
 
 /// Akoma Ntoso (LegalDocML) `textualMod/@type` values.
@@ -208,6 +211,9 @@ pub struct Change {
     /// Character diff of the whole entry, lines joined by `\n`: the old text is the equal and
     /// delete segments, the new text the equal and insert segments.
     pub diff: Vec<Seg>,
+    /// The numbers of the act's instructions (一、 → 1) that made this change, when the
+    /// version was made by applying the act (`statute import --act`); empty otherwise.
+    pub instructions: Vec<u32>,
 }
 
 /// One line (款, 项 or 目) of an entry.

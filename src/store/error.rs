@@ -50,6 +50,10 @@ pub enum StoreError {
     NoDate { path: PathBuf },
     #[error("{}: no title found", path.display())]
     NoTitle { path: PathBuf },
+    /// An amending act that cannot be applied to the store as a whole (no date, a statute
+    /// the store does not hold, no version before it).
+    #[error("{}: {message}", path.display())]
+    Act { path: PathBuf, message: String },
     /// A path given to import that is not there.
     #[error("{}: no such file or directory", path.display())]
     NoSuchPath { path: PathBuf },

@@ -184,7 +184,7 @@ pub(crate) struct NewVersion {
 enum Prepared {
     /// The store already has a version from these exact bytes.
     Known(String),
-    New(NewVersion),
+    New(Box<NewVersion>),
     Failed(Failure),
 }
 
@@ -253,15 +253,16 @@ fn prepare_inner(
         effective: m.effective,
         status: m.status.as_deref().map(one_line),
         source: (!opts.overrides()).then_some(source),
+        act: None,
     };
     let canonical = crate::parse::canonical::to_string(&statute).into_bytes();
-    Ok(Prepared::New(NewVersion {
+    Ok(Prepared::New(Box::new(NewVersion {
         date,
         blob: blob_id(&canonical)?,
         canonical,
         meta,
         warnings,
-    }))
+    })))
 }
 
 /// One version in a statute's merged history.
@@ -470,7 +471,7 @@ fn group_by_statute(
                         .map(|w| (path.clone(), w)),
                 );
                 touched.insert(n.meta.id.clone());
-                news.entry(n.meta.id.clone()).or_default().push(n);
+                news.entry(n.meta.id.clone()).or_default().push(*n);
             }
             Some(Prepared::Failed(f)) => failed.push(f),
             None => failed.push(Failure::new(
@@ -486,7 +487,7 @@ fn group_by_statute(
 
 /// The plan of every statute with new versions (see [`plan`]); counts added and known
 /// versions into `report`.
-fn plan_all(
+pub(crate) fn plan_all(
     news: BTreeMap<String, Vec<NewVersion>>,
     state: &State,
     report: &mut ImportReport,

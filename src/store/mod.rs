@@ -14,6 +14,7 @@
 //! ref updates), `read`, `articles` (history, blame), `verify`, `reindex` (derived data
 //! recomputed under the current [`DERIVED_VERSION`]), `catalog`.
 
+pub mod act;
 pub mod articles;
 pub mod catalog;
 pub mod error;
@@ -301,6 +302,70 @@ pub struct VersionMeta {
     /// The git blob id of the source file's bytes, when it was imported without overrides:
     /// re-importing the same bytes is skipped without parsing.
     pub source: Option<Oid>,
+    /// The amending act this version was made from (`statute import --act`), when it was.
+    pub act: Option<ActRecord>,
+}
+
+/// The amending act a version was made from: the act file's blob id (`Act-Blob`) and, per
+/// article of the version, the numbers of the instructions that changed it (`Act-Changes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActRecord {
+    pub blob: Oid,
+    /// (article label in this version, instruction numbers), in the version's order; then
+    /// the articles of the version before that the act deleted, their labels after `-`.
+    pub changes: Vec<(String, Vec<u32>)>,
+}
+
+impl ActRecord {
+    fn new(blob: Oid) -> ActRecord {
+        ActRecord {
+            blob,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The `Act-Changes` trailer value: `第十条:1,3 第十一条之一:2`.
+    pub fn changes_trailer(&self) -> String {
+        self.changes
+            .iter()
+            .map(|(label, ns)| {
+                let ns: Vec<String> = ns.iter().map(u32::to_string).collect();
+                format!("{label}:{}", ns.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Reads an `Act-Changes` trailer value back; `None` when it is malformed.
+    pub fn parse_changes(v: &str) -> Option<Vec<(String, Vec<u32>)>> {
+        v.split_whitespace()
+            .map(|entry| {
+                let (label, ns) = entry.rsplit_once(':')?;
+                let ns = ns
+                    .split(',')
+                    .map(|n| n.parse().ok())
+                    .collect::<Option<Vec<u32>>>()?;
+                Some((label.to_string(), ns))
+            })
+            .collect()
+    }
+
+    /// The numbers of the instructions that changed the article `label` of this version.
+    pub fn instructions_for(&self, label: &str) -> Option<&[u32]> {
+        self.changes
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, ns)| ns.as_slice())
+    }
+
+    /// The numbers of the instructions that deleted the article `label` of the version
+    /// before (recorded as `-第十条`).
+    pub fn instructions_for_deleted(&self, label: &str) -> Option<&[u32]> {
+        self.changes
+            .iter()
+            .find(|(l, _)| l.strip_prefix('-') == Some(label))
+            .map(|(_, ns)| ns.as_slice())
+    }
 }
 
 impl StoredVersion {
@@ -373,6 +438,12 @@ pub(crate) fn commit_message(
     if let Some(s) = meta.source {
         t("Source-Blob", &s.to_string());
     }
+    if let Some(a) = &meta.act {
+        t("Act-Blob", &a.blob.to_string());
+        if !a.changes.is_empty() {
+            t("Act-Changes", &a.changes_trailer());
+        }
+    }
     if let Some(s) = summary {
         t("Summary", s);
     }
@@ -409,6 +480,17 @@ pub(crate) fn parse_message(commit: Oid, blob: Oid, message: &str) -> Result<Sto
             "Effective" => meta.effective = Date::parse_iso(&v),
             "Status" => meta.status = Some(v),
             "Source-Blob" => meta.source = Oid::from_str(&v).ok(),
+            "Act-Blob" => {
+                let blob = Oid::from_str(&v).map_err(|_| bad("a malformed Act-Blob trailer"))?;
+                meta.act.get_or_insert_with(|| ActRecord::new(blob)).blob = blob;
+            }
+            "Act-Changes" => {
+                let changes = ActRecord::parse_changes(&v)
+                    .ok_or_else(|| bad("a malformed Act-Changes trailer"))?;
+                meta.act
+                    .get_or_insert_with(|| ActRecord::new(Oid::ZERO_SHA1))
+                    .changes = changes;
+            }
             "Summary" => summary = Some(v),
             "Substantive" => substantive = Some(v == "yes"),
             "Event" => event = VersionKind::parse(&v),
@@ -490,6 +572,13 @@ mod tests {
             effective: Date::new(2023, 3, 15),
             status: Some("有效".into()),
             source: Some(Oid::hash_object(ObjectType::Blob, b"x").expect("oid")),
+            act: Some(ActRecord {
+                blob: Oid::hash_object(ObjectType::Blob, b"act").expect("oid"),
+                changes: vec![
+                    ("第十条".into(), vec![1, 3]),
+                    ("第十条之一".into(), vec![2]),
+                ],
+            }),
         };
         let date = Date::new(2023, 3, 13).expect("date");
         let msg = commit_message(

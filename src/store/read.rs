@@ -285,6 +285,7 @@ mod tests {
                     effective: None,
                     status: None,
                     source: None,
+                    act: None,
                 },
                 summary: None,
                 substantive: None,

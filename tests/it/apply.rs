@@ -266,3 +266,151 @@ fn corpus_acts_apply_to_their_statutes() {
     );
     assert!(total > 0, "no amending act found in the corpus");
 }
+
+fn act_store() -> (tempfile::TempDir, statute::store::Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = statute::store::Store::init(&dir.path().join("store")).expect("init");
+    let r = store
+        .import(
+            &[crate::common::fixture("act-import/示例法")],
+            &Default::default(),
+            &statute::store::import::Quiet,
+        )
+        .expect("import");
+    assert_eq!(r.added, 1);
+    (dir, store)
+}
+
+/// `import --act`: the act's result is stored as the version of its date, naming the act and,
+/// per article, the instructions behind it; the feed says so; importing the act again changes
+/// nothing; the store verifies.
+#[test]
+fn an_act_imported_into_the_store_makes_the_version_of_its_date() {
+    use statute::store::import::Quiet;
+    let (_d, store) = act_store();
+    let act = crate::common::fixture("act-import/act.md");
+    let r = store.import_act(&act, &Quiet).expect("import --act");
+    assert!(r.stored);
+    assert_eq!(r.report.added, 1);
+    let id = store.resolve("示例法").expect("resolve");
+    let h = store.history(&id).expect("history");
+    let labels: Vec<&str> = h.versions.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["2020-01-01", "2024-06-28"]);
+    let v = &h.versions[1];
+    assert_eq!(v.meta.effective, statute::model::Date::new(2025, 1, 1));
+    let rec = v.meta.act.as_ref().expect("the version names its act");
+    let bytes = std::fs::read(&act).expect("read act");
+    assert_eq!(
+        rec.blob,
+        git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).expect("oid")
+    );
+    assert_eq!(
+        rec.changes,
+        vec![
+            ("第一条之一".to_string(), vec![2]),
+            ("第二条".to_string(), vec![1]),
+            ("-第三条".to_string(), vec![3]),
+        ]
+    );
+    let text = store.text(v).expect("text");
+    assert!(text.contains("第一条之一 示例应当公开。"), "{text}");
+    assert!(text.contains("第二条 示例由主管机关管理。"), "{text}");
+    assert!(!text.contains("第三条"), "{text}");
+    assert!(
+        text.contains("根据2024年6月28日第十四届全国人民代表大会常务委员会第十次会议《全国人民代表大会常务委员会关于修改〈中华人民共和国示例法〉的决定》修正"),
+        "{text}"
+    );
+
+    // The feed's event names the act, each change the instruction that made it.
+    let events = statute::feed::events(&store, &statute::feed::Options::default()).expect("feed");
+    let e = events.last().expect("an event");
+    assert_eq!(
+        e.act.as_ref().and_then(|a| a.blob.clone()),
+        Some(rec.blob.to_string())
+    );
+    let by: Vec<(Vec<String>, Vec<String>, Vec<u32>)> = e
+        .changes
+        .iter()
+        .map(|c| (c.old.clone(), c.new.clone(), c.instructions.clone()))
+        .collect();
+    assert!(
+        by.contains(&(vec![], vec!["第一条之一".into()], vec![2])),
+        "{by:?}"
+    );
+    assert!(
+        by.contains(&(vec!["第二条".into()], vec!["第二条".into()], vec![1])),
+        "{by:?}"
+    );
+    assert!(
+        by.contains(&(vec!["第三条".into()], vec![], vec![3])),
+        "{by:?}"
+    );
+
+    // Again: compared with the stored version of its date, nothing new.
+    let again = store.import_act(&act, &Quiet).expect("again");
+    assert_eq!(again.report.added, 0);
+    let (_, diffs) = again.parts[0].official.as_ref().expect("compared");
+    assert!(diffs.is_empty(), "{diffs:?}");
+    assert_eq!(store.history(&id).expect("history").versions.len(), 2);
+    let v = store.verify().expect("verify");
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    // The act's trailers are the version's own data: a reindex keeps them, and the commits.
+    let commits = |s: &statute::store::Store| -> Vec<git2::Oid> {
+        s.history(&id)
+            .expect("history")
+            .versions
+            .iter()
+            .map(|v| v.commit)
+            .collect()
+    };
+    let before = commits(&store);
+    store.reindex(&Quiet).expect("reindex");
+    assert_eq!(commits(&store), before);
+}
+
+/// An act that does not apply whole stores nothing; an act for a statute the store does not
+/// hold is an error naming the act's file.
+#[test]
+fn an_act_that_does_not_apply_whole_stores_nothing() {
+    use statute::store::import::Quiet;
+    let (_d, store) = act_store();
+    let refs = |s: &statute::store::Store| {
+        let mut v: Vec<(String, git2::Oid)> = s
+            .repo()
+            .references()
+            .expect("refs")
+            .flatten()
+            .filter_map(|r| Some((r.name().ok()?.to_string(), r.target()?)))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = refs(&store);
+    let r = store
+        .import_act(
+            &crate::common::fixture("act-import/act-not-found.md"),
+            &Quiet,
+        )
+        .expect("import --act");
+    assert!(!r.stored);
+    let statuses: Vec<Status> = r.parts[0]
+        .applied
+        .outcomes
+        .iter()
+        .map(|o| o.status)
+        .collect();
+    assert_eq!(statuses, [Status::Applied, Status::NotFound]);
+    assert_eq!(refs(&store), before);
+
+    let other = crate::common::fixture("act-import/act-other.md");
+    let e = store
+        .import_act(&other, &Quiet)
+        .expect_err("another statute");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("act-other.md") && msg.contains("另一法"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n'), "{msg}");
+    assert_eq!(refs(&store), before);
+}
