@@ -542,6 +542,17 @@ fn insert_an_article_and_renumber() {
     );
 }
 
+/// 增加一条，作为第十条 without the renumbering note: the base's 第十条 keeps its number, so
+/// the result would hold two 第十条. The instruction conflicts and is left out, as what cannot
+/// be applied is (a text with two 第十条 is no consolidated text).
+#[test]
+fn an_insertion_whose_number_is_taken_conflicts() {
+    let a = run("insert-without-renumbering");
+    assert_statuses("insert-without-renumbering", &a, &[CONFLICT]);
+    assert!(!a.renumbered);
+    assert_articles("insert-without-renumbering", &a, kept(1, 25));
+}
+
 /// 在第十二条后增加一条，作为第十二条之一 (two 款): no article changes its number.
 #[test]
 fn insert_a_zhiyi_article() {
@@ -1281,6 +1292,43 @@ fn cli_errors_exit_2_with_one_line() {
     }
 }
 
+/// An -o that cannot be written: exit 2, one line naming the file asked for (not a temporary
+/// file of the program's own).
+#[test]
+fn cli_unwritable_output_is_one_line_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("missing-dir").join("out.md");
+    let o = statute(&[
+        "apply",
+        arg(&base_path()),
+        arg(&act_path("replace-article")),
+        "-o",
+        arg(&out),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let last = err.trim_end().lines().last().unwrap_or("");
+    assert!(last.starts_with("statute: "), "{err}");
+    assert!(last.contains(arg(&out)), "names {}: {err}", out.display());
+    assert!(!out.exists());
+}
+
+/// BASE and ACT swapped: the statute given as the act holds no amending instruction, which
+/// is an error naming it (exit 2, one line), not an act of 42 unrecognised instructions.
+#[test]
+fn cli_a_statute_given_as_the_act_is_an_error() {
+    let o = statute(&[
+        "apply",
+        arg(&act_path("replace-article")),
+        arg(&base_path()),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("base.md"), "names the file: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(o.stdout.is_empty());
+}
+
 /// --report json: one statute-apply/1 document on stderr, valid against the schema when it
 /// is committed.
 #[test]
@@ -1399,6 +1447,34 @@ fn cli_check_against_an_official_text() {
     let err = stderr(&o);
     assert!(err.contains("1 difference from the official text"), "{err}");
     assert!(err.contains("no instruction"), "{err}");
+}
+
+/// --check when the official text differs in an article the act changed: the difference is
+/// that instruction's.
+#[test]
+fn cli_check_names_the_instruction_behind_a_difference() {
+    let official = std::fs::read_to_string(fixture("apply/official/replace-article.md"))
+        .expect("read")
+        .replace("真实、准确、完整。", "真实、准确、完整、及时。");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("official.md");
+    std::fs::write(&path, official).expect("write");
+    let o = statute(&[
+        "apply",
+        "--report",
+        "json",
+        arg(&base_path()),
+        arg(&act_path("replace-article")),
+        "--check",
+        arg(&path),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stderr).expect("JSON report");
+    let check = v["check"].as_array().expect("check");
+    assert_eq!(check.len(), 1, "{check:?}");
+    assert_eq!(check[0]["kind"], "modified");
+    assert_eq!(check[0]["applied"][0], "第十三条");
+    assert_eq!(check[0]["instructions"], serde_json::json!([0]));
 }
 
 /// The text report of the mixed act, as the binary prints it.
