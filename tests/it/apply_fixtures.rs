@@ -1477,6 +1477,39 @@ fn cli_check_names_the_instruction_behind_a_difference() {
     assert_eq!(check[0]["instructions"], serde_json::json!([0]));
 }
 
+/// --check when the official text names a chapter otherwise than the act that renamed it:
+/// the heading's difference is that instruction's, not an unauthorised change.
+#[test]
+fn cli_check_names_the_instruction_behind_a_heading_difference() {
+    let official = std::fs::read_to_string(base_path())
+        .expect("read")
+        .replace("## 第二章 示例管理\n", "## 第二章 示例登记与管理\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("official.md");
+    std::fs::write(&path, official).expect("write");
+    let o = statute(&[
+        "apply",
+        "--report",
+        "json",
+        arg(&base_path()),
+        arg(&act_path("chapter-rename")),
+        "--check",
+        arg(&path),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stderr).expect("JSON report");
+    let check = v["check"].as_array().expect("check");
+    assert_eq!(check.len(), 1, "{check:?}");
+    assert_eq!(check[0]["kind"], "heading");
+    assert_eq!(check[0]["applied"][0], "第二章 示例登记管理");
+    assert_eq!(check[0]["official"][0], "第二章 示例登记与管理");
+    assert_eq!(
+        check[0]["instructions"],
+        serde_json::json!([0]),
+        "the heading instruction 一 renamed it"
+    );
+}
+
 /// The text report of the mixed act, as the binary prints it.
 #[test]
 fn cli_text_report_snapshot() {
