@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::{ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
 use crate::model::{
-    Article, Date, Division, DivisionKind, EventKind, HistoryEvent, Item, Loc, Node, Para, Statute,
-    UnitNum,
+    Article, Date, Division, Division as Div, DivisionKind, EventKind, HistoryEvent, Item, Loc,
+    Node, Para, Statute, UnitNum,
 };
 use crate::normalize::{self, Renumbering};
 use crate::numerals;
@@ -59,6 +59,8 @@ pub struct Outcome {
     pub articles: Vec<UnitNum>,
     /// The articles it deleted, by their numbers in the amended version.
     pub deleted: Vec<UnitNum>,
+    /// The headings it names (第二章, or an unnumbered heading's words).
+    pub headings: Vec<String>,
 }
 
 /// The amending act as the result's 题注 names it.
@@ -93,12 +95,48 @@ impl Applied {
 }
 
 /// Applies `part` to `base`. Never fails: what cannot be applied is reported and left out.
+/// An instruction whose numbers clash with the result's (an article numbered twice) is left
+/// out whole too: the act is applied again without it.
 pub fn apply(base: &Statute, part: &ActPart, act: &ActInfo) -> Applied {
+    let mut left_out: HashMap<usize, String> = HashMap::new();
+    loop {
+        let (mut applied, clashes) = apply_without(base, part, act, &left_out);
+        let new: Vec<(usize, String)> = clashes
+            .into_iter()
+            .filter(|(k, _)| !left_out.contains_key(k))
+            .collect();
+        // Each round leaves out at least one more instruction, so this ends.
+        if new.is_empty() {
+            for (k, why) in left_out {
+                if let Some(o) = applied.outcomes.get_mut(k) {
+                    o.status = Status::Conflict;
+                    o.detail = Some(why);
+                }
+            }
+            return applied;
+        }
+        left_out.extend(new);
+    }
+}
+
+/// One application, the instructions in `left_out` skipped; also the instructions whose
+/// numbers clash.
+fn apply_without(
+    base: &Statute,
+    part: &ActPart,
+    act: &ActInfo,
+    left_out: &HashMap<usize, String>,
+) -> (Applied, Vec<(usize, String)>) {
     let mut w = Work::new(base);
     w.numbers = part.instructions.iter().map(|i| i.number).collect();
     let mut outcomes = Vec::with_capacity(part.instructions.len());
     for (index, ins) in part.instructions.iter().enumerate() {
-        let (status, detail) = match w.instruction(index, ins) {
+        let result = if left_out.contains_key(&index) {
+            Ok(())
+        } else {
+            w.instruction(index, ins)
+        };
+        let (status, detail) = match result {
             Ok(()) => (Status::Applied, None),
             Err((status, why)) => (status, Some(why)),
         };
@@ -110,6 +148,7 @@ pub fn apply(base: &Statute, part: &ActPart, act: &ActInfo) -> Applied {
             detail,
             articles: Vec::new(),
             deleted: Vec::new(),
+            headings: headings_named(&ins.op),
         });
     }
     let renumbered = w.renumber;
@@ -125,23 +164,38 @@ pub fn apply(base: &Statute, part: &ActPart, act: &ActInfo) -> Applied {
             o.deleted = labels;
         }
     }
-    for (k, why) in clashes {
-        if let Some(o) = outcomes.get_mut(k)
-            && o.status == Status::Applied
-        {
-            o.status = Status::Conflict;
-            o.detail = Some(why);
-        }
-    }
-    Applied {
+    let applied = Applied {
         statute,
         outcomes,
         renumbered,
         effective,
-    }
+    };
+    (applied, clashes)
 }
 
 type Failure = (Status, String);
+
+/// The headings an instruction names.
+fn headings_named(op: &Op) -> Vec<String> {
+    match op {
+        Op::RenameHeading { heading, .. } | Op::DeleteHeading { heading } => vec![heading.clone()],
+        Op::InsertHeading { label, title, .. } if label.is_empty() => vec![title.clone()],
+        Op::InsertHeading { label, .. } => vec![label.clone()],
+        Op::MoveArticle { heading, .. } => vec![heading.clone()],
+        Op::ReplaceArticle { target, .. } => match &target.scope {
+            Scope::Heading(h) => vec![h.clone()],
+            _ => Vec::new(),
+        },
+        Op::Phrase { targets, .. } => targets
+            .iter()
+            .filter_map(|t| match &t.scope {
+                Scope::Heading(h) => Some(h.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
 
 fn not_found(why: impl Into<String>) -> Failure {
     (Status::NotFound, why.into())
@@ -180,6 +234,8 @@ struct Slot {
     deleted: bool,
     /// Instructions that changed it.
     by: BTreeSet<usize>,
+    /// The instruction that gave its whole text, if one did.
+    rewritten_by: Option<usize>,
     /// The instruction that gave its number, for a clash of numbers.
     numbered_by: Option<usize>,
     loc: Loc,
@@ -304,6 +360,7 @@ fn flatten(nodes: &[Node], preamble: bool, unit: &mut usize, out: &mut Vec<Block
                     heading: None,
                     deleted: false,
                     by: BTreeSet::new(),
+                    rewritten_by: None,
                     numbered_by: None,
                     loc: a.loc,
                     other,
@@ -467,7 +524,7 @@ impl Work {
 
     /// The lines of slot `s` a target inside an article names (a 款 with its 项, a 项 with
     /// its 目), by the amended version's numbering.
-    fn lines_at(s: &Slot, t: &Target) -> Result<Vec<usize>, Failure> {
+    fn lines_at(numbers: &[Option<u32>], s: &Slot, t: &Target) -> Result<Vec<usize>, Failure> {
         let live = |i: &usize| !s.lines[*i].deleted;
         if t.paragraph.is_none() && t.item.is_none() {
             return Ok((0..s.lines.len()).filter(live).collect());
@@ -495,7 +552,19 @@ impl Work {
             })
             .collect();
         let h = match heads.as_slice() {
-            [] => return Err(not_found(format!("{no}没有{place}"))),
+            [] => {
+                return Err(match s.rewritten_by {
+                    // The article's text is an earlier instruction's.
+                    Some(j) if s.lines.iter().all(|l| l.orig.is_none()) => (
+                        Status::Conflict,
+                        format!(
+                            "{no}已由本决定{}整条修改，原来的{place}不在了",
+                            by_words(numbers, &BTreeSet::from([j]))
+                        ),
+                    ),
+                    _ => not_found(format!("{no}没有{place}")),
+                });
+            }
             [h] => *h,
             // 第三项 of an article whose 款 each have a third 项.
             _ => return Err((Status::Ambiguous, format!("{no}有{}个{place}", heads.len()))),
@@ -521,13 +590,20 @@ impl Work {
             Scope::Article(no) => {
                 let b = self.find(*no)?;
                 let s = self.slot(b);
-                let lines = Work::lines_at(s, target)?;
+                let lines = Work::lines_at(&numbers, s, target)?;
                 check_conflict(&numbers, s, &lines, k)?;
                 let new = given_lines(new_text, s.orig, k);
                 if new.is_empty() {
                     return Err(not_found("修改后的条文为空"));
                 }
                 let whole = target.paragraph.is_none() && target.item.is_none();
+                let mut new = new;
+                if whole {
+                    s.rewritten_by = Some(k);
+                } else if let Some(first) = new.first_mut() {
+                    // The new 款 or 项 stands where the old one stood, under its number.
+                    first.orig = s.lines[lines[0]].orig;
+                }
                 // A 款 restated in one line keeps its 项 (they are lines of their own).
                 let replaced: Vec<usize> = if !whole && new.len() == 1 {
                     vec![lines[0]]
@@ -619,7 +695,7 @@ impl Work {
                 Scope::Article(no) => {
                     let b = self.find(*no)?;
                     let s = self.slot(b);
-                    let lines = Work::lines_at(s, t)?;
+                    let lines = Work::lines_at(&numbers, s, t)?;
                     let mut texts: Vec<(usize, String)> = lines
                         .iter()
                         .map(|&i| (i, s.lines[i].text.clone()))
@@ -692,15 +768,20 @@ impl Work {
                                         staged.push((b, texts));
                                     }
                                 }
+                                // Headings, and the text outside articles (引言, 序言).
                                 Block::Heading {
-                                    div,
+                                    div: Div { title: own, .. },
                                     deleted: false,
+                                }
+                                | Block::Para {
+                                    para: Para { text: own, .. },
+                                    ..
                                 } => {
                                     let cur = heading_edits
                                         .iter()
                                         .find(|(x, _)| *x == b)
                                         .map(|(_, t)| t.clone())
-                                        .unwrap_or_else(|| div.title.clone());
+                                        .unwrap_or_else(|| own.clone());
                                     if let Some(new) = e.apply(&cur) {
                                         hit = true;
                                         heading_edits.retain(|(x, _)| *x != b);
@@ -855,7 +936,7 @@ impl Work {
                 .ok_or_else(|| not_found("删去的位置不在条文中"))?;
             let b = self.find(no)?;
             let s = self.slot(b);
-            let lines = Work::lines_at(s, t)?;
+            let lines = Work::lines_at(&numbers, s, t)?;
             check_conflict(&numbers, s, &lines, k)?;
             chosen.push((b, lines));
         }
@@ -868,6 +949,7 @@ impl Work {
             // The 项 before a deleted last 项 now ends the list: its ； becomes 。 (a
             // consequential change the act does not spell out).
             fix_list_ends(&mut s.lines);
+            renumber_items(&mut s.lines);
         }
         Ok(())
     }
@@ -918,6 +1000,7 @@ impl Work {
                 heading: None,
                 deleted: false,
                 by: BTreeSet::from([k]),
+                rewritten_by: Some(k),
                 numbered_by: Some(k),
                 loc: Loc(0),
                 other: None,
@@ -944,7 +1027,10 @@ impl Work {
         let b = self.find(article)?;
         // The rewrite's place, by the amended version's numbering, before the insertion.
         let rewrite_lines = match rewrite {
-            Some((t, _)) => Some(Work::lines_at(self.slot(b), t)?),
+            Some((t, _)) => {
+                let numbers = self.numbers.clone();
+                Some(Work::lines_at(&numbers, self.slot(b), t)?)
+            }
             None => None,
         };
         let s = self.slot(b);
@@ -1016,6 +1102,7 @@ impl Work {
         as_item: Option<u32>,
         text: &str,
     ) -> Result<(), Failure> {
+        let numbers = self.numbers.clone();
         let no = target
             .article_no()
             .ok_or_else(|| not_found("增加项的位置不在条文中"))?;
@@ -1045,6 +1132,7 @@ impl Work {
             }
         };
         let head = Work::lines_at(
+            &numbers,
             s,
             &Target {
                 paragraph: Some(para),
@@ -1078,7 +1166,18 @@ impl Work {
                 l.depth = 1;
             }
         }
+        // A new last 项 continues the list: the 项 that ended it with 。 now takes ；.
+        if at == end
+            && new.last().is_some_and(|l| l.text.ends_with('。'))
+            && let Some(prev) = items.last().map(|&i| &mut s.lines[i])
+            && prev.text.ends_with('。')
+        {
+            prev.text.pop();
+            prev.text.push('；');
+        }
         s.lines.splice(at..at, new);
+        // The 项 after it move down a number: （二） becomes （三）.
+        renumber_items(&mut s.lines);
         s.by.insert(k);
         Ok(())
     }
@@ -1117,6 +1216,7 @@ impl Work {
                     heading: None,
                     deleted: false,
                     by: BTreeSet::from([k]),
+                    rewritten_by: Some(k),
                     numbered_by: Some(k),
                     loc: Loc(0),
                     other: None,
@@ -1290,15 +1390,16 @@ impl Work {
             final_no.push((at, no));
         }
         final_no.sort_by_key(|(i, _)| *i);
-        // Two articles with one number.
+        // Two articles with one number: the instruction that gave the number clashes.
         let mut seen: HashMap<ArticleNo, usize> = HashMap::new();
         for &(i, no) in &final_no {
-            if let Some(_prev) = seen.insert(no, i)
-                && let Block::Slot(s) = &blocks[i]
-            {
-                let k = s.numbered_by.or_else(|| s.by.iter().next().copied());
-                if let Some(k) = k {
-                    clashes.push((k, format!("结果中有两个{no}")));
+            if let Some(prev) = seen.insert(no, i) {
+                let by = |j: usize| match &blocks[j] {
+                    Block::Slot(s) => s.numbered_by,
+                    _ => None,
+                };
+                if let Some(k) = by(i).or_else(|| by(prev)) {
+                    clashes.push((k, format!("结果中有两个{no}（未作条文顺序调整）")));
                 }
             }
         }
@@ -1650,6 +1751,57 @@ fn fix_list_ends(lines: &mut [Line]) {
     }
 }
 
+/// Numbers the 项 of each 款 (and the 目 of each 项) in order again, after one was inserted
+/// or deleted: （三） after a deleted （二） becomes （二）; a marker keeps its style.
+fn renumber_items(lines: &mut [Line]) {
+    let mut count = [0u32; 3];
+    for l in lines.iter_mut().filter(|l| !l.deleted) {
+        let d = usize::from(l.depth.min(2));
+        if d == 0 {
+            count = [0; 3];
+            continue;
+        }
+        count[d] += 1;
+        for c in count.iter_mut().skip(d + 1) {
+            *c = 0;
+        }
+        if let Some((_, len, num)) = item_start(&l.text)
+            && num != count[d]
+            && let Some(marker) = renumbered_marker(&l.text[..len], count[d])
+        {
+            l.text = format!("{marker}{}", &l.text[len..]);
+        }
+    }
+}
+
+/// `marker` (（三）, (3), 3., ③) with the number `n` instead of its own.
+fn renumbered_marker(marker: &str, n: u32) -> Option<String> {
+    let first = marker.chars().next()?;
+    if ('①'..='⑳').contains(&first) {
+        return char::from_u32('①' as u32 + n.checked_sub(1)?)
+            .filter(|c| ('①'..='⑳').contains(c))
+            .map(String::from);
+    }
+    let start =
+        marker.find(|c: char| c.is_ascii_digit() || numerals::numeral_len(&c.to_string()) > 0)?;
+    let len = marker[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || numerals::numeral_len(&c.to_string()) > 0)
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let arabic = marker[start..].starts_with(|c: char| c.is_ascii_digit());
+    let number = if arabic {
+        n.to_string()
+    } else {
+        numerals::to_chinese(n)
+    };
+    Some(format!(
+        "{}{number}{}",
+        &marker[..start],
+        &marker[start + len..]
+    ))
+}
+
 /// An earlier instruction by its number in the act (第三项 for 三、), else its place.
 fn by_words(numbers: &[Option<u32>], by: &BTreeSet<usize>) -> String {
     match by.iter().next() {
@@ -1756,11 +1908,22 @@ pub fn compare(applied: &Applied, official: &Statute) -> Vec<Discrepancy> {
         });
     }
     for h in &cs.headings {
+        let sides: Vec<&String> = h.old.iter().chain(h.new.iter()).collect();
+        let instructions = applied
+            .outcomes
+            .iter()
+            .filter(|o| {
+                o.headings
+                    .iter()
+                    .any(|named| sides.iter().any(|s| s.starts_with(named.as_str())))
+            })
+            .map(|o| o.index)
+            .collect();
         out.push(Discrepancy {
             kind: "heading",
             applied: h.old.iter().cloned().collect(),
             official: h.new.iter().cloned().collect(),
-            instructions: Vec::new(),
+            instructions,
             excerpt: String::new(),
         });
     }

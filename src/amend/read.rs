@@ -19,11 +19,13 @@ pub struct ReadAct {
 pub fn read_act(path: &Path) -> Result<ReadAct> {
     let (parsed, text) = parse::parse_file_with_text(path)?;
     let act = parse_act(&text);
-    if act.instructions().next().is_none() {
+    // A text none of whose paragraphs reads as an instruction is no amending act (a statute
+    // given where an act was meant): refused, not reported paragraph by paragraph.
+    if !act.instructions().any(|i| i.recognised()) {
         return Err(Error::Syntax {
             path: path.into(),
             line: 1,
-            message: "no amending instruction found (将…修改为, 删去…, 增加…)".into(),
+            message: "not an amending act: no instruction found (将…修改为, 删去…, 增加…)".into(),
         });
     }
     let meta = &parsed.statute.meta;

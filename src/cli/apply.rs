@@ -117,7 +117,11 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
         ".{}.statute-tmp",
         path.file_name().unwrap_or_default().to_string_lossy()
     ));
-    std::fs::write(&tmp, text).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    // Errors name the file the user asked for, not the temporary one.
+    if let Err(e) = std::fs::write(&tmp, text) {
+        let _ = std::fs::remove_file(&tmp);
+        bail!("{}: cannot write: {e}", path.display());
+    }
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);
         bail!("{}: cannot write: {e}", path.display());
