@@ -5,9 +5,11 @@
 
 mod apply;
 mod parse;
+mod write;
 
 pub use apply::{ActInfo, Applied, Outcome, Status, apply};
 pub use parse::parse_act;
+pub use write::{heading_unit, place, wording, write_decision};
 
 use std::fmt;
 
