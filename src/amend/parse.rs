@@ -9,7 +9,10 @@
 //! 款). Each paragraph becomes exactly one instruction, [`Op::Unrecognised`] when no form
 //! matches. The instruction's words are read on a *skeleton*: the text outside quotations,
 //! each quotation replaced by one placeholder character.
+//!
+//! Every wording of [`super::wording`] (the drafter's) reads back as the op it words.
 
+use super::write::{HEADING_UNITS, heading_unit};
 use super::{Act, ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
 use crate::numerals::{article_label, is_numeral_char, numeral_len, parse_numeral};
 use crate::parse::history::stated_in_force;
@@ -370,7 +373,12 @@ fn read_instruction(text: &str) -> Op {
     if let Some(op) = closing(sk) {
         return op;
     }
-    let forms: [Form; 8] = [
+    let forms: [Form; 13] = [
+        insert_heading,
+        rename_heading,
+        delete_heading,
+        merge_articles,
+        move_article,
         insert_article,
         split_article,
         insert_paragraph,
@@ -582,6 +590,144 @@ fn verb(sk: &str) -> &str {
     s.strip_prefix('将').unwrap_or(s)
 }
 
+/// A heading's label and what follows `的章名` (节名, 编名, 分编名) after it, at the start of
+/// `s`: 第二章的章名….
+fn heading_name_at(s: &str) -> Option<(&str, &str)> {
+    let k = s.find('的')?;
+    let label = &s[..k];
+    let unit = heading_unit(label)?;
+    let rest = s[k + '的'.len_utf8()..]
+        .strip_prefix(unit)?
+        .strip_prefix('名')?;
+    Some((label, rest))
+}
+
+/// 将第二章的章名修改为“…” / 将标题“A”修改为“B” (a heading without a label, named by its
+/// text).
+fn rename_heading(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    if s == format!("标题{Q}修改为{Q}") && quotes.len() == 2 {
+        return Some(Op::RenameHeading {
+            heading: quotes[0].clone(),
+            title: quotes[1].clone(),
+        });
+    }
+    let (label, rest) = heading_name_at(s)?;
+    let rest = rest.strip_prefix("修改为")?.trim_start_matches('：');
+    (rest == Q.to_string() && quotes.len() == 1).then(|| Op::RenameHeading {
+        heading: label.to_string(),
+        title: quotes[0].clone(),
+    })
+}
+
+/// 删去第二章的章名 / 删去标题“A”.
+fn delete_heading(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let rest = s.strip_prefix("删去").or_else(|| s.strip_prefix("删除"))?;
+    if rest == format!("标题{Q}") && quotes.len() == 1 {
+        return Some(Op::DeleteHeading {
+            heading: quotes[0].clone(),
+        });
+    }
+    let (label, tail) = heading_name_at(rest)?;
+    (tail.is_empty() && quotes.is_empty()).then(|| Op::DeleteHeading {
+        heading: label.to_string(),
+    })
+}
+
+/// 增加一章，作为第三章“…”，包括第X条至第Y条 / 增加标题“…”，包括第X条 (a heading without a
+/// label): the new heading and the articles it holds.
+fn insert_heading(sk: &str, quotes: &[String]) -> Option<Op> {
+    let rest = sk.strip_prefix("增加")?;
+    if quotes.len() != 1 {
+        return None;
+    }
+    let (label, rest) = match rest.strip_prefix(format!("标题{Q}").as_str()) {
+        Some(r) => ("", r),
+        None => {
+            let r = rest.strip_prefix('一')?;
+            let unit = HEADING_UNITS.into_iter().find(|u| r.starts_with(u))?;
+            let r = r[unit.len()..].strip_prefix("，作为")?;
+            let k = r.find(Q)?;
+            let label = &r[..k];
+            if heading_unit(label) != Some(unit) {
+                return None;
+            }
+            (label, &r[k + Q.len_utf8()..])
+        }
+    };
+    let r = rest.strip_prefix("，包括")?;
+    let (first, len) = article_at(r)?;
+    let r = &r[len..];
+    let (last, r) = match r.strip_prefix('至') {
+        Some(r) => {
+            let (last, len) = article_at(r)?;
+            (last, &r[len..])
+        }
+        None => (first, r),
+    };
+    r.is_empty().then(|| Op::InsertHeading {
+        label: label.to_string(),
+        title: quotes[0].clone(),
+        first,
+        last,
+    })
+}
+
+/// 将第六条、第七条合并为一条，作为第六条，修改为：“…” / 将第六条和第七条合并修改为：“…”
+/// (the merged article keeping the first one's number).
+fn merge_articles(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let (list, into, rest) = match s.find("合并为一条") {
+        Some(k) => {
+            let r = s[k + "合并为一条".len()..].strip_prefix("，作为")?;
+            let (into, len) = article_at(r)?;
+            let r = r[len..].strip_prefix('，')?.strip_prefix("修改为")?;
+            (&s[..k], Some(into), r)
+        }
+        None => {
+            let k = s.find("合并修改为")?;
+            (&s[..k], None, &s[k + "合并修改为".len()..])
+        }
+    };
+    let articles = article_list(list)?;
+    let tail = rest.trim_start_matches('：');
+    if articles.len() < 2 || quotes.is_empty() || !tail.chars().all(|c| c == Q) || tail.is_empty() {
+        return None;
+    }
+    Some(Op::MergeArticles {
+        into: into.unwrap_or(articles[0]),
+        articles,
+        text: joined(quotes),
+    })
+}
+
+/// 将第九条移至第二章，作为第十条 / 将第九条移至“附则”，作为第十条 (a heading without a label,
+/// named by its text).
+fn move_article(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let (from, len) = article_at(s)?;
+    let rest = s[len..].strip_prefix("移至")?;
+    let (heading, rest) = match rest.strip_prefix(Q) {
+        Some(r) if quotes.len() == 1 => (quotes[0].clone(), r),
+        Some(_) => return None,
+        None => {
+            let k = rest.find("，作为")?;
+            let label = &rest[..k];
+            heading_unit(label)?;
+            if !quotes.is_empty() {
+                return None;
+            }
+            (label.to_string(), &rest[k..])
+        }
+    };
+    let r = rest.strip_prefix("，作为")?;
+    let (to, len) = article_at(r)?;
+    r[len..]
+        .is_empty()
+        .then_some(Op::MoveArticle { from, to, heading })
+}
+
 /// 增加一条，作为第X条：“…” / 在第X条后增加一条，作为第X条之一：“…” / 增加两条，分别作为
 /// 第X条、第Y条：“…”“…”.
 fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
@@ -641,16 +787,45 @@ fn split_article(sk: &str, quotes: &[String]) -> Option<Op> {
     if into.len() != count as usize || !tail.chars().all(|c| c == Q) {
         return None;
     }
+    let texts = split_texts(&into, quotes);
     Some(Op::SplitArticle {
         article,
         into,
-        texts: quotes.to_vec(),
+        texts,
     })
 }
 
+/// The texts of a split's new articles. When each opens with its article's label and a space
+/// (“第十四条　…”“第十五条　…”, or on lines of their own, which read as one text of several
+/// paragraphs), the quotations are cut where a paragraph opens with the next label, and the
+/// labels go; else the texts are the quotations as they stand.
+fn split_texts(into: &[ArticleNo], quotes: &[String]) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for para in joined(quotes).split('\n') {
+        let opens = into.get(texts.len()).and_then(|no| {
+            para.strip_prefix(no.to_string().as_str())
+                .and_then(|r| r.strip_prefix(['\u{3000}', ' ']))
+        });
+        match (opens, texts.last_mut()) {
+            (Some(rest), _) => texts.push(rest.to_string()),
+            (None, Some(last)) => {
+                last.push('\n');
+                last.push_str(para);
+            }
+            (None, None) => return quotes.to_vec(),
+        }
+    }
+    if texts.len() == into.len() {
+        texts
+    } else {
+        quotes.to_vec()
+    }
+}
+
 /// 在第X条中增加一款，作为第Y款：“…” / 第X条增加一款，作为第Y款，规定：“…” / 第X条增加规定：
-/// “…” / 在第X条中增加一项，作为第Z项：“…”; a following 将第Y款修改为：“…” is the
-/// `rewrite`.
+/// “…” / 在第X条中增加一项，作为第Z项：“…” / 在第X条中增加两款，作为第Y款、第Z款：“…”; a
+/// following 将第Y款修改为：“…” is the `rewrite`. 在第X条中增加两款，作为第Y款、第Z款，将该条
+/// 修改为：“…” quotes no new 款 of its own, only the article restated with them.
 fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
     let s = verb(sk);
     let s = s.strip_prefix('在').unwrap_or(s);
@@ -658,19 +833,47 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
     let place = s[..k].trim_end_matches("中").trim_end_matches('，');
     let target = one_target(place)?;
     let rest = &s[k + "增加".len()..];
-    let (unit, rest) = strip_first(rest, &[("一款", "款"), ("一项", "项"), ("规定", "")])?;
-    let rest = rest.trim_start_matches('，');
-    let (position, rest) = match rest.strip_prefix("作为") {
-        Some(r) => {
-            let (n, l) = ordinal(r, if unit.is_empty() { "款" } else { unit })?;
-            (Some(n), &r[l..])
+    // 一款, 两款, 一项 (the unit and how many), or 规定 (one 款, at the end).
+    let (unit, count, rest) = match rest.strip_prefix("规定") {
+        Some(r) => ("", 1, r),
+        None => {
+            let (unit, k) = [("款", rest.find('款')), ("项", rest.find('项'))]
+                .into_iter()
+                .filter_map(|(u, k)| k.map(|k| (u, k)))
+                .min_by_key(|&(_, k)| k)?;
+            let n = &rest[..k];
+            let count = parse_numeral(n).or_else(|| (n == "两").then_some(2))?;
+            (unit, count, &rest[k + unit.len()..])
         }
-        None => (None, rest),
     };
-    let rest = rest
-        .trim_start_matches('，')
-        .trim_start_matches("规定")
-        .trim_start_matches('：');
+    let rest = rest.trim_start_matches('，');
+    let mut positions = Vec::new();
+    let rest = match rest.strip_prefix("作为") {
+        Some(mut r) => loop {
+            let (n, l) = ordinal(r, if unit.is_empty() { "款" } else { unit })?;
+            positions.push(n);
+            r = &r[l..];
+            match r.strip_prefix('、') {
+                Some(next) => r = next,
+                None => break r,
+            }
+        },
+        None => rest,
+    };
+    if !positions.is_empty() && positions.len() != count as usize {
+        return None;
+    }
+    let rest = rest.trim_start_matches('，');
+    // ，将该条修改为：“…” — the article restated with its new 款, which have no text of
+    // their own.
+    if rest.starts_with('将') {
+        if unit != "款" || quotes.len() != 1 {
+            return None;
+        }
+        let rewrite = rewrite_of(rest, &target, &quotes[0])?;
+        return insert_op(unit, target, positions, None, Some(rewrite));
+    }
+    let rest = rest.trim_start_matches("规定").trim_start_matches('：');
     let mut qs = quotes.iter();
     let text = qs.next()?.clone();
     let rest = rest.strip_prefix(Q)?;
@@ -681,45 +884,56 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
         // 第四款 only states the renumbering the insertion implies.
         let r = rest.trim_start_matches(['；', '，']);
         if r.contains("相应") && !r.contains(Q) {
-            return insert_op(unit, target, position, text, None);
+            return insert_op(unit, target, positions, Some(text), None);
         }
-        let k = r.find("修改为")?;
-        let tail = r[k + "修改为".len()..].trim_start_matches('：');
-        if tail != Q.to_string() {
-            return None;
-        }
-        let place = r[..k].trim_start_matches('将');
-        let article = target.article_no()?;
-        let mut at = Target::article(article);
-        if let Some(rest) = place.strip_prefix("该条") {
-            if !rest.is_empty() {
-                return None;
-            }
-        } else {
-            let (n, l) = ordinal(place, "款")?;
-            if l != place.len() {
-                return None;
-            }
-            at.paragraph = Some(n);
-        }
-        Some((at, qs.next()?.clone()))
+        Some(rewrite_of(r, &target, qs.next()?)?)
     };
-    insert_op(unit, target, position, text, rewrite)
+    if qs.next().is_some() {
+        return None;
+    }
+    insert_op(unit, target, positions, Some(text), rewrite)
 }
 
-/// The op of an inserted 款 (`unit` 款 or empty) or 项.
+/// 将第Y款修改为：“…” / 将该条修改为：“…” after an inserted 款 (`r`, its quotation as
+/// `Q`): the place in `target`'s article and its new text.
+fn rewrite_of(r: &str, target: &Target, quote: &str) -> Option<(Target, String)> {
+    let k = r.find("修改为")?;
+    let tail = r[k + "修改为".len()..].trim_start_matches('：');
+    if tail != Q.to_string() {
+        return None;
+    }
+    let place = r[..k].trim_start_matches('将');
+    let mut at = Target::article(target.article_no()?);
+    if let Some(rest) = place.strip_prefix("该条") {
+        if !rest.is_empty() {
+            return None;
+        }
+    } else {
+        let (n, l) = ordinal(place, "款")?;
+        if l != place.len() {
+            return None;
+        }
+        at.paragraph = Some(n);
+    }
+    Some((at, quote.to_string()))
+}
+
+/// The op of inserted 款 (`unit` 款 or empty) or of an inserted 项.
 fn insert_op(
     unit: &str,
     target: Target,
-    position: Option<u32>,
-    text: String,
+    positions: Vec<u32>,
+    text: Option<String>,
     rewrite: Option<(Target, String)>,
 ) -> Option<Op> {
     if unit == "项" {
-        return rewrite.is_none().then_some(Op::InsertItem {
+        if rewrite.is_some() || positions.len() > 1 {
+            return None;
+        }
+        return Some(Op::InsertItem {
             target,
-            as_item: position,
-            text,
+            as_item: positions.first().copied(),
+            text: text?,
         });
     }
     let article = target.article_no()?;
@@ -728,8 +942,8 @@ fn insert_op(
     }
     Some(Op::InsertParagraph {
         article,
-        as_paragraphs: position.into_iter().collect(),
-        text: Some(text),
+        as_paragraphs: positions,
+        text,
         rewrite,
     })
 }
@@ -845,10 +1059,10 @@ fn phrase_op(
     })
 }
 
-/// Splits off a closing restatement, 。这一自然段相应修改为：“…” (also 这一款, 这一条, 这一项):
-/// the words before it and the restated text.
+/// Splits off a closing restatement, 。这一自然段相应修改为：“…” (also 这一款, 这一条, 这一项,
+/// 这一目): the words before it and the restated text.
 fn restatement<'a>(skel: &'a str, quotes: &[String]) -> (&'a str, Option<String>) {
-    for unit in ["自然段", "款", "条", "项", "段"] {
+    for unit in ["自然段", "款", "条", "项", "目", "段"] {
         for form in ["相应修改为：", "相应地修改为：", "相应修改为"] {
             let tail = format!("。这一{unit}{form}{Q}");
             if let Some(body) = skel.strip_suffix(tail.as_str())

@@ -231,10 +231,9 @@ fn split_and_renumbered_articles() {
             Op::SplitArticle {
                 article: no(14, 0),
                 into: vec![no(14, 0), no(15, 0)],
-                texts: vec![
-                    "第十四条　示例由县级人民政府登记。".into(),
-                    "第十五条　登记应当公开。".into()
-                ]
+                // The quotations open with the new articles' labels, which are no part of
+                // their texts.
+                texts: vec!["示例由县级人民政府登记。".into(), "登记应当公开。".into()]
             },
             Op::RenumberArticle {
                 from: no(16, 0),
