@@ -2,15 +2,20 @@
 //! numbered items in the old text's order, old article numbers throughout, each change
 //! stated by the smallest clear instruction (a phrase, a 款 or 项, or the whole article),
 //! and the closing “此外，对条文顺序作相应调整。” when articles were renumbered.
+//!
+//! The changes are stated as [`amend::Op`]s, and [`amend::write_decision`] words them: the
+//! drafter and the reader of amending acts ([`amend::parse_act`]) share one instruction model
+//! and one wording.
 
 use std::io::{self, Write};
 
 use super::select::Shown;
-use crate::amend::PhraseEdit;
+use crate::amend::{self, ArticleNo, PhraseEdit, Target};
 use crate::diff::{
-    ChangeSet, Entry, EntryKind, HeadingChangeKind, LineChange, LineOp, LineRef, Op,
+    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, LineChange, LineOp, LineRef, Op,
+    UnitRef,
 };
-use crate::numerals::to_chinese;
+use crate::model::UnitNum;
 use crate::segment;
 
 /// At most this many phrase edits in one article are stated phrase by phrase.
@@ -20,19 +25,6 @@ const MAX_PHRASE_CHARS: usize = 30;
 
 /// Writes the draft decision for the shown entries (context entries are ignored).
 pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::Result<()> {
-    let title = &cs.new.title;
-    writeln!(out, "关于修改《{title}》的决定（草案）")?;
-    writeln!(out)?;
-    writeln!(out, "决定对《{title}》作如下修改：")?;
-    let items = items(cs, shown);
-    for (k, item) in items.iter().enumerate() {
-        writeln!(out)?;
-        writeln!(out, "{}、{}", to_chinese(k as u32 + 1), item)?;
-    }
-    if items.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "（两个文本之间没有实质性修改。）")?;
-    }
     let renumbered = cs.entries.iter().any(|e| e.renumbered)
         || cs.headings.iter().any(|h| {
             matches!(
@@ -40,31 +32,25 @@ pub fn write(cs: &ChangeSet, shown: &[Shown<'_>], out: &mut impl Write) -> io::R
                 HeadingChangeKind::Renumbered | HeadingChangeKind::RenumberedRenamed
             )
         });
-    writeln!(out)?;
-    if renumbered {
-        writeln!(out, "此外，对条文顺序作相应调整。")?;
-        writeln!(out)?;
-    }
-    writeln!(out, "本决定自　　年　　月　　日起施行。")?;
-    writeln!(out)?;
-    writeln!(out, "《{title}》根据本决定作相应修改，重新公布。")
+    amend::write_decision(&cs.new.title, &items(cs, shown), renumbered, None, out)
 }
 
-/// The items, each with its place in the old text for ordering.
-fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<String> {
+/// The decision's numbered items in the old text's order, each the instructions it states
+/// (several when an article's changes are stated 款 by 款).
+pub fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<Vec<amend::Op>> {
     // Position of each entry in the old text: its first old unit, or (added units) just
     // after the old unit of the nearest earlier entry.
     let mut last_old: Option<usize> = None;
-    let mut prev_label: Option<&str> = None;
-    let mut place: Vec<(usize, usize, Option<&str>)> = Vec::with_capacity(cs.entries.len());
+    let mut prev: Option<&UnitRef> = None;
+    let mut place: Vec<(usize, usize, Option<&UnitRef>)> = Vec::with_capacity(cs.entries.len());
     for (k, e) in cs.entries.iter().enumerate() {
         match e.old.first() {
             Some(u) => {
-                place.push((2 * u.index + 1, k, prev_label));
+                place.push((2 * u.index + 1, k, prev));
                 last_old = Some(u.index);
-                prev_label = e.old.last().map(|u| u.label.as_str());
+                prev = e.old.last();
             }
-            None => place.push((last_old.map_or(0, |i| 2 * i + 2), k, prev_label)),
+            None => place.push((last_old.map_or(0, |i| 2 * i + 2), k, prev)),
         }
     }
     let shown_idx: Vec<usize> = shown
@@ -72,17 +58,17 @@ fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<String> {
         .filter(|s| !s.context)
         .filter_map(|s| cs.entries.iter().position(|e| std::ptr::eq(e, s.entry)))
         .collect();
-    let mut keyed: Vec<(usize, usize, String)> = Vec::new();
+    let mut keyed: Vec<(usize, usize, Vec<amend::Op>)> = Vec::new();
     for &k in &shown_idx {
         let e = &cs.entries[k];
         let (pos, _, before) = place[k];
-        if let Some(text) = entry_item(e, before) {
-            keyed.push((pos, k, text));
+        if let Some(ops) = entry_item(e, before) {
+            keyed.push((pos, k, ops));
         }
     }
     // Heading changes stand before the first article under the heading.
     for h in &cs.headings {
-        let Some(text) = heading_item(h) else {
+        let Some(op) = heading_item(cs, h) else {
             continue;
         };
         let key = h.old.as_ref().or(h.new.as_ref());
@@ -99,19 +85,17 @@ fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<String> {
             .map(|(k, _)| place[k].0)
             .min()
             .unwrap_or(usize::MAX);
-        keyed.push((pos.saturating_sub(1), 0, text));
+        keyed.push((pos.saturating_sub(1), 0, vec![op]));
     }
     keyed.sort_by_key(|(pos, k, _)| (*pos, *k));
-    keyed.into_iter().map(|(_, _, t)| t).collect()
+    keyed.into_iter().map(|(_, _, ops)| ops).collect()
 }
 
-/// The unit word and number of a heading ("第二章 管理措施" → ("章", "第二章")).
+/// The unit word and label of a heading ("第二章 管理措施" → ("章", "第二章")): its first
+/// word, when that is a label [`amend::heading_unit`] knows.
 fn heading_unit(heading: &str) -> Option<(&'static str, &str)> {
     let label = heading.split_whitespace().next()?;
-    let unit = ["分编", "编", "章", "节"]
-        .into_iter()
-        .find(|u| label.ends_with(u) && label.starts_with('第'))?;
-    Some((unit, label))
+    Some((amend::heading_unit(label)?, label))
 }
 
 fn heading_title(heading: &str) -> &str {
@@ -120,59 +104,80 @@ fn heading_title(heading: &str) -> &str {
         .map_or("", |(_, t)| t.trim())
 }
 
-fn heading_item(h: &crate::diff::HeadingChange) -> Option<String> {
+/// A heading as an instruction names it: its label (第二章), or its whole text when it has
+/// none.
+fn heading_name(heading: &str) -> &str {
+    heading_unit(heading).map_or(heading, |(_, label)| label)
+}
+
+/// The first and last article (as the new text numbers them) under the new heading of `h`:
+/// the new units whose headings begin with the heading's own path and the heading.
+fn heading_span(cs: &ChangeSet, h: &HeadingChange) -> Option<(ArticleNo, ArticleNo)> {
+    let new = h.new.as_ref()?;
+    let depth = h.path.len();
+    let under = |u: &&UnitRef| {
+        u.path.len() > depth && u.path[..depth] == h.path[..] && &u.path[depth] == new
+    };
+    let nos: Vec<ArticleNo> = cs
+        .entries
+        .iter()
+        .flat_map(|e| e.new.iter())
+        .filter(under)
+        .filter_map(article_no)
+        .collect();
+    Some((*nos.iter().min()?, *nos.iter().max()?))
+}
+
+fn heading_item(cs: &ChangeSet, h: &HeadingChange) -> Option<amend::Op> {
     match h.kind {
         HeadingChangeKind::Renumbered => None,
         HeadingChangeKind::Renamed | HeadingChangeKind::RenumberedRenamed => {
             let old = h.old.as_deref()?;
             let new = h.new.as_deref()?;
-            match heading_unit(old) {
-                Some((unit, label)) => Some(format!(
-                    "将{label}的{unit}名修改为“{}”。",
-                    quoted(heading_title(new))
-                )),
-                None => Some(format!("将标题“{}”修改为“{}”。", quoted(old), quoted(new))),
-            }
+            let title = match heading_unit(old) {
+                Some(_) => heading_title(new),
+                None => new,
+            };
+            Some(amend::Op::RenameHeading {
+                heading: heading_name(old).to_string(),
+                title: title.to_string(),
+            })
         }
         HeadingChangeKind::Added => {
             let new = h.new.as_deref()?;
-            match heading_unit(new) {
-                Some((unit, label)) => Some(format!(
-                    "增加一{unit}，作为{label}，{unit}名为“{}”。",
-                    quoted(heading_title(new))
-                )),
-                None => Some(format!("增加标题“{}”。", quoted(new))),
-            }
+            // A new heading is placed by the articles it holds (增加一章，作为第三章“…”，包括
+            // 第十条至第十五条); one that holds no article cannot be placed, and is not stated.
+            let (first, last) = heading_span(cs, h)?;
+            let (label, title) = match heading_unit(new) {
+                Some((_, label)) => (label, heading_title(new)),
+                None => ("", new),
+            };
+            Some(amend::Op::InsertHeading {
+                label: label.to_string(),
+                title: title.to_string(),
+                first,
+                last,
+            })
         }
-        HeadingChangeKind::Deleted => {
-            let old = h.old.as_deref()?;
-            match heading_unit(old) {
-                Some((unit, label)) => Some(format!("删去{label}的{unit}名。")),
-                None => Some(format!("删去标题“{}”。", quoted(old))),
-            }
-        }
+        HeadingChangeKind::Deleted => Some(amend::Op::DeleteHeading {
+            heading: heading_name(h.old.as_deref()?).to_string(),
+        }),
     }
 }
 
-use crate::amend::quote as quoted;
+/// The number of an article of the main body. Units without one (the points of a decision
+/// without 条, positional paragraphs, anything in an annex) have no place an instruction
+/// can name.
+fn article_no(u: &UnitRef) -> Option<ArticleNo> {
+    match u.num {
+        UnitNum::Article { main, sub } if u.annex.is_none() => Some(ArticleNo { main, sub }),
+        _ => None,
+    }
+}
 
-/// A quoted block of one or more paragraphs, in the official style: every paragraph opens
-/// with “, only the last one closes with ”.
-fn block(text: &str) -> String {
-    let paras: Vec<String> = text.split('\n').map(quoted).collect();
-    let last = paras.len() - 1;
-    paras
-        .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            if k == last {
-                format!("“{p}”")
-            } else {
-                format!("“{p}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The numbers of all the units, or `None` when one has none.
+fn article_nos(v: &[UnitRef]) -> Option<Vec<ArticleNo>> {
+    v.iter().map(article_no).collect()
 }
 
 fn side_text(e: &Entry, new: bool) -> String {
@@ -183,25 +188,10 @@ fn side_text(e: &Entry, new: bool) -> String {
         .collect()
 }
 
-/// Count words: 一条, 两条, 三条.
-fn count(n: usize) -> String {
-    if n == 2 {
-        "两".to_string()
-    } else {
-        to_chinese(n as u32)
-    }
-}
-
-fn labels(v: &[crate::diff::UnitRef]) -> String {
-    v.iter()
-        .map(|u| u.label.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-fn entry_item(e: &Entry, before: Option<&str>) -> Option<String> {
-    let old = e.old.first().map(|u| u.label.as_str());
-    let new = e.new.first().map(|u| u.label.as_str());
+/// The instructions for one entry; `None` when it is no amendment, or when its units have no
+/// article number to name (a change there is not stated: the instruction model names
+/// articles, 款, 项 and 目 only).
+fn entry_item(e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
     // The same wording in another layout is no amendment: a header line moved into the
     // units, points numbered in one source only. A split or merge of articles that keeps
     // every word still renumbers the statute, and is stated.
@@ -213,61 +203,54 @@ fn entry_item(e: &Entry, before: Option<&str>) -> Option<String> {
     {
         return None;
     }
-    match e.kind {
-        EntryKind::Deleted => Some(format!("删去{}。", labels(&e.old))),
+    let old = || e.old.first().and_then(article_no);
+    let new = || e.new.first().and_then(article_no);
+    let op = match e.kind {
+        EntryKind::Deleted => amend::Op::DeleteArticles {
+            ranges: article_nos(&e.old)?.into_iter().map(|n| (n, n)).collect(),
+        },
         EntryKind::Added => {
-            let new = new?;
-            let text = block(&side_text(e, true));
-            let sub = e.new.first().is_some_and(
-                |u| matches!(u.num, crate::model::UnitNum::Article { sub, .. } if sub > 0),
-            );
-            Some(match before {
-                Some(b) if sub => format!("在{b}后增加一条，作为{new}：\n{text}"),
-                _ => format!("增加一条，作为{new}：\n{text}"),
-            })
+            let no = new()?;
+            // 之一 articles are placed after the article before them.
+            let after = before.and_then(article_no).filter(|_| no.sub > 0);
+            amend::Op::InsertArticle {
+                after,
+                articles: vec![(no, side_text(e, true))],
+            }
         }
-        EntryKind::Split => {
-            let parts: Vec<String> = e
-                .new
-                .iter()
-                .zip(split_units(&side_text(e, true), &unit_line_counts(e)))
-                .map(|(u, t)| block(&format!("{}　{}", u.label, t)))
-                .collect();
-            Some(format!(
-                "将{}改为{}条，分别作为{}，修改为：\n{}",
-                old?,
-                count(e.new.len()),
-                labels(&e.new),
-                parts.join("\n")
-            ))
-        }
-        EntryKind::Merged => Some(format!(
-            "将{}合并为一条，作为{}，修改为：\n{}",
-            labels(&e.old),
-            new?,
-            block(&side_text(e, true))
-        )),
+        EntryKind::Split => amend::Op::SplitArticle {
+            article: old()?,
+            into: article_nos(&e.new)?,
+            texts: split_units(&side_text(e, true), &unit_line_counts(e)),
+        },
+        EntryKind::Merged => amend::Op::MergeArticles {
+            articles: article_nos(&e.old)?,
+            into: new()?,
+            text: side_text(e, true),
+        },
         EntryKind::Unchanged if e.moved => {
-            let chapter = e.new.first().and_then(|u| u.path.last());
-            Some(match chapter {
-                Some(c) if e.old.first().and_then(|u| u.path.last()) != Some(c) => {
-                    format!("将{}移至{}，作为{}。", old?, chapter_label(c), new?)
+            let (from, to) = (old()?, new()?);
+            let heading = e.new.first().and_then(|u| u.path.last());
+            match heading {
+                Some(h) if e.old.first().and_then(|u| u.path.last()) != Some(h) => {
+                    amend::Op::MoveArticle {
+                        from,
+                        to,
+                        heading: heading_name(h).to_string(),
+                    }
                 }
-                _ => format!("将{}改为{}。", old?, new?),
-            })
+                _ => amend::Op::RenumberArticle {
+                    from,
+                    to,
+                    new_text: None,
+                },
+            }
         }
-        EntryKind::Unchanged => None,
-        EntryKind::Modified if !e.substantive => None,
-        EntryKind::Modified => Some(modified_item(e, old?)),
-    }
-}
-
-/// "第二章 管理措施" → "第二章"; headings without a number are quoted whole.
-fn chapter_label(h: &str) -> String {
-    match heading_unit(h) {
-        Some((_, label)) => label.to_string(),
-        None => format!("“{}”", quoted(h)),
-    }
+        EntryKind::Unchanged => return None,
+        EntryKind::Modified if !e.substantive => return None,
+        EntryKind::Modified => return Some(modified_item(e, old()?)),
+    };
+    Some(vec![op])
 }
 
 /// Lines per new unit of a split.
@@ -301,19 +284,14 @@ fn split_units(text: &str, counts: &[usize]) -> Vec<String> {
 }
 
 /// Where a line stands, in citation form relative to its article: 第二款, 第三项,
-/// 第一款第二项 (the 款 is named only when the article has several).
-fn locator(r: &LineRef, several_paras: bool) -> String {
-    let mut s = String::new();
-    if several_paras || r.item.is_none() {
-        s.push_str(&format!("第{}款", to_chinese(r.para as u32)));
+/// 第一款第二项 (the 款 is named only when the article has several, or the line is no 项).
+fn locator(article: ArticleNo, r: &LineRef, several_paras: bool) -> Target {
+    Target {
+        paragraph: (several_paras || r.item.is_none()).then_some(r.para as u32),
+        item: r.item.map(|i| i as u32),
+        subitem: r.subitem.map(|m| m as u32),
+        ..Target::article(article)
     }
-    if let Some(i) = r.item {
-        s.push_str(&format!("第{}项", to_chinese(i as u32)));
-    }
-    if let Some(m) = r.subitem {
-        s.push_str(&format!("第{}目", to_chinese(m as u32)));
-    }
-    s
 }
 
 /// One edit of a line as character spans: the old text `os..oe` became the new `ns..ne`
@@ -605,41 +583,9 @@ fn end_punctuation_only(l: &LineChange) -> bool {
     }
 }
 
-/// A line's phrase instructions with their place, every clause with its verb (将, 在, 删去)
-/// but a replacement after a replacement, which shares the first one's 将 as official
-/// decisions write it: 将第十条第二款中的“A”修改为“B”，“C”修改为“D”，在“E”后增加“F”.
-fn placed(place: &str, edits: &[PhraseEdit]) -> String {
-    let mut s = String::new();
-    for (k, e) in edits.iter().enumerate() {
-        let c = e.clause();
-        if k == 0 {
-            let c = if let Some(rest) = c.strip_prefix('将') {
-                format!("将{place}中的{rest}")
-            } else if let Some(rest) = c.strip_prefix("删去") {
-                format!("删去{place}中的{rest}")
-            } else if let Some(rest) = c.strip_prefix('在') {
-                format!("在{place}中的{rest}")
-            } else {
-                c
-            };
-            s.push_str(&c);
-        } else {
-            s.push('，');
-            let shares = matches!(e, PhraseEdit::Replace { .. })
-                && matches!(edits[k - 1], PhraseEdit::Replace { .. });
-            s.push_str(if shares {
-                c.strip_prefix('将').unwrap_or(&c)
-            } else {
-                &c
-            });
-        }
-    }
-    s
-}
-
-/// The instruction for a modified article: phrase by phrase, 款/项 by 款/项, or the whole
+/// The instructions for a modified article: phrase by phrase, 款/项 by 款/项, or the whole
 /// article, whichever states the change most briefly and clearly.
-fn modified_item(e: &Entry, old: &str) -> String {
+fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
     let old_paras = e
         .lines
         .iter()
@@ -664,98 +610,102 @@ fn modified_item(e: &Entry, old: &str) -> String {
         .map(|(_, l)| l)
         .collect();
     if changed.is_empty() {
-        return format!("将{old}修改为：\n{}", block(&side_text(e, true)));
+        return vec![amend::Op::ReplaceArticle {
+            target: Target::article(article),
+            new_text: side_text(e, true),
+        }];
     }
-    let whole_place = |r: Option<LineRef>| match r {
-        Some(r) if several || r.item.is_some() => format!("{old}{}", locator(&r, several)),
-        _ => old.to_string(),
+    // A line's place when the instruction names it whole: the article itself when it has one
+    // 款 and the line is no 项.
+    let whole_place = |r: &LineRef| {
+        if several || r.item.is_some() {
+            locator(article, r, several)
+        } else {
+            Target::article(article)
+        }
     };
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<amend::Op> = Vec::new();
     let mut rewritten_lines = 0;
     for l in &changed {
         match (l.op, l.old, l.new) {
             (LineOp::Modified, Some(r), _) => match phrase_edits(l) {
-                Some(edits) => parts.push(format!("{}。", placed(&whole_place(Some(r)), &edits))),
+                Some(edits) => parts.push(amend::Op::Phrase {
+                    targets: vec![whole_place(&r)],
+                    edits,
+                    restated: None,
+                }),
                 None => {
                     rewritten_lines += 1;
-                    parts.push(format!(
-                        "将{}修改为：\n{}",
-                        whole_place(Some(r)),
-                        block(&new_line(l))
-                    ));
+                    parts.push(amend::Op::ReplaceArticle {
+                        target: whole_place(&r),
+                        new_text: new_line(l),
+                    });
                 }
             },
-            (LineOp::Deleted, Some(r), _) => {
-                parts.push(format!("删去{old}{}。", locator(&r, several)))
+            (LineOp::Deleted, Some(r), _) => parts.push(amend::Op::DeletePart {
+                targets: vec![locator(article, &r, several)],
+            }),
+            // A new 目 has no instruction of its own in the model (its 项 would have to be
+            // named): the article is restated.
+            (LineOp::Added, _, Some(r)) if r.subitem.is_some() => {
+                return restated(e, article, &changed);
             }
             (LineOp::Added, _, Some(r)) => {
                 rewritten_lines += 1;
-                let what = if r.subitem.is_some() {
-                    "目"
-                } else if r.item.is_some() {
-                    "项"
-                } else {
-                    "款"
-                };
-                let pos = match what {
-                    "目" => r.subitem,
-                    "项" => r.item,
-                    _ => Some(r.para),
-                }
-                .unwrap_or(1);
-                let within = if r.item.is_some() && several {
-                    format!("{old}第{}款中", to_chinese(r.para as u32))
-                } else {
-                    format!("{old}中")
-                };
-                parts.push(format!(
-                    "在{within}增加一{what}，作为第{}{what}：\n{}",
-                    to_chinese(pos as u32),
-                    block(&new_line(l))
-                ));
+                parts.push(match r.item {
+                    Some(item) => amend::Op::InsertItem {
+                        target: Target {
+                            paragraph: several.then_some(r.para as u32),
+                            ..Target::article(article)
+                        },
+                        as_item: Some(item as u32),
+                        text: new_line(l),
+                    },
+                    None => amend::Op::InsertParagraph {
+                        article,
+                        as_paragraphs: vec![r.para as u32],
+                        text: Some(new_line(l)),
+                        rewrite: None,
+                    },
+                });
             }
-            _ => return restated(e, old, &changed),
+            _ => return restated(e, article, &changed),
         }
     }
     // Instructions beat the whole text when they are few and leave most lines as they were.
     let lines_total = e.lines.len().max(1);
     if parts.len() <= MAX_PHRASES && (rewritten_lines == 0 || rewritten_lines * 2 <= lines_total) {
-        return parts.join("\n");
+        return parts;
     }
-    restated(e, old, &changed)
+    restated(e, article, &changed)
 }
 
 /// The whole article restated. When it gains 款 as well, the decision says so first, as
 /// official decisions combine them: 在第十条中增加一款，作为第二款，将该条修改为：…
-fn restated(e: &Entry, old: &str, changed: &[&LineChange]) -> String {
-    let added: Vec<usize> = changed
+fn restated(e: &Entry, article: ArticleNo, changed: &[&LineChange]) -> Vec<amend::Op> {
+    let added: Vec<u32> = changed
         .iter()
         .filter(|l| l.op == LineOp::Added)
-        .filter_map(|l| l.new.filter(|r| r.item.is_none()).map(|r| r.para))
+        .filter_map(|l| l.new.filter(|r| r.item.is_none()).map(|r| r.para as u32))
         .collect();
-    let text = block(&side_text(e, true));
+    let text = side_text(e, true);
     if added.is_empty() || added.len() == changed.len() {
-        return format!("将{old}修改为：\n{text}");
+        return vec![amend::Op::ReplaceArticle {
+            target: Target::article(article),
+            new_text: text,
+        }];
     }
-    let places: Vec<String> = added
-        .iter()
-        .map(|&p| format!("第{}款", to_chinese(p as u32)))
-        .collect();
-    format!(
-        "在{old}中增加{}款，作为{}，将该条修改为：\n{text}",
-        count(added.len()),
-        places.join("、")
-    )
+    vec![amend::Op::InsertParagraph {
+        article,
+        as_paragraphs: added,
+        text: None,
+        rewrite: Some((Target::article(article), text)),
+    }]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn multi_paragraph_quote_opens_every_paragraph() {
-        assert_eq!(block("甲。\n乙“丙”。"), "“甲。\n“乙‘丙’。”");
-    }
 
     #[test]
     fn heading_units() {
@@ -772,7 +722,8 @@ mod tests {
             item: Some(3),
             subitem: None,
         };
-        assert_eq!(locator(&r, true), "第二款第三项");
-        assert_eq!(locator(&r, false), "第三项");
+        let no = ArticleNo { main: 4, sub: 0 };
+        assert_eq!(amend::place(&locator(no, &r, true)), "第四条第二款第三项");
+        assert_eq!(amend::place(&locator(no, &r, false)), "第四条第三项");
     }
 }
