@@ -2,9 +2,12 @@
 //! per instruction form, and every amending act of the corpus.
 
 use statute::amend::{Act, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target, parse_act};
+use statute::diff::diff;
 use statute::model::Date;
+use statute::render::decision;
+use statute::render::select::{Filter, select};
 
-use crate::common::{corpus, fixture, md_files};
+use crate::common::{corpus, fixture, load, md_files};
 
 /// The act in a fixture under `fixtures/amend/`.
 fn act(name: &str) -> Act {
@@ -428,5 +431,94 @@ fn corpus_amending_acts_are_read() {
         "{:.1}% of instructions recognised, below the floor of {:.1}%",
         share * 100.0,
         RECOGNISED_FLOOR * 100.0
+    );
+}
+
+/// What a draft without items says instead (it is no instruction, and reads as none).
+const NO_CHANGE: &str = "（两个文本之间没有实质性修改。）";
+
+/// The drafter's decision for every consecutive pair of the corpus, read back by the act
+/// parser: every instruction is recognised, and the items read back as the very ops the
+/// drafter stated, numbered as they stand (issue 22: the drafter and the parser share one
+/// instruction model and one wording, so that they cannot disagree).
+#[test]
+fn corpus_drafts_read_back_as_drafted() {
+    let Some(dir) = corpus() else {
+        return;
+    };
+    let files = md_files(&dir.join("multi"));
+    let (mut drafts, mut unchanged, mut total, mut read) = (0usize, 0usize, 0usize, 0usize);
+    let mut problems: Vec<String> = Vec::new();
+    for w in files.windows(2) {
+        if w[0].parent() != w[1].parent() {
+            continue;
+        }
+        drafts += 1;
+        let cs = diff(&load(&w[0]), &load(&w[1]));
+        let shown = select(&cs, &Filter::default());
+        let mut out = Vec::new();
+        decision::write(&cs, &shown, &mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let act = parse_act(&text);
+        let items = decision::items(&cs, &shown);
+        if items.is_empty() {
+            unchanged += 1;
+        }
+        let mut drafted: Vec<(Option<u32>, &Op)> = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            for (j, op) in item.iter().enumerate() {
+                drafted.push(((j == 0).then_some(k as u32 + 1), op));
+            }
+        }
+        let got: Vec<&Instruction> = act
+            .instructions()
+            .filter(|i| !(items.is_empty() && i.text == NO_CHANGE))
+            .collect();
+        let what = w[1].display();
+        for i in &got {
+            total += 1;
+            if i.recognised() {
+                read += 1;
+            } else {
+                let head: String = i.text.chars().take(80).collect();
+                problems.push(format!("{what}: not read: {head}"));
+            }
+        }
+        if got.len() < drafted.len() {
+            problems.push(format!(
+                "{what}: {} instructions read, {} drafted",
+                got.len(),
+                drafted.len()
+            ));
+        }
+        for (i, (number, op)) in got.iter().zip(&drafted) {
+            if (i.number, &i.op) != (*number, *op) {
+                let head: String = i.text.chars().take(80).collect();
+                problems.push(format!(
+                    "{what}: {head}\n  read    {:?} {:?}\n  drafted {number:?} {op:?}",
+                    i.number, i.op
+                ));
+            }
+        }
+        // After the items, only the closing notes.
+        for i in got.iter().skip(drafted.len()) {
+            if !matches!(
+                i.op,
+                Op::Renumber | Op::Effective { date: None } | Op::Republish
+            ) {
+                problems.push(format!("{what}: after the items: {:?}", i.op));
+            }
+        }
+    }
+    println!(
+        "{drafts} corpus drafts ({unchanged} without items), {total} instructions, {read} recognised, {} problems",
+        problems.len()
+    );
+    assert!(drafts > 0, "no consecutive pair in the corpus");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems[..problems.len().min(15)].join("\n")
     );
 }
