@@ -161,7 +161,8 @@ fn span(first: ArticleNo, last: ArticleNo) -> String {
 }
 
 /// One instruction in official drafting style, without its item number. Texts of several
-/// paragraphs are quoted as [`block`] does, on lines of their own. The wording of each op:
+/// paragraphs are quoted on lines of their own, each paragraph opening with “ and only the
+/// last closing. The wording of each op:
 ///
 /// - `ReplaceArticle`: 将第十条(第二款)修改为：“…”
 /// - `Phrase`: 将第三条第二款中的“A”修改为“B”，“C”修改为“D”，在“E”后增加“F”。 (and, with
