@@ -5,10 +5,12 @@
 
 mod apply;
 mod parse;
+mod read;
 mod write;
 
-pub use apply::{ActInfo, Applied, Outcome, Status, apply};
+pub use apply::{ActInfo, Applied, Discrepancy, Outcome, Status, apply, compare};
 pub use parse::parse_act;
+pub use read::{ReadAct, read_act};
 pub use write::{heading_unit, place, wording, write_decision};
 
 use std::fmt;
