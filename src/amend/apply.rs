@@ -215,6 +215,9 @@ struct Line {
     given: bool,
     /// The last instruction that changed it, other than a whole-statute edit.
     by: Option<usize>,
+    /// Words phrase instructions wrote into it: their cross-references are the result's
+    /// already.
+    inserted: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -295,6 +298,7 @@ impl Line {
             deleted: false,
             given: false,
             by: None,
+            inserted: Vec::new(),
         }
     }
 
@@ -309,6 +313,7 @@ impl Line {
             deleted: false,
             given: true,
             by: Some(by),
+            inserted: Vec::new(),
         }
     }
 }
@@ -622,11 +627,13 @@ impl Work {
                         .ok_or_else(|| not_found(format!("序言没有第{}自然段", n)))?,
                     None => {
                         // The whole preamble: its paragraphs become the new ones.
-                        let paras: Vec<&str> = new_text.split('\n').collect();
-                        if ps.is_empty() {
-                            return Err(not_found("没有序言"));
-                        }
-                        let first = ps[0];
+                        let paras: Vec<&str> = new_text
+                            .split('\n')
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .collect();
+                        // A text that had none gains it at the top of the body.
+                        let first = ps.first().copied().unwrap_or(0);
                         for &p in ps.iter().rev() {
                             self.blocks.remove(p);
                         }
@@ -875,6 +882,11 @@ impl Work {
             for (i, t) in texts {
                 if s.lines[i].text != t {
                     s.lines[i].text = t;
+                    s.lines[i].inserted.extend(
+                        edits.iter().map(PhraseEdit::becomes).filter(|b| {
+                            b.chars().any(|c| numerals::numeral_len(&c.to_string()) > 0)
+                        }),
+                    );
                     if !whole {
                         s.lines[i].by = Some(k);
                     }
@@ -1076,18 +1088,14 @@ impl Work {
             let Some((_, r)) = rewrite else {
                 return Err(not_found("增加的款没有内容"));
             };
-            let before = lines.iter().filter(|l| !l.deleted && l.depth == 0).count();
+            // The restatement is the article's text: the 款 it adds are in it, and it may
+            // regroup the others.
             lines = given_lines(r, Some(article), k);
-            let after = lines.iter().filter(|l| l.depth == 0).count();
-            if after != before + as_paragraphs.len() {
-                return Err((
-                    Status::Conflict,
-                    format!(
-                        "{article}原有{before}款，增加{}款后重述的条文有{after}款",
-                        as_paragraphs.len()
-                    ),
-                ));
+            if lines.is_empty() {
+                return Err(not_found("重述的条文为空"));
             }
+            let s = self.slot(b);
+            s.rewritten_by = Some(k);
         }
         let s = self.slot(b);
         s.lines = lines;
@@ -1478,17 +1486,22 @@ impl Work {
                     if !map.is_empty() {
                         for l in s.lines.iter_mut() {
                             if !l.given {
-                                l.text = normalize::rewrite_references(&l.text, &map).into_owned();
+                                l.text = follow_references(&l.text, &map, &l.inserted);
                             }
                         }
                     }
-                    let same = s.orig.is_some_and(|o| {
-                        UnitNum::Article {
-                            main: o.main,
-                            sub: o.sub,
-                        } == num
-                    });
-                    if !same || s.label.is_empty() {
+                    // A unit keeps its label as written unless its number changed; a point or
+                    // a paragraph unit (no 条) keeps it always.
+                    let same = match s.orig {
+                        Some(o) => {
+                            UnitNum::Article {
+                                main: o.main,
+                                sub: o.sub,
+                            } == num
+                        }
+                        None => s.other.is_some() && s.orig_index.is_some(),
+                    };
+                    if !same || (s.label.is_empty() && matches!(num, UnitNum::Article { .. })) {
                         s.label = num.label();
                     }
                     for &k in &s.by {
@@ -1749,6 +1762,36 @@ fn fix_list_ends(lines: &mut [Line]) {
             t.push('。');
         }
     }
+}
+
+/// `text` with the statute's own cross-references renumbered through `map`, but for those
+/// inside words an instruction wrote (`inserted`), which cite the result's numbers already.
+fn follow_references(text: &str, map: &Renumbering, inserted: &[String]) -> String {
+    if inserted.is_empty() {
+        return normalize::rewrite_references(text, map).into_owned();
+    }
+    let written: Vec<(usize, usize)> = inserted
+        .iter()
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            text.match_indices(w.as_str())
+                .map(|(at, m)| (at, at + m.len()))
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in normalize::self_references(text) {
+        // A reference the words wrote, or one whose number they changed.
+        let theirs = written.iter().any(|&(a, b)| a < r.end && r.start < b);
+        out.push_str(&text[at..r.start]);
+        match map.get(&r.num) {
+            Some(n) if !theirs => out.push_str(&n.label()),
+            _ => out.push_str(&text[r.start..r.end]),
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Numbers the 项 of each 款 (and the 目 of each 项) in order again, after one was inserted

@@ -69,6 +69,12 @@ pub fn parse_act(text: &str) -> Act {
                 started = true;
                 current = Some((Some(n), vec![rest.to_string()]));
             }
+            // A remark in brackets between instructions, as a draft writes when there is
+            // nothing to amend (（两个文本之间没有实质性修改。）): no instruction.
+            None if remark(&line) => {
+                flush(&mut current, &mut parts);
+                preface.push(line);
+            }
             None if started || instruction_like(&line) => {
                 flush(&mut current, &mut parts);
                 started = true;
@@ -89,6 +95,15 @@ pub fn parse_act(text: &str) -> Act {
         preface,
         parts,
     }
+}
+
+/// A whole line in brackets that quotes nothing: a remark, not an instruction.
+fn remark(line: &str) -> bool {
+    let inner = line
+        .strip_prefix('（')
+        .and_then(|l| l.strip_suffix('）'))
+        .or_else(|| line.strip_prefix('(').and_then(|l| l.strip_suffix(')')));
+    inner.is_some_and(|i| !i.contains(['“', '「', '（', '(']))
 }
 
 /// The title (`# …` line) and the body lines (trimmed, non-empty, markup and comments

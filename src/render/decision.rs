@@ -87,6 +87,28 @@ pub fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<Vec<amend::Op>> {
             .unwrap_or(usize::MAX);
         keyed.push((pos.saturating_sub(1), 0, vec![op]));
     }
+    // The text before the first article (引言, a 序言, a document number) restated first.
+    for t in &cs.texts {
+        let top = t.path.is_empty() || t.path.iter().all(|p| p == "序言");
+        if !t.substantive || !top {
+            continue;
+        }
+        if let Some(new) = t.new.as_deref().filter(|n| !n.trim().is_empty()) {
+            keyed.push((
+                0,
+                0,
+                vec![amend::Op::ReplaceArticle {
+                    target: amend::Target {
+                        scope: amend::Scope::Preamble { paragraph: None },
+                        paragraph: None,
+                        item: None,
+                        subitem: None,
+                    },
+                    new_text: new.to_string(),
+                }],
+            ));
+        }
+    }
     keyed.sort_by_key(|(pos, k, _)| (*pos, *k));
     keyed.into_iter().map(|(_, _, ops)| ops).collect()
 }
