@@ -637,10 +637,14 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
             new_text: side_text(e, true),
         }];
     }
-    // A line's place when the instruction names it whole: the article itself when it has one
-    // 款 and the line is no 项.
+    let has_items = e
+        .lines
+        .iter()
+        .any(|l| l.old.is_some_and(|r| r.item.is_some()));
+    // A line's place when the instruction names it whole: the article itself when it is one
+    // 款 without 项 (an article's text is all its lines, a 款's its 项 too).
     let whole_place = |r: &LineRef| {
-        if several || r.item.is_some() {
+        if several || r.item.is_some() || has_items {
             locator(article, r, several)
         } else {
             Target::article(article)
@@ -650,7 +654,13 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
     let mut rewritten_lines = 0;
     for l in &changed {
         match (l.op, l.old, l.new) {
-            (LineOp::Modified, Some(r), _) => match phrase_edits(l) {
+            (LineOp::Modified, Some(r), _) => match phrase_edits(l)
+                .map(|edits| without_renumbered_marker(l, edits))
+                .filter(|edits| !reaches_other_lines(e, l, &r, edits))
+            {
+                // Only the 项's number changed, as the 项 before it were inserted or deleted:
+                // the renumbering follows from those instructions.
+                Some(edits) if edits.is_empty() => {}
                 Some(edits) => parts.push(amend::Op::Phrase {
                     targets: vec![whole_place(&r)],
                     edits,
@@ -700,6 +710,66 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
         return parts;
     }
     restated(e, article, &changed)
+}
+
+/// `edits` less the one that only renumbers the line's 项 or 目 marker (（六） → （七）).
+fn without_renumbered_marker(l: &LineChange, edits: Vec<PhraseEdit>) -> Vec<PhraseEdit> {
+    let (o, n) = (old_line(l), new_line(l));
+    let marker = |t: &str| {
+        crate::parse::body::item_start(t).map(|(_, len, num)| (t[..len].to_string(), num))
+    };
+    let (Some((om, on)), Some((nm, nn))) = (marker(&o), marker(&n)) else {
+        return edits;
+    };
+    if on == nn {
+        return edits;
+    }
+    edits
+        .into_iter()
+        .filter(|e| {
+            !matches!(e, PhraseEdit::Replace { from, to }
+                if om.contains(from.as_str()) && nm.contains(to.as_str())
+                    && from.chars().chain(to.chars()).all(|c| !crate::normalize::ignorable(c)
+                        && c != '（' && c != '）' && c != '(' && c != ')'
+                        && crate::numerals::numeral_len(&c.to_string()) > 0))
+        })
+        .collect()
+}
+
+/// True when a phrase the edits quote also stands in another line their place reaches (a
+/// 款's 项, a 项's 目, the other lines of a one-款 article): the instruction would change
+/// those too, so the line is restated instead.
+fn reaches_other_lines(e: &Entry, l: &LineChange, r: &LineRef, edits: &[PhraseEdit]) -> bool {
+    let several = e
+        .lines
+        .iter()
+        .filter_map(|m| m.old.map(|x| x.para))
+        .max()
+        .unwrap_or(1)
+        > 1;
+    let has_items = e
+        .lines
+        .iter()
+        .any(|m| m.old.is_some_and(|x| x.item.is_some()));
+    e.lines.iter().any(|m| {
+        if std::ptr::eq(m, l) {
+            return false;
+        }
+        let Some(mr) = m.old else { return false };
+        let reached = if r.item.is_none() && !several && !has_items {
+            true
+        } else if r.item.is_none() {
+            mr.para == r.para && mr.item.is_some()
+        } else if r.subitem.is_none() {
+            mr.para == r.para && mr.item == r.item && mr.subitem.is_some()
+        } else {
+            false
+        };
+        reached && {
+            let text = old_line(m);
+            edits.iter().any(|e| text.contains(e.find()))
+        }
+    })
 }
 
 /// The whole article restated. When it gains 款 as well, the decision says so first, as
