@@ -234,6 +234,9 @@ struct Slot {
     positioned: bool,
     /// The heading it moves under (将第X条移至第二章).
     heading: Option<String>,
+    /// For a slot placed by its number: where it stands is a good place when its number fits
+    /// there (a merged or split article, one renumbered in place).
+    keep_place: bool,
     deleted: bool,
     /// Instructions that changed it.
     by: BTreeSet<usize>,
@@ -363,6 +366,7 @@ fn flatten(nodes: &[Node], preamble: bool, unit: &mut usize, out: &mut Vec<Block
                     stated: None,
                     positioned: false,
                     heading: None,
+                    keep_place: false,
                     deleted: false,
                     by: BTreeSet::new(),
                     rewritten_by: None,
@@ -494,8 +498,13 @@ impl Work {
         }
     }
 
-    /// The heading labelled `label` (第二章) or, unnumbered, reading `label` whole.
+    /// The heading labelled `label` (第二章; 第二章第三节 for the 节 under 第二章) or,
+    /// unnumbered, reading `label` whole.
     fn heading(&self, label: &str) -> Result<usize, Failure> {
+        let parts = label_parts(label);
+        if parts.len() > 1 {
+            return self.qualified_heading(label, &parts);
+        }
         let want = normalize::normalize(label);
         let hits: Vec<usize> = self
             .blocks
@@ -511,6 +520,32 @@ impl Work {
                 _ => None,
             })
             .collect();
+        match hits.as_slice() {
+            [] => Err(not_found(format!("没有{label}"))),
+            [k] => Ok(*k),
+            _ => Err((Status::Ambiguous, format!("本文有{}个{label}", hits.len()))),
+        }
+    }
+
+    /// The heading `parts` name, each under the one before (第二章, 第三节).
+    fn qualified_heading(&self, label: &str, parts: &[&str]) -> Result<usize, Failure> {
+        let mut open: Vec<(u8, &str)> = Vec::new();
+        let mut hits = Vec::new();
+        for (k, b) in self.blocks.iter().enumerate() {
+            let Block::Heading { div, deleted } = b else {
+                continue;
+            };
+            let rank = div.kind.rank();
+            open.retain(|(r, _)| *r < rank);
+            open.push((rank, div.label.as_str()));
+            if *deleted {
+                continue;
+            }
+            let labels: Vec<&str> = open.iter().map(|(_, l)| *l).collect();
+            if labels.ends_with(parts) {
+                hits.push(k);
+            }
+        }
         match hits.as_slice() {
             [] => Err(not_found(format!("没有{label}"))),
             [k] => Ok(*k),
@@ -1010,6 +1045,7 @@ impl Work {
                 stated: Some(*no),
                 positioned: at.is_none(),
                 heading: None,
+                keep_place: false,
                 deleted: false,
                 by: BTreeSet::from([k]),
                 rewritten_by: Some(k),
@@ -1209,6 +1245,9 @@ impl Work {
         check_conflict(&numbers, s, &(0..s.lines.len()).collect::<Vec<_>>(), k)?;
         s.lines = given_lines(&texts[0], Some(into[0]), k);
         s.stated = Some(into[0]);
+        // Placed by their numbers, where the article stood if they fit there.
+        s.positioned = true;
+        s.keep_place = true;
         s.numbered_by = Some(k);
         s.by.insert(k);
         for (j, (no, text)) in into.iter().zip(texts).enumerate().skip(1) {
@@ -1220,8 +1259,9 @@ impl Work {
                     label: String::new(),
                     lines: given_lines(text, Some(*no), k),
                     stated: Some(*no),
-                    positioned: false,
+                    positioned: true,
                     heading: None,
+                    keep_place: true,
                     deleted: false,
                     by: BTreeSet::from([k]),
                     rewritten_by: Some(k),
@@ -1251,6 +1291,8 @@ impl Work {
         let s = self.slot(first);
         s.lines = given_lines(text, Some(into), k);
         s.stated = Some(into);
+        s.positioned = true;
+        s.keep_place = true;
         s.numbered_by = Some(k);
         s.by.insert(k);
         for &b in rest {
@@ -1277,6 +1319,9 @@ impl Work {
         s.stated = Some(to);
         s.numbered_by = Some(k);
         s.positioned = true;
+        // An article moved under another heading is placed by its number there; one
+        // renumbered stays where it stands if its number fits.
+        s.keep_place = heading.is_none();
         s.heading = heading.cloned();
         s.by.insert(k);
         Ok(())
@@ -1298,7 +1343,7 @@ impl Work {
     ) {
         let mut clashes = Vec::new();
         // 1. Take out the articles placed by their numbers.
-        let mut placed: Vec<Slot> = Vec::new();
+        let mut placed: Vec<(usize, Slot)> = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
         let mut deleted: HashMap<usize, Vec<UnitNum>> = HashMap::new();
         for b in std::mem::take(&mut self.blocks) {
@@ -1313,11 +1358,11 @@ impl Work {
                         }
                     }
                 }
-                Block::Slot(s) if s.positioned => placed.push(s),
+                Block::Slot(s) if s.positioned => placed.push((blocks.len(), s)),
                 b => blocks.push(b),
             }
         }
-        let reserved: BTreeSet<ArticleNo> = placed.iter().filter_map(|s| s.stated).collect();
+        let reserved: BTreeSet<ArticleNo> = placed.iter().filter_map(|(_, s)| s.stated).collect();
         // 2. Number the others in order.
         let mut map = Renumbering::default();
         let mut counter = 0u32;
@@ -1351,9 +1396,11 @@ impl Work {
         }
         // 3. Place the others by number: after the last article numbered below them, or
         //    under the heading they move to.
-        placed.sort_by_key(|s| s.stated);
-        for s in placed {
+        placed.sort_by_key(|(_, s)| s.stated);
+        let mut anchors: Vec<usize> = placed.iter().map(|(a, _)| *a).collect();
+        for (j, (_, s)) in placed.into_iter().enumerate() {
             let Some(no) = s.stated else { continue };
+            let anchor = anchors[j];
             let prev = final_no
                 .iter()
                 .filter(|(_, n)| *n < no)
@@ -1369,6 +1416,15 @@ impl Work {
                 (None, Some(n)) => n,
                 (None, None) => blocks.len(),
             };
+            // Where it stood, if its number fits there: no higher number before, no lower
+            // after.
+            let fits = s.keep_place
+                && final_no
+                    .iter()
+                    .all(|&(i, n)| if i < anchor { n < no } else { n > no });
+            if fits {
+                at = anchor;
+            }
             // Between two articles a heading may open: the article goes under the heading it
             // moves to, else it stays with the article before it.
             if let (Some(h), Some(p), Some(n)) = (&s.heading, prev, next)
@@ -1395,6 +1451,11 @@ impl Work {
                     e.0 += 1;
                 }
             }
+            for a in anchors.iter_mut().skip(j + 1) {
+                if *a >= at {
+                    *a += 1;
+                }
+            }
             final_no.push((at, no));
         }
         final_no.sort_by_key(|(i, _)| *i);
@@ -1407,7 +1468,12 @@ impl Work {
                     _ => None,
                 };
                 if let Some(k) = by(i).or_else(|| by(prev)) {
-                    clashes.push((k, format!("结果中有两个{no}（未作条文顺序调整）")));
+                    let why = if self.renumber {
+                        format!("结果中有两个{no}")
+                    } else {
+                        format!("结果中有两个{no}（未作条文顺序调整）")
+                    };
+                    clashes.push((k, why));
                 }
             }
         }
@@ -1588,6 +1654,29 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
     m.status = None;
     m.source_urls.clear();
     m.doc_id = None;
+}
+
+/// A qualified heading label in its parts: 第二章第三节 → [第二章, 第三节]; one part for
+/// anything else.
+fn label_parts(label: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = label;
+    while let Some(after) = rest.strip_prefix('第') {
+        let n = numerals::numeral_len(after);
+        let Some(unit) = ["分编", "编", "章", "节"]
+            .iter()
+            .find(|u| n > 0 && after[n..].starts_with(**u))
+        else {
+            break;
+        };
+        let len = '第'.len_utf8() + n + unit.len();
+        out.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    if out.is_empty() || !rest.is_empty() {
+        return vec![label];
+    }
+    out
 }
 
 /// The kind and number of a new heading's label (第三章 → Chapter, 3).

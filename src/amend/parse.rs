@@ -521,11 +521,8 @@ fn target_at(s: &str) -> Option<(Target, usize)> {
             n
         });
         (Scope::Preamble { paragraph }, len)
-    } else if let Some((_, l)) = ordinal(s, "章")
-        .or_else(|| ordinal(s, "节"))
-        .or_else(|| ordinal(s, "编"))
-    {
-        let name = ["章名", "节名", "标题"]
+    } else if let Some(l) = heading_label_len(s) {
+        let name = ["章名", "节名", "编名", "标题"]
             .iter()
             .find_map(|w| s[l..].starts_with(w).then_some(w.len()))
             .unwrap_or(0);
@@ -558,6 +555,21 @@ fn target_at(s: &str) -> Option<(Target, usize)> {
         len += l;
     }
     Some((t, len))
+}
+
+/// The length of a heading's label at the start of `s`: 第二章, or one qualified by the
+/// headings above it (第二章第三节, 第一编第三章).
+fn heading_label_len(s: &str) -> Option<usize> {
+    let one = |s: &str| {
+        ["分编", "编", "章", "节"]
+            .iter()
+            .find_map(|u| ordinal(s, u).map(|(_, l)| l))
+    };
+    let mut len = one(s)?;
+    while let Some(l) = one(&s[len..]) {
+        len += l;
+    }
+    Some(len)
 }
 
 /// A list of places making up all of `s`: 第三条、第五条 / 第三条和第五条 / 第一条第二款.

@@ -161,7 +161,7 @@ fn heading_item(cs: &ChangeSet, h: &HeadingChange) -> Option<amend::Op> {
                 None => new,
             };
             Some(amend::Op::RenameHeading {
-                heading: heading_name(old).to_string(),
+                heading: qualified_name(cs, old),
                 title: title.to_string(),
             })
         }
@@ -182,8 +182,38 @@ fn heading_item(cs: &ChangeSet, h: &HeadingChange) -> Option<amend::Op> {
             })
         }
         HeadingChangeKind::Deleted => Some(amend::Op::DeleteHeading {
-            heading: heading_name(h.old.as_deref()?).to_string(),
+            heading: qualified_name(cs, h.old.as_deref()?),
         }),
+    }
+}
+
+/// A heading of the old text as an instruction names it: a 节 with its 章 (第二章第三节), a 章
+/// with its 编 or 分编, as their numbers start again under each; else its label, or its
+/// words when it has none.
+fn qualified_name(cs: &ChangeSet, old: &str) -> String {
+    let name = heading_name(old);
+    let Some((unit, _)) = heading_unit(old) else {
+        return name.to_string();
+    };
+    let parent = cs
+        .entries
+        .iter()
+        .flat_map(|e| &e.old)
+        .find_map(|u| {
+            let at = u.path.iter().position(|p| p == old)?;
+            at.checked_sub(1).map(|k| u.path[k].as_str())
+        })
+        .and_then(heading_unit);
+    match parent {
+        Some((parent_unit, label))
+            if matches!(
+                (parent_unit, unit),
+                ("章", "节") | ("编" | "分编", "章") | ("编", "分编")
+            ) =>
+        {
+            format!("{label}{name}")
+        }
+        _ => name.to_string(),
     }
 }
 
