@@ -1019,7 +1019,15 @@ impl Work {
         });
         let mut at = match anchor {
             Some(a) => {
-                let b = self.find(a)?;
+                // After an article this act deletes: where it stood.
+                let b = match self.find(a) {
+                    Err((Status::Conflict, _)) => self
+                        .blocks
+                        .iter()
+                        .position(|b| matches!(b, Block::Slot(s) if s.orig == Some(a)))
+                        .ok_or_else(|| not_found(format!("没有{a}")))?,
+                    r => r?,
+                };
                 // After the article and what an earlier instruction inserted after it.
                 let mut e = b + 1;
                 while let Some(Block::Slot(s)) = self.blocks.get(e) {

@@ -685,7 +685,7 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
     for l in &changed {
         match (l.op, l.old, l.new) {
             (LineOp::Modified, Some(r), _) => match phrase_edits(l)
-                .map(|edits| without_renumbered_marker(l, edits))
+                .and_then(|edits| without_renumbered_marker(l, edits))
                 .filter(|edits| !reaches_other_lines(e, l, &r, edits))
             {
                 // Only the 项's number changed, as the 项 before it were inserted or deleted:
@@ -714,10 +714,17 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
             }
             (LineOp::Added, _, Some(r)) => {
                 rewritten_lines += 1;
+                // The 款 the new 项 goes in, by the amended version's numbers.
+                let old_para = e
+                    .lines
+                    .iter()
+                    .find(|m| m.new.is_some_and(|x| x.para == r.para && x.item.is_none()))
+                    .and_then(|m| m.old.map(|x| x.para))
+                    .unwrap_or(r.para);
                 parts.push(match r.item {
                     Some(item) => amend::Op::InsertItem {
                         target: Target {
-                            paragraph: several.then_some(r.para as u32),
+                            paragraph: several.then_some(old_para as u32),
                             ..Target::article(article)
                         },
                         as_item: Some(item as u32),
@@ -742,28 +749,45 @@ fn modified_item(e: &Entry, article: ArticleNo) -> Vec<amend::Op> {
     restated(e, article, &changed)
 }
 
-/// `edits` less the one that only renumbers the line's 项 or 目 marker (（六） → （七）).
-fn without_renumbered_marker(l: &LineChange, edits: Vec<PhraseEdit>) -> Vec<PhraseEdit> {
+/// `edits` less the one that only renumbers the line's 项 or 目 marker (（六） → （七）): an
+/// inserted or deleted 项 renumbers those after it. `None` when another edit quotes the
+/// renumbered marker (the line is then restated).
+fn without_renumbered_marker(l: &LineChange, edits: Vec<PhraseEdit>) -> Option<Vec<PhraseEdit>> {
     let (o, n) = (old_line(l), new_line(l));
     let marker = |t: &str| {
         crate::parse::body::item_start(t).map(|(_, len, num)| (t[..len].to_string(), num))
     };
     let (Some((om, on)), Some((nm, nn))) = (marker(&o), marker(&n)) else {
-        return edits;
+        return Some(edits);
     };
     if on == nn {
-        return edits;
+        return Some(edits);
     }
-    edits
-        .into_iter()
-        .filter(|e| {
-            !matches!(e, PhraseEdit::Replace { from, to }
-                if om.contains(from.as_str()) && nm.contains(to.as_str())
-                    && from.chars().chain(to.chars()).all(|c| !crate::normalize::ignorable(c)
-                        && c != '（' && c != '）' && c != '(' && c != ')'
-                        && crate::numerals::numeral_len(&c.to_string()) > 0))
-        })
-        .collect()
+    let numeral = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| crate::numerals::numeral_len(&c.to_string()) > 0)
+    };
+    let mut out = Vec::with_capacity(edits.len());
+    for e in edits {
+        let find = e.find();
+        match &e {
+            PhraseEdit::Replace { from, to }
+                if numeral(from)
+                    && numeral(to)
+                    && om.contains(from.as_str())
+                    && nm.contains(to.as_str()) => {}
+            // It quotes the marker, which the renumbering has changed already.
+            _ if o.starts_with(find)
+                || (find.contains(['）', ')'])
+                    && o[..om.len()].chars().any(|c| find.contains(c))) =>
+            {
+                return None;
+            }
+            _ => out.push(e),
+        }
+    }
+    Some(out)
 }
 
 /// True when a phrase the edits quote also stands in another line their place reaches (a

@@ -133,7 +133,15 @@ pub(crate) fn check_phrases(cs: &ChangeSet, what: &str) -> (usize, Vec<String>) 
                     }
                 }
             }
-            if scope != new
+            // A 项 renumbered because one before it was inserted or deleted is not stated: the
+            // renumbering follows from that instruction.
+            let unmarked = |t: &str| -> String {
+                match statute::parse::body::item_start(t) {
+                    Some((_, len, _)) => t[len..].to_string(),
+                    None => t.to_string(),
+                }
+            };
+            if unmarked(&scope) != unmarked(&new)
                 && problems
                     .last()
                     .is_none_or(|p| !p.starts_with(&format!("{what} {place}")))
