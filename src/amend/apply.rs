@@ -265,6 +265,9 @@ struct Work {
     new_headings: Vec<(String, String, ArticleNo, ArticleNo, usize)>,
     /// The instructions' numbers in the act, to name them in a report.
     numbers: std::rc::Rc<[Option<u32>]>,
+    /// The amended version's annex titles, and those the act deletes.
+    annexes: Vec<String>,
+    deleted_annexes: BTreeSet<usize>,
 }
 
 fn lines_of(a: &Article) -> Vec<Line> {
@@ -396,6 +399,8 @@ impl Work {
             effective: None,
             new_headings: Vec::new(),
             numbers: std::rc::Rc::from(Vec::new()),
+            annexes: base.body.annexes.iter().map(|a| a.title.clone()).collect(),
+            deleted_annexes: BTreeSet::new(),
         }
     }
 
@@ -488,6 +493,7 @@ impl Work {
                     .push((label.clone(), title.clone(), *first, *last, k));
                 Ok(())
             }
+            Op::DeleteAnnex { annex } => self.delete_annex(annex),
             Op::DeleteHeading { heading } => {
                 let h = self.heading(heading)?;
                 if let Block::Heading { deleted, .. } = &mut self.blocks[h] {
@@ -495,6 +501,37 @@ impl Work {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Marks the annex the act names (its title, or the start of it; the only one when
+    /// empty) to go.
+    fn delete_annex(&mut self, annex: &str) -> Result<(), Failure> {
+        let want = normalize::normalize(annex);
+        let live: Vec<usize> = (0..self.annexes.len())
+            .filter(|&i| !self.deleted_annexes.contains(&i))
+            .collect();
+        let hits: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&i| {
+                want.is_empty() || normalize::normalize(&self.annexes[i]).starts_with(&want)
+            })
+            .collect();
+        match hits.as_slice() {
+            [] => Err(not_found(if annex.is_empty() {
+                "没有附件".to_string()
+            } else {
+                format!("没有附件“{annex}”")
+            })),
+            [i] => {
+                self.deleted_annexes.insert(*i);
+                Ok(())
+            }
+            _ => Err((
+                Status::Ambiguous,
+                format!("有{}个附件，没有说明删去哪一个", hits.len()),
+            )),
         }
     }
 
@@ -1598,6 +1635,7 @@ impl Work {
         let mut statute = base.clone();
         statute.meta.title = self.title.clone();
         statute.body.nodes = nodes;
+        remove_annexes(&mut statute, &self.deleted_annexes);
         // Editorial notes follow the units they trail.
         let main_units = crate::model::count_units(&base.body.nodes);
         let new_units = unit;
@@ -1623,6 +1661,48 @@ impl Work {
         };
         (statute, sorted(touched), sorted(deleted), clashes)
     }
+}
+
+/// Removes the annexes `gone` (indices into the body's annexes) and the notes that stood in
+/// them; the notes of later annexes follow their annex and units.
+fn remove_annexes(s: &mut Statute, gone: &BTreeSet<usize>) {
+    if gone.is_empty() {
+        return;
+    }
+    let main = crate::model::count_units(&s.body.nodes);
+    // Units before each annex, old and new.
+    let sizes: Vec<usize> = s
+        .body
+        .annexes
+        .iter()
+        .map(|a| crate::model::count_units(&a.children))
+        .collect();
+    let start = |i: usize| main + sizes[..i].iter().sum::<usize>();
+    let new_start = |i: usize| {
+        main + sizes[..i]
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !gone.contains(j))
+            .map(|(_, n)| n)
+            .sum::<usize>()
+    };
+    let new_index = |i: usize| i - (0..i).filter(|j| gone.contains(j)).count();
+    s.body
+        .notes
+        .retain(|n| n.annex.is_none_or(|a| !gone.contains(&a)));
+    for n in s.body.notes.iter_mut() {
+        if let Some(a) = n.annex {
+            if let Some(u) = n.after {
+                n.after = u.checked_sub(start(a)).map(|r| r + new_start(a));
+            }
+            n.annex = Some(new_index(a));
+        }
+    }
+    let mut k = 0;
+    s.body.annexes.retain(|_| {
+        k += 1;
+        !gone.contains(&(k - 1))
+    });
 }
 
 /// The 题注 gains the act; the version's date is the act's, its effective date the act's.

@@ -156,6 +156,9 @@ pub enum Op {
     },
     /// 删去第二章的章名 / 删去标题“A”: the heading goes, its articles stay where they are.
     DeleteHeading { heading: String },
+    /// 删去附件“…” / 删去附件 / 删去附件二: an annex goes whole (`annex`, its title or the
+    /// start of it as the act names it; empty for the only one).
+    DeleteAnnex { annex: String },
     /// 将第X条改为第Y条(，修改为：“…”) / 原第X条作为第Y条.
     RenumberArticle {
         from: ArticleNo,
@@ -179,6 +182,8 @@ pub struct Instruction {
     pub number: Option<u32>,
     pub text: String,
     pub op: Op,
+    /// The line of the act's text where it starts (1-based; 0 when not known).
+    pub line: u32,
 }
 
 impl Instruction {

@@ -36,7 +36,12 @@ pub fn parse_act(text: &str) -> Act {
             let text = lines.join("\n");
             let op = read_instruction(&text);
             if let Some(part) = parts.last_mut() {
-                part.instructions.push(Instruction { number, text, op });
+                part.instructions.push(Instruction {
+                    number,
+                    text,
+                    op,
+                    line: 0,
+                });
             }
         }
     };
@@ -388,7 +393,8 @@ fn read_instruction(text: &str) -> Op {
     if let Some(op) = closing(sk) {
         return op;
     }
-    let forms: [Form; 13] = [
+    let forms: [Form; 14] = [
+        delete_annex,
         insert_heading,
         rename_heading,
         delete_heading,
@@ -410,6 +416,26 @@ fn read_instruction(text: &str) -> Op {
     }
     Op::Unrecognised {
         reason: "no instruction form matches".into(),
+    }
+}
+
+/// 删去附件 / 删去附件“…” / 删去附件二.
+fn delete_annex(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let rest = s.strip_prefix("删去").or_else(|| s.strip_prefix("删除"))?;
+    let rest = rest.strip_prefix("附件")?;
+    match (rest, quotes) {
+        ("", []) => Some(Op::DeleteAnnex {
+            annex: String::new(),
+        }),
+        (r, [title]) if r == Q.to_string() => Some(Op::DeleteAnnex {
+            annex: title.clone(),
+        }),
+        // 删去附件二: the annex by its own label.
+        (r, []) if numeral_len(r) == r.len() => Some(Op::DeleteAnnex {
+            annex: format!("附件{r}"),
+        }),
+        _ => None,
     }
 }
 

@@ -345,6 +345,8 @@ pub fn wording(op: &Op) -> String {
             Some(unit) => format!("删去{heading}的{unit}名。"),
             None => format!("删去标题“{}”。", quote(heading)),
         },
+        Op::DeleteAnnex { annex } if annex.is_empty() => "删去附件。".to_string(),
+        Op::DeleteAnnex { annex } => format!("删去附件“{}”。", quote(annex)),
         Op::RenumberArticle { from, to, new_text } => match new_text {
             Some(t) => format!("将{from}改为{to}，修改为：\n{}", block(t)),
             None => format!("将{from}改为{to}。"),

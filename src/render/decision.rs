@@ -109,6 +109,26 @@ pub fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<Vec<amend::Op>> {
             ));
         }
     }
+    // Annexes that are gone, after the articles.
+    for t in cs.texts.iter().filter(|t| t.path == ["附件"]) {
+        let kept: Vec<String> = t
+            .new
+            .iter()
+            .flat_map(|n| n.lines())
+            .map(crate::normalize::normalize)
+            .collect();
+        for title in t.old.iter().flat_map(|o| o.lines()) {
+            if !kept.contains(&crate::normalize::normalize(title)) {
+                keyed.push((
+                    usize::MAX,
+                    keyed.len(),
+                    vec![amend::Op::DeleteAnnex {
+                        annex: title.trim().to_string(),
+                    }],
+                ));
+            }
+        }
+    }
     keyed.sort_by_key(|(pos, k, _)| (*pos, *k));
     keyed.into_iter().map(|(_, _, ops)| ops).collect()
 }
