@@ -50,6 +50,8 @@ pub struct Outcome {
     pub index: usize,
     /// Its number in the act (一、 / 1. / 第N条), if it has one.
     pub number: Option<u32>,
+    /// The line of the act's text where it starts (0 when not known).
+    pub line: u32,
     /// Its words.
     pub text: String,
     pub status: Status,
@@ -143,6 +145,7 @@ fn apply_without(
         outcomes.push(Outcome {
             index,
             number: ins.number,
+            line: ins.line,
             text: ins.text.clone(),
             status,
             detail,

@@ -80,6 +80,8 @@ pub struct InstructionDoc<'a> {
     /// The instruction's number in the act (一、 → 1; a 修正案's 第N条 → N); null when it has
     /// none.
     pub number: Option<u32>,
+    /// The line of the act's text where the instruction starts (1-based; 0 when not known).
+    pub line: u32,
     /// The instruction's words as the act writes them.
     pub text: &'a str,
     /// applied, not-found, ambiguous, conflict or unrecognised.
@@ -154,6 +156,7 @@ impl<'a> ApplyReport<'a> {
                 .map(|o| InstructionDoc {
                     index: o.index,
                     number: o.number,
+                    line: o.line,
                     text: &o.text,
                     status: o.status.as_str(),
                     detail: o.detail.as_deref(),
@@ -206,13 +209,19 @@ impl<'a> ApplyReport<'a> {
                 None => format!("#{}", i.index + 1),
             };
             let words = first_line(i.text, 60);
+            // The line of the act, for an instruction to find and mend.
+            let at = if i.line > 0 {
+                format!("line {}: ", i.line)
+            } else {
+                String::new()
+            };
             match i.detail {
                 Some(d) => writeln!(
                     out,
-                    "  {:<13} {number} {words}\n                ({d})",
+                    "  {:<13} {at}{number} {words}\n                ({d})",
                     i.status
                 )?,
-                None => writeln!(out, "  {:<13} {number} {words}", i.status)?,
+                None => writeln!(out, "  {:<13} {at}{number} {words}", i.status)?,
             }
         }
         if let Some(check) = &doc.check {
