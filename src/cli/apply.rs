@@ -77,7 +77,8 @@ pub fn run(store: Option<&Path>, a: &ApplyArgs<'_>, out: &mut Output) -> anyhow:
             Some(path) => write_file(path, &text)?,
             None => out.safe(|b| b.write_all(text.as_bytes()))?,
         }
-    } else {
+    } else if a.report == ReportFormat::Text {
+        // A JSON report says so itself (complete: false), and stays one document.
         say!(
             "statute: nothing written: some instructions were not applied (--partial writes what was)"
         );
