@@ -29,10 +29,16 @@ pub fn parse_act(text: &str) -> Act {
         title: title.as_deref().and_then(single_title),
         instructions: Vec::new(),
     }];
-    // The paragraph being gathered: its number and its lines.
-    let mut current: Option<(Option<u32>, Vec<String>)> = None;
-    let flush = |current: &mut Option<(Option<u32>, Vec<String>)>, parts: &mut Vec<ActPart>| {
-        if let Some((number, lines)) = current.take() {
+    // The paragraph being gathered: its number, its lines and the line of the text where it
+    // starts.
+    let mut current: Option<Paragraph> = None;
+    let flush = |current: &mut Option<Paragraph>, parts: &mut Vec<ActPart>| {
+        if let Some(Paragraph {
+            number,
+            lines,
+            line,
+        }) = current.take()
+        {
             let text = lines.join("\n");
             let op = read_instruction(&text);
             if let Some(part) = parts.last_mut() {
@@ -40,17 +46,17 @@ pub fn parse_act(text: &str) -> Act {
                     number,
                     text,
                     op,
-                    line: 0,
+                    line,
                 });
             }
         }
     };
     let mut started = false;
-    for line in body {
-        if let Some((_, lines)) = current.as_mut()
-            && continues(lines, &line)
+    for (at, line) in body {
+        if let Some(p) = current.as_mut()
+            && continues(&p.lines, &line)
         {
-            lines.push(line);
+            p.lines.push(line);
             continue;
         }
         let numbered = number_of(&line);
@@ -72,7 +78,11 @@ pub fn parse_act(text: &str) -> Act {
             Some((n, rest)) => {
                 flush(&mut current, &mut parts);
                 started = true;
-                current = Some((Some(n), vec![rest.to_string()]));
+                current = Some(Paragraph {
+                    number: Some(n),
+                    lines: vec![rest.to_string()],
+                    line: at,
+                });
             }
             // A remark in brackets between instructions, as a draft writes when there is
             // nothing to amend (（两个文本之间没有实质性修改。）): no instruction.
@@ -83,7 +93,11 @@ pub fn parse_act(text: &str) -> Act {
             None if started || instruction_like(&line) => {
                 flush(&mut current, &mut parts);
                 started = true;
-                current = Some((None, vec![line]));
+                current = Some(Paragraph {
+                    number: None,
+                    lines: vec![line],
+                    line: at,
+                });
             }
             None => {
                 let ends = line.ends_with('：') || line.ends_with(':');
@@ -102,6 +116,14 @@ pub fn parse_act(text: &str) -> Act {
     }
 }
 
+/// An instruction's paragraph being gathered.
+struct Paragraph {
+    number: Option<u32>,
+    lines: Vec<String>,
+    /// The line of the act's text where it starts (1-based).
+    line: u32,
+}
+
 /// A whole line in brackets that quotes nothing: a remark, not an instruction.
 fn remark(line: &str) -> bool {
     let inner = line
@@ -112,8 +134,8 @@ fn remark(line: &str) -> bool {
 }
 
 /// The title (`# …` line) and the body lines (trimmed, non-empty, markup and comments
-/// dropped).
-fn split_header(text: &str) -> (Option<String>, Vec<String>) {
+/// dropped), each with its line number in `text` (1-based, every line counted).
+fn split_header(text: &str) -> (Option<String>, Vec<(u32, String)>) {
     let lines: Vec<&str> = text.lines().collect();
     let title = lines
         .iter()
@@ -122,13 +144,15 @@ fn split_header(text: &str) -> (Option<String>, Vec<String>) {
         .iter()
         .position(|l| l.trim() == "<!-- INFO END -->")
         .map_or(0, |k| k + 1);
-    let body = lines[start..]
+    let body = lines
         .iter()
-        .map(|l| l.trim())
-        .filter(|l| !(l.is_empty() || l.starts_with("<!--") && l.ends_with("-->")))
-        .filter(|l| !(start == 0 && l.starts_with("# ")))
-        .map(|l| l.trim_start_matches('#').trim().to_string())
-        .filter(|l| !l.is_empty())
+        .enumerate()
+        .skip(start)
+        .map(|(k, l)| (u32::try_from(k + 1).unwrap_or(u32::MAX), l.trim()))
+        .filter(|(_, l)| !(l.is_empty() || l.starts_with("<!--") && l.ends_with("-->")))
+        .filter(|(_, l)| !(start == 0 && l.starts_with("# ")))
+        .map(|(k, l)| (k, l.trim_start_matches('#').trim().to_string()))
+        .filter(|(_, l)| !l.is_empty())
         .collect();
     (title, body)
 }
@@ -1274,6 +1298,32 @@ mod tests {
         }
         let s = split("删去第二条中的“‘一府两院’”。");
         assert_eq!(s.quotes, vec!["“一府两院”".to_string()]);
+    }
+
+    #[test]
+    fn instructions_know_the_line_they_start_on() {
+        // Every line counts: the title, the header, blank lines, comments, the lines of a
+        // quotation of several paragraphs, a part's heading.
+        let text = "# 关于修改《甲法》等两部法律的决定\n\n2024年6月28日通过\n<!-- INFO END -->\n\n\
+                    决定：\n\n一、修改《甲法》\n\n1.将第三条修改为：\n\n“甲。\n\n“乙。”\n\
+                    <!-- 注 -->\n\n2.删去第五条。\r\n二、修改《乙法》\n将第二条中的“丙”修改为“丁”。\n\
+                    本决定自2025年1月1日起施行。\n";
+        let act = parse_act(text);
+        let lines: Vec<(Option<u32>, u32)> =
+            act.instructions().map(|i| (i.number, i.line)).collect();
+        assert_eq!(
+            lines,
+            vec![(Some(1), 10), (Some(2), 17), (None, 19), (None, 20)]
+        );
+        for i in act.instructions() {
+            let first = i.text.lines().next().unwrap_or_default();
+            let at = text.lines().nth(i.line as usize - 1).unwrap_or_default();
+            assert!(at.trim().ends_with(first), "{at} / {first}");
+        }
+        // The body alone: its first line is line 1.
+        let act = parse_act("删去第八条。\n\n将第九条修改为：“甲。”");
+        let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
+        assert_eq!(lines, vec![1, 3]);
     }
 
     #[test]

@@ -368,6 +368,31 @@ fn unreadable_instructions_are_kept() {
         "第三条第二款的表述调整为更加严谨的形式。"
     );
     assert!(matches!(got[2].1, Op::Effective { .. }));
+    // Each instruction knows the line of the file it stands on (the header and blank lines
+    // counted), for a reader to find the one that was not read.
+    let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
+    assert_eq!(lines, vec![7, 9, 11]);
+}
+
+/// An instruction's line is where its paragraph starts, a new text quoted on the lines after
+/// it included.
+#[test]
+fn instructions_start_on_their_lines() {
+    for name in ["replace.md", "insert.md", "constitution.md", "omnibus.md"] {
+        let p = fixture("amend").join(name);
+        let text = std::fs::read_to_string(&p).expect("fixture");
+        let lines: Vec<&str> = text.lines().collect();
+        for i in parse_act(&text).instructions() {
+            let first = i.text.lines().next().unwrap_or_default();
+            let at = i.line as usize;
+            assert!(
+                at > 0 && lines.get(at - 1).is_some_and(|l| l.trim().ends_with(first)),
+                "{name}: line {at} is not where “{first}” starts"
+            );
+        }
+    }
+    let lines: Vec<u32> = act("replace.md").instructions().map(|i| i.line).collect();
+    assert_eq!(lines, vec![9, 13, 15, 18, 20]);
 }
 
 /// True for the title of an amending act: 关于修改…的决定, or a 修正案.
