@@ -829,8 +829,20 @@ fn reaches_other_lines(e: &Entry, l: &LineChange, r: &LineRef, edits: &[PhraseEd
         if std::ptr::eq(m, l) {
             return false;
         }
+        let whole = r.item.is_none() && !several && !has_items;
+        // A line the same decision adds is in the place too, once it is there.
+        if m.old.is_none() {
+            let reached = whole
+                || m.new.zip(l.new).is_some_and(|(mn, ln)| {
+                    mn.para == ln.para
+                        && mn.item.is_some()
+                        && (r.item.is_none() || mn.item == ln.item)
+                });
+            let text = new_line(m);
+            return reached && edits.iter().any(|e| text.contains(e.find()));
+        }
         let Some(mr) = m.old else { return false };
-        let reached = if r.item.is_none() && !several && !has_items {
+        let reached = if whole {
             true
         } else if r.item.is_none() {
             mr.para == r.para && mr.item.is_some()
