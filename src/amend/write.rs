@@ -703,6 +703,13 @@ mod tests {
                     last: last.unwrap_or(first),
                 }),
             heading().prop_map(|heading| Op::DeleteHeading { heading }),
+            // The only annex (删去附件。), or one by its title or label (删去附件“…”。).
+            prop_oneof![
+                Just(String::new()),
+                words(),
+                "附件[一二三四五六七八九十]{1,2}"
+            ]
+            .prop_map(|annex| Op::DeleteAnnex { annex }),
             (article(), article(), prop::option::of(text()))
                 .prop_map(|(from, to, new_text)| { Op::RenumberArticle { from, to, new_text } }),
         ]

@@ -181,6 +181,15 @@ fn deletions_of_articles_ranges_and_parts() {
 }
 
 #[test]
+fn deleted_annexes() {
+    let got: Vec<Op> = ops(&act("annex.md")).into_iter().map(|(_, o)| o).collect();
+    // An annex by its title, the only one, one by its label.
+    let annex = |a: &str| Op::DeleteAnnex { annex: a.into() };
+    assert_eq!(got, vec![annex("示例目录"), annex(""), annex("附件二")]);
+    assert!(act("annex.md").preface.is_empty());
+}
+
+#[test]
 fn inserted_articles_paragraphs_and_items() {
     let got: Vec<Op> = ops(&act("insert.md")).into_iter().map(|(_, o)| o).collect();
     assert_eq!(
