@@ -209,19 +209,12 @@ impl<'a> ApplyReport<'a> {
                 None => format!("#{}", i.index + 1),
             };
             let words = first_line(i.text, 60);
-            // The line of the act, for an instruction to find and mend.
-            let at = if i.line > 0 {
-                format!("line {}: ", i.line)
-            } else {
-                String::new()
-            };
-            match i.detail {
-                Some(d) => writeln!(
-                    out,
-                    "  {:<13} {at}{number} {words}\n                ({d})",
-                    i.status
-                )?,
-                None => writeln!(out, "  {:<13} {at}{number} {words}", i.status)?,
+            writeln!(out, "  {:<13} {number} {words}", i.status)?;
+            // Why, and the line of the act where the instruction stands, to find and mend it.
+            match (i.detail, i.line) {
+                (Some(d), 0) => writeln!(out, "                ({d})")?,
+                (Some(d), line) => writeln!(out, "                (line {line}: {d})")?,
+                (None, _) => {}
             }
         }
         if let Some(check) = &doc.check {
