@@ -680,10 +680,14 @@ fn heading_name_at(s: &str) -> Option<(&str, &str)> {
 }
 
 /// 将第二章的章名修改为“…” / 将标题“A”修改为“B” (a heading without a label, named by its
-/// text).
+/// text) / 将“A”修改为：“B” (a heading named by its words alone).
 fn rename_heading(sk: &str, quotes: &[String]) -> Option<Op> {
     let s = verb(sk);
-    if s == format!("标题{Q}修改为{Q}") && quotes.len() == 2 {
+    // 将“一、买卖合同的成立及效力”修改为：“一、买卖合同的成立” — a heading named by its
+    // words alone, as 将第三条修改为：names a unit: the words of one line, quoted whole, stand
+    // where a place stands, and 修改为： gives that line's new words.
+    let named = s == format!("{Q}修改为：{Q}") && !quotes.iter().any(|q| q.contains('\n'));
+    if (named || s == format!("标题{Q}修改为{Q}")) && quotes.len() == 2 {
         return Some(Op::RenameHeading {
             heading: quotes[0].clone(),
             title: quotes[1].clone(),
@@ -900,14 +904,21 @@ fn split_texts(into: &[ArticleNo], quotes: &[String]) -> Vec<String> {
 }
 
 /// 在第X条中增加一款，作为第Y款：“…” / 第X条增加一款，作为第Y款，规定：“…” / 第X条增加规定：
-/// “…” / 在第X条中增加一项，作为第Z项：“…” / 在第X条中增加两款，作为第Y款、第Z款：“…”; a
-/// following 将第Y款修改为：“…” is the `rewrite`. 在第X条中增加两款，作为第Y款、第Z款，将该条
-/// 修改为：“…” quotes no new 款 of its own, only the article restated with them.
+/// “…” / 在第X条中增加一项，作为第Z项：“…” / 宪法第X条“…行使下列职权”中增加一项，作为第Z项
+/// “…” / 在第X条中增加两款，作为第Y款、第Z款：“…”; a following 将第Y款修改为：“…” is the
+/// `rewrite`. 在第X条中增加两款，作为第Y款、第Z款，将该条修改为：“…” quotes no new 款 of its
+/// own, only the article restated with them.
 fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
     let s = verb(sk);
     let s = s.strip_prefix('在').unwrap_or(s);
     let k = s.find("增加")?;
     let place = s[..k].trim_end_matches("中").trim_end_matches('，');
+    // 宪法第六十二条“全国人民代表大会行使下列职权”中增加一项: the words that open the list
+    // name the 款 whose 项 it is; the article's 款 with 项 (apply reports when it has several).
+    let (place, lead_in) = match place.strip_suffix(Q) {
+        Some(p) => (p, 1),
+        None => (place, 0),
+    };
     let target = one_target(place)?;
     let rest = &s[k + "增加".len()..];
     // 一款, 两款, 一项 (the unit and how many), or 规定 (one 款, at the end).
@@ -923,6 +934,9 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
             (unit, count, &rest[k + unit.len()..])
         }
     };
+    if lead_in > 0 && unit != "项" {
+        return None;
+    }
     let rest = rest.trim_start_matches('，');
     let mut positions = Vec::new();
     let rest = match rest.strip_prefix("作为") {
@@ -951,7 +965,7 @@ fn insert_paragraph(sk: &str, quotes: &[String]) -> Option<Op> {
         return insert_op(unit, target, positions, None, Some(rewrite));
     }
     let rest = rest.trim_start_matches("规定").trim_start_matches('：');
-    let mut qs = quotes.iter();
+    let mut qs = quotes.iter().skip(lead_in);
     let text = qs.next()?.clone();
     let rest = rest.strip_prefix(Q)?;
     let rewrite = if rest.is_empty() {
@@ -1152,12 +1166,14 @@ fn restatement<'a>(skel: &'a str, quotes: &[String]) -> (&'a str, Option<String>
     (skel, None)
 }
 
-/// 第十条第三款“A”修改为：“B” (a 修正案's place then its quotation, no 中的).
+/// 第十条第三款“A”修改为：“B” (a 修正案's place then its quotation, no 中的) / 序言第七自然段
+/// 后两句：“A”修改为：“B” (the sentences the quotation holds named) / 第一条第二款“A”后增写
+/// 一句，内容为：“B”.
 fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
     let first_q = sk.find(Q)?;
     let head = sk[..first_q].trim_end_matches('：');
     let head = head.strip_prefix('将').unwrap_or(head);
-    let targets = targets(head)?;
+    let targets = targets(without_sentences(head))?;
     // 第十三条“A”“B”修改为：“C”“D”: the article's old paragraphs, all replaced.
     let tail = &sk[first_q..];
     if let Some((old, new)) = tail.split_once("修改为") {
@@ -1179,9 +1195,39 @@ fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
     phrase_op(targets, body, restated, quotes)
 }
 
+/// A place without the words after it that say which of its sentences the quotation that
+/// follows holds (序言第七自然段后两句, 第十自然段第二句, 最后一句, 末句): the quotation gives
+/// those sentences' words, which the edit finds in the place, so the description adds nothing
+/// the edit needs. `head` as it is when it names no sentences.
+fn without_sentences(head: &str) -> &str {
+    let Some(h) = head.strip_suffix('句') else {
+        return head;
+    };
+    let n: usize = h
+        .chars()
+        .rev()
+        .take_while(|&c| is_numeral_char(c) || c == '两')
+        .map(char::len_utf8)
+        .sum();
+    let h = &h[..h.len() - n];
+    for w in ["最后", "第", "前", "后", "末", "首"] {
+        if let Some(place) = h.strip_suffix(w)
+            && (n > 0) != matches!(w, "末" | "首")
+        {
+            return place;
+        }
+    }
+    head
+}
+
 /// The clauses of a phrase instruction, split at ，/； outside quotations, each read by
 /// [`PhraseEdit::parse`]; `None` when one cannot be read.
 fn phrase_edits(skel: &str, quotes: &[String]) -> Option<Vec<PhraseEdit>> {
+    // “A”后增写一句，内容为：“B” — one clause, its comma no clause's end.
+    let skel = skel
+        .replace("增写一句，内容为：", "增加")
+        .replace("增写一句，内容为", "增加");
+    let skel = skel.as_str();
     // Quotations are numbered from the first in `skel`: those before it in the whole
     // skeleton were consumed by the place (none are).
     let total_q = skel.chars().filter(|&c| c == Q).count();
@@ -1207,7 +1253,6 @@ fn phrase_edits(skel: &str, quotes: &[String]) -> Option<Vec<PhraseEdit>> {
         let mut c = c
             .replace("修改为：", "修改为")
             .replace("增加：", "增加")
-            .replace("增写一句，内容为", "增加")
             .replace("增写", "增加")
             .replace("之后增加", "后增加")
             .replace("之前增加", "前增加");
@@ -1324,6 +1369,22 @@ mod tests {
         let act = parse_act("删去第八条。\n\n将第九条修改为：“甲。”");
         let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
         assert_eq!(lines, vec![1, 3]);
+    }
+
+    #[test]
+    fn sentences_named_after_a_place() {
+        for (head, place) in [
+            ("序言第七自然段后两句", "序言第七自然段"),
+            ("序言第十自然段第二句", "序言第十自然段"),
+            ("第三条第二款最后一句", "第三条第二款"),
+            ("第三条末句", "第三条"),
+            ("第三条第二款", "第三条第二款"),
+            // Not a sentence named: left whole, and not read as a place.
+            ("第三条句", "第三条句"),
+            ("第三条末二句", "第三条末二句"),
+        ] {
+            assert_eq!(without_sentences(head), place, "{head}");
+        }
     }
 
     #[test]

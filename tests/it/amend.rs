@@ -301,7 +301,7 @@ fn constitution_amendments() {
     let got: Vec<(Option<u32>, Op)> = ops(&act);
     assert_eq!(
         got.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-        (1..=6).map(Some).collect::<Vec<_>>()
+        (1..=11).map(Some).collect::<Vec<_>>()
     );
     assert_eq!(
         got[5].1,
@@ -362,6 +362,114 @@ fn constitution_amendments() {
             ..
         } if as_paragraphs == &[3]
     ));
+    let preamble = |paragraph| Target {
+        scope: Scope::Preamble {
+            paragraph: Some(paragraph),
+        },
+        paragraph: None,
+        item: None,
+        subitem: None,
+    };
+    // Sentences of a paragraph named before their quoted words (后两句, 第二句): the words
+    // replaced wherever they stand in the paragraph.
+    assert_eq!(
+        got[6].1,
+        Op::Phrase {
+            targets: vec![preamble(7)],
+            edits: vec![replace(
+                "今后国家的根本任务是示例。各族人民将继续示例。",
+                "国家的根本任务是示例和示范。各族人民将继续示例。"
+            )],
+            restated: None
+        }
+    );
+    assert_eq!(
+        got[7].1,
+        Op::Phrase {
+            targets: vec![preamble(10)],
+            edits: vec![replace(
+                "示例统一战线将继续巩固和发展。",
+                "示例爱国统一战线将继续巩固和发展。"
+            )],
+            restated: None
+        }
+    );
+    // 后增写一句，内容为：a sentence inserted after the quoted one.
+    assert_eq!(
+        got[8].1,
+        Op::Phrase {
+            targets: vec![at(1, Some(2), None)],
+            edits: vec![PhraseEdit::InsertAfter {
+                anchor: "社会主义制度是示例的根本制度。".into(),
+                text: "示例是根本特征。".into()
+            }],
+            restated: None
+        }
+    );
+    // A 项 added to the list the quoted words open (the article's 款 with 项); the 项 after
+    // it renumbered, as the insertion implies.
+    assert_eq!(
+        got[9].1,
+        Op::InsertItem {
+            target: Target::article(no(62, 0)),
+            as_item: Some(7),
+            text: "（七）选举示例委员会主任".into()
+        }
+    );
+    assert_eq!(
+        got[10].1,
+        Op::InsertItem {
+            target: Target::article(no(63, 0)),
+            as_item: Some(4),
+            text: "（四）示例委员会主任".into()
+        }
+    );
+}
+
+/// A heading named by its words alone: 将“一、…”修改为：“一、…”.
+#[test]
+fn headings_named_by_their_words() {
+    let got: Vec<Op> = ops(&act("heading.md"))
+        .into_iter()
+        .map(|(_, o)| o)
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            Op::RenameHeading {
+                heading: "一、示例合同的成立及效力".into(),
+                title: "一、示例合同的成立".into()
+            },
+            Op::RenameHeading {
+                heading: "三、示例转让合同".into(),
+                title: "三、示例转让合同和示例许可合同".into()
+            },
+            Op::Effective {
+                date: Date::new(2021, 1, 1)
+            },
+        ]
+    );
+}
+
+/// Forms of real acts left unread because reading them would take a guess or an op the
+/// model does not have (docs/amending-acts.md, "Not read yet"): each stays `Unrecognised`,
+/// on its own line, and the instructions around it are read.
+#[test]
+fn forms_left_unread_stay_unrecognised() {
+    let act = act("unread.md");
+    let got = ops(&act);
+    assert_eq!(got.len(), 13, "{got:?}");
+    for (k, (number, op)) in got.iter().take(12).enumerate() {
+        assert_eq!(*number, Some(k as u32 + 1));
+        assert!(
+            matches!(op, Op::Unrecognised { .. }),
+            "{}: {op:?}",
+            act.parts[0].instructions[k].text
+        );
+    }
+    assert!(matches!(got[12].1, Op::Effective { .. }));
+    let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
+    assert_eq!(lines, (0..13).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
 }
 
 #[test]
@@ -410,9 +518,9 @@ fn amending_title(title: &str) -> bool {
 }
 
 /// The share of instructions the parser reads, over every amending act of the corpus, must
-/// stay at or above the floor measured when the parser was written (issue 22): 568 of 592
-/// instructions (95.9%) in 14 acts.
-const RECOGNISED_FLOOR: f64 = 0.95;
+/// stay at or above the floor measured when the parser was last extended (issue 22): 576 of
+/// 592 instructions (97.3%) in 14 acts (568 when it was written, 569 with DeleteAnnex).
+const RECOGNISED_FLOOR: f64 = 0.97;
 
 #[test]
 fn corpus_amending_acts_are_read() {
