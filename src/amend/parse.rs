@@ -1372,6 +1372,40 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_added_among_other_clauses() {
+        let op = read_instruction(
+            "宪法序言第七自然段中“甲”修改为“乙”；“丙”后增写一句，内容为：“丁”；在“戊”前增写“己”。这一自然段相应修改为：“乙丙丁己戊”",
+        );
+        let Op::Phrase {
+            targets,
+            edits,
+            restated,
+        } = op
+        else {
+            panic!("{op:?}");
+        };
+        assert_eq!(targets.len(), 1);
+        assert_eq!(
+            edits,
+            vec![
+                PhraseEdit::Replace {
+                    from: "甲".into(),
+                    to: "乙".into()
+                },
+                PhraseEdit::InsertAfter {
+                    anchor: "丙".into(),
+                    text: "丁".into()
+                },
+                PhraseEdit::InsertBefore {
+                    anchor: "戊".into(),
+                    text: "己".into()
+                },
+            ]
+        );
+        assert_eq!(restated.as_deref(), Some("乙丙丁己戊"));
+    }
+
+    #[test]
     fn sentences_named_after_a_place() {
         for (head, place) in [
             ("序言第七自然段后两句", "序言第七自然段"),
