@@ -2,7 +2,7 @@
 //! targets cannot use the test helpers). Included with `#[path = "common/mod.rs"] mod common;`.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use statute::store::Store;
@@ -47,4 +47,20 @@ pub fn full_store() -> Option<&'static PathBuf> {
         })
         .as_ref()
         .map(|(_, p)| p)
+}
+
+/// Copies the directory `from` into `to` (created), recursively: a store copied so that a
+/// benchmark that writes to it starts every iteration from the same state.
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
