@@ -596,8 +596,14 @@ impl Work {
     fn rename_heading(&mut self, heading: &str, title: &str) -> Result<(), Failure> {
         let h = self.heading(heading)?;
         if let Block::Heading { div, .. } = &mut self.blocks[h] {
-            // A numbered heading keeps its label (第二章); an unnumbered one is its title.
-            div.title = title.to_string();
+            // A numbered heading keeps its label (第二章) and takes the new name; a heading named
+            // by its whole words (将“一、买卖合同”修改为“一、…”) is given whole words back, whose
+            // label is the heading's own.
+            let title = title.trim();
+            div.title = match title.strip_prefix(div.label.as_str()) {
+                Some(rest) if !div.label.is_empty() => rest.trim_start().to_string(),
+                _ => title.to_string(),
+            };
         }
         Ok(())
     }

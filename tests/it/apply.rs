@@ -478,3 +478,17 @@ fn an_act_that_does_not_apply_whole_stores_nothing() {
     assert!(!msg.contains('\n'), "{msg}");
     assert_eq!(refs(&store), before);
 }
+
+/// A heading named by its whole words (一、买卖合同的成立及效力) and renamed whole keeps one
+/// label: 一、买卖合同的成立, not 一、一、….
+#[test]
+fn a_point_heading_renamed_whole_keeps_one_label() {
+    let base = load(&crate::common::fixture("apply/headings/points-base.md"));
+    let read = statute::amend::read_act(&crate::common::fixture("apply/headings/points-rename.md"))
+        .expect("act");
+    let a = apply(&base, &read.act.parts[0], &read.info);
+    assert!(a.complete(), "{:?}", a.outcomes);
+    let text = canonical::to_string(&a.statute);
+    assert!(text.contains("## 一、买卖合同的成立\n"), "{text}");
+    assert!(!text.contains("一、一、"), "{text}");
+}
