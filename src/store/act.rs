@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::error::{Result, StoreError};
-use super::import::{Checkpoint, ImportReport, NewVersion, Progress, plan_all};
+use super::import::{ImportReport, NewVersion, Progress};
 use super::{ActRecord, Store, VersionMeta, blob_id, id, lock, one_line};
 use crate::amend::{self, Applied, Discrepancy};
 use crate::model::{Date, Statute};
@@ -126,17 +126,8 @@ impl Store {
                 report,
             });
         }
-        if progress.cancel(Checkpoint::Parsed) {
-            return Err(StoreError::Cancelled);
-        }
         let threads = crate::par::threads(0);
-        let mut plans = plan_all(news, &state, &mut report);
-        self.summarize_plans(&mut plans, &state, threads)?;
-        let (chains, main) = self.write_objects(&plans, &state, threads)?;
-        if progress.cancel(Checkpoint::ObjectsWritten) {
-            return Err(StoreError::Cancelled);
-        }
-        report.refs_updated = self.move_refs(&touched, &chains, &state, main)?;
+        self.store_news(news, &touched, &state, &mut report, threads, progress)?;
         Ok(ActImport {
             info: read.info,
             parts,

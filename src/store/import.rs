@@ -487,7 +487,7 @@ fn group_by_statute(
 
 /// The plan of every statute with new versions (see [`plan`]); counts added and known
 /// versions into `report`.
-pub(crate) fn plan_all(
+fn plan_all(
     news: BTreeMap<String, Vec<NewVersion>>,
     state: &State,
     report: &mut ImportReport,
@@ -559,18 +559,35 @@ impl Store {
         };
         let (news, touched) = group_by_statute(&files, prepared, &mut report, &mut failed);
         report.statutes = touched.len();
+        self.store_news(news, &touched, &state, &mut report, threads, progress)?;
+        report.failed = failed;
+        Ok(report)
+    }
+
+    /// Stores new versions: plans each statute's history, fills the summaries, writes the
+    /// objects in one pack and moves the refs of the `touched` statutes in one rename,
+    /// counting into `report`; `progress` may cancel before anything is written and before
+    /// the refs move.
+    pub(crate) fn store_news(
+        &self,
+        news: BTreeMap<String, Vec<NewVersion>>,
+        touched: &BTreeSet<String>,
+        state: &State,
+        report: &mut ImportReport,
+        threads: usize,
+        progress: &dyn Progress,
+    ) -> Result<()> {
         if progress.cancel(Checkpoint::Parsed) {
             return Err(StoreError::Cancelled);
         }
-        let mut plans = plan_all(news, &state, &mut report);
-        self.summarize_plans(&mut plans, &state, threads)?;
-        let (chains, main) = self.write_objects(&plans, &state, threads)?;
+        let mut plans = plan_all(news, state, report);
+        self.summarize_plans(&mut plans, state, threads)?;
+        let (chains, main) = self.write_objects(&plans, state, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
-        report.refs_updated = self.move_refs(&touched, &chains, &state, main)?;
-        report.failed = failed;
-        Ok(report)
+        report.refs_updated = self.move_refs(touched, &chains, state, main)?;
+        Ok(())
     }
 
     /// Writes the commits of every plan and the new `main` (whose catalog takes the other

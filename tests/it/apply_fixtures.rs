@@ -6,14 +6,13 @@
 //! check against an official text.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use statute::amend::{Applied, Status, apply, read_act};
 use statute::model::{Date, EventKind, Node, Statute, UnitNum};
 use statute::parse::{canonical, parse_file, parse_str};
 use statute::render::apply_report::ApplyReport;
 
-use crate::common::{fixture, root};
+use crate::common::{arg, fixture, root, statute, stderr};
 
 const APPLIED: Status = Status::Applied;
 const NOT_FOUND: Status = Status::NotFound;
@@ -1162,21 +1161,6 @@ fn a_mixed_act() {
 
 // ---------------------------------------------------------------------------------------
 // The binary.
-
-fn statute(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_statute"))
-        .args(args)
-        .output()
-        .expect("run statute")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 /// Exit 0, the consolidated text on stdout (canonical Markdown, the act in its 题注), the
 /// summary on stderr.

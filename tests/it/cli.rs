@@ -1,24 +1,8 @@
 //! The binary: exit codes, one-line errors naming the file, bounded input.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use crate::common::fixture;
-
-fn statute(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_statute"))
-        .args(args)
-        .output()
-        .expect("run statute")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use crate::common::{arg, fixture, statute, stderr};
 
 #[test]
 fn bad_inputs_give_one_line_errors_and_exit_2() {

@@ -187,3 +187,21 @@ pub fn amendments(dir: &Path) -> PathBuf {
     }
     input
 }
+
+/// Runs the `statute` binary with `args`.
+pub fn statute(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+        .args(args)
+        .output()
+        .expect("run statute")
+}
+
+/// A run's standard error as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A path as a command-line argument.
+pub fn arg(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
