@@ -492,3 +492,48 @@ fn a_point_heading_renamed_whole_keeps_one_label() {
     assert!(text.contains("## 一、买卖合同的成立\n"), "{text}");
     assert!(!text.contains("一、一、"), "{text}");
 }
+
+/// The command line: `apply` on a stored version (STATUTE@VERSION) and `import --act` with
+/// its exit codes: 0 stored, 1 not applied (nothing stored), 2 another statute's act.
+#[test]
+fn apply_and_import_act_on_the_command_line() {
+    use crate::common::{arg, fixture, statute, stderr};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let s = arg(&store);
+    assert!(statute(&["--store", s, "init"]).status.success());
+    let versions = fixture("act-import/示例法");
+    assert!(
+        statute(&["--store", s, "import", arg(&versions)])
+            .status
+            .success()
+    );
+    let act = fixture("act-import/act.md");
+    let o = statute(&["--store", s, "apply", "示例法@2020-01-01", arg(&act)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("第一条之一 示例应当公开。"), "{out}");
+
+    let bad = fixture("act-import/act-not-found.md");
+    let o = statute(&["--store", s, "import", "--act", arg(&bad)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("没有第九条"), "{}", stderr(&o));
+    let o = statute(&["--store", s, "log", "示例法"]);
+    let log = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        log.contains("2020-01-01") && !log.contains("2024-06-28"),
+        "{log}"
+    );
+
+    let o = statute(&["--store", s, "import", "--act", arg(&act)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = statute(&["--store", s, "log", "示例法"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2024-06-28"));
+
+    let other = fixture("act-import/act-other.md");
+    let o = statute(&["--store", s, "import", "--act", arg(&other)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("act-other.md"), "{err}");
+}
