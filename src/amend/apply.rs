@@ -2075,11 +2075,43 @@ pub struct Discrepancy {
 }
 
 /// The differences between `applied` and `official` (a consolidated text of the same date),
-/// each with the instructions responsible. Formal differences (width, punctuation,
-/// whitespace, markup) are none.
+/// each with the instructions responsible (indices into [`Applied::outcomes`]). Formal
+/// differences (width, punctuation, whitespace, markup) are none.
 pub fn compare(applied: &Applied, official: &Statute) -> Vec<Discrepancy> {
-    use crate::diff::{EntryKind, Op as SegOp};
-    let cs = crate::diff::diff(&applied.statute, official);
+    let by_article = |nums: &[UnitNum]| -> Vec<usize> {
+        applied
+            .outcomes
+            .iter()
+            .filter(|o| o.articles.iter().any(|a| nums.contains(a)))
+            .map(|o| o.index)
+            .collect()
+    };
+    let by_heading = |sides: &[&String]| -> Vec<usize> {
+        applied
+            .outcomes
+            .iter()
+            .filter(|o| {
+                o.headings
+                    .iter()
+                    .any(|named| sides.iter().any(|s| s.starts_with(named.as_str())))
+            })
+            .map(|o| o.index)
+            .collect()
+    };
+    compare_texts(&applied.statute, official, &by_article, &by_heading)
+}
+
+/// The substantive differences between `result` (a text made from an act) and `official`;
+/// `by_article` names the instructions behind a difference in the result's articles,
+/// `by_heading` behind one in a heading (given both sides' words).
+pub fn compare_texts(
+    result: &Statute,
+    official: &Statute,
+    by_article: &dyn Fn(&[UnitNum]) -> Vec<usize>,
+    by_heading: &dyn Fn(&[&String]) -> Vec<usize>,
+) -> Vec<Discrepancy> {
+    use crate::diff::EntryKind;
+    let cs = crate::diff::diff(result, official);
     let mut out = Vec::new();
     for e in &cs.entries {
         let kind = match e.kind {
@@ -2092,69 +2124,73 @@ pub fn compare(applied: &Applied, official: &Statute) -> Vec<Discrepancy> {
             _ => continue,
         };
         let nums: Vec<UnitNum> = e.old.iter().map(|u| u.num).collect();
-        let instructions: Vec<usize> = applied
-            .outcomes
-            .iter()
-            .filter(|o| o.articles.iter().any(|a| nums.contains(a)))
-            .map(|o| o.index)
-            .collect();
-        let mut excerpt = String::new();
-        let mut around = 0usize;
-        for s in &e.diff {
-            let t: String = match s.op {
-                SegOp::Equal => {
-                    let n = s.text.chars().count();
-                    if n > 24 {
-                        let head: String = s.text.chars().take(10).collect();
-                        let tail: String = s.text.chars().skip(n - 10).collect();
-                        if around == 0 {
-                            format!("…{tail}")
-                        } else {
-                            format!("{head}…{tail}")
-                        }
-                    } else {
-                        s.text.clone()
-                    }
-                }
-                SegOp::Delete => format!("[-{}-]", s.text),
-                SegOp::Insert => format!("{{+{}+}}", s.text),
-            };
-            if s.op != SegOp::Equal {
-                around += 1;
-            }
-            excerpt.push_str(&t);
-            if excerpt.chars().count() > 200 {
-                excerpt.push('…');
-                break;
-            }
-        }
         out.push(Discrepancy {
             kind,
             applied: e.old.iter().map(|u| u.label.clone()).collect(),
             official: e.new.iter().map(|u| u.label.clone()).collect(),
-            instructions,
-            excerpt: excerpt.replace('\n', "／"),
+            instructions: by_article(&nums),
+            excerpt: excerpt(&e.diff),
         });
     }
     for h in &cs.headings {
         let sides: Vec<&String> = h.old.iter().chain(h.new.iter()).collect();
-        let instructions = applied
-            .outcomes
-            .iter()
-            .filter(|o| {
-                o.headings
-                    .iter()
-                    .any(|named| sides.iter().any(|s| s.starts_with(named.as_str())))
-            })
-            .map(|o| o.index)
-            .collect();
         out.push(Discrepancy {
             kind: "heading",
             applied: h.old.iter().cloned().collect(),
             official: h.new.iter().cloned().collect(),
-            instructions,
+            instructions: by_heading(&sides),
             excerpt: String::new(),
         });
     }
     out
+}
+
+/// A difference in a few words: deletions [-…-], insertions {+…+}, the text around them cut
+/// after a punctuation mark where one is near (else after 10 characters), at most about 200
+/// characters in all; lines joined by ／.
+fn excerpt(diff: &[crate::diff::Segment]) -> String {
+    use crate::diff::Op as SegOp;
+    let stop = |c: char| matches!(c, '，' | '。' | '；' | '：' | '、');
+    let mut out = String::new();
+    let mut changes = 0usize;
+    for s in diff {
+        match s.op {
+            SegOp::Equal => {
+                let chars: Vec<char> = s.text.chars().collect();
+                if chars.len() <= 24 {
+                    out.push_str(&s.text);
+                } else {
+                    // The end of the text before the next change: from after a punctuation
+                    // mark among its last 16 characters.
+                    let from = (chars.len() - 16..chars.len())
+                        .find(|&k| k > 0 && stop(chars[k - 1]))
+                        .unwrap_or(chars.len() - 10);
+                    let tail: String = chars[from..].iter().collect();
+                    if changes == 0 {
+                        out.push('…');
+                    } else {
+                        // The start of the text after the last change: up to a punctuation
+                        // mark among its first 16 characters.
+                        let to = (1..=16).find(|&k| stop(chars[k - 1])).unwrap_or(10);
+                        out.extend(&chars[..to]);
+                        out.push('…');
+                    }
+                    out.push_str(&tail);
+                }
+            }
+            SegOp::Delete => {
+                changes += 1;
+                out.push_str(&format!("[-{}-]", s.text));
+            }
+            SegOp::Insert => {
+                changes += 1;
+                out.push_str(&format!("{{+{}+}}", s.text));
+            }
+        }
+        if out.chars().count() > 200 {
+            out.push('…');
+            break;
+        }
+    }
+    out.replace('\n', "／")
 }

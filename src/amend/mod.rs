@@ -8,7 +8,7 @@ mod parse;
 mod read;
 mod write;
 
-pub use apply::{ActInfo, Applied, Discrepancy, Outcome, Status, apply, compare};
+pub use apply::{ActInfo, Applied, Discrepancy, Outcome, Status, apply, compare, compare_texts};
 pub use parse::parse_act;
 pub use read::{ReadAct, read_act};
 pub use write::{heading_unit, place, wording, write_decision};

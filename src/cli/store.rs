@@ -61,6 +61,12 @@ pub fn import(
         say!("statute: {}", store_message(&f.error));
     }
     render::store::write_import_report(&report, out)?;
+    // A consolidated text of the date of a version made from an act: how the two differ.
+    let mut err = std::io::stderr().lock();
+    for c in &report.act_checks {
+        render::apply_report::write_act_check(c, &mut err)?;
+    }
+    drop(err);
     if !report.failed.is_empty() {
         out.flush()?;
         return Err(ExitError(2).into());

@@ -229,33 +229,70 @@ impl<'a> ApplyReport<'a> {
                 )?;
             }
             for d in check {
-                let who = if d.instructions.is_empty() {
-                    "no instruction: a change the act does not authorise".to_string()
-                } else {
-                    let names: Vec<String> = d
-                        .instructions
-                        .iter()
-                        .map(|&k| match doc.instructions.get(k).and_then(|i| i.number) {
-                            Some(n) => format!("{}、", crate::numerals::to_chinese(n)),
-                            None => format!("#{}", k + 1),
-                        })
-                        .collect();
-                    format!("instruction {}", names.join(" "))
-                };
-                writeln!(
-                    out,
-                    "  {:<10} {} → {} ({who})",
-                    d.kind,
-                    side(d.applied),
-                    side(d.official)
-                )?;
-                if !d.excerpt.is_empty() {
-                    writeln!(out, "             {}", d.excerpt)?;
-                }
+                let names: Vec<String> = d
+                    .instructions
+                    .iter()
+                    .map(|&k| match doc.instructions.get(k).and_then(|i| i.number) {
+                        Some(n) => format!("{}、", crate::numerals::to_chinese(n)),
+                        None => format!("#{}", k + 1),
+                    })
+                    .collect();
+                write_difference(d.kind, d.applied, d.official, &names, d.excerpt, out)?;
             }
         }
         Ok(())
     }
+}
+
+/// One difference between a text made from an act and an official text: its kind, the
+/// articles on each side, the instructions behind it (by their numbers: 三、) or none, and
+/// its excerpt.
+pub fn write_difference(
+    kind: &str,
+    applied: &[String],
+    official: &[String],
+    instructions: &[String],
+    excerpt: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let who = if instructions.is_empty() {
+        "no instruction: a change the act does not authorise".to_string()
+    } else {
+        format!("instruction {}", instructions.join(" "))
+    };
+    writeln!(
+        out,
+        "  {:<10} {} → {} ({who})",
+        kind,
+        side(applied),
+        side(official)
+    )?;
+    if !excerpt.is_empty() {
+        writeln!(out, "             {excerpt}")?;
+    }
+    Ok(())
+}
+
+/// A consolidated text imported for the date of a version made from an act (`statute
+/// import`), against that version: a line naming both, then each difference.
+pub fn write_act_check(c: &crate::store::import::ActCheck, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: differs from {}@{} (made from an amending act) in {} place{}:",
+        c.path.display(),
+        c.id,
+        c.label,
+        c.differences.len(),
+        if c.differences.len() == 1 { "" } else { "s" }
+    )?;
+    for (d, ns) in &c.differences {
+        let names: Vec<String> = ns
+            .iter()
+            .map(|n| format!("{}、", crate::numerals::to_chinese(*n)))
+            .collect();
+        write_difference(d.kind, &d.applied, &d.official, &names, &d.excerpt, out)?;
+    }
+    Ok(())
 }
 
 fn side(labels: &[String]) -> String {

@@ -210,6 +210,7 @@ fn new_version(applied: &Applied, date: Date, act: git2::Oid, id: &str) -> Resul
     };
     let canonical = crate::parse::canonical::to_string(&applied.statute).into_bytes();
     Ok(NewVersion {
+        path: Default::default(),
         date,
         blob: blob_id(&canonical)?,
         canonical,

@@ -90,6 +90,20 @@ impl PartialEq for Failure {
 
 impl Eq for Failure {}
 
+/// A consolidated text imported for a date on which the store holds a version made from an
+/// amending act (`import --act`): how the two differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActCheck {
+    pub id: String,
+    /// The label of the version made from the act.
+    pub label: String,
+    /// The imported file.
+    pub path: PathBuf,
+    /// Each substantive difference, with the numbers of the act's instructions that changed
+    /// those articles (none: a change the act does not authorise).
+    pub differences: Vec<(crate::amend::Discrepancy, Vec<u32>)>,
+}
+
 /// The outcome of an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -109,6 +123,9 @@ pub struct ImportReport {
     pub warnings: Vec<(PathBuf, crate::parse::Warning)>,
     /// Refs created, moved or deleted.
     pub refs_updated: usize,
+    /// Consolidated texts imported for the date of a version made from an act, compared
+    /// with it.
+    pub act_checks: Vec<ActCheck>,
 }
 
 /// True for `YYYY-MM-DD.md` / `YYYY-MM-DD.txt`.
@@ -173,6 +190,8 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
 
 /// A parsed input, ready to be stored.
 pub(crate) struct NewVersion {
+    /// The file it was read from (empty for a version made from an act).
+    pub(crate) path: PathBuf,
     pub(crate) date: Date,
     pub(crate) blob: Oid,
     pub(crate) canonical: Vec<u8>,
@@ -257,6 +276,7 @@ fn prepare_inner(
     };
     let canonical = crate::parse::canonical::to_string(&statute).into_bytes();
     Ok(Prepared::New(Box::new(NewVersion {
+        path: path.into(),
         date,
         blob: blob_id(&canonical)?,
         canonical,
@@ -559,9 +579,61 @@ impl Store {
         };
         let (news, touched) = group_by_statute(&files, prepared, &mut report, &mut failed);
         report.statutes = touched.len();
+        report.act_checks = self.act_checks(&news, &state)?;
         self.store_news(news, &touched, &state, &mut report, threads, progress)?;
         report.failed = failed;
         Ok(report)
+    }
+
+    /// The new versions of a date on which the store holds a version made from an act,
+    /// compared with it.
+    fn act_checks(
+        &self,
+        news: &BTreeMap<String, Vec<NewVersion>>,
+        state: &State,
+    ) -> Result<Vec<ActCheck>> {
+        let mut out = Vec::new();
+        for (id, list) in news {
+            let Some(stored) = state.statutes.get(id) else {
+                continue;
+            };
+            for n in list.iter().filter(|n| n.meta.act.is_none()) {
+                for v in stored
+                    .iter()
+                    .filter(|v| v.date == n.date && v.blob != n.blob)
+                {
+                    let Some(act) = &v.meta.act else { continue };
+                    let p = Path::new("store");
+                    let made = crate::parse_str(p, &self.text(v)?)?.statute;
+                    let official = crate::parse_bytes(p, &n.canonical)?.statute;
+                    let none = |_: &[crate::model::UnitNum]| Vec::new();
+                    let no_heading = |_: &[&String]| Vec::new();
+                    let differences =
+                        crate::amend::compare_texts(&made, &official, &none, &no_heading)
+                            .into_iter()
+                            .map(|d| {
+                                let mut ns: Vec<u32> = d
+                                    .applied
+                                    .iter()
+                                    .filter_map(|l| act.instructions_for(l))
+                                    .flatten()
+                                    .copied()
+                                    .collect();
+                                ns.sort_unstable();
+                                ns.dedup();
+                                (d, ns)
+                            })
+                            .collect();
+                    out.push(ActCheck {
+                        id: id.clone(),
+                        label: v.label.clone(),
+                        path: n.path.clone(),
+                        differences,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Stores new versions: plans each statute's history, fills the summaries, writes the

@@ -38,6 +38,7 @@ fn rerender(id: &str, v: &StoredVersion, bytes: &[u8]) -> Result<NewVersion> {
     let statute = crate::parse_bytes(Path::new(&at), bytes)?.statute;
     let canonical = crate::parse::canonical::to_string(&statute).into_bytes();
     Ok(NewVersion {
+        path: Default::default(),
         date: v.date,
         blob: blob_id(&canonical)?,
         canonical,

@@ -537,3 +537,26 @@ fn apply_and_import_act_on_the_command_line() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("act-other.md"), "{err}");
 }
+
+/// A consolidated text imported for the date of a version made from an act is compared with
+/// it: the difference the act does not make is reported, with no instruction behind it.
+#[test]
+fn an_official_text_imported_after_the_act_is_compared_with_it() {
+    use statute::store::import::Quiet;
+    let (_d, store) = act_store();
+    let act = crate::common::fixture("act-import/act.md");
+    assert!(store.import_act(&act, &Quiet).expect("import --act").stored);
+    let official = crate::common::fixture("act-import/official/示例法");
+    let r = store
+        .import(&[official], &Default::default(), &Quiet)
+        .expect("import");
+    assert_eq!(r.act_checks.len(), 1, "{:?}", r.act_checks);
+    let c = &r.act_checks[0];
+    assert_eq!(c.label, "2024-06-28");
+    let found: Vec<(&str, Vec<String>, Vec<u32>)> = c
+        .differences
+        .iter()
+        .map(|(d, ns)| (d.kind, d.applied.clone(), ns.clone()))
+        .collect();
+    assert_eq!(found, [("modified", vec!["第一条".to_string()], vec![])]);
+}
