@@ -300,29 +300,43 @@ fn entry_item(e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
             into: new()?,
             text: side_text(e, true),
         },
-        EntryKind::Unchanged if e.moved => {
-            let (from, to) = (old()?, new()?);
-            let heading = e.new.first().and_then(|u| u.path.last());
-            match heading {
-                Some(h) if e.old.first().and_then(|u| u.path.last()) != Some(h) => {
-                    amend::Op::MoveArticle {
-                        from,
-                        to,
-                        heading: heading_name(h).to_string(),
-                    }
-                }
-                _ => amend::Op::RenumberArticle {
-                    from,
-                    to,
-                    new_text: None,
-                },
-            }
-        }
+        EntryKind::Unchanged if e.moved => move_op(e, old()?, new()?),
         EntryKind::Unchanged => return None,
-        EntryKind::Modified if !e.substantive => return None,
-        EntryKind::Modified => return Some(modified_item(e, old()?)),
+        // A moved article says so after its changes: the renumbering alone would leave it
+        // where it stood.
+        EntryKind::Modified if !e.substantive => {
+            return e
+                .moved
+                .then(|| Some(vec![move_op(e, old()?, new()?)]))
+                .flatten();
+        }
+        EntryKind::Modified => {
+            let mut ops = modified_item(e, old()?);
+            if e.moved {
+                ops.push(move_op(e, old()?, new()?));
+            }
+            return Some(ops);
+        }
     };
     Some(vec![op])
+}
+
+/// 将第X条移至第二章，作为第Y条 when the article moved under another heading, else 将第X条改
+/// 为第Y条.
+fn move_op(e: &Entry, from: ArticleNo, to: ArticleNo) -> amend::Op {
+    let heading = e.new.first().and_then(|u| u.path.last());
+    match heading {
+        Some(h) if e.old.first().and_then(|u| u.path.last()) != Some(h) => amend::Op::MoveArticle {
+            from,
+            to,
+            heading: heading_name(h).to_string(),
+        },
+        _ => amend::Op::RenumberArticle {
+            from,
+            to,
+            new_text: None,
+        },
+    }
 }
 
 /// Lines per new unit of a split.

@@ -48,10 +48,17 @@ fn round_trip(old: &Statute, new: &Statute) -> Result<Trip, String> {
         .map_err(|e| e.to_string())?
         .statute;
     let check = diff(&result, new);
-    if failed.is_empty() && !check.has_substantive_changes() {
+    // A consolidated text must number its articles as the new version does: an article the
+    // differ finds renumbered or moved between the two is a wrong result too.
+    let misnumbered = check
+        .entries
+        .iter()
+        .filter(|e| e.renumbered || e.moved)
+        .count();
+    if failed.is_empty() && !check.has_substantive_changes() && misnumbered == 0 {
         return Ok(Trip::Exact);
     }
-    if failed.is_empty() && only_references_differ(&check) {
+    if failed.is_empty() && misnumbered == 0 && only_references_differ(&check) {
         return Ok(Trip::ReferencesFollow);
     }
     // STATUTE_APPLY_DUMP=DIR keeps the draft and the result of a pair that fails, to run
@@ -126,7 +133,7 @@ fn only_references_differ(cs: &ChangeSet) -> bool {
 }
 
 /// The share of corpus pairs (in percent) that must round-trip; see the test.
-const CORPUS_FLOOR: usize = 93;
+const CORPUS_FLOOR: usize = 70;
 
 #[test]
 fn drafts_of_corpus_pairs_apply_back() {
@@ -158,10 +165,10 @@ fn drafts_of_corpus_pairs_apply_back() {
     for f in &failures {
         eprintln!("  {f}");
     }
-    // Issue 22 asks for 99%; measured 108 of 115 (93.9%) when this floor was set. The pairs
-    // that fail have a document number or an annex paragraph as a positional unit, a heading
-    // broken over two lines in the source, repeated unnumbered headings, or two instructions
-    // on one line (listed above); the floor keeps what is reached.
+    // Issue 22 asks for 99%; measured 83 of 115 (72.2%) when this floor was set, counting a
+    // result whose articles stand under other headings or carry other numbers as wrong. Most
+    // failures are articles inserted at the start of a 章 or 节, which the draft does not place
+    // (listed above); the floor keeps what is reached.
     assert!(
         ok * 100 >= total * CORPUS_FLOOR,
         "{} of {total} pairs do not round-trip",
@@ -196,8 +203,9 @@ fn drafts_of_mutation_pairs_apply_back() {
     for f in failures.iter().take(40) {
         eprintln!("  {f}");
     }
+    // Measured 192 of 200 (941 of 1,000) when this floor was set; see the corpus test.
     assert!(
-        ok * 100 >= n * 99,
+        ok * 100 >= n * 94,
         "{} of {n} mutation pairs do not round-trip",
         failures.len()
     );

@@ -295,7 +295,13 @@ fn every_corpus_amendment_renders_in_every_format() {
                 .iter()
                 .filter(|e| e.old.iter().chain(&e.new).all(article))
                 .filter(|e| {
-                    e.substantive || e.moved && e.kind == statute::diff::EntryKind::Unchanged
+                    e.substantive
+                        || e.moved
+                            && matches!(
+                                e.kind,
+                                statute::diff::EntryKind::Unchanged
+                                    | statute::diff::EntryKind::Modified
+                            )
                 })
                 .count();
             // A changed 引言 (the text before the first article) is restated as an item too,
