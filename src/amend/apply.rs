@@ -569,23 +569,7 @@ impl Work {
 
     /// The heading `parts` name, each under the one before (第二章, 第三节).
     fn qualified_heading(&self, label: &str, parts: &[&str]) -> Result<usize, Failure> {
-        let mut open: Vec<(u8, &str)> = Vec::new();
-        let mut hits = Vec::new();
-        for (k, b) in self.blocks.iter().enumerate() {
-            let Block::Heading { div, deleted } = b else {
-                continue;
-            };
-            let rank = div.kind.rank();
-            open.retain(|(r, _)| *r < rank);
-            open.push((rank, div.label.as_str()));
-            if *deleted {
-                continue;
-            }
-            let labels: Vec<&str> = open.iter().map(|(_, l)| *l).collect();
-            if labels.ends_with(parts) {
-                hits.push(k);
-            }
-        }
+        let hits = heading_blocks(&self.blocks, parts);
         match hits.as_slice() {
             [] => Err(not_found(format!("没有{label}"))),
             [k] => Ok(*k),
@@ -1479,25 +1463,34 @@ impl Work {
             if fits {
                 at = anchor;
             }
-            // Between two articles a heading may open: the article goes under the heading it
-            // moves to, else it stays with the article before it.
-            if let (Some(h), Some(p), Some(n)) = (&s.heading, prev, next)
-                && n > p + 1
+            // An article placed under a heading (移至第二章, 在第二章中增加): after the last article
+            // of that heading numbered below it, else at the heading's start (past the headings
+            // nested at once under it).
+            if let Some(h) = &s.heading
+                && let [hb] = heading_blocks(&blocks, &label_parts(h))[..]
             {
-                let want = normalize::normalize(h);
-                if let Some(j) = (p + 1..n).find(|&j| {
-                    matches!(&blocks[j], Block::Heading { div, .. }
-                        if normalize::normalize(&div.label) == want)
-                }) {
-                    at = j + 1;
-                    // Past the headings nested at once under it.
-                    while let Some(Block::Heading { .. }) = blocks.get(at) {
-                        if at >= n {
-                            break;
+                let rank = match &blocks[hb] {
+                    Block::Heading { div, .. } => div.kind.rank(),
+                    _ => u8::MAX,
+                };
+                let end = (hb + 1..blocks.len())
+                    .find(|&j| matches!(&blocks[j], Block::Heading { div, .. } if div.kind.rank() <= rank))
+                    .unwrap_or(blocks.len());
+                let before = final_no
+                    .iter()
+                    .filter(|&&(i, n)| i > hb && i < end && n < no)
+                    .map(|&(i, _)| i)
+                    .max();
+                at = match before {
+                    Some(i) => i + 1,
+                    None => {
+                        let mut j = hb + 1;
+                        while j < end && matches!(blocks[j], Block::Heading { .. }) {
+                            j += 1;
                         }
-                        at += 1;
+                        j
                     }
-                }
+                };
             }
             blocks.insert(at, Block::Slot(s));
             for e in final_no.iter_mut() {
@@ -1751,6 +1744,29 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
     m.status = None;
     m.source_urls.clear();
     m.doc_id = None;
+}
+
+/// The heading blocks whose labels, with those of the headings above them, end with `parts`
+/// (第二章, 第三节 for the 节 under 第二章; one part for a heading named alone).
+fn heading_blocks(blocks: &[Block], parts: &[&str]) -> Vec<usize> {
+    let mut open: Vec<(u8, &str)> = Vec::new();
+    let mut hits = Vec::new();
+    for (k, b) in blocks.iter().enumerate() {
+        let Block::Heading { div, deleted } = b else {
+            continue;
+        };
+        let rank = div.kind.rank();
+        open.retain(|(r, _)| *r < rank);
+        open.push((rank, div.label.as_str()));
+        if *deleted {
+            continue;
+        }
+        let labels: Vec<&str> = open.iter().map(|(_, l)| *l).collect();
+        if labels.ends_with(parts) {
+            hits.push(k);
+        }
+    }
+    hits
 }
 
 /// A qualified heading label in its parts: 第二章第三节 → [第二章, 第三节]; one part for

@@ -62,7 +62,7 @@ pub fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<Vec<amend::Op>> {
     for &k in &shown_idx {
         let e = &cs.entries[k];
         let (pos, _, before) = place[k];
-        if let Some(ops) = entry_item(e, before) {
+        if let Some(ops) = entry_item(cs, e, before) {
             keyed.push((pos, k, ops));
         }
     }
@@ -263,7 +263,7 @@ fn side_text(e: &Entry, new: bool) -> String {
 /// The instructions for one entry; `None` when it is no amendment, or when its units have no
 /// article number to name (a change there is not stated: the instruction model names
 /// articles, 款, 项 and 目 only).
-fn entry_item(e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
+fn entry_item(cs: &ChangeSet, e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
     // The same wording in another layout is no amendment: a header line moved into the
     // units, points numbered in one source only. A split or merge of articles that keeps
     // every word still renumbers the statute, and is stated.
@@ -300,20 +300,20 @@ fn entry_item(e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
             into: new()?,
             text: side_text(e, true),
         },
-        EntryKind::Unchanged if e.moved => move_op(e, old()?, new()?),
+        EntryKind::Unchanged if e.moved => move_op(cs, e, old()?, new()?),
         EntryKind::Unchanged => return None,
         // A moved article says so after its changes: the renumbering alone would leave it
         // where it stood.
         EntryKind::Modified if !e.substantive => {
-            return e
-                .moved
-                .then(|| Some(vec![move_op(e, old()?, new()?)]))
-                .flatten();
+            if !e.moved {
+                return None;
+            }
+            return Some(vec![move_op(cs, e, old()?, new()?)]);
         }
         EntryKind::Modified => {
             let mut ops = modified_item(e, old()?);
             if e.moved {
-                ops.push(move_op(e, old()?, new()?));
+                ops.push(move_op(cs, e, old()?, new()?));
             }
             return Some(ops);
         }
@@ -321,21 +321,30 @@ fn entry_item(e: &Entry, before: Option<&UnitRef>) -> Option<Vec<amend::Op>> {
     Some(vec![op])
 }
 
-/// 将第X条移至第二章，作为第Y条 when the article moved under another heading, else 将第X条改
-/// 为第Y条.
-fn move_op(e: &Entry, from: ArticleNo, to: ArticleNo) -> amend::Op {
+/// 将第X条移至第二章，作为第Y条 when the article moved under another heading of the amended
+/// text (named as that text names it), else 将第X条改为第Y条 (a heading the decision adds
+/// places its articles itself).
+fn move_op(cs: &ChangeSet, e: &Entry, from: ArticleNo, to: ArticleNo) -> amend::Op {
     let heading = e.new.first().and_then(|u| u.path.last());
-    match heading {
-        Some(h) if e.old.first().and_then(|u| u.path.last()) != Some(h) => amend::Op::MoveArticle {
-            from,
-            to,
-            heading: heading_name(h).to_string(),
-        },
-        _ => amend::Op::RenumberArticle {
+    let moved_under = heading.filter(|h| e.old.first().and_then(|u| u.path.last()) != Some(*h));
+    match moved_under.and_then(|h| old_heading(cs, h)) {
+        Some(heading) => amend::Op::MoveArticle { from, to, heading },
+        None => amend::Op::RenumberArticle {
             from,
             to,
             new_text: None,
         },
+    }
+}
+
+/// How the amended text names the heading the new text has as `new`: its old label (the
+/// heading renamed or renumbered, or as it stood), qualified as [`qualified_name`] does;
+/// `None` for a heading the decision adds.
+fn old_heading(cs: &ChangeSet, new: &str) -> Option<String> {
+    match cs.headings.iter().find(|h| h.new.as_deref() == Some(new)) {
+        Some(h) if h.kind == HeadingChangeKind::Added => None,
+        Some(h) => Some(qualified_name(cs, h.old.as_deref()?)),
+        None => Some(qualified_name(cs, new)),
     }
 }
 
