@@ -6,9 +6,11 @@
 //! `第N条 ` starts one, and so does an unnumbered line that reads as an instruction or a
 //! closing note; any other line continues the paragraph before it when that paragraph ends
 //! with ：, has a quotation still open, or the line opens a quotation (a new text of several
-//! 款). Each paragraph becomes exactly one instruction, [`Op::Unrecognised`] when no form
-//! matches. The instruction's words are read on a *skeleton*: the text outside quotations,
-//! each quotation replaced by one placeholder character.
+//! 款). A paragraph becomes one instruction when it reads as one; else, when it is cut
+//! (outside quotations, at 。 ； ，并 ，同时, and 和 before a 款 or 项) into pieces that each
+//! read as an instruction, one per piece, all with the paragraph's number and line; else one,
+//! [`Op::Unrecognised`]. The instruction's words are read on a *skeleton*: the text outside
+//! quotations, each quotation replaced by one placeholder character.
 //!
 //! Every wording of [`super::wording`] (the drafter's) reads back as the op it words.
 
@@ -40,14 +42,15 @@ pub fn parse_act(text: &str) -> Act {
         }) = current.take()
         {
             let text = lines.join("\n");
-            let op = read_instruction(&text);
             if let Some(part) = parts.last_mut() {
-                part.instructions.push(Instruction {
-                    number,
-                    text,
-                    op,
-                    line,
-                });
+                for (text, op) in read_paragraph(&text) {
+                    part.instructions.push(Instruction {
+                        number,
+                        text,
+                        op,
+                        line,
+                    });
+                }
             }
         }
     };
@@ -404,6 +407,169 @@ fn paragraph_joins(text: &str) -> Vec<bool> {
         k += 1;
     }
     out
+}
+
+/// One paragraph's instructions, each with its own words: the paragraph as one instruction
+/// when it reads as one; else its pieces ([`pieces`]) when each reads as an instruction on
+/// its own (a piece naming a 款 or 项 without an article taking the article of the piece
+/// before, [`inherited`]); else the paragraph whole, unread.
+fn read_paragraph(text: &str) -> Vec<(String, Op)> {
+    let op = read_instruction(text);
+    if !matches!(op, Op::Unrecognised { .. }) {
+        return vec![(text.to_string(), op)];
+    }
+    read_pieces(text).unwrap_or_else(|| vec![(text.to_string(), op)])
+}
+
+/// The pieces of a paragraph of several instructions, each read: `None` unless there are
+/// several and every one reads.
+fn read_pieces(text: &str) -> Option<Vec<(String, Op)>> {
+    let pieces = pieces(text);
+    if pieces.len() < 2 {
+        return None;
+    }
+    let mut out: Vec<(String, Op)> = Vec::new();
+    // The article and the verb of the piece before.
+    let mut before: Option<(Option<ArticleNo>, &'static str)> = None;
+    for (piece, and) in pieces {
+        let (reading, verb_word) = inherited(piece, and, before)?;
+        let op = read_instruction(&reading);
+        if matches!(op, Op::Unrecognised { .. }) {
+            return None;
+        }
+        before = Some((article_of(&op), verb_word));
+        out.push((piece.to_string(), op));
+    }
+    Some(out)
+}
+
+/// A paragraph cut where one instruction ends and another begins, outside quotations: after
+/// 。 or ；, before ，并 and ，同时, and before 和 between a closing quotation and a 款 or 项
+/// (删去第八条第一款末尾的“A”和第二款末尾的“B”: the piece, with `true`, shares the verb of
+/// the one before). Each piece trimmed; together they hold every word of the paragraph.
+fn pieces(text: &str) -> Vec<(&str, bool)> {
+    let mut cuts: Vec<(usize, bool)> = vec![(0, false)];
+    let mut closer: Option<char> = None;
+    let mut prev = '\n';
+    for (k, c) in text.char_indices() {
+        let rest = &text[k + c.len_utf8()..];
+        match closer {
+            // A “ opening a line inside a quotation opens a paragraph of the same one.
+            Some(cl) => {
+                if c == cl {
+                    closer = None;
+                }
+            }
+            None => match c {
+                '“' => closer = Some('”'),
+                '「' => closer = Some('」'),
+                '"' => closer = Some('"'),
+                '。' | '；' | ';' => cuts.push((k + c.len_utf8(), false)),
+                '，' | ',' if rest.starts_with('并') || rest.starts_with("同时") => {
+                    cuts.push((k + c.len_utf8(), false));
+                }
+                '和' if matches!(prev, '”' | '」')
+                    && (ordinal(rest, "款").is_some() || ordinal(rest, "项").is_some()) =>
+                {
+                    cuts.push((k, true));
+                }
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    // Each piece's start, end and whether it follows 和.
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    for (j, &(start, and)) in cuts.iter().enumerate() {
+        let end = cuts.get(j + 1).map_or(text.len(), |&(e, _)| e);
+        let piece = text[start..end].trim();
+        if piece.is_empty() {
+            continue;
+        }
+        match spans.last_mut() {
+            // Punctuation alone belongs to the piece before.
+            Some(last) if piece.chars().all(|c| "。；;，,".contains(c)) => last.1 = end,
+            _ => spans.push((start, end, and)),
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(start, end, and)| (text[start..end].trim(), and))
+        .collect()
+}
+
+/// The words a piece reads as, and its verb: the joining words that open it (同时, 并, 和)
+/// left out; a piece that names a 款 or 项 without an article (将第二款中的…, 第八项“…”, and
+/// 增加一款 / 增加一项 with no place) given `before`'s article, and a piece after 和 its verb
+/// (删去). `None` when the piece needs the article or verb before it and there is none.
+fn inherited(
+    piece: &str,
+    and: bool,
+    before: Option<(Option<ArticleNo>, &'static str)>,
+) -> Option<(String, &'static str)> {
+    let mut r = piece;
+    loop {
+        let next = ["同时", "并", "，", ","]
+            .iter()
+            .find_map(|w| r.strip_prefix(w))
+            .or_else(|| if and { r.strip_prefix('和') } else { None });
+        match next {
+            Some(n) => r = n.trim_start(),
+            None => break,
+        }
+    }
+    let (verb_word, rest) = strip_first(
+        r,
+        &[
+            ("将", "将"),
+            ("删去", "删去"),
+            ("删除", "删除"),
+            ("在", "在"),
+        ],
+    )
+    .unwrap_or(("", r));
+    let verb_word = if and {
+        // Only a deletion shares its verb: 删去“A”和“B” names each text deleted.
+        match before {
+            Some((_, v @ ("删去" | "删除"))) if verb_word.is_empty() => v,
+            _ => return None,
+        }
+    } else {
+        verb_word
+    };
+    let names_part = ordinal(rest, "款").is_some() || ordinal(rest, "项").is_some();
+    let adds_part = verb_word.is_empty()
+        && rest.strip_prefix("增加").is_some_and(|a| {
+            let n = numeral_len(a).max(if a.starts_with('两') {
+                '两'.len_utf8()
+            } else {
+                0
+            });
+            n > 0 && (a[n..].starts_with('款') || a[n..].starts_with('项'))
+        });
+    if names_part || adds_part {
+        let article = before.and_then(|(a, _)| a)?;
+        return Some((format!("{verb_word}{article}{rest}"), verb_word));
+    }
+    if and {
+        return None;
+    }
+    Some((r.to_string(), verb_word))
+}
+
+/// The one article an op acts in, if it acts in one.
+fn article_of(op: &Op) -> Option<ArticleNo> {
+    let targets: Vec<&Target> = match op {
+        Op::Phrase { targets, .. } | Op::DeletePart { targets } => targets.iter().collect(),
+        Op::ReplaceArticle { target, .. } | Op::InsertItem { target, .. } => vec![target],
+        Op::InsertParagraph { article, .. } => return Some(*article),
+        _ => return None,
+    };
+    let first = targets.first()?.article_no()?;
+    targets
+        .iter()
+        .all(|t| t.article_no() == Some(first))
+        .then_some(first)
 }
 
 /// One instruction form: the op when a skeleton and its quotations read as it.
@@ -1168,14 +1334,26 @@ fn restatement<'a>(skel: &'a str, quotes: &[String]) -> (&'a str, Option<String>
 
 /// 第十条第三款“A”修改为：“B” (a 修正案's place then its quotation, no 中的) / 序言第七自然段
 /// 后两句：“A”修改为：“B” (the sentences the quotation holds named) / 第一条第二款“A”后增写
-/// 一句，内容为：“B”.
+/// 一句，内容为：“B” / 第八十九条“…行使下列职权”中第六项“A”修改为“B”.
 fn phrase_direct(sk: &str, quotes: &[String]) -> Option<Op> {
     let first_q = sk.find(Q)?;
     let head = sk[..first_q].trim_end_matches('：');
     let head = head.strip_prefix('将').unwrap_or(head);
-    let targets = targets(without_sentences(head))?;
+    let mut targets = targets(without_sentences(head))?;
+    let mut tail = &sk[first_q..];
+    // 宪法第八十九条“国务院行使下列职权”中第六项“A”修改为“B”: the words that open the list
+    // name the 款 whose 项 it is, the article's 款 with 项 (as in `insert_paragraph`).
+    if let Some(r) = tail.strip_prefix(Q).and_then(|r| r.strip_prefix('中'))
+        && let Some((n, l)) = ordinal(r, "项")
+        && let [t] = targets.as_mut_slice()
+        && t.article_no().is_some()
+        && t.paragraph.is_none()
+        && t.item.is_none()
+    {
+        t.item = Some(n);
+        tail = &r[l..];
+    }
     // 第十三条“A”“B”修改为：“C”“D”: the article's old paragraphs, all replaced.
-    let tail = &sk[first_q..];
     if let Some((old, new)) = tail.split_once("修改为") {
         let new = new.trim_start_matches('：');
         let (n_old, n_new) = (old.chars().count(), new.chars().count());
@@ -1419,6 +1597,59 @@ mod tests {
         ] {
             assert_eq!(without_sentences(head), place, "{head}");
         }
+    }
+
+    #[test]
+    fn pieces_are_cut_outside_quotations() {
+        let cut = |t: &str| -> Vec<String> {
+            pieces(t)
+                .into_iter()
+                .map(|(p, and)| format!("{}{p}", if and { "+" } else { "" }))
+                .collect()
+        };
+        // 。 and ； inside a quotation, of one paragraph or several, cut nothing.
+        assert_eq!(
+            cut("将第三条修改为：“甲。乙；丙”。"),
+            vec!["将第三条修改为：“甲。乙；丙”。"]
+        );
+        assert_eq!(
+            cut("将第三条修改为：\n“甲。\n“乙；”"),
+            vec!["将第三条修改为：\n“甲。\n“乙；”"]
+        );
+        assert_eq!(
+            cut(
+                "删去第一款中的“甲”和第二款中的“乙”，并将第三款中的“丙，并丁”修改为“戊”。同时增加一款：“己。”"
+            ),
+            vec![
+                "删去第一款中的“甲”",
+                "+和第二款中的“乙”，",
+                "并将第三款中的“丙，并丁”修改为“戊”。",
+                "同时增加一款：“己。”"
+            ]
+        );
+        // 和 between two articles, or not after a quotation, cuts nothing.
+        assert_eq!(
+            cut("删去第十二条和第十三条。"),
+            vec!["删去第十二条和第十三条。"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_that_reads_whole_is_not_cut() {
+        // Read whole: one phrase instruction with two edits, not two instructions.
+        let got = read_paragraph("将第三条中的“甲”修改为“乙”，并将“丙”修改为“丁”。");
+        assert_eq!(got.len(), 1);
+        assert!(matches!(&got[0].1, Op::Phrase { edits, .. } if edits.len() == 2));
+        // A piece that borrows the article of the piece before reads in it; without one to
+        // borrow, the paragraph stays whole and unread.
+        let got = read_paragraph("将第九条中的“甲”修改为“乙”；将第二款中的“丙”修改为“丁”。");
+        assert_eq!(got.len(), 2);
+        assert_eq!(article_of(&got[1].1), Some(ArticleNo { main: 9, sub: 0 }));
+        let text = "将本法中的“甲”修改为“乙”；将第二款中的“丙”修改为“丁”。";
+        let got = read_paragraph(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, text);
+        assert!(matches!(got[0].1, Op::Unrecognised { .. }));
     }
 
     #[test]

@@ -458,8 +458,8 @@ fn headings_named_by_their_words() {
 fn forms_left_unread_stay_unrecognised() {
     let act = act("unread.md");
     let got = ops(&act);
-    assert_eq!(got.len(), 13, "{got:?}");
-    for (k, (number, op)) in got.iter().take(12).enumerate() {
+    assert_eq!(got.len(), 10, "{got:?}");
+    for (k, (number, op)) in got.iter().take(9).enumerate() {
         assert_eq!(*number, Some(k as u32 + 1));
         assert!(
             matches!(op, Op::Unrecognised { .. }),
@@ -467,9 +467,149 @@ fn forms_left_unread_stay_unrecognised() {
             act.parts[0].instructions[k].text
         );
     }
-    assert!(matches!(got[12].1, Op::Effective { .. }));
+    assert!(matches!(got[9].1, Op::Effective { .. }));
     let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
-    assert_eq!(lines, (0..13).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
+    assert_eq!(lines, (0..10).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
+    // A paragraph of several instructions one of which does not read stays whole, its words
+    // all kept: 条首部分 is no place; 第二款 after two articles names no article.
+    for k in [5, 6] {
+        let i = &act.parts[0].instructions[k];
+        assert!(i.text.contains(['；', ';']), "{}", i.text);
+    }
+}
+
+/// Paragraphs that hold several instructions, each with its own place: one instruction per
+/// piece, all with the paragraph's number and line, each with its own words; a piece that
+/// names a 款 or 项 without an article is in the article of the piece before.
+#[test]
+fn several_instructions_in_one_paragraph() {
+    let act = act("several.md");
+    let phrase = |target: Target, edit: PhraseEdit| Op::Phrase {
+        targets: vec![target],
+        edits: vec![edit],
+        restated: None,
+    };
+    let delete = |text: &str| PhraseEdit::Delete { text: text.into() };
+    let heading = |label: &str| Target {
+        scope: Scope::Heading(label.into()),
+        paragraph: None,
+        item: None,
+        subitem: None,
+    };
+    let expected: Vec<(Option<u32>, Op)> = vec![
+        (
+            Some(1),
+            phrase(at(3, Some(1), None), delete("由示例地法院管辖。")),
+        ),
+        (
+            Some(1),
+            Op::InsertParagraph {
+                article: no(3, 0),
+                as_paragraphs: vec![2],
+                text: Some(
+                    "前款规定的地区没有示例法院的，由上级法院指定；必要时，可以指定其他法院。"
+                        .into(),
+                ),
+                rewrite: None,
+            },
+        ),
+        // 末尾的“A”: the words at the end of the 款, read as a phrase (apply finds them).
+        (
+            Some(2),
+            phrase(at(8, Some(1), None), delete("但不低于百分之五十")),
+        ),
+        (
+            Some(2),
+            phrase(at(8, Some(2), None), delete("但不低于百分之四十")),
+        ),
+        (Some(2), phrase(at(8, Some(2), None), replace("及", "或者"))),
+        (
+            Some(3),
+            phrase(
+                at(9, Some(1), None),
+                replace("按照过错分担责任；无过错的，公平分担", "根据责任大小确定"),
+            ),
+        ),
+        (
+            Some(3),
+            phrase(at(9, Some(2), None), replace("第七条", "第六条")),
+        ),
+        (
+            Some(4),
+            phrase(heading("第四章"), replace("国旗、首都", "国旗、国歌、首都")),
+        ),
+        (
+            Some(4),
+            Op::InsertParagraph {
+                article: no(136, 0),
+                as_paragraphs: vec![2],
+                text: Some("示例国歌是《示例曲》。".into()),
+                rewrite: None,
+            },
+        ),
+        // A 项 of the list the quoted words open: the article's 款 with 项.
+        (
+            Some(5),
+            phrase(
+                at(89, None, Some(6)),
+                replace("（六）领导示例工作", "（六）领导示例和示范工作"),
+            ),
+        ),
+        (
+            Some(5),
+            phrase(
+                at(89, None, Some(8)),
+                replace("（八）领导民政和监察等工作", "（八）领导民政等工作"),
+            ),
+        ),
+        (
+            Some(6),
+            phrase(
+                at(67, None, Some(6)),
+                replace("（六）监督示例工作", "（六）监督示例和示范工作"),
+            ),
+        ),
+        (
+            Some(6),
+            Op::InsertItem {
+                target: Target::article(no(67, 0)),
+                as_item: Some(11),
+                text: "（十一）任免示例委员会委员".into(),
+            },
+        ),
+        (
+            None,
+            Op::Effective {
+                date: Date::new(2022, 1, 1),
+            },
+        ),
+    ];
+    assert_eq!(ops(&act), expected);
+    let instructions = &act.parts[0].instructions;
+    let texts: Vec<&str> = instructions.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(
+        texts[..5],
+        [
+            "删去第三条第一款中的“由示例地法院管辖。”。",
+            "同时增加一款作为第二款规定：“前款规定的地区没有示例法院的，由上级法院指定；必要时，可以指定其他法院。”",
+            "删去第八条第一款末尾的“但不低于百分之五十”",
+            "和第二款末尾的“但不低于百分之四十”，",
+            "并将第二款中的“及”修改为“或者”。",
+        ]
+    );
+    // Every word of each paragraph is in one of its instructions, in order.
+    let text = std::fs::read_to_string(fixture("amend").join("several.md")).expect("fixture");
+    for (number, line) in (1..=6).zip((0..).map(|k| 10 + 2 * k)) {
+        let of: Vec<&Instruction> = instructions
+            .iter()
+            .filter(|i| i.number == Some(number))
+            .collect();
+        assert!(of.len() >= 2 && of.iter().all(|i| i.line == line));
+        let words: String = of.iter().map(|i| i.text.as_str()).collect();
+        let at = text.lines().nth(line as usize - 1).unwrap_or_default();
+        let numbered = at.split_once('、').map_or(at, |(_, r)| r);
+        assert_eq!(words, numbered, "{number}");
+    }
 }
 
 #[test]
@@ -518,10 +658,12 @@ fn amending_title(title: &str) -> bool {
 }
 
 /// The share of instructions the parser reads, over every amending act of the corpus, must
-/// stay at or above the floor measured when the parser was last extended (issue 22): 576 of
-/// 592 instructions (97.3%) in 14 acts (568 when it was written, 569 before the sentences
-/// named, 增写一句, a 宪法 article's quoted list and a heading named by its words were read).
-const RECOGNISED_FLOOR: f64 = 0.97;
+/// stay at or above the floor measured when the parser was last extended (issue 22): 589 of
+/// 599 instructions (98.3%) in 14 acts, since paragraphs of several instructions are read as
+/// one instruction each (576 of 592, 97.3%, before; 568 when it was written, 569 before the
+/// sentences named, 增写一句, a 宪法 article's quoted list and a heading named by its words
+/// were read).
+const RECOGNISED_FLOOR: f64 = 0.98;
 
 #[test]
 fn corpus_amending_acts_are_read() {
