@@ -457,7 +457,11 @@ impl Work {
             } => self.phrase(k, targets, edits, restated.as_deref()),
             Op::DeleteArticles { ranges } => self.delete_articles(k, ranges),
             Op::DeletePart { targets } => self.delete_parts(k, targets),
-            Op::InsertArticle { after, articles } => self.insert_articles(k, *after, articles),
+            Op::InsertArticle {
+                after,
+                heading,
+                articles,
+            } => self.insert_articles(k, *after, heading.as_deref(), articles),
             Op::InsertParagraph {
                 article,
                 as_paragraphs,
@@ -1035,8 +1039,13 @@ impl Work {
         &mut self,
         k: usize,
         after: Option<ArticleNo>,
+        heading: Option<&str>,
         articles: &[(ArticleNo, String)],
     ) -> Result<(), Failure> {
+        // The heading it opens must be there (placed under it at the end).
+        if let Some(h) = heading {
+            self.heading(h)?;
+        }
         // 增加一条，作为第十条之一 without 在…后: after 第十条.
         let anchor = after.or_else(|| {
             articles
@@ -1082,7 +1091,7 @@ impl Work {
                 lines,
                 stated: Some(*no),
                 positioned: at.is_none(),
-                heading: None,
+                heading: heading.map(str::to_string),
                 keep_place: false,
                 deleted: false,
                 by: BTreeSet::from([k]),
@@ -1749,20 +1758,30 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
 /// The heading blocks whose labels, with those of the headings above them, end with `parts`
 /// (第二章, 第三节 for the 节 under 第二章; one part for a heading named alone).
 fn heading_blocks(blocks: &[Block], parts: &[&str]) -> Vec<usize> {
-    let mut open: Vec<(u8, &str)> = Vec::new();
+    // The open headings: rank, label, whole words (a heading without a 第…章 label is named by
+    // its words: 附则, 一、买卖合同的成立及效力).
+    let mut open: Vec<(u8, String, String)> = Vec::new();
     let mut hits = Vec::new();
+    let want: Vec<String> = parts.iter().map(|p| normalize::normalize(p)).collect();
     for (k, b) in blocks.iter().enumerate() {
         let Block::Heading { div, deleted } = b else {
             continue;
         };
         let rank = div.kind.rank();
-        open.retain(|(r, _)| *r < rank);
-        open.push((rank, div.label.as_str()));
-        if *deleted {
+        open.retain(|(r, _, _)| *r < rank);
+        open.push((
+            rank,
+            normalize::normalize(&div.label),
+            normalize::normalize(&div.heading()),
+        ));
+        if *deleted || want.len() > open.len() {
             continue;
         }
-        let labels: Vec<&str> = open.iter().map(|(_, l)| *l).collect();
-        if labels.ends_with(parts) {
+        let named = open[open.len() - want.len()..]
+            .iter()
+            .zip(&want)
+            .all(|((_, label, whole), w)| (!label.is_empty() && label == w) || whole == w);
+        if named {
             hits.push(k);
         }
     }

@@ -101,9 +101,12 @@ pub enum Op {
     /// 删去第X条第Y款 (or a 项, 目), or several: 删除第三十一条第一款、第三十五条第一款.
     DeletePart { targets: Vec<Target> },
     /// 增加一条，作为第X条：“…” / 在第X条后增加一条，作为第X条之一：“…” / 增加两条，分别作为
-    /// 第X条、第Y条：“…”“…” — each new article with its text.
+    /// 第X条、第Y条：“…”“…” / 在第二章中增加一条，作为第X条：“…” — each new article with
+    /// its text; `heading`, the 编/章/节 it opens (as the amended text labels it), where the
+    /// act names one.
     InsertArticle {
         after: Option<ArticleNo>,
+        heading: Option<String>,
         articles: Vec<(ArticleNo, String)>,
     },
     /// 在第X条中增加一款，作为第Y款：“…” (`as_paragraphs` empty for 增加规定：, at the end;

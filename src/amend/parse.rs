@@ -978,12 +978,37 @@ fn move_article(sk: &str, quotes: &[String]) -> Option<Op> {
 /// 增加一条，作为第X条：“…” / 在第X条后增加一条，作为第X条之一：“…” / 增加两条，分别作为
 /// 第X条、第Y条：“…”“…”.
 fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
-    let (after, rest) = match sk.strip_prefix('在') {
+    // 在“附则”中增加一条: a heading without a label, by its words (the first quotation).
+    if let Some(rest) = sk
+        .strip_prefix('在')
+        .and_then(|r| r.strip_prefix(Q))
+        .and_then(|r| r.strip_prefix("中增加"))
+    {
+        let (heading, texts) = quotes.split_first()?;
+        return match insert_article(&format!("增加{rest}"), texts)? {
+            Op::InsertArticle {
+                after: None,
+                heading: None,
+                articles,
+            } => Some(Op::InsertArticle {
+                after: None,
+                heading: Some(heading.clone()),
+                articles,
+            }),
+            _ => None,
+        };
+    }
+    let (after, heading, rest) = match sk.strip_prefix('在') {
+        // 在第二章中增加一条: the 章 (or 节, 编) it opens.
+        Some(r) if heading_label_len(r).is_some_and(|l| r[l..].starts_with("中增加")) => {
+            let l = heading_label_len(r)?;
+            (None, Some(r[..l].to_string()), &r[l + "中".len()..])
+        }
         Some(r) => {
             let (no, len) = article_at(r)?;
-            (Some(no), r[len..].strip_prefix('后')?)
+            (Some(no), None, r[len..].strip_prefix('后')?)
         }
-        None => (None, sk),
+        None => (None, None, sk),
     };
     let (count, rest) = articles_as(rest.strip_prefix("增加")?)?;
     let end = rest.find(['：', Q]).unwrap_or(rest.len());
@@ -1005,7 +1030,11 @@ fn insert_article(sk: &str, quotes: &[String]) -> Option<Op> {
             ),
         });
     };
-    Some(Op::InsertArticle { after, articles })
+    Some(Op::InsertArticle {
+        after,
+        heading,
+        articles,
+    })
 }
 
 /// `N条，(分别)作为…`, as in 增加两条，分别作为… and 改为两条，作为…: the count N and what

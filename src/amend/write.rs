@@ -213,11 +213,18 @@ pub fn wording(op: &Op) -> String {
         Op::DeletePart { targets } => format!("删去{}。", places(targets)),
         Op::InsertArticle {
             after,
+            heading,
             articles: new,
         } => {
             let mut s = String::new();
             if let Some(a) = after {
                 s.push_str(&format!("在{a}后"));
+            } else if let Some(h) = heading {
+                // 在第二章中, or a heading without a label by its words: 在“附则”中.
+                match heading_unit(h) {
+                    Some(_) => s.push_str(&format!("在{h}中")),
+                    None => s.push_str(&format!("在“{}”中", quote(h))),
+                }
             }
             let labels: Vec<ArticleNo> = new.iter().map(|(no, _)| *no).collect();
             s.push_str(&format!(
@@ -439,6 +446,7 @@ mod tests {
             (
                 Op::InsertArticle {
                     after: Some(no(12, 0)),
+                    heading: None,
                     articles: vec![(no(12, 1), "甲。\n乙。".into())],
                 },
                 "在第十二条后增加一条，作为第十二条之一：\n“甲。\n“乙。”",
@@ -609,9 +617,15 @@ mod tests {
             }),
             (
                 prop::option::of(article()),
+                prop::option::of(heading()),
                 prop::collection::vec((article(), text()), 1..4)
             )
-                .prop_map(|(after, articles)| Op::InsertArticle { after, articles }),
+                .prop_map(|(after, heading, articles)| Op::InsertArticle {
+                    // 在第X条后 places it; a heading is named only without it.
+                    heading: heading.filter(|_| after.is_none()),
+                    after,
+                    articles
+                }),
             (article(), positions(), text()).prop_map(|(article, as_paragraphs, t)| {
                 Op::InsertParagraph {
                     article,

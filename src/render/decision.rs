@@ -285,8 +285,15 @@ fn entry_item(cs: &ChangeSet, e: &Entry, before: Option<&UnitRef>) -> Option<Vec
             let no = new()?;
             // 之一 articles are placed after the article before them.
             let after = before.and_then(article_no).filter(|_| no.sub > 0);
+            // One that opens a 章 or 节 of the amended text says so (在第二章中增加一条): by
+            // its number alone it would end the heading before.
+            let heading = match (after, e.new.first()) {
+                (None, Some(u)) => opened_heading(cs, u),
+                _ => None,
+            };
             amend::Op::InsertArticle {
                 after,
+                heading,
                 articles: vec![(no, side_text(e, true))],
             }
         }
@@ -335,6 +342,22 @@ fn move_op(cs: &ChangeSet, e: &Entry, from: ArticleNo, to: ArticleNo) -> amend::
             new_text: None,
         },
     }
+}
+
+/// The heading a new article opens in the new text (the article before it stands under
+/// another), as the amended text names it; `None` when it continues its heading, or opens one
+/// the decision adds (which places its articles itself).
+fn opened_heading(cs: &ChangeSet, u: &UnitRef) -> Option<String> {
+    let h = u.path.last()?;
+    let before = cs
+        .entries
+        .iter()
+        .flat_map(|e| &e.new)
+        .find(|v| v.index + 1 == u.index && v.annex == u.annex);
+    if before.is_some_and(|b| b.path.last() == Some(h)) {
+        return None;
+    }
+    old_heading(cs, h)
 }
 
 /// How the amended text names the heading the new text has as `new`: its old label (the

@@ -196,14 +196,17 @@ fn inserted_articles_paragraphs_and_items() {
         got,
         vec![
             Op::InsertArticle {
+                heading: None,
                 after: None,
                 articles: vec![(no(10, 0), "国家鼓励示例创新。".into())]
             },
             Op::InsertArticle {
+                heading: None,
                 after: Some(no(12, 0)),
                 articles: vec![(no(12, 1), "示例应当公开。\n公开的办法由国务院规定。".into())]
             },
             Op::InsertArticle {
+                heading: None,
                 after: None,
                 articles: vec![
                     (no(20, 0), "违反本法第十条规定的，责令改正。".into()),

@@ -133,7 +133,7 @@ fn only_references_differ(cs: &ChangeSet) -> bool {
 }
 
 /// The share of corpus pairs (in percent) that must round-trip; see the test.
-const CORPUS_FLOOR: usize = 70;
+const CORPUS_FLOOR: usize = 91;
 
 #[test]
 fn drafts_of_corpus_pairs_apply_back() {
@@ -165,10 +165,12 @@ fn drafts_of_corpus_pairs_apply_back() {
     for f in &failures {
         eprintln!("  {f}");
     }
-    // Issue 22 asks for 99%; measured 83 of 115 (72.2%) when this floor was set, counting a
-    // result whose articles stand under other headings or carry other numbers as wrong. Most
-    // failures are articles inserted at the start of a 章 or 节, which the draft does not place
-    // (listed above); the floor keeps what is reached.
+    // Issue 22 asks for 99%; measured 106 of 115 (92.2%) when this floor was set, counting a
+    // result whose articles stand under other headings or carry other numbers as wrong. The
+    // failures (listed above) are source artefacts no instruction names (a document number as
+    // a unit, a heading broken over two lines, a copy with repeated headings), an article moved
+    // within its 章 that comes out beside its neighbour, and the 刑事诉讼法解释 2021 revision;
+    // the floor keeps what is reached.
     assert!(
         ok * 100 >= total * CORPUS_FLOOR,
         "{} of {total} pairs do not round-trip",
@@ -203,9 +205,9 @@ fn drafts_of_mutation_pairs_apply_back() {
     for f in failures.iter().take(40) {
         eprintln!("  {f}");
     }
-    // Measured 192 of 200 (941 of 1,000) when this floor was set; see the corpus test.
+    // Measured 195 of 200 (973 of 1,000) when this floor was set; see the corpus test.
     assert!(
-        ok * 100 >= n * 94,
+        ok * 100 >= n * 96,
         "{} of {n} mutation pairs do not round-trip",
         failures.len()
     );
