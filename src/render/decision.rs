@@ -334,7 +334,13 @@ fn entry_item(cs: &ChangeSet, e: &Entry, before: Option<&UnitRef>) -> Option<Vec
 fn move_op(cs: &ChangeSet, e: &Entry, from: ArticleNo, to: ArticleNo) -> amend::Op {
     let heading = e.new.first().and_then(|u| u.path.last());
     let moved_under = heading.filter(|h| e.old.first().and_then(|u| u.path.last()) != Some(*h));
-    match moved_under.and_then(|h| old_heading(cs, h)) {
+    // Under another heading, or at the start of its own: by its number alone it would end
+    // the heading before.
+    let named = match moved_under {
+        Some(h) => old_heading(cs, h),
+        None => e.new.first().and_then(|u| opened_heading(cs, u)),
+    };
+    match named {
         Some(heading) => amend::Op::MoveArticle { from, to, heading },
         None => amend::Op::RenumberArticle {
             from,

@@ -133,7 +133,7 @@ fn only_references_differ(cs: &ChangeSet) -> bool {
 }
 
 /// The share of corpus pairs (in percent) that must round-trip; see the test.
-const CORPUS_FLOOR: usize = 91;
+const CORPUS_FLOOR: usize = 92;
 
 #[test]
 fn drafts_of_corpus_pairs_apply_back() {
@@ -165,11 +165,12 @@ fn drafts_of_corpus_pairs_apply_back() {
     for f in &failures {
         eprintln!("  {f}");
     }
-    // Issue 22 asks for 99%; measured 106 of 115 (92.2%) when this floor was set, counting a
+    // Issue 22 asks for 99%; measured 107 of 115 (93.0%) when this floor was set, counting a
     // result whose articles stand under other headings or carry other numbers as wrong. The
     // failures (listed above) are source artefacts no instruction names (a document number as
     // a unit, a heading broken over two lines, a copy with repeated headings), an article moved
-    // within its 章 that comes out beside its neighbour, and the 刑事诉讼法解释 2021 revision;
+    // within its 章 that comes out beside where it should stand, and the 刑事诉讼法解释 2021
+    // revision;
     // the floor keeps what is reached.
     assert!(
         ok * 100 >= total * CORPUS_FLOOR,
@@ -205,9 +206,9 @@ fn drafts_of_mutation_pairs_apply_back() {
     for f in failures.iter().take(40) {
         eprintln!("  {f}");
     }
-    // Measured 195 of 200 (973 of 1,000) when this floor was set; see the corpus test.
+    // Measured 198 of 200 (989 of 1,000) when this floor was set; see the corpus test.
     assert!(
-        ok * 100 >= n * 96,
+        ok * 100 >= n * 98,
         "{} of {n} mutation pairs do not round-trip",
         failures.len()
     );
