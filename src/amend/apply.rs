@@ -240,6 +240,8 @@ struct Slot {
     /// For a slot placed by its number: where it stands is a good place when its number fits
     /// there (a merged or split article, one renumbered in place).
     keep_place: bool,
+    /// Its number in the result, once the articles are numbered.
+    assigned: Option<ArticleNo>,
     deleted: bool,
     /// Instructions that changed it.
     by: BTreeSet<usize>,
@@ -373,6 +375,7 @@ fn flatten(nodes: &[Node], preamble: bool, unit: &mut usize, out: &mut Vec<Block
                     positioned: false,
                     heading: None,
                     keep_place: false,
+                    assigned: None,
                     deleted: false,
                     by: BTreeSet::new(),
                     rewritten_by: None,
@@ -1093,6 +1096,7 @@ impl Work {
                 positioned: at.is_none(),
                 heading: heading.map(str::to_string),
                 keep_place: false,
+                assigned: None,
                 deleted: false,
                 by: BTreeSet::from([k]),
                 rewritten_by: Some(k),
@@ -1309,6 +1313,7 @@ impl Work {
                     positioned: true,
                     heading: None,
                     keep_place: true,
+                    assigned: None,
                     deleted: false,
                     by: BTreeSet::from([k]),
                     rewritten_by: Some(k),
@@ -1533,41 +1538,82 @@ impl Work {
                 }
             }
         }
-        // 4. New headings, before the article that opens them.
-        for (label, title, first, _last, k) in std::mem::take(&mut self.new_headings) {
-            let Some(&(i, _)) = final_no.iter().find(|(_, n)| *n == first) else {
+        // 4. New headings: each opens before the first article it holds (包括第X条至第Y条). When
+        //    another heading of its rank or above stands between that article and the one
+        //    numbered below it (an article it holds stayed under the heading it stood under),
+        //    the articles it holds follow it right after that one, in number order.
+        for &(i, no) in &final_no {
+            if let Block::Slot(s) = &mut blocks[i] {
+                s.assigned = Some(no);
+            }
+        }
+        for (label, title, first, last, k) in std::mem::take(&mut self.new_headings) {
+            let (kind, num) = division_kind(&label);
+            let number = |b: &Block| match b {
+                Block::Slot(s) => s.assigned,
+                _ => None,
+            };
+            let members: Vec<usize> = (0..blocks.len())
+                .filter(|&j| number(&blocks[j]).is_some_and(|n| first <= n && n <= last))
+                .collect();
+            let Some(&start) = members.first() else {
                 clashes.push((k, format!("没有{first}，无法增加{label}")));
                 continue;
             };
-            let (kind, num) = division_kind(&label);
-            let mut at = i;
-            // Before the headings of lower rank that open at the same article.
-            while at > 0 {
-                match &blocks[at - 1] {
-                    Block::Heading { div, .. } if div.kind.rank() > kind.rank() => at -= 1,
-                    _ => break,
-                }
-            }
-            blocks.insert(
-                at,
-                Block::Heading {
-                    div: Division {
-                        kind,
-                        num,
-                        label,
-                        title,
-                        children: Vec::new(),
-                        loc: Loc(0),
-                    },
-                    deleted: false,
+            let before = (0..blocks.len())
+                .filter(|&j| number(&blocks[j]).is_some_and(|n| n < first))
+                .max_by_key(|&j| number(&blocks[j]));
+            let heading = Block::Heading {
+                div: Division {
+                    kind,
+                    num,
+                    label,
+                    title,
+                    children: Vec::new(),
+                    loc: Loc(0),
                 },
-            );
-            for e in final_no.iter_mut() {
-                if e.0 >= at {
-                    e.0 += 1;
+                deleted: false,
+            };
+            let crossed = before.is_some_and(|p| {
+                p < start
+                    && blocks[p + 1..start].iter().any(|b| {
+                        matches!(b, Block::Heading { div, deleted: false } if div.kind.rank() <= kind.rank())
+                    })
+            });
+            match before {
+                Some(p) if crossed => {
+                    let mut moved: Vec<Block> = Vec::with_capacity(members.len());
+                    for &j in members.iter().rev() {
+                        moved.push(blocks.remove(j));
+                    }
+                    moved.sort_by_key(|b| number(b));
+                    let at = p + 1;
+                    blocks.insert(at, heading);
+                    for (n, b) in moved.into_iter().enumerate() {
+                        blocks.insert(at + 1 + n, b);
+                    }
+                }
+                _ => {
+                    // Before the headings of lower rank that open at the same article.
+                    let mut at = start;
+                    while at > 0 {
+                        match &blocks[at - 1] {
+                            Block::Heading { div, .. } if div.kind.rank() > kind.rank() => at -= 1,
+                            _ => break,
+                        }
+                    }
+                    blocks.insert(at, heading);
                 }
             }
         }
+        let final_no: Vec<(usize, ArticleNo)> = blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match b {
+                Block::Slot(s) => s.assigned.map(|n| (i, n)),
+                _ => None,
+            })
+            .collect();
         // 5. Cross-references: every surviving article of the amended version to its number.
         for &(i, no) in &final_no {
             if let Block::Slot(s) = &blocks[i]

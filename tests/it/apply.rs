@@ -133,7 +133,7 @@ fn only_references_differ(cs: &ChangeSet) -> bool {
 }
 
 /// The share of corpus pairs (in percent) that must round-trip; see the test.
-const CORPUS_FLOOR: usize = 92;
+const CORPUS_FLOOR: usize = 93;
 
 #[test]
 fn drafts_of_corpus_pairs_apply_back() {
@@ -165,7 +165,7 @@ fn drafts_of_corpus_pairs_apply_back() {
     for f in &failures {
         eprintln!("  {f}");
     }
-    // Issue 22 asks for 99%; measured 107 of 115 (93.0%) when this floor was set, counting a
+    // Issue 22 asks for 99%; measured 108 of 115 (93.9%) when this floor was set, counting a
     // result whose articles stand under other headings or carry other numbers as wrong. The
     // failures (listed above) are source artefacts no instruction names (a document number as
     // a unit, a heading broken over two lines, a copy with repeated headings), an article moved
