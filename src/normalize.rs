@@ -466,6 +466,15 @@ fn bare_internal(before: &str) -> bool {
 /// `text` with its own references rewritten through `map` (old number → new number);
 /// references to unmapped numbers are kept. Borrows `text` when it cites nothing.
 pub fn rewrite_references<'a>(text: &'a str, map: &Renumbering) -> std::borrow::Cow<'a, str> {
+    rewrite_references_but(text, map, |_| false)
+}
+
+/// [`rewrite_references`], leaving as written the references `keep` picks.
+pub fn rewrite_references_but<'a>(
+    text: &'a str,
+    map: &Renumbering,
+    keep: impl Fn(&Reference) -> bool,
+) -> std::borrow::Cow<'a, str> {
     if !text.contains('第') {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -478,8 +487,8 @@ pub fn rewrite_references<'a>(text: &'a str, map: &Renumbering) -> std::borrow::
     for r in refs {
         out.push_str(&text[at..r.start]);
         match map.get(&r.num) {
-            Some(n) => out.push_str(&n.label()),
-            None => out.push_str(&text[r.start..r.end]),
+            Some(n) if !keep(&r) => out.push_str(&n.label()),
+            _ => out.push_str(&text[r.start..r.end]),
         }
         at = r.end;
     }

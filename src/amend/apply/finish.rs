@@ -551,9 +551,6 @@ fn article_of(s: Slot) -> Article {
 /// `text` with the statute's own cross-references renumbered through `map`, but for those
 /// inside words an instruction wrote (`inserted`), which cite the result's numbers already.
 fn follow_references(text: &str, map: &Renumbering, inserted: &[String]) -> String {
-    if inserted.is_empty() {
-        return normalize::rewrite_references(text, map).into_owned();
-    }
     let written: Vec<(usize, usize)> = inserted
         .iter()
         .filter(|w| !w.is_empty())
@@ -562,18 +559,9 @@ fn follow_references(text: &str, map: &Renumbering, inserted: &[String]) -> Stri
                 .map(|(at, m)| (at, at + m.len()))
         })
         .collect();
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for r in normalize::self_references(text) {
-        // A reference the words wrote, or one whose number they changed.
-        let theirs = written.iter().any(|&(a, b)| a < r.end && r.start < b);
-        out.push_str(&text[at..r.start]);
-        match map.get(&r.num) {
-            Some(n) if !theirs => out.push_str(&n.label()),
-            _ => out.push_str(&text[r.start..r.end]),
-        }
-        at = r.end;
-    }
-    out.push_str(&text[at..]);
-    out
+    // A reference the words wrote, or one whose number they changed, stays as written.
+    normalize::rewrite_references_but(text, map, |r| {
+        written.iter().any(|&(a, b)| a < r.end && r.start < b)
+    })
+    .into_owned()
 }
