@@ -65,6 +65,9 @@ impl Store {
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
         let state = self.state()?;
+        // Every title is looked up among the ids the state holds (sorted, as `ids` gives
+        // them), not by listing the refs again.
+        let ids: Vec<String> = state.statutes.keys().cloned().collect();
         let mut parts = Vec::new();
         let mut news: BTreeMap<String, Vec<NewVersion>> = BTreeMap::new();
         let mut touched = BTreeSet::new();
@@ -75,7 +78,7 @@ impl Store {
                     "the act does not name the statute it amends (apply it with statute apply)",
                 ));
             };
-            let id = self.resolve_title(title).map_err(|e| {
+            let id = resolve_title(&ids, title).map_err(|e| {
                 act_error(path, format!("the act amends 《{title}》, which the store does not hold as one statute ({e})"))
             })?;
             let history = state.statutes.get(&id).cloned().unwrap_or_default();
@@ -135,24 +138,24 @@ impl Store {
             report,
         })
     }
+}
 
-    /// The statute an act names by its title: the title as written, else with or without
-    /// 中华人民共和国.
-    fn resolve_title(&self, title: &str) -> Result<String> {
-        let bare = title.strip_prefix("中华人民共和国").unwrap_or(title);
-        let mut last = None;
-        for t in [
-            title.to_string(),
-            bare.to_string(),
-            format!("中华人民共和国{bare}"),
-        ] {
-            match self.resolve(&t) {
-                Ok(id) => return Ok(id),
-                Err(e) => last = Some(e),
-            }
+/// The statute an act names by its title: the title as written, else with or without
+/// 中华人民共和国.
+fn resolve_title(ids: &[String], title: &str) -> Result<String> {
+    let bare = title.strip_prefix("中华人民共和国").unwrap_or(title);
+    let mut last = None;
+    for t in [
+        title.to_string(),
+        bare.to_string(),
+        format!("中华人民共和国{bare}"),
+    ] {
+        match super::read::resolve_among(ids, &t) {
+            Ok(id) => return Ok(id),
+            Err(e) => last = Some(e),
         }
-        Err(last.unwrap_or(StoreError::NoSuchStatute { name: title.into() }))
     }
+    Err(last.unwrap_or(StoreError::NoSuchStatute { name: title.into() }))
 }
 
 /// The act's result as a version to store: dated from the act, naming it.

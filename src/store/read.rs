@@ -158,25 +158,7 @@ impl Store {
         if id::is_valid(name) && self.repo.refname_to_id(&statute_ref(name)).is_ok() {
             return Ok(name.to_string());
         }
-        let ids = self.ids()?;
-        let wanted = id::safe_title(name);
-        let matches: Vec<&String> = ids
-            .iter()
-            .filter(|k| id::title_part(k).contains(&wanted))
-            .collect();
-        let exact: Vec<&&String> = matches
-            .iter()
-            .filter(|k| id::title_part(k) == wanted)
-            .collect();
-        match (matches.len(), exact.len()) {
-            (0, _) => Err(StoreError::NoSuchStatute { name: name.into() }),
-            (1, _) => Ok(matches[0].clone()),
-            (_, 1) => Ok((*exact[0]).clone()),
-            _ => Err(StoreError::Ambiguous {
-                name: name.into(),
-                candidates: matches.into_iter().cloned().collect(),
-            }),
-        }
+        resolve_among(&self.ids()?, name)
     }
 
     /// Statutes whose title contains `filter` (all without one), with their versions.
@@ -231,6 +213,29 @@ pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
     match spec.rsplit_once('@') {
         Some((n, v)) if !n.is_empty() && !v.is_empty() => (n, Some(v)),
         _ => (spec, None),
+    }
+}
+
+/// The statute `name` names among `ids` (sorted): the one whose title contains it, else the
+/// one whose title it is; an error lists the candidates when several contain it.
+pub(crate) fn resolve_among(ids: &[String], name: &str) -> Result<String> {
+    let wanted = id::safe_title(name);
+    let matches: Vec<&String> = ids
+        .iter()
+        .filter(|k| id::title_part(k).contains(&wanted))
+        .collect();
+    let exact: Vec<&&String> = matches
+        .iter()
+        .filter(|k| id::title_part(k) == wanted)
+        .collect();
+    match (matches.len(), exact.len()) {
+        (0, _) => Err(StoreError::NoSuchStatute { name: name.into() }),
+        (1, _) => Ok(matches[0].clone()),
+        (_, 1) => Ok((*exact[0]).clone()),
+        _ => Err(StoreError::Ambiguous {
+            name: name.into(),
+            candidates: matches.into_iter().cloned().collect(),
+        }),
     }
 }
 
