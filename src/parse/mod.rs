@@ -94,9 +94,8 @@ pub struct Parsed {
 /// written: an amending act's instructions).
 pub fn parse_file_with_text(path: &Path) -> Result<(Parsed, String)> {
     let bytes = read_bytes(path)?;
-    let parsed = parse_bytes(path, &bytes)?;
-    let text = decode::decode(path, &bytes)?.text.into_owned();
-    Ok((with_file_date(path, parsed), text))
+    let (parsed, text) = parse_decoded(path, &bytes)?;
+    Ok((with_file_date(path, parsed), text.into_owned()))
 }
 
 /// Reads and parses a file. The version date falls back to a `YYYY-MM-DD` file name.
@@ -149,6 +148,11 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Parses the bytes of a file; `path` names it in errors and warnings.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
+    parse_decoded(path, bytes).map(|(parsed, _)| parsed)
+}
+
+/// [`parse_bytes`], with the decoded text it parsed.
+fn parse_decoded<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Parsed, Cow<'a, str>)> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             path: path.into(),
@@ -183,7 +187,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
             Warning::file(format!("decoded from {} to UTF-8", decoded.encoding)),
         );
     }
-    Ok(parsed)
+    Ok((parsed, decoded.text))
 }
 
 /// Parses decoded text (`\n` line ends).
