@@ -507,23 +507,11 @@ impl Work {
                         .iter()
                         .map(|&i| (i, s.lines[i].text.clone()))
                         .collect();
-                    for e in edits {
-                        let mut hit = false;
-                        for (_, text) in texts.iter_mut() {
-                            if let Some(new) = e.apply(text) {
-                                *text = new;
-                                hit = true;
-                            }
-                        }
-                        if !hit {
-                            return Err(not_found(format!(
-                                "{}{}中没有“{}”",
-                                no,
-                                place_words(t),
-                                e.find()
-                            )));
-                        }
-                    }
+                    edit_all(
+                        texts.iter_mut().map(|(_, text)| text).collect(),
+                        edits,
+                        &format!("{no}{}", place_words(t)),
+                    )?;
                     let changed: Vec<usize> = texts
                         .iter()
                         .filter(|(i, t)| s.lines[*i].text != *t)
@@ -627,18 +615,7 @@ impl Work {
                             _ => String::new(),
                         })
                         .collect();
-                    for e in edits {
-                        let mut hit = false;
-                        for t in texts.iter_mut() {
-                            if let Some(new) = e.apply(t) {
-                                *t = new;
-                                hit = true;
-                            }
-                        }
-                        if !hit {
-                            return Err(not_found(format!("序言中没有“{}”", e.find())));
-                        }
-                    }
+                    edit_all(texts.iter_mut().collect(), edits, "序言")?;
                     if let (Some(r), [_]) = (restated, chosen.as_slice())
                         && !normalize::formally_equal(&texts[0], r)
                     {
@@ -653,11 +630,7 @@ impl Work {
                 }
                 Scope::Title => {
                     let mut t = self.title.clone();
-                    for e in edits {
-                        t = e
-                            .apply(&t)
-                            .ok_or_else(|| not_found(format!("名称中没有“{}”", e.find())))?;
-                    }
+                    edit_all(vec![&mut t], edits, "名称")?;
                     title_edit = Some(t);
                 }
                 Scope::Heading(label) => {
@@ -666,11 +639,7 @@ impl Work {
                         continue;
                     };
                     let mut t = div.title.clone();
-                    for e in edits {
-                        t = e
-                            .apply(&t)
-                            .ok_or_else(|| not_found(format!("{label}中没有“{}”", e.find())))?;
-                    }
+                    edit_all(vec![&mut t], edits, label)?;
                     heading_edits.push((h, t));
                 }
             }
@@ -1215,6 +1184,24 @@ fn fix_list_ends(lines: &mut [Line]) {
             t.push('。');
         }
     }
+}
+
+/// Applies `edits` in order to the texts of one place (every occurrence in each); an edit
+/// whose words none of them holds is `not-found`, named with `place` (第十条第二款, 序言).
+fn edit_all(mut texts: Vec<&mut String>, edits: &[PhraseEdit], place: &str) -> Result<(), Failure> {
+    for e in edits {
+        let mut hit = false;
+        for t in texts.iter_mut() {
+            if let Some(new) = e.apply(t) {
+                **t = new;
+                hit = true;
+            }
+        }
+        if !hit {
+            return Err(not_found(format!("{place}中没有“{}”", e.find())));
+        }
+    }
+    Ok(())
 }
 
 /// Numbers the 项 of each 款 (and the 目 of each 项) in order again, after one was inserted
