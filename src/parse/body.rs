@@ -658,6 +658,12 @@ impl Builder {
             self.open_division(heading(DivisionKind::Heading { rank }, num, t, len, loc));
             return;
         }
+        if self.continues_heading(t) {
+            if let Some(top) = self.stack.last_mut() {
+                top.title.push_str(t.trim());
+            }
+            return;
+        }
         if let Some((level, len, num)) = item_start(t) {
             let item = Item {
                 marker: t[..len].to_string(),
@@ -674,6 +680,31 @@ impl Builder {
             Some(a) => a.paras.push(para),
             None => self.push_para(para),
         }
+    }
+
+    /// The second line of a 章/节 title the source broke in two (“第二章　听取和审议人民政府、
+    /// 人民法院和” / “人民检察院的专项工作报告”): the open heading holds nothing yet, its title
+    /// stops on a word that cannot end one (和、与、及、或、的 or a 、), and the line is short,
+    /// without a sentence's punctuation, and no item.
+    fn continues_heading(&self, t: &str) -> bool {
+        let Some(top) = self.stack.last() else {
+            return false;
+        };
+        let numbered = matches!(
+            top.kind,
+            DivisionKind::Part
+                | DivisionKind::Subpart
+                | DivisionKind::Chapter
+                | DivisionKind::Section
+        );
+        numbered
+            && self.article.is_none()
+            && top.children.is_empty()
+            && top.title.ends_with(['和', '与', '及', '或', '的', '、'])
+            && t.chars().count() <= 40
+            && !t.contains(['。', '；', '：', ';', ':'])
+            && item_start(t).is_none()
+            && point_start(t).is_none()
     }
 
     /// An unmarked （二） line that continues a run of （一） sub-headings under a 一、 heading
@@ -1129,6 +1160,37 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_title_broken_over_two_lines_is_one_title() {
+        let mut w = Vec::new();
+        let b = build(
+            &lines(
+                "## 第三章　审查和批准决算，听取和审议国民经济和\n\n社会发展计划、预算的执行情况报告，听取和审议审计工作报告\n第十五条 甲。\n## 第四章 检查\n第十六条 乙。",
+            ),
+            "",
+            &mut w,
+        );
+        let Node::Division(d) = &b.nodes[0] else {
+            panic!("{:?}", b.nodes[0]);
+        };
+        assert_eq!(
+            d.title,
+            "审查和批准决算，听取和审议国民经济和社会发展计划、预算的执行情况报告，听取和审议审计工作报告"
+        );
+        assert!(matches!(&d.children[..], [Node::Article(_)]));
+        // A title that ends as titles do keeps the text under it as text.
+        let b = build(
+            &lines("## 第一章 总则\n本章适用于甲\n第一条 乙。"),
+            "",
+            &mut w,
+        );
+        let Node::Division(d) = &b.nodes[0] else {
+            panic!("{:?}", b.nodes[0]);
+        };
+        assert_eq!(d.title, "总则");
+        assert_eq!(d.children.len(), 2);
     }
 
     #[test]

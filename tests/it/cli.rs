@@ -215,7 +215,7 @@ fn verify_reports_stale_derived_data_and_reindex_clears_it() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "stale: no derived-data stamp (statute.derived); this build writes 1\n\
+        "stale: no derived-data stamp (statute.derived); this build writes 2\n\
          1 statutes, 2 versions, 11 objects: ok, derived data stale\n\
          derived data is stale: run `statute reindex`\n"
     );
