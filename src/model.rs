@@ -363,6 +363,9 @@ pub struct Note {
 pub struct Body {
     /// The title printed again at the top of the body, when the source repeats it.
     pub title_line: Option<String>,
+    /// The document number (发文字号) printed under the title: 法释〔2020〕17号. Metadata of one
+    /// publication, not part of the text: sources print it or not, and it is never an amendment.
+    pub doc_number: Option<String>,
     /// The 目录 entries, when the source printed a table of contents.
     pub toc: Vec<String>,
     pub nodes: Vec<Node>,
@@ -471,7 +474,10 @@ impl Statute {
     /// The 目录 is not included (it repeats the headings).
     pub fn body_text(&self) -> String {
         let mut s = String::new();
-        if let Some(t) = &self.body.title_line {
+        for t in [&self.body.title_line, &self.body.doc_number]
+            .into_iter()
+            .flatten()
+        {
             s.push_str(t);
             s.push('\n');
         }

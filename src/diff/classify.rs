@@ -426,6 +426,7 @@ fn moved_out_of_units(old: &Side<'_, '_>, new: &Side<'_, '_>, entries: &mut [Ent
 fn outside_wording(s: &Statute) -> std::collections::HashSet<String> {
     let mut lines: Vec<&str> = s.meta.history.iter().map(|e| e.text.as_str()).collect();
     lines.extend(s.body.title_line.as_deref());
+    lines.extend(s.body.doc_number.as_deref());
     lines.extend(s.body.closing.iter().map(String::as_str));
     lines.extend(s.body.annexes.iter().map(|a| a.title.as_str()));
     let mut paras = Vec::new();

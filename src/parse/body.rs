@@ -76,6 +76,13 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
     }
     let mut rest = take_toc(lines, &mut body.toc);
     rest.retain(|l| l.text != "---");
+    if let Some(first) = rest.first()
+        && !first.marked
+        && doc_number_line(&first.text)
+    {
+        body.doc_number = Some(first.text.to_string());
+        rest.remove(0);
+    }
     let rest = split_run_in_annex(rest);
     let rest = rest.as_slice();
 
@@ -149,6 +156,39 @@ pub fn build(lines: &[Line<'_>], title: &str, warnings: &mut Vec<Warning>) -> Bo
         }
     }
     body
+}
+
+/// A document number (发文字号) alone on a line: an issuer's abbreviation, the year in 〔〕
+/// (or [] ［］ （） ()), a serial number and 号: 法释〔2020〕17号, 高检发释字〔2000〕3号,
+/// 国发〔2016〕1号.
+fn doc_number_line(t: &str) -> bool {
+    let t = t.trim();
+    if t.chars().count() > 30 || !t.ends_with('号') {
+        return false;
+    }
+    let Some(open) = t.find(['〔', '[', '［', '（', '(']) else {
+        return false;
+    };
+    let prefix = &t[..open];
+    let prefix_ok = !prefix.is_empty()
+        && prefix.chars().count() <= 12
+        && prefix.chars().all(|c| !c.is_whitespace() && !"，。；：、,.;:".contains(c));
+    let rest = &t[open..];
+    let rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+    let year_len = rest.chars().take_while(char::is_ascii_digit).count();
+    let Some(after_year) = rest.get(year_len..) else {
+        return false;
+    };
+    let Some(close) = after_year.chars().next() else {
+        return false;
+    };
+    let serial = &after_year[close.len_utf8()..];
+    let serial = serial.strip_suffix('号').unwrap_or(serial);
+    prefix_ok
+        && year_len == 4
+        && matches!(close, '〕' | ']' | '］' | '）' | ')')
+        && !serial.is_empty()
+        && serial.chars().all(|c| c.is_ascii_digit())
 }
 
 /// An annex title run into the line before it ("…施行。 附件一 …") starts its own line.
@@ -238,8 +278,12 @@ fn take_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
 
 /// A table of contents printed without a 目录 line: near the top of the body, a run of at
 /// least three headings with nothing between them, the first of which appears again later.
+/// The headings are 第…章/节 lines, or marked 一、 headings (the 司法解释 style).
 fn unlabelled_toc<'a>(lines: &[Line<'a>], toc: &mut Vec<String>) -> Vec<Line<'a>> {
-    let is_heading = |l: &Line<'_>| division_of(&l.text).is_some() && heading_shaped(&l.text);
+    let is_heading = |l: &Line<'_>| {
+        heading_shaped(&l.text)
+            && (division_of(&l.text).is_some() || (l.marked && point_start(&l.text).is_some()))
+    };
     let Some(start) = lines.iter().take(5).position(is_heading) else {
         return lines.to_vec();
     };
@@ -1191,6 +1235,34 @@ mod tests {
         };
         assert_eq!(d.title, "总则");
         assert_eq!(d.children.len(), 2);
+    }
+
+    #[test]
+    fn a_document_number_under_the_title_is_no_unit() {
+        for yes in ["法释〔2020〕17号", "高检发释字〔2000〕3号", "国发[2016]1号", "法（2019）12号"] {
+            assert!(doc_number_line(yes), "{yes}");
+        }
+        for no in [
+            "法释〔2020〕号",
+            "依照法释〔2020〕17号办理。",
+            "第一条 依照法释〔2020〕17号的规定，不再适用。",
+            "〔2020〕17号",
+            "法释〔20〕17号",
+        ] {
+            assert!(!doc_number_line(no), "{no}");
+        }
+        let mut w = Vec::new();
+        let b = build(
+            &lines("高检发释字〔2000〕3号\n为依法办理，解释如下：\n保税货物是指甲。"),
+            "",
+            &mut w,
+        );
+        assert_eq!(b.doc_number.as_deref(), Some("高检发释字〔2000〕3号"));
+        assert_eq!(b.nodes.len(), 2);
+        // Only right under the title: further down it is text.
+        let b = build(&lines("为依法办理：\n法释〔2020〕17号\n甲。"), "", &mut w);
+        assert_eq!(b.doc_number, None);
+        assert_eq!(b.nodes.len(), 3);
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub fn write(s: &Statute, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "{t}")?;
         writeln!(out)?;
     }
+    if let Some(n) = &b.doc_number {
+        writeln!(out, "{n}")?;
+        writeln!(out)?;
+    }
     if !b.toc.is_empty() {
         writeln!(out, "## 目录")?;
         writeln!(out)?;

@@ -22,6 +22,8 @@ pub struct Doc<'a> {
     pub meta: Meta<'a>,
     /// The title printed again at the top of the body, if the source does.
     pub title_line: Option<&'a str>,
+    /// The document number (发文字号) printed under the title, if the source does.
+    pub doc_number: Option<&'a str>,
     pub toc: &'a [String],
     pub body: Vec<DocNode<'a>>,
     pub closing: &'a [String],
@@ -155,6 +157,7 @@ pub fn doc<'a>(p: &'a Parsed, path: &std::path::Path) -> Doc<'a> {
             extra: &m.extra,
         },
         title_line: s.body.title_line.as_deref(),
+        doc_number: s.body.doc_number.as_deref(),
         toc: &s.body.toc,
         body: nodes(&s.body.nodes),
         closing: &s.body.closing,

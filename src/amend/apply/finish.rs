@@ -425,6 +425,8 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
     m.status = None;
     m.source_urls.clear();
     m.doc_id = None;
+    // The document number is the base version's publication's, not the consolidated text's.
+    s.body.doc_number = None;
 }
 
 /// The kind and number of a new heading's label (第三章 → Chapter, 3).
