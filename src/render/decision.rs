@@ -93,7 +93,24 @@ pub fn items(cs: &ChangeSet, shown: &[Shown<'_>]) -> Vec<Vec<amend::Op>> {
         if !t.substantive || !top {
             continue;
         }
-        if let Some(new) = t.new.as_deref().filter(|n| !n.trim().is_empty()) {
+        let had = t.old.as_deref().is_some_and(|o| !o.trim().is_empty());
+        let new = t.new.as_deref().filter(|n| !n.trim().is_empty());
+        if new.is_none() && had {
+            // All of it gone: 删去序言.
+            keyed.push((
+                0,
+                0,
+                vec![amend::Op::DeletePart {
+                    targets: vec![amend::Target {
+                        scope: amend::Scope::Preamble { paragraph: None },
+                        paragraph: None,
+                        item: None,
+                        subitem: None,
+                    }],
+                }],
+            ));
+        }
+        if let Some(new) = new {
             keyed.push((
                 0,
                 0,

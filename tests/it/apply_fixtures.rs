@@ -457,6 +457,35 @@ fn delete_a_paragraph() {
     );
 }
 
+/// 删去序言 (the drafter's words for an 引言 that is gone) with another deletion in the same
+/// act: the text before 第一条 goes, the first chapter now opens the body, the articles stay.
+#[test]
+fn delete_the_introduction() {
+    let a = run("delete-intro");
+    assert_statuses("delete-intro", &a, &[APPLIED, APPLIED]);
+    assert_articles(
+        "delete-intro",
+        &a,
+        cat(vec![
+            kept(1, 13),
+            text(
+                "第十四条",
+                "示例由县级人民政府登记。\n登记决定应当向社会公开。",
+            ),
+            kept(15, 25),
+        ]),
+    );
+    assert!(
+        matches!(&a.statute.body.nodes[0], Node::Division(d) if d.label == "第一章"),
+        "the body opens with {:?}",
+        a.statute.body.nodes[0]
+    );
+    assert!(
+        !a.statute.body_text().contains("为了规范示例活动"),
+        "the 引言 is gone"
+    );
+}
+
 /// 删去第十六条第一款第三项: the 项 before it now ends the list, with 。.
 #[test]
 fn delete_the_last_item() {

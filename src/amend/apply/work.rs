@@ -711,7 +711,21 @@ impl Work {
     fn delete_parts(&mut self, k: usize, targets: &[Target]) -> Result<(), Failure> {
         let numbers = self.numbers.clone();
         let mut chosen = Vec::new();
+        // 删去序言 / 删去序言第N自然段: the paragraphs before the first article.
+        let mut preamble = Vec::new();
         for t in targets {
+            if let Scope::Preamble { paragraph } = t.scope {
+                let ps = self.preamble_paras();
+                match paragraph {
+                    Some(n) => preamble.push(*ps.get((n as usize).wrapping_sub(1)).ok_or_else(
+                        || not_found(format!("序言没有第{}自然段", numerals::to_chinese(n))),
+                    )?),
+                    None if ps.is_empty() => return Err(not_found("没有序言")),
+                    None => preamble.extend(ps),
+                }
+            }
+        }
+        for t in targets.iter().filter(|t| !matches!(t.scope, Scope::Preamble { .. })) {
             let no = t
                 .article_no()
                 .ok_or_else(|| not_found("删去的位置不在条文中"))?;
@@ -731,6 +745,11 @@ impl Work {
             // consequential change the act does not spell out).
             fix_list_ends(&mut s.lines);
             renumber_items(&mut s.lines);
+        }
+        preamble.sort_unstable();
+        preamble.dedup();
+        for p in preamble.into_iter().rev() {
+            self.blocks.remove(p);
         }
         Ok(())
     }
