@@ -233,6 +233,11 @@ pub enum PhraseEdit {
     InsertBefore { anchor: String, text: String },
     /// 删去“text”
     Delete { text: String },
+    /// 开头增加“text” (开始部分增加规定：“text”): words before the place's first words.
+    Prepend { text: String },
+    /// 末尾增加“text” (末尾增加：“text”): words after the place's last words (a clause that
+    /// opens with ，/； and has no 。 of its own goes before the place's closing 。).
+    Append { text: String },
 }
 
 impl PhraseEdit {
@@ -244,6 +249,7 @@ impl PhraseEdit {
                 anchor
             }
             PhraseEdit::Delete { text } => text,
+            PhraseEdit::Prepend { .. } | PhraseEdit::Append { .. } => "",
         }
     }
 
@@ -254,12 +260,31 @@ impl PhraseEdit {
             PhraseEdit::InsertAfter { anchor, text } => format!("{anchor}{text}"),
             PhraseEdit::InsertBefore { anchor, text } => format!("{text}{anchor}"),
             PhraseEdit::Delete { .. } => String::new(),
+            PhraseEdit::Prepend { text } | PhraseEdit::Append { text } => text.clone(),
         }
     }
 
+    /// True for an edit at the start or end of its place rather than at quoted words.
+    pub fn at_edge(&self) -> bool {
+        matches!(self, PhraseEdit::Prepend { .. } | PhraseEdit::Append { .. })
+    }
+
     /// `scope` with every occurrence of the quoted text changed; `None` when the scope does
-    /// not hold it (the instruction would be wrong there).
+    /// not hold it (the instruction would be wrong there). An edit at an edge changes the
+    /// text it is given at that edge (the caller gives it the place's first or last line).
     pub fn apply(&self, scope: &str) -> Option<String> {
+        match self {
+            PhraseEdit::Prepend { text } => return Some(format!("{text}{scope}")),
+            // A clause (，但…除外) continues the last sentence, before its 。.
+            PhraseEdit::Append { text } => {
+                let clause = text.starts_with(['，', '；']) && !text.ends_with('。');
+                return Some(match scope.strip_suffix('。') {
+                    Some(head) if clause => format!("{head}{text}。"),
+                    _ => format!("{scope}{text}"),
+                });
+            }
+            _ => {}
+        }
         let find = self.find();
         if find.is_empty() || !scope.contains(find) {
             return None;
@@ -280,6 +305,8 @@ impl PhraseEdit {
                 format!("在“{}”前增加“{}”", quote(anchor), quote(text))
             }
             PhraseEdit::Delete { text } => format!("删去“{}”", quote(text)),
+            PhraseEdit::Prepend { text } => format!("在开头增加“{}”", quote(text)),
+            PhraseEdit::Append { text } => format!("在末尾增加“{}”", quote(text)),
         }
     }
 
@@ -294,6 +321,19 @@ impl PhraseEdit {
             return end.is_empty().then_some(PhraseEdit::Delete { text });
         }
         if let Some(rest) = c.strip_prefix('在') {
+            for (edge, prepend) in [("开头增加", true), ("末尾增加", false)] {
+                if let Some(rest) = rest.strip_prefix(edge) {
+                    let (text, end) = quoted_at_start(rest)?;
+                    if !end.is_empty() {
+                        return None;
+                    }
+                    return Some(if prepend {
+                        PhraseEdit::Prepend { text }
+                    } else {
+                        PhraseEdit::Append { text }
+                    });
+                }
+            }
             let (anchor, rest) = quoted_at_start(rest)?;
             let (after, rest) = match rest.strip_prefix("后增加") {
                 Some(r) => (true, r),
@@ -397,12 +437,14 @@ mod tests {
             // quotation uses for inner “”).
             a in "[甲乙丙丁法条款、，。；“”第一二]{0,10}",
             b in "[甲乙丙丁法条款、，。；“”第一二]{0,10}",
-            kind in 0u8..4,
+            kind in 0u8..6,
         ) {
             let e = match kind {
                 0 => PhraseEdit::Replace { from: a, to: b },
                 1 => PhraseEdit::InsertAfter { anchor: a, text: b },
                 2 => PhraseEdit::InsertBefore { anchor: a, text: b },
+                3 => PhraseEdit::Prepend { text: b },
+                4 => PhraseEdit::Append { text: b },
                 _ => PhraseEdit::Delete { text: a },
             };
             proptest::prop_assert_eq!(PhraseEdit::parse(&e.clause()), Some(e));

@@ -583,7 +583,7 @@ fn read_instruction(text: &str) -> Op {
     if let Some(op) = closing(sk) {
         return op;
     }
-    let forms: [Form; 14] = [
+    let forms: [Form; 15] = [
         delete_annex,
         insert_heading,
         rename_heading,
@@ -595,6 +595,7 @@ fn read_instruction(text: &str) -> Op {
         insert_paragraph,
         renumber_article,
         delete,
+        edge_phrase,
         phrase,
         replace,
         phrase_direct,
@@ -656,6 +657,9 @@ fn tidy(skel: &str) -> String {
         ("原第", "第"),
         ("宪法第", "第"),
         ("宪法序言", "序言"),
+        // An article's opening words before its 项 are its first 款's own line: a 款
+        // restated in one line keeps its 项 (`apply`), which is what 条首部分修改为 asks.
+        ("条条首部分", "条第一款"),
     ] {
         out = out.replace(from, to);
     }
@@ -858,6 +862,24 @@ fn rename_heading(sk: &str, quotes: &[String]) -> Option<Op> {
             heading: quotes[0].clone(),
             title: quotes[1].clone(),
         });
+    }
+    // 将第一部分标题修改为：“一、…”: the parts of a 司法解释 are its 一、二、 headings, so the
+    // first part's heading is the one labelled 一、 (`apply` reports it ambiguous when the
+    // text has two).
+    if let Some(rest) = s.strip_prefix('第') {
+        let n = numeral_len(rest);
+        let tail = rest[n..]
+            .strip_prefix("部分")
+            .map(|r| r.strip_prefix('的').unwrap_or(r))
+            .and_then(|r| r.strip_prefix("标题"))
+            .and_then(|r| r.strip_prefix("修改为"))
+            .map(|r| r.trim_start_matches('：'));
+        if n > 0 && tail == Some(&Q.to_string()) && quotes.len() == 1 {
+            return Some(Op::RenameHeading {
+                heading: format!("{}、", &rest[..n]),
+                title: quotes[0].clone(),
+            });
+        }
     }
     let (label, rest) = heading_name_at(s)?;
     let rest = rest.strip_prefix("修改为")?.trim_start_matches('：');
@@ -1324,6 +1346,46 @@ fn phrase(sk: &str, quotes: &[String]) -> Option<Op> {
     let targets = targets(place)?;
     let (body, restated) = restatement(&sk[k + marker.len()..], quotes);
     phrase_op(targets, &format!("{verb_word}{body}"), restated, quotes)
+}
+
+/// 第一条第二款开始部分增加规定：“A” / 在第一条第二款开头增加“A” / 序言第十自然段末尾增加：“A”:
+/// words added at the start or end of a place, which the act names without anchor words.
+fn edge_phrase(sk: &str, quotes: &[String]) -> Option<Op> {
+    let s = verb(sk);
+    let s = s.strip_prefix('在').unwrap_or(s);
+    let (k, words, edge) = [
+        ("开始部分增加规定", "开头增加"),
+        ("开始部分增加", "开头增加"),
+        ("开头增加规定", "开头增加"),
+        ("开头增加", "开头增加"),
+        ("末尾增加规定", "末尾增加"),
+        ("末尾增加", "末尾增加"),
+    ]
+    .iter()
+    .filter_map(|(w, edge)| s.find(w).map(|k| (k, *w, *edge)))
+    .min_by_key(|(k, w, _)| (*k, std::cmp::Reverse(w.len())))?;
+    let targets = targets(&s[..k])?;
+    // A place with one text: an article, its 款/项, a 序言 paragraph or a heading.
+    if targets.iter().any(|t| {
+        matches!(
+            t.scope,
+            Scope::Whole(_) | Scope::Preamble { paragraph: None }
+        )
+    }) {
+        return None;
+    }
+    let (body, restated) = restatement(&s[k + words.len()..], quotes);
+    let mut op = phrase_op(targets, &format!("在{edge}{body}"), restated, quotes)?;
+    // 增加规定：“…” adds a provision, a sentence of its own: acts print its 。 after the
+    // closing quotation mark (“…不适用本解释”。), where the skeleton drops it.
+    if words.ends_with("规定")
+        && let Op::Phrase { edits, .. } = &mut op
+        && let Some(PhraseEdit::Prepend { text } | PhraseEdit::Append { text }) = edits.first_mut()
+        && !text.ends_with(['。', '；', '！', '？'])
+    {
+        text.push('。');
+    }
+    Some(op)
 }
 
 /// The phrase instruction whose edits `body` states; the last quotation is the restated text

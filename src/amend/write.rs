@@ -113,7 +113,10 @@ fn placed(place: &str, edits: &[PhraseEdit]) -> String {
     for (k, e) in edits.iter().enumerate() {
         let c = e.clause();
         if k == 0 {
-            let c = if let Some(rest) = c.strip_prefix('将') {
+            let c = if e.at_edge() {
+                // 在第十条第二款开头增加“A” / 在序言第十自然段末尾增加“A”.
+                format!("在{place}{}", c.strip_prefix('在').unwrap_or(&c))
+            } else if let Some(rest) = c.strip_prefix('将') {
                 format!("将{place}中的{rest}")
             } else if let Some(rest) = c.strip_prefix("删去") {
                 format!("删去{place}中的{rest}")
@@ -562,11 +565,13 @@ mod tests {
     }
 
     fn edit() -> BoxedStrategy<PhraseEdit> {
-        (words(), words(), 0u8..4)
+        (words(), words(), 0u8..6)
             .prop_map(|(a, b, kind)| match kind {
                 0 => PhraseEdit::Replace { from: a, to: b },
                 1 => PhraseEdit::InsertAfter { anchor: a, text: b },
                 2 => PhraseEdit::InsertBefore { anchor: a, text: b },
+                3 => PhraseEdit::Prepend { text: b },
+                4 => PhraseEdit::Append { text: b },
                 _ => PhraseEdit::Delete { text: a },
             })
             .boxed()

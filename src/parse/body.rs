@@ -172,7 +172,9 @@ fn doc_number_line(t: &str) -> bool {
     let prefix = &t[..open];
     let prefix_ok = !prefix.is_empty()
         && prefix.chars().count() <= 12
-        && prefix.chars().all(|c| !c.is_whitespace() && !"，。；：、,.;:".contains(c));
+        && prefix
+            .chars()
+            .all(|c| !c.is_whitespace() && !"，。；：、,.;:".contains(c));
     let rest = &t[open..];
     let rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
     let year_len = rest.chars().take_while(char::is_ascii_digit).count();
@@ -1239,7 +1241,12 @@ mod tests {
 
     #[test]
     fn a_document_number_under_the_title_is_no_unit() {
-        for yes in ["法释〔2020〕17号", "高检发释字〔2000〕3号", "国发[2016]1号", "法（2019）12号"] {
+        for yes in [
+            "法释〔2020〕17号",
+            "高检发释字〔2000〕3号",
+            "国发[2016]1号",
+            "法（2019）12号",
+        ] {
             assert!(doc_number_line(yes), "{yes}");
         }
         for no in [

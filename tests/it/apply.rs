@@ -504,6 +504,21 @@ fn a_point_heading_renamed_whole_keeps_one_label() {
     assert!(!text.contains("一、一、"), "{text}");
 }
 
+/// 将第二部分标题修改为：“二、附则”: a 司法解释's second part is its heading labelled 二、.
+#[test]
+fn a_part_named_by_its_place_in_the_order_is_renamed() {
+    let base = load(&crate::common::fixture("apply/headings/points-base.md"));
+    let read = statute::amend::read_act(&crate::common::fixture(
+        "apply/headings/points-part-title.md",
+    ))
+    .expect("act");
+    let a = apply(&base, &read.act.parts[0], &read.info);
+    assert!(a.complete(), "{:?}", a.outcomes);
+    let text = canonical::to_string(&a.statute);
+    assert!(text.contains("## 二、附则\n"), "{text}");
+    assert!(text.contains("## 一、买卖合同的成立及效力\n"), "{text}");
+}
+
 /// The command line: `apply` on a stored version (STATUTE@VERSION) and `import --act` with
 /// its exit codes: 0 stored, 1 not applied (nothing stored), 2 another statute's act.
 #[test]

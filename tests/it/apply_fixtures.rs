@@ -486,6 +486,36 @@ fn delete_the_introduction() {
     );
 }
 
+/// Words added at the start (开始部分增加规定) or end (末尾增加) of a 款, which the act names
+/// without anchor words; an article's opening words (条首部分) restated with its 项 kept, and
+/// a 项 added in the same paragraph of the act (并增加一项作为第三项); 增加规定 adds a sentence,
+/// its 。 printed after the quotation.
+#[test]
+fn words_at_the_edges_and_an_articles_opening_words() {
+    let a = run("edges");
+    assert_statuses("edges", &a, &[APPLIED, APPLIED, APPLIED, APPLIED, APPLIED]);
+    assert_articles(
+        "edges",
+        &a,
+        cat(vec![
+            kept(1, 13),
+            text(
+                "第十四条",
+                "示例由县级人民政府登记。\n登记不收取费用。登记机关应当自受理申请之日起二十日内作出决定。\n登记决定应当向社会公开，但涉及国家秘密的除外。",
+            ),
+            text(
+                "第十五条",
+                "申请示例登记，应当提交下列材料：\n（一）申请书；\n（二）身份证明；\n（三）场所证明。\n申请材料可以通过网络提交。申请材料不齐全的，登记机关应当一次告知申请人需要补正的全部内容。",
+            ),
+            text(
+                "第十六条",
+                "有下列情形之一的，登记机关不予登记：\n（一）申请材料虚假的；\n（二）申请人不具备条件的；\n（三）申请人被吊销登记未满三年的；\n（四）法律、行政法规规定的其他情形。",
+            ),
+            kept(17, 25),
+        ]),
+    );
+}
+
 /// 删去第十六条第一款第三项: the 项 before it now ends the list, with 。.
 #[test]
 fn delete_the_last_item() {

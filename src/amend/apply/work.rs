@@ -717,15 +717,20 @@ impl Work {
             if let Scope::Preamble { paragraph } = t.scope {
                 let ps = self.preamble_paras();
                 match paragraph {
-                    Some(n) => preamble.push(*ps.get((n as usize).wrapping_sub(1)).ok_or_else(
-                        || not_found(format!("序言没有第{}自然段", numerals::to_chinese(n))),
-                    )?),
+                    Some(n) => {
+                        preamble.push(*ps.get((n as usize).wrapping_sub(1)).ok_or_else(|| {
+                            not_found(format!("序言没有第{}自然段", numerals::to_chinese(n)))
+                        })?)
+                    }
                     None if ps.is_empty() => return Err(not_found("没有序言")),
                     None => preamble.extend(ps),
                 }
             }
         }
-        for t in targets.iter().filter(|t| !matches!(t.scope, Scope::Preamble { .. })) {
+        for t in targets
+            .iter()
+            .filter(|t| !matches!(t.scope, Scope::Preamble { .. }))
+        {
             let no = t
                 .article_no()
                 .ok_or_else(|| not_found("删去的位置不在条文中"))?;
@@ -1209,6 +1214,21 @@ fn fix_list_ends(lines: &mut [Line]) {
 /// whose words none of them holds is `not-found`, named with `place` (第十条第二款, 序言).
 fn edit_all(mut texts: Vec<&mut String>, edits: &[PhraseEdit], place: &str) -> Result<(), Failure> {
     for e in edits {
+        // Words at the start or end of the place: its first or last line.
+        let edge = match e {
+            PhraseEdit::Prepend { .. } => texts.first_mut(),
+            PhraseEdit::Append { .. } => texts.last_mut(),
+            _ => None,
+        };
+        if e.at_edge() {
+            let Some(t) = edge else {
+                return Err(not_found(format!("{place}没有文字")));
+            };
+            if let Some(new) = e.apply(t) {
+                **t = new;
+            }
+            continue;
+        }
         let mut hit = false;
         for t in texts.iter_mut() {
             if let Some(new) = e.apply(t) {
