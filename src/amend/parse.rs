@@ -631,7 +631,8 @@ fn delete_annex(sk: &str, quotes: &[String]) -> Option<Op> {
 }
 
 /// The skeleton without what does not change its meaning: act names (《解释》), 原 and 修改后
-/// before an article, 宪法 before a place, ASCII punctuation as the full-width one.
+/// before an article, a statute's short name before a place (宪法第, 刑法第: a 修正案 names
+/// the statute it amends so), ASCII punctuation as the full-width one.
 fn tidy(skel: &str) -> String {
     let mut out = String::new();
     let mut rest = skel;
@@ -651,6 +652,8 @@ fn tidy(skel: &str) -> String {
         });
         rest = &rest[c.len_utf8()..];
     }
+    let out = without_short_names(&out);
+    let mut out = out;
     for (from, to) in [
         ("修改后第", "第"),
         ("修改后", ""),
@@ -664,6 +667,53 @@ fn tidy(skel: &str) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+/// The skeleton without a statute's short name where it opens a place: 将刑法第十七条 →
+/// 将第十七条, 在刑法第一百三十三条之一后 → 在第一百三十三条之一后. A name is up to 12
+/// characters (after an optional 中华人民共和国) ending in 法 (法典 too) or 条例, after the
+/// start, a verb (将, 在, 删去, 删除) or a list's 、/，/；, and right before 第.
+fn without_short_names(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut at_boundary = true;
+    while !rest.is_empty() {
+        let boundary = ["将", "在", "删去", "删除", "、", "，", "；", "并"]
+            .iter()
+            .find(|b| rest.starts_with(**b));
+        if at_boundary
+            && boundary.is_none()
+            && let Some(len) = short_name_len(rest)
+        {
+            rest = &rest[len..];
+            at_boundary = false;
+            continue;
+        }
+        let step = match boundary {
+            Some(b) => b.len(),
+            None => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        out.push_str(&rest[..step]);
+        rest = &rest[step..];
+        at_boundary = boundary.is_some();
+    }
+    out
+}
+
+/// The byte length of a statute's short name at the start of `s` that a 第 follows.
+fn short_name_len(s: &str) -> Option<usize> {
+    let k = s.find('第')?;
+    let name = &s[..k];
+    let stem = name
+        .strip_suffix("条例")
+        .or_else(|| name.strip_suffix("法典"))
+        .or_else(|| name.strip_suffix('法'))?;
+    let stem = stem.strip_prefix("中华人民共和国").unwrap_or(stem);
+    let plain = !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) && !"第中的条款项目本该".contains(c));
+    (plain && stem.chars().count() <= 12).then_some(k)
 }
 
 /// The closing notes: 本决定自…起施行, the renumbering, the republication.
@@ -1568,6 +1618,35 @@ fn replace(sk: &str, quotes: &[String]) -> Option<Op> {
 mod tests {
     use super::*;
     use crate::model::Date;
+
+    #[test]
+    fn a_statutes_short_name_before_a_place_is_dropped() {
+        for (with, without) in [
+            ("将刑法第十七条修改为：", "将第十七条修改为："),
+            (
+                "在刑法第一百三十三条之一后增加一条",
+                "在第一百三十三条之一后增加一条",
+            ),
+            ("删去刑法第一百四十一条第二款", "删去第一百四十一条第二款"),
+            ("将刑法第六条、刑法第七条中的", "将第六条、第七条中的"),
+            ("将民事诉讼法第十条修改为", "将第十条修改为"),
+            ("将治安管理处罚条例第三条修改为", "将第三条修改为"),
+            ("将中华人民共和国刑法第三条修改为", "将第三条修改为"),
+            ("删去民法典第十条", "删去第十条"),
+        ] {
+            assert_eq!(without_short_names(with), without, "{with}");
+        }
+        // Not a name before 第: the verb, 本法, a place's own words.
+        for same in [
+            "删去第八条",
+            "在第五条后增加一条",
+            "将本法第十条修改为",
+            "将第二章的章名修改为",
+            "将第十条中的\u{E000}修改为\u{E000}",
+        ] {
+            assert_eq!(without_short_names(same), same, "{same}");
+        }
+    }
 
     #[test]
     fn numbers_of_paragraphs() {

@@ -516,6 +516,33 @@ fn words_at_the_edges_and_an_articles_opening_words() {
     );
 }
 
+/// A 修正案 names the statute before each place (将示例法第三条…, 在示例法第五条后…, 删去示例法
+/// 第十四条…), as 刑法修正案 write 刑法第…: the name is read as the statute amended.
+#[test]
+fn places_after_the_statutes_short_name() {
+    let a = run("short-name");
+    assert_statuses("short-name", &a, &[APPLIED, APPLIED, APPLIED, APPLIED]);
+    assert_articles(
+        "short-name",
+        &a,
+        cat(vec![
+            kept(1, 2),
+            text(
+                "第三条",
+                "国务院示例行政部门负责全国的示例工作。国务院其他有关部门在各自职责范围内负责有关的示例工作。",
+            ),
+            kept(4, 5),
+            text("第五条之一", "示例登记信息应当及时更新。"),
+            kept(6, 13),
+            text(
+                "第十四条",
+                "示例由县级人民政府登记。\n登记决定应当向社会公开。",
+            ),
+            kept(15, 25),
+        ]),
+    );
+}
+
 /// 删去第十六条第一款第三项: the 项 before it now ends the list, with 。.
 #[test]
 fn delete_the_last_item() {
