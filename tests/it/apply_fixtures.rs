@@ -543,6 +543,24 @@ fn places_after_the_statutes_short_name() {
     );
 }
 
+/// Two distant articles merged (第二条 of 第一章, 第十七条 opening 第三章) into 第十六条: the
+/// number does not fit where the first stood, so the merged article stands where the second
+/// did, at the head of 第三章, not at the end of 第二章 after 第十五条.
+#[test]
+fn a_distant_merge_stands_where_its_number_fits() {
+    let a = run("merge-distant");
+    assert_statuses("merge-distant", &a, &[APPLIED, APPLIED]);
+    assert_eq!(
+        chapters(&a.statute),
+        chapters_of(&[
+            ("第一章 总则", 1, 6),
+            ("第二章 示例管理", 7, 15),
+            ("第三章 法律责任", 16, 21),
+            ("第四章 附则", 22, 24),
+        ])
+    );
+}
+
 /// 删去第十六条第一款第三项: the 项 before it now ends the list, with 。.
 #[test]
 fn delete_the_last_item() {

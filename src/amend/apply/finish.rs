@@ -24,9 +24,14 @@ impl Work {
         let mut placed: Vec<(usize, Slot)> = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
         let mut deleted: HashMap<usize, Vec<UnitNum>> = HashMap::new();
+        // Where the articles merged into another stood, by the merging instruction.
+        let mut merged_places: HashMap<usize, Vec<usize>> = HashMap::new();
         for b in std::mem::take(&mut self.blocks) {
             match b {
                 Block::Slot(s) if s.deleted => {
+                    if let Some(k) = s.merged_by {
+                        merged_places.entry(k).or_default().push(blocks.len());
+                    }
                     if let Some(o) = s.orig {
                         for &k in &s.by {
                             deleted.entry(k).or_default().push(UnitNum::Article {
@@ -75,10 +80,22 @@ impl Work {
         // 3. Place the others by number: after the last article numbered below them, or
         //    under the heading they move to.
         placed.sort_by_key(|(_, s)| s.stated);
-        let mut anchors: Vec<usize> = placed.iter().map(|(a, _)| *a).collect();
+        // Each article's places to stay at if its number fits there: where it stood, and for
+        // a merged article where the others merged into it stood.
+        let mut anchors: Vec<Vec<usize>> = placed
+            .iter()
+            .map(|(a, s)| {
+                let mut places = vec![*a];
+                if s.keep_place
+                    && let Some(more) = s.numbered_by.and_then(|k| merged_places.get(&k))
+                {
+                    places.extend(more);
+                }
+                places
+            })
+            .collect();
         for (j, (_, s)) in placed.into_iter().enumerate() {
             let Some(no) = s.stated else { continue };
-            let anchor = anchors[j];
             let prev = final_no
                 .iter()
                 .filter(|(_, n)| *n < no)
@@ -96,11 +113,14 @@ impl Work {
             };
             // Where it stood, if its number fits there: no higher number before, no lower
             // after.
-            let fits = s.keep_place
-                && final_no
+            let fits = |anchor: usize| {
+                final_no
                     .iter()
-                    .all(|&(i, n)| if i < anchor { n < no } else { n > no });
-            if fits {
+                    .all(|&(i, n)| if i < anchor { n < no } else { n > no })
+            };
+            if s.keep_place
+                && let Some(&anchor) = anchors[j].iter().find(|&&a| fits(a))
+            {
                 at = anchor;
             }
             // An article placed under a heading (移至第二章, 在第二章中增加): after the last article
@@ -138,7 +158,7 @@ impl Work {
                     e.0 += 1;
                 }
             }
-            for a in anchors.iter_mut().skip(j + 1) {
+            for a in anchors.iter_mut().skip(j + 1).flatten() {
                 if *a >= at {
                     *a += 1;
                 }

@@ -250,6 +250,9 @@ struct Slot {
     /// For a slot placed by its number: where it stands is a good place when its number fits
     /// there (a merged or split article, one renumbered in place).
     keep_place: bool,
+    /// For an article merged into another (deleted): the merging instruction, whose article
+    /// may stand here instead of where its first source stood.
+    merged_by: Option<usize>,
     /// Its number in the result, once the articles are numbered.
     assigned: Option<ArticleNo>,
     deleted: bool,

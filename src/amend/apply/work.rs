@@ -103,6 +103,7 @@ fn flatten(nodes: &[Node], preamble: bool, unit: &mut usize, out: &mut Vec<Block
                     positioned: false,
                     heading: None,
                     keep_place: false,
+                    merged_by: None,
                     assigned: None,
                     deleted: false,
                     by: BTreeSet::new(),
@@ -817,6 +818,7 @@ impl Work {
                 positioned: at.is_none(),
                 heading: heading.map(str::to_string),
                 keep_place: false,
+                merged_by: None,
                 assigned: None,
                 deleted: false,
                 by: BTreeSet::from([k]),
@@ -1034,6 +1036,7 @@ impl Work {
                     positioned: true,
                     heading: None,
                     keep_place: true,
+                    merged_by: None,
                     assigned: None,
                     deleted: false,
                     by: BTreeSet::from([k]),
@@ -1071,6 +1074,7 @@ impl Work {
         for &b in rest {
             let s = self.slot(b);
             s.deleted = true;
+            s.merged_by = Some(k);
             s.by.insert(k);
         }
         Ok(())
