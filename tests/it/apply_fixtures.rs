@@ -561,6 +561,42 @@ fn a_distant_merge_stands_where_its_number_fits() {
     );
 }
 
+/// The 题注 as official texts write it: a 修正案 cited as adopted (…会议通过的《…修正案》), and
+/// the amendments counted once there are two (the first, written 修正, becomes 第一次修正).
+#[test]
+fn the_headnote_counts_the_amendments() {
+    let once = run("delete-paragraph");
+    let read = read_act(&act_path("short-name")).expect("act");
+    let part = read.act.part_for(&once.statute.meta.title).expect("part");
+    let twice = apply(&once.statute, part, &read.info);
+    assert!(twice.complete(), "{:?}", twice.outcomes);
+    let history: Vec<&str> = twice
+        .statute
+        .meta
+        .history
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(history.len(), 3, "{history:?}");
+    assert!(
+        history[1].ends_with("》第一次修正") && history[1].contains("关于修改"),
+        "{history:?}"
+    );
+    assert_eq!(
+        history[2],
+        "根据2024年6月28日第十四届全国人民代表大会常务委员会第十次会议通过的《中华人民共和国示例法修正案》第二次修正"
+    );
+    assert!(
+        twice
+            .statute
+            .meta
+            .history
+            .iter()
+            .skip(1)
+            .all(|e| e.kind == EventKind::Amended)
+    );
+}
+
 /// 删去第十六条第一款第三项: the 项 before it now ends the list, with 。.
 #[test]
 fn delete_the_last_item() {

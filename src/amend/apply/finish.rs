@@ -426,7 +426,28 @@ fn amend_meta(s: &mut Statute, act: &ActInfo, effective: Option<Date>) {
             text.push_str(b);
         }
         if let Some(t) = &name {
+            // A 修正案 is cited as adopted: …会议通过的《中华人民共和国刑法修正案（十一）》.
+            if t.contains("修正案") && act.body.is_some() {
+                text.push_str("通过的");
+            }
             text.push_str(&format!("《{t}》"));
+        }
+        // The amendments are counted once there are several: 第二次修正, and the one before,
+        // written 修正 alone, becomes 第一次修正.
+        let earlier: Vec<usize> = (0..m.history.len())
+            .filter(|&i| m.history[i].kind == EventKind::Amended)
+            .collect();
+        if let [only] = earlier[..]
+            && let Some(stem) = m.history[only].text.strip_suffix("修正")
+            && !stem.ends_with("次")
+        {
+            m.history[only].text = format!("{stem}第一次修正");
+        }
+        if !earlier.is_empty() {
+            text.push_str(&format!(
+                "第{}次",
+                crate::numerals::to_chinese(earlier.len() as u32 + 1)
+            ));
         }
         text.push_str("修正");
         m.history.push(HistoryEvent {
