@@ -17,6 +17,7 @@
 use super::write::{HEADING_UNITS, heading_unit};
 use super::{Act, ActPart, ArticleNo, Instruction, Op, PhraseEdit, Scope, Target};
 use crate::numerals::{article_label, is_numeral_char, numeral_len, parse_numeral};
+use crate::parse::body;
 use crate::parse::history::stated_in_force;
 
 /// Stands for one quotation in a skeleton (a private-use character, never in statute text).
@@ -414,11 +415,106 @@ fn paragraph_joins(text: &str) -> Vec<bool> {
 /// its own (a piece naming a 款 or 项 without an article taking the article of the piece
 /// before, [`inherited`]); else the paragraph whole, unread.
 fn read_paragraph(text: &str) -> Vec<(String, Op)> {
+    if let Some(ops) = heading_with_articles(text) {
+        return ops;
+    }
     let op = read_instruction(text);
     if !matches!(op, Op::Unrecognised { .. }) {
         return vec![(text.to_string(), op)];
     }
     read_pieces(text).unwrap_or_else(|| vec![(text.to_string(), op)])
+}
+
+/// 宪法第三章“国家机构”中增加一节，作为第七节“监察委员会”；增加五条，分别作为第一百二十三条至
+/// 第一百二十七条。内容如下： then, unquoted on the lines after, the heading (第七节　监察委员会), the
+/// articles each under its label, and the note 第七节相应改为第八节，第一百二十三条至第一百三十八条
+/// 相应改为第一百二十八条至第一百四十三条: the heading (`InsertHeading`, holding the new articles),
+/// the articles (`InsertArticle`, placed by their numbers) and, with the note, the renumbering
+/// (`Renumber`), each with its own words. `None` unless every line reads so.
+fn heading_with_articles(text: &str) -> Option<Vec<(String, Op)>> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let head = first
+        .strip_suffix("内容如下：")
+        .or_else(|| first.strip_suffix("内容如下:"))?;
+    let s = split(head);
+    let sk = tidy(&s.skel);
+    let sk = sk.trim_end_matches(['。', '，', '；']);
+    let (new_heading, new_articles) = sk.split_once('；')?;
+    // 第三章“国家机构”中增加一节，作为第七节“监察委员会” (the chapter's name optional).
+    let k = new_heading.find("中增加一")?;
+    let within = new_heading[..k].trim_end_matches(Q);
+    heading_unit(within)?;
+    let r = &new_heading[k + "中增加一".len()..];
+    let unit = HEADING_UNITS.into_iter().find(|u| r.starts_with(u))?;
+    let label = r[unit.len()..].strip_prefix("，作为")?.strip_suffix(Q)?;
+    if heading_unit(label) != Some(unit) {
+        return None;
+    }
+    let title = s.quotes.last()?.clone();
+    // 增加五条，分别作为第一百二十三条至第一百二十七条.
+    let (count, r) = articles_as(new_articles.strip_prefix("增加")?)?;
+    let (from, len) = article_at(r)?;
+    let (to, len2) = article_at(r[len..].strip_prefix('至')?)?;
+    if len + '至'.len_utf8() + len2 != r.len() || from.sub != 0 || to.sub != 0 {
+        return None;
+    }
+    // The lines: the heading as the instruction names it, then the articles, then the note.
+    let heading_line = lines.next()?;
+    if body::squash(heading_line) != format!("{label}{}", body::squash(&title)) {
+        return None;
+    }
+    let mut articles: Vec<(ArticleNo, Vec<&str>)> = Vec::new();
+    let mut note = None;
+    for l in lines {
+        if note.is_some() {
+            return None;
+        }
+        if let Some((len, Some(crate::model::UnitNum::Article { main, sub }))) =
+            body::article_line(l)
+        {
+            articles.push((ArticleNo { main, sub }, vec![l[len..].trim()]));
+        } else if l.contains("相应改为") {
+            note = Some(l);
+        } else {
+            articles.last_mut()?.1.push(l);
+        }
+    }
+    let numbers: Vec<u32> = articles.iter().map(|(n, _)| n.main).collect();
+    let wanted: Vec<u32> = (from.main..=to.main).collect();
+    if numbers != wanted || numbers.len() != count as usize {
+        return None;
+    }
+    let texts: Vec<String> = articles.iter().map(|(_, ps)| ps.join("\n")).collect();
+    let mut ops = vec![
+        (
+            first.to_string(),
+            Op::InsertHeading {
+                label: label.to_string(),
+                title,
+                first: from,
+                last: to,
+            },
+        ),
+        (
+            text.lines()
+                .skip(1)
+                .filter(|l| note != Some(l.trim()))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string(),
+            Op::InsertArticle {
+                after: None,
+                heading: None,
+                articles: articles.iter().map(|(n, _)| *n).zip(texts).collect(),
+            },
+        ),
+    ];
+    if let Some(n) = note {
+        ops.push((n.to_string(), Op::Renumber));
+    }
+    Some(ops)
 }
 
 /// The pieces of a paragraph of several instructions, each read: `None` unless there are

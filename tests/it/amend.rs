@@ -548,8 +548,8 @@ fn forms_left_unread_stay_unrecognised() {
     let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
     assert_eq!(lines, (0..6).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
     // A paragraph of several instructions one of which does not read stays whole, its words
-    // all kept: 第二款 after two articles names no article; a 节 named into a chapter by its
-    // quoted name has no form.
+    // all kept: 第二款 after two articles names no article; a 节 and an article added to a
+    // chapter without 内容如下 and their text.
     for k in [2, 3] {
         let i = &act.parts[0].instructions[k];
         assert!(i.text.contains(['；', ';']), "{}", i.text);

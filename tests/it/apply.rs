@@ -516,6 +516,45 @@ fn a_part_named_by_its_place_in_the_order_is_renamed() {
     assert!(text.contains("## 一、买卖合同的成立及效力\n"), "{text}");
 }
 
+/// 宪法第一章“国家机构”中增加一节，作为第二节“监察委员会”；增加两条，分别作为第二条至第三条。
+/// 内容如下： with the 节 and its articles unquoted on the lines after and the note of what is
+/// renumbered (第二节相应改为第三节，…): the 节 opens before the new articles, the old 第二节 is
+/// 第三节 and its articles follow the new ones; the next instruction names the old numbers.
+#[test]
+fn a_section_added_with_its_articles_unquoted() {
+    let base = load(&crate::common::fixture("apply/constitution/base.md"));
+    let read = statute::amend::read_act(&crate::common::fixture("apply/constitution/section.md"))
+        .expect("act");
+    let ops: Vec<&str> = read
+        .act
+        .instructions()
+        .map(|i| {
+            use statute::amend::Op as A;
+            match i.op {
+                A::InsertHeading { .. } => "heading",
+                A::InsertArticle { .. } => "articles",
+                A::Renumber => "renumber",
+                A::Phrase { .. } => "phrase",
+                _ => "other",
+            }
+        })
+        .collect();
+    assert_eq!(ops, ["heading", "articles", "renumber", "phrase"]);
+    let a = apply(&base, &read.act.parts[0], &read.info);
+    assert!(a.complete(), "{:?}", a.outcomes);
+    let text = canonical::to_string(&a.statute);
+    let body = &text[text.find("## 第一章").expect("第一章")..];
+    assert_eq!(
+        body,
+        "## 第一章 国家机构\n\n### 第一节 全国人民代表大会\n\n第一条 全国人民代表大会是最高国家权力机关。\n\n\
+         ### 第二节 监察委员会\n\n第二条 中华人民共和国各级监察委员会是国家的监察机关。\n\n\
+         第三条 监察委员会由下列人员组成：\n\n主任，\n\n委员若干人。\n\n\
+         ### 第三节 人民法院和人民检察院\n\n第四条 人民法院是国家的审判机关。\n\n\
+         第五条 人民检察院是国家的法律监督机关。\n\n\
+         ## 第二章 国旗、国歌、国徽、首都\n\n第六条 中华人民共和国国旗是五星红旗，国歌是《义勇军进行曲》。\n\n"
+    );
+}
+
 /// The command line: `apply` on a stored version (STATUTE@VERSION) and `import --act` with
 /// its exit codes: 0 stored, 1 not applied (nothing stored), 2 another statute's act.
 #[test]
