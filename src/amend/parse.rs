@@ -983,15 +983,15 @@ fn verb(sk: &str) -> &str {
     s.strip_prefix('将').unwrap_or(s)
 }
 
-/// A heading's label and what follows `的章名` (节名, 编名, 分编名) after it, at the start of
-/// `s`: 第二章的章名….
+/// A heading's label and what follows `的章名` (节名, 编名, 分编名; the 的 may be left out)
+/// after it, at the start of `s`: 第二章的章名…, 第二章章名….
 fn heading_name_at(s: &str) -> Option<(&str, &str)> {
-    let k = s.find('的')?;
-    let label = &s[..k];
+    let l = heading_label_len(s)?;
+    let label = &s[..l];
     let unit = heading_unit(label)?;
-    let rest = s[k + '的'.len_utf8()..]
-        .strip_prefix(unit)?
-        .strip_prefix('名')?;
+    // 第二章的章名, or 第二章章名 as some acts write it.
+    let rest = s[l..].strip_prefix('的').unwrap_or(&s[l..]);
+    let rest = rest.strip_prefix(unit)?.strip_prefix('名')?;
     Some((label, rest))
 }
 
@@ -1714,6 +1714,36 @@ fn replace(sk: &str, quotes: &[String]) -> Option<Op> {
 mod tests {
     use super::*;
     use crate::model::Date;
+
+    #[test]
+    fn a_heading_name_with_or_without_de() {
+        for words in [
+            "将第二章的章名修改为“监督管理”。",
+            "将第二章章名修改为“监督管理”。",
+        ] {
+            assert_eq!(
+                read_instruction(words),
+                Op::RenameHeading {
+                    heading: "第二章".into(),
+                    title: "监督管理".into()
+                },
+                "{words}"
+            );
+        }
+        assert_eq!(
+            read_instruction("将第三章第二节节名修改为“登记”。"),
+            Op::RenameHeading {
+                heading: "第三章第二节".into(),
+                title: "登记".into()
+            }
+        );
+        assert_eq!(
+            read_instruction("删去第四章章名。"),
+            Op::DeleteHeading {
+                heading: "第四章".into()
+            }
+        );
+    }
 
     #[test]
     fn a_statutes_short_name_before_a_place_is_dropped() {
