@@ -174,6 +174,10 @@ pub enum Op {
     Republish,
     /// 本决定自…起施行 (`None` when a draft leaves the date blank).
     Effective { date: Option<Date> },
+    /// 自本决定施行之日起，《…》第一条第一款第（一）项…规定的…数额标准不再适用: provisions stop
+    /// applying; the act does not change their text. `provisions`: the words naming them, as
+    /// written.
+    Disapply { provisions: String },
     /// Text the parser cannot read, kept with the reason.
     Unrecognised { reason: String },
 }

@@ -250,6 +250,7 @@ fn instruction_like(line: &str) -> bool {
         "增加",
         "原第",
         "本决定",
+        "自本决定",
         "根据本决定",
         "此外",
         "宪法",
@@ -673,6 +674,9 @@ type Form = fn(&str, &[String]) -> Option<Op>;
 
 /// Reads one paragraph's words.
 fn read_instruction(text: &str) -> Op {
+    if let Some(op) = disapply(text) {
+        return op;
+    }
     let s = split(text);
     let skel = tidy(&s.skel);
     let sk = skel.trim_end_matches(['。', '；', '，', ';', ',']);
@@ -704,6 +708,24 @@ fn read_instruction(text: &str) -> Op {
     Op::Unrecognised {
         reason: "no instruction form matches".into(),
     }
+}
+
+/// 自本决定施行之日起，《…》第一条第一款第（一）项、第二款和第二条第二款规定的…数额标准不再
+/// 适用 (实施之日 too): the provisions named stop applying.
+fn disapply(text: &str) -> Option<Op> {
+    let t = text.trim().trim_end_matches(['。', '；']);
+    if t.contains('\n') {
+        return None;
+    }
+    let rest = t.strip_prefix("自本决定")?;
+    let (when, rest) = rest.split_once('，')?;
+    if !(when.ends_with("之日起") && (when.contains("施行") || when.contains("实施"))) {
+        return None;
+    }
+    let provisions = rest.strip_suffix("不再适用")?.trim();
+    (!provisions.is_empty() && provisions.contains("规定")).then(|| Op::Disapply {
+        provisions: provisions.to_string(),
+    })
 }
 
 /// 删去附件 / 删去附件“…” / 删去附件二.

@@ -457,7 +457,8 @@ fn headings_named_by_their_words() {
 /// Words added at the start (开始部分增加规定, its 。 after the quotation) or end (末尾增加) of
 /// a place; an article's opening words (条首部分: its first 款, restated in one line so that
 /// its 项 stay) with a 项 added in the same paragraph; a part named by its place (第一部分:
-/// the heading labelled 一、).
+/// the heading labelled 一、); provisions that stop applying (…规定的…不再适用: `Disapply`,
+/// which changes no text).
 #[test]
 fn edges_opening_words_and_parts_are_read() {
     let act = act("edges.md");
@@ -519,6 +520,14 @@ fn edges_opening_words_and_parts_are_read() {
                 }
             ),
             (
+                Some(5),
+                Op::Disapply {
+                    provisions:
+                        "《最高人民法院关于示例问题的解释》第一条第一款第（一）项规定的数额标准"
+                            .into()
+                }
+            ),
+            (
                 None,
                 Op::Effective {
                     date: Date::new(2022, 1, 1)
@@ -535,8 +544,8 @@ fn edges_opening_words_and_parts_are_read() {
 fn forms_left_unread_stay_unrecognised() {
     let act = act("unread.md");
     let got = ops(&act);
-    assert_eq!(got.len(), 6, "{got:?}");
-    for (k, (number, op)) in got.iter().take(5).enumerate() {
+    assert_eq!(got.len(), 5, "{got:?}");
+    for (k, (number, op)) in got.iter().take(4).enumerate() {
         assert_eq!(*number, Some(k as u32 + 1));
         assert!(
             matches!(op, Op::Unrecognised { .. }),
@@ -544,9 +553,9 @@ fn forms_left_unread_stay_unrecognised() {
             act.parts[0].instructions[k].text
         );
     }
-    assert!(matches!(got[5].1, Op::Effective { .. }));
+    assert!(matches!(got[4].1, Op::Effective { .. }));
     let lines: Vec<u32> = act.instructions().map(|i| i.line).collect();
-    assert_eq!(lines, (0..6).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
+    assert_eq!(lines, (0..5).map(|k| 10 + 2 * k).collect::<Vec<u32>>());
     // A paragraph of several instructions one of which does not read stays whole, its words
     // all kept: 第二款 after two articles names no article; a 节 and an article added to a
     // chapter without 内容如下 and their text.

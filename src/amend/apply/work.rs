@@ -176,7 +176,9 @@ impl Work {
                 self.renumber = true;
                 Ok(())
             }
-            Op::Republish => Ok(()),
+            // The provisions stop applying; their text stays (the report says the instruction
+            // was applied, the result shows no change for it).
+            Op::Republish | Op::Disapply { .. } => Ok(()),
             Op::Effective { date } => {
                 self.effective = *date;
                 Ok(())
