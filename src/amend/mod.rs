@@ -49,6 +49,11 @@ pub enum Scope {
     Title,
     /// A 编, 章 or 节 heading, by its label as written (第二章).
     Heading(String),
+    /// 第二段 / 正文第一段: a paragraph of a text without articles (a 批复), counted in the
+    /// 正文 when `body` says so. Which paragraphs the count starts from (the addressee, the
+    /// 收悉 sentence) sources differ on: applying takes the candidate whose text the new one
+    /// resembles, and reports `not-found` when none does.
+    Passage { n: u32, body: bool },
 }
 
 /// The place an instruction acts on: a scope and, inside it, a 款 (1-based), 项 and 目.

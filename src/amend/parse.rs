@@ -909,6 +909,14 @@ fn target_at(s: &str) -> Option<(Target, usize)> {
             n
         });
         (Scope::Preamble { paragraph }, len)
+    } else if let Some((body, r)) = s
+        .strip_prefix("正文")
+        .map(|r| (true, r))
+        .or(Some((false, s)))
+        .filter(|(_, r)| ordinal(r, "段").is_some())
+    {
+        let (n, l) = ordinal(r, "段")?;
+        (Scope::Passage { n, body }, s.len() - r.len() + l)
     } else if let Some(l) = heading_label_len(s) {
         let name = ["章名", "节名", "编名", "标题"]
             .iter()

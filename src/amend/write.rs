@@ -71,6 +71,9 @@ pub fn place(t: &Target) -> String {
         }
         Scope::Title => "名称".to_string(),
         Scope::Heading(label) => label.clone(),
+        Scope::Passage { n, body } => {
+            format!("{}{}", if *body { "正文" } else { "" }, nth(*n, "段"))
+        }
     };
     if let Some(p) = t.paragraph {
         s.push_str(&nth(p, "款"));
@@ -735,6 +738,17 @@ mod tests {
                 .prop_map(|(from, to, new_text)| { Op::RenumberArticle { from, to, new_text } }),
             "《[甲乙丙丁]{1,6}》第[一二三四五六七八九十]{1,2}条第[一二]款规定的[甲乙丙丁]{1,6}"
                 .prop_map(|provisions| Op::Disapply { provisions }),
+            (1u32..30, any::<bool>(), text()).prop_map(|(n, body, new_text)| {
+                Op::ReplaceArticle {
+                    target: Target {
+                        scope: Scope::Passage { n, body },
+                        paragraph: None,
+                        item: None,
+                        subitem: None,
+                    },
+                    new_text,
+                }
+            }),
         ]
         .boxed()
     }

@@ -555,6 +555,29 @@ fn a_section_added_with_its_articles_unquoted() {
     );
 }
 
+/// A 批复's paragraphs (将第二段修改为：“…”): counted after the addressee, the paragraph the new
+/// text resembles is replaced; a 正文第一段 that no candidate resembles is `not-found`, and
+/// nothing is written.
+#[test]
+fn a_replys_paragraph_is_found_by_its_number_and_its_new_text() {
+    let base = load(&crate::common::fixture("apply/reply/base.md"));
+    let read =
+        statute::amend::read_act(&crate::common::fixture("apply/reply/act.md")).expect("act");
+    let a = apply(&base, &read.act.parts[0], &read.info);
+    assert!(a.complete(), "{:?}", a.outcomes);
+    let text = canonical::to_string(&a.statute);
+    assert!(
+        text.contains("河北省高级人民法院：\n\n你院关于示例欠款条诉讼时效问题的请示收悉。")
+            && text.contains("根据民法典第一百九十五条的规定，应认定诉讼时效中断。")
+            && !text.contains("民法通则"),
+        "{text}"
+    );
+    let read = statute::amend::read_act(&crate::common::fixture("apply/reply/act-unlike.md"))
+        .expect("act");
+    let a = apply(&base, &read.act.parts[0], &read.info);
+    assert_eq!(a.outcomes[0].status, Status::NotFound, "{:?}", a.outcomes);
+}
+
 /// The command line: `apply` on a stored version (STATUTE@VERSION) and `import --act` with
 /// its exit codes: 0 stored, 1 not applied (nothing stored), 2 another statute's act.
 #[test]
