@@ -183,6 +183,12 @@ pub enum Op {
     /// applying; the act does not change their text. `provisions`: the words naming them, as
     /// written.
     Disapply { provisions: String },
+    /// A provision of the act itself, in no place of the statute: one sentence that states a
+    /// rule (应当, 可以, 不得, 依照…) and no instruction, after an instruction in the same
+    /// paragraph (…不再适用。人民法院审理…案件，应综合考虑…，依法定罪处罚。). It stays in the act:
+    /// applying changes no text. A paragraph of rules alone is not read (a statute given as
+    /// an act would read so).
+    Rule { text: String },
     /// Text the parser cannot read, kept with the reason.
     Unrecognised { reason: String },
 }

@@ -530,14 +530,22 @@ fn read_pieces(text: &str) -> Option<Vec<(String, Op)>> {
     let mut before: Option<(Option<ArticleNo>, &'static str)> = None;
     for (piece, and) in pieces {
         let (reading, verb_word) = inherited(piece, and, before)?;
-        let op = read_instruction(&reading);
+        let mut op = read_instruction(&reading);
+        // A sentence of the act's own after an instruction (…不再适用。人民法院审理…，应当…。).
+        if matches!(op, Op::Unrecognised { .. }) && !out.is_empty() && rule_like(&reading) {
+            op = Op::Rule {
+                text: reading.trim().to_string(),
+            };
+        }
         if matches!(op, Op::Unrecognised { .. }) {
             return None;
         }
         before = Some((article_of(&op), verb_word));
         out.push((piece.to_string(), op));
     }
-    Some(out)
+    out.iter()
+        .any(|(_, op)| !matches!(op, Op::Rule { .. }))
+        .then_some(out)
 }
 
 /// A paragraph cut where one instruction ends and another begins, outside quotations: after
@@ -710,6 +718,35 @@ fn read_instruction(text: &str) -> Op {
     }
 }
 
+/// One sentence that states a rule of the act's own (`Op::Rule`): it ends with its only 。,
+/// holds no quotation and none of the words an instruction acts with (修改, 增加, 删去, 删除,
+/// 改为, 移至, 调整, 合并, 条文顺序), and says what must, may or may not be done (应当, 应, 可以,
+/// 不得, 依照, 依法).
+fn rule_like(text: &str) -> bool {
+    let t = text.trim();
+    let one_sentence = t.ends_with('。') && t.matches('。').count() == 1 && !t.contains('\n');
+    let acts = [
+        "修改",
+        "增加",
+        "增写",
+        "删去",
+        "删除",
+        "改为",
+        "移至",
+        "调整",
+        "合并",
+        "条文顺序",
+        "作为",
+    ];
+    let quoted = t.contains(['“', '”', '「', '」', '"']);
+    let modal = ["应当", "应", "可以", "不得", "依照", "依法"];
+    one_sentence
+        && !quoted
+        && !acts.iter().any(|w| t.contains(w))
+        && modal.iter().any(|w| t.contains(w))
+        && t.chars().count() <= 300
+}
+
 /// 自本决定施行之日起，《…》第一条第一款第（一）项、第二款和第二条第二款规定的…数额标准不再
 /// 适用 (实施之日 too): the provisions named stop applying.
 fn disapply(text: &str) -> Option<Op> {
@@ -770,8 +807,18 @@ fn tidy(skel: &str) -> String {
         });
         rest = &rest[c.len_utf8()..];
     }
-    let out = without_short_names(&out);
-    let mut out = out;
+    let mut out = without_short_names(&out);
+    // 将十一条修改为: the 第 left out after the verb (a typo of the act's source); the
+    // instruction's own words, kept in its report, still show it.
+    for v in ["将", "删去", "删除", "在"] {
+        if let Some(rest) = out.strip_prefix(v) {
+            let n = numeral_len(rest);
+            if n > 0 && rest[n..].starts_with('条') {
+                out = format!("{v}第{rest}");
+            }
+            break;
+        }
+    }
     for (from, to) in [
         ("修改后第", "第"),
         ("修改后", ""),

@@ -189,7 +189,8 @@ fn span(first: ArticleNo, last: ArticleNo) -> String {
 /// - `DeleteHeading`: 删去第二章的章名。 / 删去标题“A”。
 /// - `RenumberArticle`: 将第九条改为第十条。 (，修改为：“…”)
 /// - `Renumber`: 此外，对条文顺序作相应调整。 `Republish`: 根据本决定作相应修改，重新公布。
-///   `Disapply`: 自本决定施行之日起，…规定的…不再适用。
+///   `Disapply`: 自本决定施行之日起，…规定的…不再适用。 `Rule`: its sentence as it stands (read
+///   back only after an instruction in the same paragraph; the drafter writes none).
 ///   `Effective`: 本决定自2025年1月1日起施行。 (本决定自　　年　　月　　日起施行。 without a date)
 /// - `Unrecognised`: its reason in （）, which reads back as unrecognised.
 pub fn wording(op: &Op) -> String {
@@ -368,6 +369,7 @@ pub fn wording(op: &Op) -> String {
         Op::Renumber => "此外，对条文顺序作相应调整。".to_string(),
         Op::Republish => "根据本决定作相应修改，重新公布。".to_string(),
         Op::Disapply { provisions } => format!("自本决定施行之日起，{provisions}不再适用。"),
+        Op::Rule { text } => text.clone(),
         Op::Effective { date: Some(d) } => {
             format!("本决定自{}年{}月{}日起施行。", d.year, d.month, d.day)
         }

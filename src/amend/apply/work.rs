@@ -178,7 +178,7 @@ impl Work {
             }
             // The provisions stop applying; their text stays (the report says the instruction
             // was applied, the result shows no change for it).
-            Op::Republish | Op::Disapply { .. } => Ok(()),
+            Op::Republish | Op::Disapply { .. } | Op::Rule { .. } => Ok(()),
             Op::Effective { date } => {
                 self.effective = *date;
                 Ok(())
