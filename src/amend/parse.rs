@@ -956,14 +956,12 @@ fn target_at(s: &str) -> Option<(Target, usize)> {
             n
         });
         (Scope::Preamble { paragraph }, len)
-    } else if let Some((body, r)) = s
-        .strip_prefix("正文")
-        .map(|r| (true, r))
-        .or(Some((false, s)))
-        .filter(|(_, r)| ordinal(r, "段").is_some())
+    } else if let Some((body, (n, l))) = [("正文", true), ("", false)]
+        .into_iter()
+        .find_map(|(p, body)| Some((body, ordinal(s.strip_prefix(p)?, "段")?)))
     {
-        let (n, l) = ordinal(r, "段")?;
-        (Scope::Passage { n, body }, s.len() - r.len() + l)
+        let len = if body { "正文".len() } else { 0 } + l;
+        (Scope::Passage { n, body }, len)
     } else if let Some(l) = heading_label_len(s) {
         let name = ["章名", "节名", "编名", "标题"]
             .iter()
