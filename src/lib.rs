@@ -9,6 +9,7 @@
 pub mod align;
 pub mod amend;
 pub mod check;
+pub mod cite;
 pub mod diff;
 pub mod error;
 pub mod feed;

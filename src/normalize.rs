@@ -364,7 +364,7 @@ fn strip_numbering(line: &str) -> &str {
 pub type Renumbering = rustc_hash::FxHashMap<UnitNum, UnitNum>;
 
 /// Prefixes that make a following 第…条 a reference to this statute itself.
-const SELF: [&str; 12] = [
+pub const SELF: [&str; 12] = [
     "本法",
     "本条例",
     "本规定",

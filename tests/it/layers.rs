@@ -236,7 +236,7 @@ const BINARY: &str = "cli";
 
 /// The layers, lowest first, as ARCHITECTURE.md lists them: each module uses only those
 /// before it. The last, `cli`, is the binary's.
-const LAYERS: [&str; 17] = [
+const LAYERS: [&str; 18] = [
     "numerals",
     "par",
     "error",
@@ -244,6 +244,7 @@ const LAYERS: [&str; 17] = [
     "normalize",
     "parse",
     "check",
+    "cite",
     "align",
     "diff",
     "amend",

@@ -3,6 +3,7 @@
 mod amend;
 mod apply;
 mod apply_fixtures;
+mod cites;
 mod cli;
 mod common;
 mod corpus;
