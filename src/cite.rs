@@ -31,9 +31,11 @@ pub struct Citation {
     pub paragraph: Option<u32>,
     /// The 项 cited, when the citation names one.
     pub item: Option<u32>,
-    /// The reference as written, from its 第 to the end of its 款/项: 第七十一条第三款. The
-    /// members of a range written 第十条至第十二条 each carry the whole range.
-    pub written: String,
+    /// The citation as written: the name before it when one is written there (《中华人民共和国
+    /// 公司法》, 公司法, 本规定, 该法; none for a bare or chained article), the article and its
+    /// 款/项: 公司法第七十一条第三款. The members of a range (第十条至第十二条) each carry the
+    /// whole range.
+    pub text: String,
     /// The source line of the text that cites (as the parser numbered it).
     pub line: u32,
     /// The citing unit's label (第二条, 附件1一), `None` for text outside units.
@@ -87,8 +89,19 @@ const MAX_WORDS: usize = 40;
 /// the text outside them (a preamble, introductions) and its annexes. Not read: the title,
 /// the 题注, headings, closing lines, footnotes and editorial notes.
 pub fn extract(s: &Statute) -> Vec<Citation> {
-    let labels: Vec<String> = s.articles().iter().map(|a| a.label(s)).collect();
+    let articles = s.articles();
+    let labels: Vec<String> = articles.iter().map(|a| a.label(s)).collect();
+    let own_max = articles
+        .iter()
+        .filter_map(|a| match a.article.num {
+            UnitNum::Article { main, .. } => Some(main),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
     let mut scan = Scanner {
+        own_title: crate::normalize::normalize(&s.meta.title),
+        own_max,
         subject: subject_of(&s.meta.title),
         act: is_act(&s.meta.title),
         defined: Vec::new(),
@@ -155,6 +168,11 @@ fn bracketed(text: &str) -> Vec<(usize, usize, String)> {
 }
 
 struct Scanner {
+    /// The document's own title (formal characters): 《its title》第三条 is its own article.
+    own_title: String,
+    /// The highest article number the document has: a bare 第二百七十八条 in a document of ten
+    /// articles is not its own.
+    own_max: u32,
     /// What a bare article number refers to here.
     subject: Name,
     /// An amending act: a line 修改《X》 or 对《X》作出修改 makes X the subject.
@@ -262,6 +280,8 @@ impl Scanner {
         }
         // The previous citation of this line: where it ended, its name and article.
         let mut prev: Option<(usize, Name, UnitNum, usize)> = None;
+        // The last other statute this line named, and where.
+        let mut other: Option<(Name, usize)> = None;
         let mut search = 0;
         while let Some(rel) = text[search..].find('第') {
             let start = search + rel;
@@ -278,29 +298,43 @@ impl Scanner {
                     .contains(&gap)
                     .then(|| (gap, name.clone(), *num, *pstart))
             });
-            let name = match chained {
+            let named = match chained {
                 Some((gap, name, from, from_start)) => {
                     if matches!(gap, "至" | "到") {
                         self.range(&name, from, article, &text[from_start..end], line, unit);
                     }
-                    Some(name)
+                    Some((name, 0))
                 }
                 None => self.name_before(&text[..start]),
             };
-            let Some(name) = name else {
+            let Some((mut name, prefix)) = named else {
                 prev = None;
                 continue;
             };
+            // A bare number the document does not have continues the statute this sentence
+            // named: 刑法第二百二十一条规定的…罪，第二百七十八条规定的…罪.
+            if prefix == 0
+                && name == self.subject
+                && main > self.own_max
+                && let Some((o, at)) = &other
+                && !text[*at..start].contains(['。', '；'])
+            {
+                name = o.clone();
+            }
+            if name != Name::This && name != self.subject {
+                other = Some((name.clone(), start));
+            }
+            let from = start - prefix;
             self.out.push(Citation {
                 name: name.clone(),
                 article,
                 paragraph,
                 item,
-                written: text[start..end].to_string(),
+                text: text[from..end].to_string(),
                 line,
                 unit: unit.map(str::to_string),
             });
-            prev = Some((end, name, article, start));
+            prev = Some((end, name, article, from));
         }
     }
 
@@ -311,7 +345,7 @@ impl Scanner {
         name: &Name,
         from: UnitNum,
         to: UnitNum,
-        written: &str,
+        whole: &str,
         line: u32,
         unit: Option<&str>,
     ) {
@@ -329,53 +363,60 @@ impl Scanner {
                 article: UnitNum::Article { main, sub: 0 },
                 paragraph: None,
                 item: None,
-                written: written.to_string(),
+                text: whole.to_string(),
                 line,
                 unit: unit.map(str::to_string),
             });
         }
     }
 
-    /// The statute named right before an article reference, `None` when the words before it
-    /// refer back to a statute and none was named.
-    fn name_before(&mut self, before: &str) -> Option<Name> {
+    /// The statute named right before an article reference, with the byte length of the words
+    /// that name it (0 when none do); `None` when the words before it refer back to a statute
+    /// and none was named.
+    fn name_before(&mut self, before: &str) -> Option<(Name, usize)> {
         if before.ends_with(['》', '〉']) {
-            let (_, _, title) = bracketed(before).pop()?;
+            let (open, _, title) = bracketed(before).pop()?;
+            if crate::normalize::normalize(&title) == self.own_title {
+                return Some((Name::This, before.len() - open));
+            }
             let name = match self.defined.iter().find(|(s, _)| *s == title) {
                 Some((_, t)) => Name::Title(t.clone()),
                 None => Name::Title(title),
             };
             self.last_named = Some(name.clone());
-            return Some(name);
+            return Some((name, before.len() - open));
         }
-        if crate::normalize::SELF.iter().any(|p| before.ends_with(p)) {
+        if let Some(p) = crate::normalize::SELF
+            .iter()
+            .find(|p| before.ends_with(**p))
+        {
             // An act's quoted new text says 本法 of the statute it amends; 本决定 is the act.
-            if self.act && !before.ends_with("本决定") {
-                return Some(self.subject.clone());
+            if self.act && *p != "本决定" {
+                return Some((self.subject.clone(), p.len()));
             }
-            return Some(Name::This);
+            return Some((Name::This, p.len()));
         }
-        if BACK.iter().any(|p| before.ends_with(p)) {
-            return self.last_named.clone();
+        if let Some(p) = BACK.iter().find(|p| before.ends_with(**p)) {
+            return self.last_named.clone().map(|n| (n, p.len()));
         }
         let words = words_before(before);
-        if let Some((_, title)) = self
+        if let Some((short, title)) = self
             .defined
             .iter()
             .filter(|(s, _)| words.ends_with(s.as_str()))
             .max_by_key(|(s, _)| s.len())
         {
-            let name = Name::Title(title.clone());
+            let (name, len) = (Name::Title(title.clone()), short.len());
             self.last_named = Some(name.clone());
-            return Some(name);
+            return Some((name, len));
         }
         let named = words.ends_with(NAME_ENDS) && !GENERIC.iter().any(|g| trimmed(words) == *g);
         if named {
             let name = Name::Words(words.to_string());
             self.last_named = Some(name.clone());
-            return Some(name);
+            return Some((name, trimmed(words).len()));
         }
-        Some(self.subject.clone())
+        Some((self.subject.clone(), 0))
     }
 }
 
@@ -396,10 +437,11 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Words a name is preceded by, not part of it: 依据民法典 → 民法典, 应当认定为刑法 → 刑法.
-const LEADS: [&str; 41] = [
+const LEADS: [&str; 48] = [
     "依据", "依照", "根据", "按照", "违反", "适用", "符合", "参照", "援引", "引用", "执行", "属于",
-    "构成", "对照", "比照", "遵守", "实施", "如无", "没有", "的", "和", "及", "与", "或者", "或",
-    "由", "经", "在", "对", "以", "即", "是", "依", "按", "照", "为", "了", "将", "其", "有", "凡",
+    "构成", "对照", "比照", "遵守", "实施", "如无", "没有", "从事", "高于", "低于", "超过", "履行",
+    "享有", "承担", "的", "和", "及", "与", "或者", "或", "由", "经", "在", "对", "以", "即", "是",
+    "依", "按", "照", "为", "了", "将", "其", "有", "凡",
 ];
 
 /// A lead that is part of a name where it stands: 有 of 国有资产法, 有限合伙; 为 of 行为.
@@ -672,6 +714,24 @@ mod tests {
     }
 
     #[test]
+    fn a_citation_keeps_the_words_that_name_it() {
+        let src = "# 测试条例\n\n<!-- INFO END -->\n\n第一条 股东依据公司法第七十一条第三款、第七十二条和《中华人民共和国民法典》第八十五条，本条例第二条。\n";
+        let s = crate::parse_str(std::path::Path::new("t.md"), src)
+            .expect("parses")
+            .statute;
+        let texts: Vec<String> = extract(&s).into_iter().map(|c| c.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "公司法第七十一条第三款",
+                "第七十二条",
+                "《中华人民共和国民法典》第八十五条",
+                "本条例第二条"
+            ]
+        );
+    }
+
+    #[test]
     fn ranges_expand_and_keep_their_ends() {
         let got = cites("第一条 违反刑法第十条至第十三条的，依照本条例第五条处罚。");
         let labels: Vec<_> = got.iter().map(|c| c.1.as_str()).collect();
@@ -695,6 +755,23 @@ mod tests {
             vec![
                 (t.clone(), "第一百一十九条".into(), None, None),
                 (t, "第一百二十条".into(), None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bare_number_beyond_the_document_continues_the_statute_named_before_it() {
+        let got = cites(
+            "第一条 构成刑法第二百二十一条规定的甲罪，第二百七十八条规定的乙罪的，依照第二条处罚。\n\n\
+             第二条 《测试条例》第一条另有规定的除外。",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (words("构成刑法"), "第二百二十一条".into(), None, None),
+                (words("构成刑法"), "第二百七十八条".into(), None, None),
+                (Name::This, "第二条".into(), None, None),
+                (Name::This, "第一条".into(), None, None),
             ]
         );
     }

@@ -32,6 +32,20 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The origin [`Origin::as_str`] names.
+    pub fn parse(s: &str) -> Option<Origin> {
+        Some(match s {
+            "first" => Origin::First,
+            "unchanged" => Origin::Unchanged,
+            "formal" => Origin::Formal,
+            "modified" => Origin::Modified,
+            "added" => Origin::Added,
+            "split" => Origin::Split,
+            "merged" => Origin::Merged,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Origin::First => "first",

@@ -119,6 +119,39 @@ pub enum Command {
     History { statute: String, article: String },
     /// For each article of a version, the version that last changed it substantively.
     Blame { statute: String },
+    /// A version's citations of articles (its own and other statutes'), each resolved to the
+    /// cited statute's version in force at the version's date and followed to its latest
+    /// version. Exit code 1 when a listed citation is stale.
+    Refs {
+        /// STATUTE or STATUTE@VERSION (latest by default).
+        statute: String,
+        /// Only the citations that no longer point where they pointed (renumbered, split,
+        /// merged, deleted).
+        #[arg(long)]
+        stale: bool,
+        /// Compare with each cited statute's version in force on this date, not its latest.
+        #[arg(long, value_parser = parse_date)]
+        at: Option<Date>,
+        #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
+        format: RefsFormat,
+    },
+    /// The stored statutes that cite STATUTE (or one ARTICLE of it, through any of its past
+    /// numbers), in which version, and whether each citation is still right. Exit code 1 when
+    /// a listed citation is stale.
+    Cites {
+        /// STATUTE or STATUTE@VERSION (the version ARTICLE is numbered in; latest by default).
+        statute: String,
+        /// The article: 第七十一条, 71, 10之1.
+        article: Option<String>,
+        /// Only the citations that no longer point where they pointed.
+        #[arg(long)]
+        stale: bool,
+        /// Compare with the version in force on this date, not the latest.
+        #[arg(long, value_parser = parse_date)]
+        at: Option<Date>,
+        #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
+        format: RefsFormat,
+    },
     /// The change feed: one event per stored version (enacted, amended, revised, corrected,
     /// repealed) with its changes and article lineage ids, in cursor order.
     Feed {
@@ -143,6 +176,14 @@ pub enum Command {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RefsFormat {
+    /// One line per citation.
+    Text,
+    /// One statute-refs/1 document.
     Json,
 }
 

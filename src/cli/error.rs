@@ -81,6 +81,7 @@ pub fn store_message(e: &StoreError) -> String {
             path.display()
         ),
         StoreError::NoTitle { .. } => format!("{e} (pass --title)"),
+        StoreError::NoIndex => format!("{e}: run `statute reindex`"),
         _ => e.to_string(),
     }
 }

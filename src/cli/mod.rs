@@ -91,6 +91,27 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => store::show(dir, &statute, at, version.as_deref(), &mut out)?,
         Command::History { statute, article } => store::history(dir, &statute, &article, &mut out)?,
         Command::Blame { statute } => store::blame(dir, &statute, &mut out)?,
+        Command::Refs {
+            statute,
+            stale,
+            at,
+            format,
+        } => store::refs(dir, &statute, stale, at, format, &mut out)?,
+        Command::Cites {
+            statute,
+            article,
+            stale,
+            at,
+            format,
+        } => store::cites(
+            dir,
+            &statute,
+            article.as_deref(),
+            stale,
+            at,
+            format,
+            &mut out,
+        )?,
         Command::Feed {
             since,
             statute,

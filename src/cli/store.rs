@@ -13,7 +13,7 @@ use statute::store::{self, Store, import, read};
 use statute::{feed, render};
 
 use super::Outcome;
-use super::args::FeedFormat;
+use super::args::{FeedFormat, RefsFormat};
 use super::error::{ExitError, store_message};
 use super::output::Output;
 
@@ -198,6 +198,104 @@ pub fn blame(flag: Option<&Path>, spec: &str, out: &mut Output) -> anyhow::Resul
     let blame = s.blame(&h, spec)?;
     out.safe(|b| render::store::write_blame(&blame, b))?;
     Ok(Outcome::Clean)
+}
+
+/// `statute refs STATUTE[@VERSION]`.
+pub fn refs(
+    flag: Option<&Path>,
+    spec: &str,
+    stale: bool,
+    at: Option<Date>,
+    format: RefsFormat,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let (name, spec) = read::split_spec(spec);
+    let h = s.history(&s.resolve(name)?)?;
+    let v = h.version(spec, None)?;
+    let mut index = s.cite_index()?;
+    let mut found = index.refs(&h.id, v, at)?;
+    if stale {
+        found.retain(|r| r.status.stale());
+    }
+    let subject = render::refs::Subject {
+        id: &h.id,
+        title: &v.meta.title,
+        version: Some(&v.label),
+        article: None,
+        at: at.map(|d| d.to_string()),
+    };
+    write_refs(
+        render::refs::Direction::Outgoing,
+        &subject,
+        &found,
+        &index,
+        format,
+        out,
+    )
+}
+
+/// `statute cites STATUTE[@VERSION] [ARTICLE]`.
+pub fn cites(
+    flag: Option<&Path>,
+    spec: &str,
+    article: Option<&str>,
+    stale: bool,
+    at: Option<Date>,
+    format: RefsFormat,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let (name, spec) = read::split_spec(spec);
+    let h = s.history(&s.resolve(name)?)?;
+    let mut index = s.cite_index()?;
+    let named = match article {
+        Some(a) => Some(index.find_article(&h, spec, a)?),
+        None => None,
+    };
+    let mut found = index.cites(&h.id, named.as_ref().map(|(_, id)| id.as_str()), at)?;
+    if stale {
+        found.retain(|r| r.status.stale());
+    }
+    let title = h.head().map(|v| v.meta.title.clone()).unwrap_or_default();
+    let subject = render::refs::Subject {
+        id: &h.id,
+        title: &title,
+        version: spec,
+        article: named.as_ref().map(|(l, id)| (l.as_str(), id.as_str())),
+        at: at.map(|d| d.to_string()),
+    };
+    write_refs(
+        render::refs::Direction::Incoming,
+        &subject,
+        &found,
+        &index,
+        format,
+        out,
+    )
+}
+
+fn write_refs(
+    direction: render::refs::Direction,
+    subject: &render::refs::Subject<'_>,
+    found: &[store::cites::Resolved],
+    index: &store::cites::CiteIndex<'_>,
+    format: RefsFormat,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let title_of = |id: &str| index.title(id).to_string();
+    match format {
+        RefsFormat::Text => {
+            out.safe(|b| render::refs::write_text(direction, subject, found, &title_of, b))?
+        }
+        RefsFormat::Json => render::refs::write_json(direction, subject, found, &title_of, out)
+            .context("writing output")?,
+    }
+    Ok(if found.iter().any(|r| r.status.stale()) {
+        Outcome::Found
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// `statute feed`.

@@ -7,10 +7,11 @@ use schemars::{JsonSchema, generate::SchemaSettings};
 pub type Generator = fn() -> String;
 
 /// The committed schema files: (file name under `schema/`, generator).
-pub const FILES: [(&str, Generator); 3] = [
+pub const FILES: [(&str, Generator); 4] = [
     ("statute-diff-1.json", diff_schema),
     ("statute-feed-1.json", feed_schema),
     ("statute-apply-1.json", apply_schema),
+    ("statute-refs-1.json", refs_schema),
 ];
 
 fn generate<T: JsonSchema>(id: &str, title: &str) -> String {
@@ -46,5 +47,14 @@ pub fn apply_schema() -> String {
     generate::<crate::render::apply_report::Report<'static>>(
         "https://statute.invalid/schema/statute-apply-1.json",
         "statute-apply/1",
+    )
+}
+
+/// The schema of `statute refs --format json` and `statute cites --format json`: one
+/// `statute-refs/1` document.
+pub fn refs_schema() -> String {
+    generate::<crate::render::refs::Doc<'static>>(
+        "https://statute.invalid/schema/statute-refs-1.json",
+        "statute-refs/1",
     )
 }

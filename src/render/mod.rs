@@ -6,6 +6,7 @@ pub mod diff_json;
 pub mod docx;
 pub mod json;
 pub mod markdown;
+pub mod refs;
 pub mod report;
 pub mod safe;
 pub mod select;

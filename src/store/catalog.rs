@@ -1,6 +1,7 @@
 //! The `main` branch: one parentless commit whose tree holds every statute's latest canonical
-//! file under `statutes/` and a `CATALOG.md` table, derived only from the statute heads so
-//! that the same heads always give the same commit.
+//! file under `statutes/`, a `CATALOG.md` table and the citation index under `index/`
+//! (`store::cites`), derived only from the statutes' histories so that the same histories
+//! always give the same commit.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -57,6 +58,7 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
 pub fn write_main(
     repo: &Repository,
     entries: &BTreeMap<String, CatalogEntry>,
+    index: Option<Oid>,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
     let text = catalog_text(entries);
@@ -70,6 +72,9 @@ pub fn write_main(
     root.insert("CATALOG.md", catalog, 0o100_644)?;
     if !entries.is_empty() {
         root.insert(TREE_DIR, dir, 0o040_000)?;
+    }
+    if let Some(index) = index.filter(|_| !entries.is_empty()) {
+        root.insert(super::cites::INDEX_DIR, index, 0o040_000)?;
     }
     let tree = repo.find_tree(root.write()?)?;
     let date = entries

@@ -44,6 +44,8 @@ pub enum StoreError {
     NothingInForce { statute: String, date: String },
     #[error("{statute}: has only one version, nothing to compare")]
     OneVersion { statute: String },
+    #[error("the store has no citation index (written before it, or damaged)")]
+    NoIndex,
     #[error("{statute}: no article “{article}” in any version")]
     NoSuchArticle { statute: String, article: String },
     #[error("{}: a version date is needed: name the file YYYY-MM-DD.md or put one in its metadata", path.display())]

@@ -698,7 +698,28 @@ impl Store {
                 );
             }
         }
-        let main = catalog::write_main(&work, &catalog_entries, &mut written)?;
+        // The citation index: derived again for the statutes planned here (and for all when
+        // the store's derived data is stale), carried over for the others.
+        let all: BTreeMap<String, &[StoredVersion]> = state
+            .statutes
+            .iter()
+            .map(|(id, c)| (id.clone(), chains.get(id).unwrap_or(c).as_slice()))
+            .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
+            .collect();
+        let stale = self.stamp()?.stale();
+        let carried = super::cites::Carried {
+            tree: super::cites::main_index(&work),
+        };
+        let index = super::cites::write_index(
+            &work,
+            &all,
+            &|id| stale || chains.contains_key(id),
+            &carried,
+            threads,
+            &mut written,
+        )?;
+        drop(carried);
+        let main = catalog::write_main(&work, &catalog_entries, Some(index), &mut written)?;
         // The store's own handle sees only what is on disk.
         let disk_odb = self.repo.odb()?;
         written.sort();

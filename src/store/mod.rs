@@ -17,6 +17,7 @@
 pub mod act;
 pub mod articles;
 pub mod catalog;
+pub mod cites;
 pub mod error;
 pub mod id;
 pub mod import;
@@ -62,7 +63,7 @@ pub const DERIVED_KEY: &str = "statute.derived";
 /// `reindex` rewrites them, and a store with a newer number is refused by `import` and
 /// `reindex`, whose older code would write stale data into it. The number is `init`'s and
 /// `reindex`'s to record, nobody else's.
-pub const DERIVED_VERSION: i32 = 2;
+pub const DERIVED_VERSION: i32 = 3;
 
 /// How a store's derived-data stamp compares with this build's [`DERIVED_VERSION`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

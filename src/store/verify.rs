@@ -78,7 +78,14 @@ impl Store {
         self.check_objects(&read, &mut r)?;
         r.problems.extend(history_problems);
         check_files(&statutes, &mut r);
-        self.check_main(&refs, &catalog_entries, &mut r)?;
+        let chains: BTreeMap<String, Vec<StoredVersion>> = statutes
+            .iter()
+            .filter_map(|vs| {
+                let id = vs.first()?.v.meta.id.clone();
+                Some((id, vs.iter().map(|v| v.v.clone()).collect()))
+            })
+            .collect();
+        self.check_main(&refs, &catalog_entries, &chains, &mut r)?;
         Ok(r)
     }
 
@@ -225,24 +232,44 @@ impl Store {
         versions
     }
 
-    /// `main` must be exactly the catalog of the heads: built in memory, on a handle of its
-    /// own so that nothing is written, and compared.
+    /// `main` must be exactly the catalog of the heads and the citation index of the
+    /// histories: built in memory, on a handle of its own so that nothing is written, and
+    /// compared. On a store whose derived data is stale, a different `main` is stale too.
     fn check_main(
         &self,
         refs: &HashMap<String, Oid>,
         catalog_entries: &BTreeMap<String, CatalogEntry>,
+        chains: &BTreeMap<String, Vec<StoredVersion>>,
         r: &mut VerifyReport,
     ) -> Result<()> {
         let work = git2::Repository::open_bare(&self.path)?;
         let work_odb = work.odb()?;
         let mempack = work_odb.add_new_mempack_backend(1000)?;
-        let expected = catalog::write_main(&work, catalog_entries, &mut Vec::new());
+        let all: BTreeMap<String, &[StoredVersion]> = chains
+            .iter()
+            .map(|(id, c)| (id.clone(), c.as_slice()))
+            .collect();
+        let carried = super::cites::Carried { tree: None };
+        let expected = super::cites::write_index(
+            &work,
+            &all,
+            &|_| true,
+            &carried,
+            crate::par::threads(0),
+            &mut Vec::new(),
+        )
+        .and_then(|index| {
+            catalog::write_main(&work, catalog_entries, Some(index), &mut Vec::new())
+        });
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
             (Ok(e), Some(m)) if e == *m => {}
+            (Ok(e), Some(m)) if r.stamp.stale() => r.stale.push(format!(
+                "{MAIN_REF} is {m}; this build gives {e} (catalog and citation index)"
+            )),
             (Ok(e), Some(m)) => r
                 .problems
-                .push(format!("{MAIN_REF} is {m}; the statute heads give {e}")),
+                .push(format!("{MAIN_REF} is {m}; the statute histories give {e}")),
             (Ok(_), None) if catalog_entries.is_empty() => {}
             (Ok(_), None) => r.problems.push(format!("{MAIN_REF} is missing")),
             (Err(e), _) => r.problems.push(format!("cannot build the catalog: {e}")),
