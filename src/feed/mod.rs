@@ -23,7 +23,10 @@ use crate::lineage::{self, Lineage};
 use crate::model::{Date, HistoryEvent, Statute};
 use crate::render;
 use crate::store::{Store, StoreError, StoredVersion};
-use wire::{Act, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef, TextualMod};
+use wire::{
+    Act, AffectedCitation, Change, Event, EventKind, Heading, Paragraph, Seg, StatuteRef,
+    TextualMod,
+};
 
 /// Errors of the feed.
 #[derive(Debug, thiserror::Error)]
@@ -275,18 +278,45 @@ fn statute_events(store: &Store, id: &str, labels: &[String]) -> Result<Vec<Keye
         .map(|(v, s)| (v.label.as_str(), s))
         .collect();
     let lin = lineage::lineage_from(id, &pairs, &changes);
+    // The citation index, when the store has one (stores written before it have none).
+    let mut index = match store.cite_index() {
+        Ok(i) => Some(i),
+        Err(StoreError::NoIndex) => None,
+        Err(e) => return Err(e.into()),
+    };
     for &k in &ks {
         let cs = k.checked_sub(1).and_then(|p| changes.get(p));
         let history = &statutes[k].meta.history;
-        out.push(keyed(event(
-            id,
-            &h.versions,
-            k,
-            history,
-            cs.map(|cs| (cs, &lin)),
-        )));
+        let mut e = event(id, &h.versions, k, history, cs.map(|cs| (cs, &lin)));
+        if let Some(index) = index.as_mut() {
+            e.affected_citations = affected_citations(index, id, k)?;
+        }
+        out.push(keyed(e));
     }
     Ok(out)
+}
+
+/// The citations version `k` of `id` made stale, for its event.
+fn affected_citations(
+    index: &mut crate::store::cites::CiteIndex<'_>,
+    id: &str,
+    k: usize,
+) -> Result<Vec<AffectedCitation>> {
+    let found = crate::store::cites::stale_by(index, id, k)?;
+    Ok(found
+        .into_iter()
+        .map(|r| AffectedCitation {
+            title: index.title(&r.citing).to_string(),
+            statute: r.citing,
+            version: r.citing_version,
+            unit: r.row.unit,
+            text: r.row.text,
+            article: r.row.article.label(),
+            old: r.before,
+            new: r.current,
+            status: r.status.as_str().to_string(),
+        })
+        .collect())
 }
 
 fn keyed(e: Event) -> Keyed {
@@ -496,6 +526,7 @@ fn event(
         substantive,
         changes,
         headings,
+        affected_citations: Vec::new(),
     }
 }
 

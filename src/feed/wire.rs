@@ -63,6 +63,35 @@ pub struct Event {
     pub changes: Vec<Change>,
     /// Changed headings (编/章/节 added, deleted, renamed, renumbered).
     pub headings: Vec<Heading>,
+    /// The citations by other stored statutes that this version made stale: each pointed at
+    /// the right article of the previous version and no longer does (renumbered, split,
+    /// merged, deleted). A citation means the version in force at its own version's date.
+    /// Empty for a first version, and when the store has no citation index (`statute
+    /// reindex` builds it).
+    pub affected_citations: Vec<AffectedCitation>,
+}
+
+/// A citation an amendment made stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct AffectedCitation {
+    /// The citing statute's id.
+    pub statute: String,
+    /// Its latest title.
+    pub title: String,
+    /// The citing version.
+    pub version: String,
+    /// The citing unit's label (第二条); null for text outside units.
+    pub unit: Option<String>,
+    /// The citation as written (公司法第七十一条第三款).
+    pub text: String,
+    /// The article as cited (第七十一条).
+    pub article: String,
+    /// Its label in the previous version.
+    pub old: String,
+    /// Its labels in this version (several after a split); empty when deleted.
+    pub new: Vec<String>,
+    /// `renumbered`, `split`, `merged` or `deleted`.
+    pub status: String,
 }
 
 /// What a version did to its statute.

@@ -429,6 +429,8 @@ pub struct Resolved {
     pub current: Vec<String>,
     /// Why a citation is unresolved.
     pub note: Option<String>,
+    /// For [`stale_by`]: the article's label in the version before the amendment.
+    pub before: String,
 }
 
 /// The index as read for queries: titles, and each statute's lineage and history on demand.
@@ -580,6 +582,7 @@ impl<'s> CiteIndex<'s> {
             status: Status::Unresolved,
             current: Vec::new(),
             note: None,
+            before: String::new(),
             row,
         };
         let candidates = match self.titles.find(&out.row.name, citing) {
@@ -788,11 +791,12 @@ pub fn stale_by(index: &mut CiteIndex<'_>, id: &str, k: usize) -> Result<Vec<Res
         else {
             continue;
         };
-        let (before, _) = compare(&cited.lineage, j, unit, k - 1);
+        let (before, old) = compare(&cited.lineage, j, unit, k - 1);
         let (after, labels) = compare(&cited.lineage, j, unit, k);
         if !before.stale() && after.stale() {
             r.status = after;
             r.current = labels;
+            r.before = old.join("、");
             out.push(r);
         }
     }

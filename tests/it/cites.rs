@@ -161,3 +161,302 @@ fn measure(file: &str) {
         "precision {precision:.4}, recall {recall:.4}"
     );
 }
+
+// ---- The store: refs, cites, the index, the feed --------------------------------------------
+
+use statute::store::cites::{Resolved, Status, stale_by};
+use statute::store::import::{ImportOptions, Quiet};
+use statute::store::{Store, read};
+
+fn new_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = Store::init(&dir.path().join("store")).expect("init");
+    (dir, store)
+}
+
+fn import(store: &Store, paths: &[std::path::PathBuf]) {
+    let r = store
+        .import(paths, &ImportOptions::default(), &Quiet)
+        .expect("import");
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+}
+
+/// `refs NAME[@VERSION]` as (citing unit, text, status, current labels, note).
+fn refs(store: &Store, spec: &str) -> Vec<Resolved> {
+    let (name, version) = read::split_spec(spec);
+    let h = store
+        .history(&store.resolve(name).expect("resolve"))
+        .expect("history");
+    let v = h.version(version, None).expect("version");
+    store
+        .cite_index()
+        .expect("index")
+        .refs(&h.id, v, None)
+        .expect("refs")
+}
+
+fn brief(r: &Resolved) -> (String, Status, Vec<String>) {
+    (r.row.text.clone(), r.status, r.current.clone())
+}
+
+fn fixture_store() -> (tempfile::TempDir, Store) {
+    let (d, s) = new_store();
+    import(&s, &[common::fixture("cites/store")]);
+    (d, s)
+}
+
+#[test]
+fn refs_follow_each_citation_to_the_cited_statutes_latest_version() {
+    let (_d, s) = fixture_store();
+    let got: Vec<_> = refs(&s, "乙规定").iter().map(brief).collect();
+    let labels = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "《中华人民共和国甲法》第一条".into(),
+                Status::Modified,
+                labels(&["第一条"])
+            ),
+            ("甲法第二条".into(), Status::Renumbered, labels(&["第三条"])),
+            (
+                "甲法第四条第一款".into(),
+                Status::Split,
+                labels(&["第五条", "第六条"])
+            ),
+            ("甲法第五条".into(), Status::Deleted, vec![]),
+            ("甲法第九条".into(), Status::Unresolved, vec![]),
+            ("《丙法》第三条".into(), Status::Unresolved, vec![]),
+            ("本规定第一条".into(), Status::Current, labels(&["第一条"])),
+        ]
+    );
+    let all = refs(&s, "乙规定");
+    // Never guessed: a statute not in the store, a number the cited version never had.
+    assert_eq!(
+        all[4].note.as_deref(),
+        Some("中华人民共和国甲法 has no 第九条 in its version 2001-01-01")
+    );
+    assert_eq!(all[4].cited_version, None);
+    assert_eq!(all[5].cited, None);
+    assert!(
+        all[5]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("not in the store"))
+    );
+    // Point in time: a citation dated after the amendment means the amended text.
+    let later = refs(&s, "丁办法");
+    assert_eq!(later[0].cited_version.as_deref(), Some("2010-01-01"));
+    assert_eq!(later[0].status, Status::Current);
+    assert_eq!(all[1].cited_version.as_deref(), Some("2001-01-01"));
+}
+
+#[test]
+fn cites_lists_an_articles_citations_through_its_past_numbers() {
+    let (_d, s) = fixture_store();
+    let mut index = s.cite_index().expect("index");
+    let h = s
+        .history(&s.resolve("甲法").expect("resolve"))
+        .expect("history");
+    // 第三条 of the latest version was 第二条 before: both citations are of it.
+    let (label, lineage) = index.find_article(&h, None, "3").expect("article");
+    assert_eq!(label, "第三条");
+    let got: Vec<(String, String, Status)> = index
+        .cites(&h.id, Some(&lineage), None)
+        .expect("cites")
+        .into_iter()
+        .map(|r| (index.title(&r.citing).to_string(), r.row.text, r.status))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("丁办法".into(), "甲法第三条".into(), Status::Current),
+            ("乙规定".into(), "甲法第二条".into(), Status::Renumbered),
+        ]
+    );
+    // The whole statute: every citation by another statute (甲法第九条 too, unresolved: the
+    // cited version has no such article), none of its own.
+    let all = index.cites(&h.id, None, None).expect("cites");
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|r| r.citing != h.id));
+    assert_eq!(
+        all.iter()
+            .filter(|r| r.status == Status::Unresolved)
+            .map(|r| r.row.text.as_str())
+            .collect::<Vec<_>>(),
+        ["甲法第九条"]
+    );
+}
+
+#[test]
+fn an_amendment_lists_the_citations_it_made_stale() {
+    let (_d, s) = fixture_store();
+    let mut index = s.cite_index().expect("index");
+    let id = s.resolve("甲法").expect("resolve");
+    let got: Vec<(String, String, Vec<String>, Status)> = stale_by(&mut index, &id, 1)
+        .expect("stale")
+        .into_iter()
+        .map(|r| (r.row.text, r.before, r.current, r.status))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "甲法第二条".into(),
+                "第二条".into(),
+                vec!["第三条".into()],
+                Status::Renumbered
+            ),
+            (
+                "甲法第四条第一款".into(),
+                "第四条".into(),
+                vec!["第五条".into(), "第六条".into()],
+                Status::Split
+            ),
+            (
+                "甲法第五条".into(),
+                "第五条".into(),
+                vec![],
+                Status::Deleted
+            ),
+        ]
+    );
+    // The feed carries them on the amendment's event.
+    let events = statute::feed::events(
+        &s,
+        &statute::feed::Options {
+            statutes: vec![id.clone()],
+            ..Default::default()
+        },
+    )
+    .expect("feed");
+    let amended = events
+        .iter()
+        .find(|e| e.version == "2010-01-01")
+        .expect("event");
+    let texts: Vec<&str> = amended
+        .affected_citations
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    assert_eq!(texts, ["甲法第二条", "甲法第四条第一款", "甲法第五条"]);
+    assert!(events[0].affected_citations.is_empty());
+}
+
+#[test]
+fn the_index_depends_only_on_the_versions() {
+    // At once, one statute at a time in either order, and after a reindex: one main.
+    let main = |s: &Store| s.repo().refname_to_id("refs/heads/main").expect("main");
+    let (_a, a) = fixture_store();
+    let (_b, b) = new_store();
+    let dir = common::fixture("cites/store");
+    for name in ["乙规定", "中华人民共和国甲法", "丁办法"] {
+        import(&b, &[dir.join(name)]);
+    }
+    let (_c, c) = new_store();
+    import(&c, &[dir.join("丁办法/2015-01-01.md")]);
+    import(&c, &[dir.join("中华人民共和国甲法/2010-01-01.md")]);
+    import(&c, &[dir.join("乙规定")]);
+    import(&c, &[dir.join("中华人民共和国甲法/2001-01-01.md")]);
+    assert_eq!(main(&a), main(&b));
+    assert_eq!(main(&a), main(&c));
+    let before = main(&a);
+    a.reindex(&Quiet).expect("reindex");
+    assert_eq!(main(&a), before);
+    let report = a.verify().expect("verify");
+    assert!(
+        report.problems.is_empty() && !report.is_stale(),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn verify_finds_a_damaged_index() {
+    let (_d, s) = fixture_store();
+    // Replace main by a commit whose index lacks the incoming citations.
+    let repo = s.repo();
+    let main = repo
+        .find_reference("refs/heads/main")
+        .expect("main")
+        .peel_to_commit()
+        .expect("commit");
+    let tree = main.tree().expect("tree");
+    let index = repo
+        .find_tree(tree.get_name("index").expect("index").id())
+        .expect("index tree");
+    let mut ib = repo.treebuilder(Some(&index)).expect("builder");
+    ib.remove("cites").expect("remove");
+    let new_index = ib.write().expect("write");
+    let mut rb = repo.treebuilder(Some(&tree)).expect("builder");
+    rb.insert("index", new_index, 0o040_000).expect("insert");
+    let new_tree = repo.find_tree(rb.write().expect("write")).expect("tree");
+    let sig = main.author();
+    let c = repo
+        .commit(None, &sig, &sig, "damaged", &new_tree, &[])
+        .expect("commit");
+    repo.reference("refs/heads/main", c, true, "test")
+        .expect("ref");
+    let report = s.verify().expect("verify");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("refs/heads/main")),
+        "{report:?}"
+    );
+}
+
+/// The example of the issue: 公司法规定（四） (2020) cites the 2018 company law; after the 2023
+/// revision 第七十一条 is 第八十四条, 第一百五十一条 第一百八十九条, 第三十三条 第五十七条,
+/// 第三十七条 第五十九条, and 第二十二条 was split into 第二十五条 and 第二十六条.
+#[test]
+fn the_company_law_interpretation_follows_the_2023_revision() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (_d, s) = new_store();
+    import(
+        &s,
+        &[
+            corpus.join("multi/民法商法/中华人民共和国公司法"),
+            corpus.join(
+                "multi/司法解释/最高人民法院关于适用《中华人民共和国公司法》若干问题的规定（四）",
+            ),
+        ],
+    );
+    let h = s
+        .history(&s.resolve("公司法》若干问题的规定（四）").expect("resolve"))
+        .expect("history");
+    // The version holding the whole text (the corpus's other copy of that date has 7 articles).
+    let v = h
+        .versions
+        .iter()
+        .max_by_key(|v| s.text(v).map(|t| t.len()).unwrap_or(0))
+        .expect("version");
+    let found = s
+        .cite_index()
+        .expect("index")
+        .refs(&h.id, v, None)
+        .expect("refs");
+    let company = s.resolve("中华人民共和国公司法").expect("company law");
+    let mut map: std::collections::BTreeMap<String, (Status, Vec<String>)> = Default::default();
+    for r in found
+        .iter()
+        .filter(|r| r.cited.as_deref() == Some(company.as_str()))
+    {
+        assert_eq!(r.cited_version.as_deref(), Some("2018-10-26"), "{r:?}");
+        map.insert(r.row.article.label(), (r.status, r.current.clone()));
+    }
+    let want = |s: Status, l: &[&str]| (s, l.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    assert_eq!(map["第七十一条"], want(Status::Renumbered, &["第八十四条"]));
+    assert_eq!(
+        map["第一百五十一条"],
+        want(Status::Renumbered, &["第一百八十九条"])
+    );
+    assert_eq!(map["第三十三条"], want(Status::Renumbered, &["第五十七条"]));
+    assert_eq!(map["第三十七条"], want(Status::Renumbered, &["第五十九条"]));
+    assert_eq!(
+        map["第二十二条"],
+        want(Status::Split, &["第二十五条", "第二十六条"])
+    );
+}
