@@ -1,6 +1,7 @@
 //! The browser's state and key handling, without a terminal: a stack of screens (statute list,
-//! version timeline, amendment view, article history, version text), the data the loader has
-//! delivered, and `handle` turning a key into a state change and requests for the loader.
+//! version timeline, amendment view, article history, an article's incoming citations, version
+//! text), the data the loader has delivered, and `handle` turning a key into a state change and
+//! requests for the loader.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::data::{PairKey, Request, Response, TextBlock, Trail, UnitKey};
+use super::data::{Citations, CitesKey, PairKey, Request, Response, TextBlock, Trail, UnitKey};
 use crate::diff::{ChangeSet, Entry};
 use crate::render::select::is_change;
 use crate::store::id::title_part;
@@ -80,6 +81,16 @@ pub struct HistoryScreen {
     pub scroll: usize,
 }
 
+/// The citations of one article (through every number it had) by other stored statutes.
+#[derive(Debug, Clone)]
+pub struct CitesScreen {
+    pub key: CitesKey,
+    /// The cited statute's title and the article's latest label(s), for the header.
+    pub title: String,
+    pub labels: String,
+    pub scroll: usize,
+}
+
 /// A version's text, with search.
 #[derive(Debug, Clone)]
 pub struct TextScreen {
@@ -96,6 +107,7 @@ pub enum Screen {
     Timeline(TimelineScreen),
     Amendment(AmendmentScreen),
     History(HistoryScreen),
+    Cites(CitesScreen),
     Text(TextScreen),
 }
 
@@ -124,6 +136,8 @@ pub struct App {
     pub diffs: HashMap<PairKey, Arc<ChangeSet>>,
     pub trails: HashMap<UnitKey, Arc<Trail>>,
     pub texts: HashMap<(String, usize), Arc<Vec<TextBlock>>>,
+    /// Incoming citations per article (lineage id).
+    pub cites: HashMap<CitesKey, Arc<Citations>>,
     /// Requests sent and not yet answered.
     pub pending: HashSet<Request>,
     /// Requests to send, drained by the run loop.
@@ -151,6 +165,7 @@ impl App {
             diffs: HashMap::new(),
             trails: HashMap::new(),
             texts: HashMap::new(),
+            cites: HashMap::new(),
             pending: HashSet::new(),
             outbox: Vec::new(),
             message: None,
@@ -247,6 +262,16 @@ impl App {
                     Err(e) => (req, Some(e)),
                 }
             }
+            Response::Cites(key, res) => {
+                let req = Request::Cites(key.clone());
+                match res {
+                    Ok(c) => {
+                        self.cites.insert(key, c);
+                        (req, None)
+                    }
+                    Err(e) => (req, Some(e)),
+                }
+            }
         };
         self.pending.remove(&req);
         if let Some(e) = err {
@@ -261,6 +286,7 @@ impl App {
             Screen::Timeline(t) => !self.histories.contains_key(&t.id),
             Screen::Amendment(a) => !self.diffs.contains_key(&a.key),
             Screen::History(h) => !self.trails.contains_key(&h.key),
+            Screen::Cites(c) => !self.cites.contains_key(&c.key),
             Screen::Text(t) => !self.texts.contains_key(&(t.id.clone(), t.version)),
         }
     }
@@ -300,6 +326,11 @@ impl App {
             return Action::Continue;
         }
         match key.code {
+            // The citations go back to the history they were opened from.
+            KeyCode::Char('q') if matches!(self.screen(), Screen::Cites(_)) => {
+                self.back();
+                return Action::Continue;
+            }
             KeyCode::Char('q') => return Action::Quit,
             KeyCode::Char('?') => {
                 self.help = true;
@@ -317,9 +348,17 @@ impl App {
             Screen::List(l) => self.list_key(l, key),
             Screen::Timeline(t) => self.timeline_key(t, key),
             Screen::Amendment(a) => self.amendment_key(a, key),
-            Screen::History(h) => {
+            Screen::History(h) => match key.code {
+                KeyCode::Char('c') => self.open_cites(&h.key),
+                _ => {
+                    if let Some(m) = motion(key) {
+                        h.scroll = m.apply(h.scroll, usize::MAX);
+                    }
+                }
+            },
+            Screen::Cites(c) => {
                 if let Some(m) = motion(key) {
-                    h.scroll = m.apply(h.scroll, usize::MAX);
+                    c.scroll = m.apply(c.scroll, usize::MAX);
                 }
             }
             Screen::Text(t) => self.text_key(t, key),
@@ -583,6 +622,43 @@ impl App {
             .push(Screen::History(HistoryScreen { key, scroll: 0 }));
     }
 
+    /// Opens the incoming citations of the article whose history is shown (once its trail
+    /// is there: the trail gives the lineage id).
+    fn open_cites(&mut self, unit: &UnitKey) {
+        let Some(trail) = self.trails.get(unit) else {
+            return;
+        };
+        let h = &trail.history;
+        let key = CitesKey {
+            id: h.statute.clone(),
+            lineage: h.lineage_id.clone(),
+        };
+        // The article's labels in the latest version that has it.
+        let labels = h
+            .versions
+            .iter()
+            .rev()
+            .find(|v| !v.units.is_empty())
+            .map(|v| {
+                v.units
+                    .iter()
+                    .map(|(u, _)| u.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default();
+        let screen = CitesScreen {
+            key: key.clone(),
+            title: h.title.clone(),
+            labels,
+            scroll: 0,
+        };
+        if !self.cites.contains_key(&key) {
+            self.request(Request::Cites(key));
+        }
+        self.screens.push(Screen::Cites(screen));
+    }
+
     /// Moves to the next (or previous) entry whose labels or text contain the search.
     fn find_entry(&mut self, a: &mut AmendmentScreen, forward: bool, here: bool) {
         let q = a.search.text.trim().to_string();
@@ -795,8 +871,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("s", "差异 / 左右对照"),
     ("a", "全部条目 / 仅修改条目"),
     ("h", "所选条文的沿革"),
+    ("c", "沿革中：引用该条文的法规"),
     ("?", "本帮助"),
-    ("q Ctrl-C", "退出"),
+    ("q Ctrl-C", "退出（引用列表中：返回）"),
     ("wheel / click", "滚动 / 选择"),
 ];
 
@@ -1025,6 +1102,17 @@ mod tests {
         assert_eq!(h.key.version, 1);
         assert_eq!(a.outbox, [Request::Article(h.key.clone())]);
         assert!(a.waiting());
+    }
+
+    #[test]
+    fn c_waits_for_the_trail_then_opens_the_citations() {
+        let mut a = on_amendment();
+        a.handle(key('h'));
+        a.outbox.clear();
+        // Before the trail arrives there is no lineage id to ask about.
+        a.handle(key('c'));
+        assert!(matches!(a.screen(), Screen::History(_)));
+        assert!(a.outbox.is_empty());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Store access for the browser: a [`Loader`] that reads histories, parses versions, computes
-//! change sets and article trails, caching each, served on a worker thread of its own (with its
-//! own repository handle: `Repository` is `Send`, not `Sync`) through a pair of channels.
+//! change sets, article trails and an article's incoming citations, caching each, served on a
+//! worker thread of its own (with its own repository handle: `Repository` is `Send`, not
+//! `Sync`) through a pair of channels.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use crate::diff::{self, ChangeSet, Segment};
 use crate::lineage::{self, Lineage};
 use crate::model::Statute;
 use crate::store::articles::{ArticleHistory, ArticleVersion};
+use crate::store::cites::Resolved;
 use crate::store::read::StatuteHistory;
 use crate::store::{Store, StoreError};
 
@@ -30,6 +32,13 @@ pub struct UnitKey {
     pub unit: usize,
 }
 
+/// One article of one statute, by its lineage id (every number it had).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitesKey {
+    pub id: String,
+    pub lineage: String,
+}
+
 /// What the browser asks the loader for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Request {
@@ -41,6 +50,8 @@ pub enum Request {
     Article(UnitKey),
     /// A version's text, paragraph by paragraph, for reading and searching.
     Text { id: String, version: usize },
+    /// The citations of one article by other stored statutes.
+    Cites(CitesKey),
 }
 
 /// One article followed through the versions, with the character diff of each version's text
@@ -60,6 +71,22 @@ pub struct TextBlock {
     pub text: String,
 }
 
+/// One citation of an article by another statute, with the citing statute's latest title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub title: String,
+    pub resolved: Resolved,
+}
+
+/// An article's incoming citations, each compared with the cited statute's latest version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Citations {
+    /// The store has no citation index (written before it; `statute reindex` builds it), or
+    /// one that does not cover this statute.
+    NoIndex,
+    Found(Vec<Citation>),
+}
+
 /// The loader's answers; errors are carried as their messages.
 #[derive(Debug, Clone)]
 pub enum Response {
@@ -67,6 +94,7 @@ pub enum Response {
     Diff(PairKey, Result<Arc<ChangeSet>, String>),
     Article(UnitKey, Result<Arc<Trail>, String>),
     Text((String, usize), Result<Arc<Vec<TextBlock>>, String>),
+    Cites(CitesKey, Result<Arc<Citations>, String>),
 }
 
 impl Response {
@@ -77,18 +105,20 @@ impl Response {
             Request::Diff(key) => Response::Diff(key, Err(message)),
             Request::Article(key) => Response::Article(key, Err(message)),
             Request::Text { id, version } => Response::Text((id, version), Err(message)),
+            Request::Cites(key) => Response::Cites(key, Err(message)),
         }
     }
 }
 
 /// Reads the store and caches what it computed: parsed versions, change sets per version pair,
-/// lineages per statute.
+/// lineages per statute, citations per article.
 pub struct Loader {
     store: Store,
     histories: HashMap<String, Arc<StatuteHistory>>,
     statutes: HashMap<(String, usize), Arc<Statute>>,
     diffs: HashMap<PairKey, Arc<ChangeSet>>,
     lineages: HashMap<String, Arc<Lineage>>,
+    cites: HashMap<CitesKey, Arc<Citations>>,
 }
 
 impl Loader {
@@ -99,6 +129,7 @@ impl Loader {
             statutes: HashMap::new(),
             diffs: HashMap::new(),
             lineages: HashMap::new(),
+            cites: HashMap::new(),
         }
     }
 
@@ -123,6 +154,10 @@ impl Loader {
                     .map(Arc::new)
                     .map_err(|e| e.to_string());
                 Response::Text((id, version), r)
+            }
+            Request::Cites(key) => {
+                let r = self.citations(&key).map_err(|e| e.to_string());
+                Response::Cites(key, r)
             }
         }
     }
@@ -257,6 +292,35 @@ impl Loader {
             },
             steps,
         })
+    }
+
+    /// The citations of an article by other statutes, from the store's citation index, each
+    /// compared with the cited statute's latest version. A store without an index (or with
+    /// one that does not cover the statute) answers [`Citations::NoIndex`], not an error.
+    fn citations(&mut self, key: &CitesKey) -> Result<Arc<Citations>, StoreError> {
+        if let Some(c) = self.cites.get(key) {
+            return Ok(c.clone());
+        }
+        let c = match self.store.cite_index() {
+            Err(StoreError::NoIndex) => Citations::NoIndex,
+            Err(e) => return Err(e),
+            Ok(mut index) => match index.cites(&key.id, Some(&key.lineage), None) {
+                Err(StoreError::NoIndex) => Citations::NoIndex,
+                Err(e) => return Err(e),
+                Ok(found) => Citations::Found(
+                    found
+                        .into_iter()
+                        .map(|r| Citation {
+                            title: index.title(&r.citing).to_string(),
+                            resolved: r,
+                        })
+                        .collect(),
+                ),
+            },
+        };
+        let c = Arc::new(c);
+        self.cites.insert(key.clone(), c.clone());
+        Ok(c)
     }
 
     fn text(&mut self, id: &str, k: usize) -> Result<Vec<TextBlock>, StoreError> {

@@ -13,9 +13,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{
-    AmendmentScreen, App, Focus, HistoryScreen, KEYS, ListScreen, MARKERS, Screen, TextScreen,
-    TimelineScreen,
+    AmendmentScreen, App, CitesScreen, Focus, HistoryScreen, KEYS, ListScreen, MARKERS, Screen,
+    TextScreen, TimelineScreen,
 };
+use super::data::{Citation, Citations};
 use crate::diff::{Entry, EntryKind, Op, Segment};
 use crate::render::report::entry_header;
 use crate::render::safe::terminal_text;
@@ -32,6 +33,8 @@ pub enum Mark {
     Dim,
     /// A search match.
     Hit,
+    /// Something out of date (a stale citation): red, bold without colour.
+    Warn,
 }
 
 /// A styled run of text (already made terminal-safe).
@@ -54,6 +57,8 @@ fn style(mark: Mark, color: bool) -> Style {
         (Mark::Dim, false) => s,
         (Mark::Hit, true) => s.bg(Color::Yellow).fg(Color::Black),
         (Mark::Hit, false) => s.add_modifier(Modifier::REVERSED),
+        (Mark::Warn, true) => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        (Mark::Warn, false) => s.add_modifier(Modifier::BOLD),
     }
 }
 
@@ -121,6 +126,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         Screen::Timeline(t) => timeline(f, app, t, body),
         Screen::Amendment(a) => amendment(f, app, a, body),
         Screen::History(h) => history(f, app, h, body),
+        Screen::Cites(c) => cites(f, app, c, body),
         Screen::Text(t) => text(f, app, t, body),
     }
     // Offsets and clamped scrolls go back into the state.
@@ -143,6 +149,7 @@ fn breadcrumb(app: &App) -> String {
                 format!("{} → {}", label(a.key.from), label(a.key.to))
             }
             Screen::History(_) => "条文沿革".to_string(),
+            Screen::Cites(_) => "被引用".to_string(),
             Screen::Text(t) => format!("全文 {}", version_label(app, &t.id, t.version)),
         });
     }
@@ -180,7 +187,8 @@ fn status(f: &mut Frame, app: &App, area: Rect) {
             Screen::List(_) => "Enter open  / filter  ? help  q quit",
             Screen::Timeline(_) => "Enter compare with previous  m mark  t text  / search  ? help",
             Screen::Amendment(_) => "Tab pane  s side-by-side  h history  a all  / search  ? help",
-            Screen::History(_) => "j/k scroll  Esc back  ? help  q quit",
+            Screen::History(_) => "c citations  j/k scroll  Esc back  ? help  q quit",
+            Screen::Cites(_) => "j/k scroll  Esc/q back  ? help",
             Screen::Text(_) => "/ search  n/N next/previous  Esc back  ? help",
         }
         .to_string()
@@ -585,6 +593,111 @@ fn history(f: &mut Frame, app: &mut App, h: &mut HistoryScreen, area: Rect) {
     );
 }
 
+/// An article's incoming citations: the cited article, how many cite it and how many of them
+/// are stale, then one row per citation (wrapped, continuation lines indented under it).
+fn cites(f: &mut Frame, app: &mut App, c: &mut CitesScreen, area: Rect) {
+    let color = app.color;
+    let b = block("被引用".into(), true, color);
+    let inner = b.inner(area);
+    app.areas.detail = inner;
+    let Some(answer) = app.cites.get(&c.key).cloned() else {
+        f.render_widget(Paragraph::new("computing…").block(b), area);
+        return;
+    };
+    let width = inner.width as usize;
+    let head = [
+        run(Mark::Bold, &format!("{} {}", c.title, c.labels)),
+        run(Mark::Dim, &format!("\n{}", c.key.lineage)),
+    ];
+    let mut lines = wrap(&head, width, color);
+    let say = |text: &str| wrap(&[run(Mark::Plain, text)], width, color);
+    match &*answer {
+        Citations::NoIndex => {
+            lines.extend(say("本库没有引用索引（旧库）：statute reindex 可建立。"));
+        }
+        Citations::Found(found) if found.is_empty() => {
+            lines.extend(say("库中没有法规引用本条。"));
+        }
+        Citations::Found(found) => {
+            let stale = found.iter().filter(|x| x.resolved.status.stale()).count();
+            lines.extend(say(&format!(
+                "其他法规引用本条 {} 处，其中 {stale} 处已失效（! 标出，与最新版本比较）",
+                found.len()
+            )));
+            lines.push(Line::default());
+            for x in found.iter() {
+                lines.extend(citation(x, width, color));
+            }
+        }
+    }
+    c.scroll = scrolled(c.scroll, lines.len(), inner.height as usize);
+    f.render_widget(b, area);
+    f.render_widget(
+        Paragraph::new(window(&lines, c.scroll, inner.height)),
+        inner,
+    );
+}
+
+/// One citation as rows: a marker (`!` stale, `?` unresolved), the citing statute and version,
+/// the citing unit, the citation as written, the version it means, and its status with the
+/// article's labels now. Wrapped to `width`, continuation rows indented under the marker.
+fn citation(x: &Citation, width: usize, color: bool) -> Vec<Line<'static>> {
+    use crate::store::cites::Status;
+    let r = &x.resolved;
+    let (marker, status_mark) = match r.status {
+        s if s.stale() => ("! ", Mark::Warn),
+        Status::Unresolved => ("? ", Mark::Dim),
+        _ => ("  ", Mark::Plain),
+    };
+    let mut runs = vec![
+        run(Mark::Bold, &x.title),
+        run(Mark::Plain, &format!(" {}  ", r.citing_version)),
+        run(Mark::Plain, r.row.unit.as_deref().unwrap_or("—")),
+        run(Mark::Plain, "  "),
+        run(Mark::Plain, &r.row.text),
+    ];
+    if let Some(v) = &r.cited_version {
+        runs.push(run(Mark::Dim, &format!("（{v} 版）")));
+    }
+    let mut status = r.status.as_str().to_string();
+    match r.status {
+        Status::Renumbered | Status::Split | Status::Merged if !r.current.is_empty() => {
+            status.push_str(&format!(" → {}", r.current.join("、")));
+        }
+        Status::Unresolved => {
+            if let Some(n) = &r.note {
+                status.push_str(&format!(": {n}"));
+            }
+        }
+        _ => {}
+    }
+    // The status stays whole: after the citation when it fits there, else on a row of its own.
+    let inner = width.saturating_sub(2);
+    let mut lines = wrap(&runs, inner, color);
+    let status = wrap(&[run(status_mark, &status)], inner, color);
+    match (lines.last_mut(), status.as_slice()) {
+        (Some(last), [one]) if last.width() + 2 + one.width() <= inner => {
+            last.spans.push(Span::raw("  "));
+            last.spans.extend(one.spans.iter().cloned());
+        }
+        _ => lines.extend(status),
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let lead = if k == 0 {
+                Span::styled(marker, style(status_mark, color))
+            } else {
+                Span::raw("  ")
+            };
+            let mut spans = vec![lead];
+            spans.extend(l.spans);
+            Line::from(spans)
+        })
+        .collect()
+}
+
 fn origin_zh(o: crate::lineage::Origin) -> &'static str {
     use crate::lineage::Origin;
     match o {
@@ -656,13 +769,6 @@ fn text(f: &mut Frame, app: &mut App, t: &mut TextScreen, area: Rect) {
 
 fn help(f: &mut Frame, app: &App, area: Rect) {
     let w = area.width.min(60);
-    let h = area.height.min((KEYS.len() + MARKERS.len() + 5) as u16);
-    let r = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
     let mut lines: Vec<Line> = KEYS
         .iter()
         .map(|(k, what)| Line::from(format!("{} {what}", pad(k, 15))))
@@ -672,13 +778,18 @@ fn help(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|(m, what)| format!("{m} {what}"))
         .collect();
-    for pair in markers.chunks(2) {
-        let left = pad(&pair[0], 26);
-        lines.push(Line::from(format!(
-            "{left}{}",
-            pair.get(1).map_or("", String::as_str)
-        )));
+    // Three markers to a row, so that keys and markers fit 80×24.
+    for three in markers.chunks(3) {
+        let row: Vec<String> = three.iter().map(|m| pad(m, 18)).collect();
+        lines.push(Line::from(row.concat().trim_end().to_string()));
     }
+    let h = area.height.min(lines.len() as u16 + 2);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     let inner_w = w.saturating_sub(2) as usize;
     let lines: Vec<Line> = lines
         .into_iter()

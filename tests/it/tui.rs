@@ -593,3 +593,216 @@ fn help_is_in_chinese() {
         );
     }
 }
+
+/// A store for the citations screen, from texts written here: 甲法 of 2010 and 2020 (a new
+/// 第五条 inserted, so that 第十条 becomes 第十一条), 乙规定 of 2015 citing 甲法第二条 and
+/// 甲法第十条 (its 2010 numbering), and 丙办法 of 2021 citing 甲法第十一条 (the same article
+/// by its 2020 number).
+fn cites_store() -> (tempfile::TempDir, Store) {
+    const ARTICLES: [&str; 11] = [
+        "为了规范甲事项的管理，保护当事人的合法权益，制定本法。",
+        "本法适用于本国境内从事的甲事项活动。",
+        "国务院甲事项主管部门负责全国甲事项的监督管理工作。",
+        "申请人办理甲事项，应当提交申请书和相关证明材料。",
+        "登记机关应当自受理申请之日起二十日内作出是否准予登记的决定。",
+        "登记机关应当公开办理甲事项的条件、程序、期限和所需材料目录。",
+        "任何单位和个人有权对违反本法的行为向主管部门举报。",
+        "违反本法规定，未经登记从事甲事项的，由主管部门责令改正，没收违法所得。",
+        "主管部门工作人员滥用职权、玩忽职守的，依法给予处分。",
+        "甲事项登记的收费标准，由国务院价格主管部门会同有关部门制定并公布。",
+        "本法自2010年3月1日起施行。",
+    ];
+    let numerals = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+    ];
+    let law = |articles: &[&str]| {
+        let mut s = String::from("# 甲法\n\n<!-- INFO END -->\n\n");
+        for (n, a) in numerals.iter().zip(articles) {
+            s.push_str(&format!("第{n}条 {a}\n\n"));
+        }
+        s
+    };
+    let mut amended: Vec<&str> = ARTICLES.to_vec();
+    amended.insert(4, "登记机关应当推行网上办理，公布办事指南，提高办事效率。");
+    let files = [
+        ("甲法/2010-01-01.md", law(&ARTICLES)),
+        ("甲法/2020-01-01.md", law(&amended)),
+        (
+            "乙规定/2015-06-01.md",
+            "# 乙规定\n\n<!-- INFO END -->\n\n\
+             第一条 为了实施甲事项登记制度，结合本地实际，制定本规定。\n\n\
+             第二条 甲事项的适用范围，依照《甲法》第二条确定。\n\n\
+             第三条 甲事项登记的收费，依照《甲法》第十条的规定执行。\n\n\
+             第四条 本规定自2015年7月1日起施行。\n"
+                .to_string(),
+        ),
+        (
+            "丙办法/2021-03-01.md",
+            "# 丙办法\n\n<!-- INFO END -->\n\n\
+             第一条 根据《甲法》第十一条的规定，制定本办法。\n\n\
+             第二条 本办法自2021年3月1日起施行。\n"
+                .to_string(),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    for (path, text) in &files {
+        let p = input.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+    }
+    let (store, _) = Store::init(&dir.path().join("store")).expect("init");
+    let r = store
+        .import(&[input], &ImportOptions::default(), &Quiet)
+        .expect("import");
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    (dir, store)
+}
+
+/// On 甲法's amendment, the history of the entry whose new label is `label`.
+fn cited_history(loader: &mut Loader, app: &mut App, label: &str) {
+    open(loader, app, "甲法");
+    code(app, KeyCode::Enter);
+    settle(loader, app);
+    let Screen::Amendment(a) = app.screen().clone() else {
+        panic!("amendment")
+    };
+    let cs = app.diffs.get(&a.key).expect("diff").clone();
+    let k = App::entries(&cs, true)
+        .iter()
+        .position(|e| e.new.first().is_some_and(|u| u.label == label))
+        .unwrap_or_else(|| panic!("an entry for {label}"));
+    press(app, "ag");
+    for _ in 0..k {
+        press(app, "j");
+    }
+    let Screen::Amendment(a) = app.screen().clone() else {
+        panic!("amendment")
+    };
+    assert_eq!(
+        app.selected_entry(&a).map(|e| e.new[0].label.as_str()),
+        Some(label)
+    );
+    press(app, "h");
+    settle(loader, app);
+    assert!(matches!(app.screen(), Screen::History(_)));
+}
+
+/// `c` in an article's history: the statutes citing that article through any of its numbers,
+/// each with its status against 甲法's latest version, the stale one marked; `q` goes back to
+/// the history, and the answer is kept for the session.
+#[test]
+fn citations_of_a_renumbered_article_80x24() {
+    let (_d, store) = cites_store();
+    let mut app = App::new(store.ids().expect("ids"), false);
+    let mut loader = Loader::new(store);
+    cited_history(&mut loader, &mut app, "第十一条");
+    press(&mut app, "c");
+    assert!(matches!(app.screen(), Screen::Cites(_)));
+    assert_eq!(app.outbox.len(), 1, "{:?}", app.outbox);
+    // Before the loader answers: computing….
+    let text = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("computing…"), "{text}");
+    settle(&mut loader, &mut app);
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    // 乙规定 cites it as 第十条 (the 2010 numbering): stale, marked `!`.
+    let stale = text
+        .lines()
+        .find(|l| l.contains("乙规定"))
+        .unwrap_or_else(|| panic!("乙规定 missing:\n{text}"));
+    assert!(stale.contains("│! 乙规定"), "{stale}");
+    assert!(text.contains("《甲法》第十条"), "{text}");
+    assert!(text.contains("renumbered → 第十一条"), "{text}");
+    // 丙办法 cites it as 第十一条: current, unmarked.
+    let current = text
+        .lines()
+        .find(|l| l.contains("丙办法"))
+        .unwrap_or_else(|| panic!("丙办法 missing:\n{text}"));
+    assert!(current.contains("│  丙办法"), "{current}");
+    assert!(text.contains("current"), "{text}");
+    // 乙规定's citation of another article is not this article's.
+    assert!(!text.contains("第二条"), "{text}");
+    insta::assert_snapshot!(t.backend());
+    // Every row exactly the width, at every width.
+    for w in (20..=130).step_by(7) {
+        for h in [8, 24] {
+            rows(draw(&mut app, w, h).backend().buffer());
+        }
+    }
+    // With colour, the stale status is red.
+    app.color = true;
+    let t = draw(&mut app, 80, 24);
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg == ratatui::style::Color::Red),
+        "the stale citation is red"
+    );
+    app.color = false;
+    // q goes back to the history (not out of the browser); the answer is cached.
+    assert_eq!(
+        app.handle(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+        statute::tui::Action::Continue
+    );
+    assert!(matches!(app.screen(), Screen::History(_)));
+    press(&mut app, "c");
+    assert!(app.outbox.is_empty(), "asked again: {:?}", app.outbox);
+    assert!(!app.waiting());
+    code(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::History(_)));
+}
+
+/// An article no stored statute cites says so; a store without a citation index (an old
+/// store) says that in the screen, without an error.
+#[test]
+fn citations_none_and_without_an_index() {
+    let (d, store) = cites_store();
+    let mut app = App::new(store.ids().expect("ids"), false);
+    let mut loader = Loader::new(store);
+    cited_history(&mut loader, &mut app, "第四条");
+    press(&mut app, "c");
+    settle(&mut loader, &mut app);
+    let text = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("库中没有法规引用本条"), "{text}");
+    assert!(app.message.is_none(), "{:?}", app.message);
+    drop(loader);
+    // main without its index/ tree, as a store written before the index.
+    let path = d.path().join("store");
+    {
+        let repo = git2::Repository::open_bare(&path).expect("open");
+        let main = repo
+            .find_reference("refs/heads/main")
+            .expect("main")
+            .peel_to_commit()
+            .expect("commit");
+        let mut tb = repo
+            .treebuilder(Some(&main.tree().expect("tree")))
+            .expect("tb");
+        tb.remove("index").expect("an index to remove");
+        let tree = repo.find_tree(tb.write().expect("write")).expect("tree");
+        let sig = git2::Signature::now("t", "t@example.com").expect("sig");
+        repo.commit(
+            Some("refs/heads/main"),
+            &sig,
+            &sig,
+            "no index",
+            &tree,
+            &[&main],
+        )
+        .expect("commit");
+    }
+    let store = Store::open(&path).expect("open");
+    let mut app = App::new(store.ids().expect("ids"), false);
+    let mut loader = Loader::new(store);
+    cited_history(&mut loader, &mut app, "第十一条");
+    press(&mut app, "c");
+    settle(&mut loader, &mut app);
+    let t = draw(&mut app, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(text.contains("本库没有引用索引"), "{text}");
+    assert!(app.message.is_none(), "{:?}", app.message);
+    assert!(!app.waiting());
+}
