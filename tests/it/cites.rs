@@ -460,3 +460,163 @@ fn the_company_law_interpretation_follows_the_2023_revision() {
         want(Status::Split, &["第二十五条", "第二十六条"])
     );
 }
+
+/// Every citation by another statute, of every stored statute: (total, stale, unresolved),
+/// checking that each citation stale today was made stale by exactly one amendment of the
+/// cited statute, the first after the version it means that moved its article.
+fn corpus_totals(s: &Store) -> (usize, usize, usize, usize) {
+    let mut index = s.cite_index().expect("index");
+    let (mut total, mut stale, mut unresolved, mut by_amendments) = (0, 0, 0, 0);
+    for id in s.ids().expect("ids") {
+        let found = index.cites(&id, None, None).expect("cites");
+        total += found.len();
+        unresolved += found
+            .iter()
+            .filter(|r| r.status == Status::Unresolved)
+            .count();
+        let stale_today: Vec<&Resolved> = found.iter().filter(|r| r.status.stale()).collect();
+        stale += stale_today.len();
+        let versions = s.history(&id).expect("history").versions.len();
+        let mut made: Vec<Resolved> = Vec::new();
+        for k in 1..versions {
+            let listed = stale_by(&mut index, &id, k).expect("stale_by");
+            by_amendments += listed.len();
+            made.extend(listed);
+        }
+        let key = |r: &Resolved| {
+            (
+                r.citing.clone(),
+                r.citing_version.clone(),
+                r.row.line,
+                r.row.text.clone(),
+                r.row.article,
+            )
+        };
+        let mut made_keys: Vec<_> = made.iter().map(key).collect();
+        made_keys.sort();
+        for r in &stale_today {
+            let k = key(r);
+            assert!(
+                made_keys.binary_search(&k).is_ok(),
+                "{id}: {r:?} is stale but no amendment made it so"
+            );
+        }
+    }
+    (total, stale, unresolved, by_amendments)
+}
+
+/// The multi-version statutes and the judicial interpretations that cite them most: every
+/// consecutive amendment lists the citations it made stale, and those explain every stale one.
+#[test]
+fn every_stale_citation_was_made_stale_by_an_amendment() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (_d, s) = new_store();
+    import(&s, &[corpus.join("multi"), corpus.join("single/司法解释")]);
+    let (total, stale, unresolved, by_amendments) = corpus_totals(&s);
+    println!(
+        "multi/ + single/司法解释: {total} citations by other statutes, {stale} stale today, \
+         {unresolved} unresolved; the amendments made {by_amendments} stale"
+    );
+    assert!(
+        total > 1000 && stale > 0 && by_amendments >= stale,
+        "{total} {stale} {by_amendments}"
+    );
+}
+
+/// The same on the whole corpus: opt in with
+/// `cargo test --release --test it full_corpus_citations -- --ignored --nocapture`.
+#[test]
+#[ignore = "imports the whole corpus; run with --ignored"]
+fn full_corpus_citations() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (_d, s) = new_store();
+    import(&s, &[corpus.join("multi"), corpus.join("single")]);
+    let (total, stale, unresolved, by_amendments) = corpus_totals(&s);
+    println!(
+        "whole corpus: {total} citations by other statutes, {stale} stale today, \
+         {unresolved} unresolved; the amendments made {by_amendments} stale"
+    );
+    assert!(by_amendments >= stale);
+}
+
+#[test]
+fn the_commands_write_statute_refs_json_and_exit_by_staleness() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let store = d.path().join("store");
+    let st = common::arg(&store);
+    let fx = common::fixture("cites/store");
+    assert_eq!(
+        common::statute(&["--store", st, "init"]).status.code(),
+        Some(0)
+    );
+    let o = common::statute(&["--store", st, "import", common::arg(&fx)]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    // A version with stale citations: exit 1; JSON per statute-refs/1.
+    let o = common::statute(&["--store", st, "refs", "乙规定", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["schema"], "statute-refs/1");
+    assert_eq!(doc["direction"], "refs");
+    assert_eq!(doc["statute"]["version"], "2005-06-01");
+    let cites = doc["citations"].as_array().expect("citations");
+    assert_eq!(cites.len(), 7);
+    let split = &cites[2];
+    assert_eq!(split["text"], "甲法第四条第一款");
+    assert_eq!(split["cited"]["article"], "第四条");
+    assert_eq!(split["cited"]["paragraph"], 1);
+    assert_eq!(split["cited"]["version"], "2001-01-01");
+    assert_eq!(split["status"], "split");
+    assert_eq!(split["current"], serde_json::json!(["第五条", "第六条"]));
+    assert_eq!(cites[5]["cited"]["statute"], serde_json::Value::Null);
+    assert_eq!(cites[6]["cited"]["self"], true);
+    // --stale keeps only those; a version whose citations all hold exits 0.
+    let o = common::statute(&["--store", st, "refs", "乙规定", "--stale"]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  ")).count(),
+        3,
+        "{text}"
+    );
+    assert_eq!(
+        common::statute(&["--store", st, "refs", "丁办法"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // cites of one article through its old number.
+    let o = common::statute(&[
+        "--store",
+        st,
+        "cites",
+        "甲法@2001-01-01",
+        "第二条",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["direction"], "cites");
+    assert_eq!(doc["article"]["label"], "第二条");
+    assert_eq!(doc["citations"].as_array().map(Vec::len), Some(2));
+    // Bad input: one line, exit 2.
+    for args in [
+        vec!["refs", "不存在的法"],
+        vec!["refs", "乙规定@1999-01-01"],
+        vec!["cites", "甲法", "第九十九条"],
+    ] {
+        let mut full = vec!["--store", st];
+        full.extend(args.iter().copied());
+        let o = common::statute(&full);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            common::stderr(&o).trim_end().lines().count(),
+            1,
+            "{}",
+            common::stderr(&o)
+        );
+    }
+}
