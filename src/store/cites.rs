@@ -217,17 +217,39 @@ fn derive(id: &str, versions: &Texts) -> Result<Derived> {
     Ok(Derived { refs, units })
 }
 
-/// The statutes whose index files are carried over from `main`'s index as it stands.
-pub(crate) struct Carried<'a> {
-    pub tree: Option<Tree<'a>>,
+/// The index files an import can carry over from `main`'s index as it stands: per directory
+/// (`refs`, `units`), statute id → blob, each directory's tree read once.
+#[derive(Default)]
+pub(crate) struct Carried {
+    dirs: HashMap<&'static str, HashMap<String, Oid>>,
 }
 
-impl Carried<'_> {
+impl Carried {
+    /// What `tree` (an `index/` tree, if any) holds.
+    pub(crate) fn of(repo: &Repository, tree: Option<Tree<'_>>) -> Result<Carried> {
+        let mut dirs = HashMap::new();
+        let Some(tree) = tree else {
+            return Ok(Carried { dirs });
+        };
+        for dir in ["refs", "units"] {
+            let Some(entry) = tree.get_name(dir) else {
+                continue;
+            };
+            let sub = repo.find_tree(entry.id())?;
+            let files = sub
+                .iter()
+                .filter_map(|e| {
+                    let id = e.name().ok()?.strip_suffix(".tsv")?;
+                    Some((id.to_string(), e.id()))
+                })
+                .collect();
+            dirs.insert(dir, files);
+        }
+        Ok(Carried { dirs })
+    }
+
     fn blob(&self, dir: &str, id: &str) -> Option<Oid> {
-        let tree = self.tree.as_ref()?;
-        tree.get_path(std::path::Path::new(&format!("{dir}/{id}.tsv")))
-            .ok()
-            .map(|e| e.id())
+        self.dirs.get(dir)?.get(id).copied()
     }
 }
 
@@ -249,7 +271,7 @@ pub(crate) fn write_index(
     repo: &Repository,
     chains: &BTreeMap<String, &[StoredVersion]>,
     fresh: &dyn Fn(&str) -> bool,
-    carried: &Carried<'_>,
+    carried: &Carried,
     threads: usize,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
@@ -437,6 +459,8 @@ pub struct Resolved {
 pub struct CiteIndex<'s> {
     store: &'s Store,
     tree: Tree<'s>,
+    /// `refs`, `units`, `cites`, each read once.
+    dirs: HashMap<String, Option<Tree<'s>>>,
     pub titles: Titles,
     /// id → latest title.
     names: HashMap<String, String>,
@@ -474,6 +498,7 @@ impl Store {
         Ok(CiteIndex {
             store: self,
             tree,
+            dirs: HashMap::new(),
             titles,
             names,
             cache: HashMap::new(),
@@ -482,11 +507,18 @@ impl Store {
 }
 
 impl<'s> CiteIndex<'s> {
-    fn file(&self, dir: &str, id: &str) -> Result<Option<String>> {
-        let Ok(entry) = self
-            .tree
-            .get_path(std::path::Path::new(&format!("{dir}/{id}.tsv")))
-        else {
+    fn file(&mut self, dir: &str, id: &str) -> Result<Option<String>> {
+        if !self.dirs.contains_key(dir) {
+            let sub = match self.tree.get_name(dir) {
+                Some(e) => Some(self.store.repo().find_tree(e.id())?),
+                None => None,
+            };
+            self.dirs.insert(dir.to_string(), sub);
+        }
+        let Some(Some(sub)) = self.dirs.get(dir) else {
+            return Ok(None);
+        };
+        let Some(entry) = sub.get_name(&format!("{id}.tsv")) else {
             return Ok(None);
         };
         let blob = self.store.repo().find_blob(entry.id())?;

@@ -707,9 +707,7 @@ impl Store {
             .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
             .collect();
         let stale = self.stamp()?.stale();
-        let carried = super::cites::Carried {
-            tree: super::cites::main_index(&work),
-        };
+        let carried = super::cites::Carried::of(&work, super::cites::main_index(&work))?;
         let index = super::cites::write_index(
             &work,
             &all,
@@ -718,7 +716,6 @@ impl Store {
             threads,
             &mut written,
         )?;
-        drop(carried);
         let main = catalog::write_main(&work, &catalog_entries, Some(index), &mut written)?;
         // The store's own handle sees only what is on disk.
         let disk_odb = self.repo.odb()?;

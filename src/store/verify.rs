@@ -249,7 +249,7 @@ impl Store {
             .iter()
             .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
-        let carried = super::cites::Carried { tree: None };
+        let carried = super::cites::Carried::default();
         let expected = super::cites::write_index(
             &work,
             &all,
