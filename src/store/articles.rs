@@ -72,6 +72,22 @@ pub fn article_labels(spec: &str) -> Vec<String> {
     out
 }
 
+/// The versions an article a user named is looked up in, by index: the one `spec` names, else
+/// every version from the latest back.
+pub fn lookup_order(h: &StatuteHistory, spec: Option<&str>) -> Result<Vec<usize>> {
+    Ok(match spec {
+        Some(spec) => {
+            let v = find_version(h, spec)?;
+            h.versions
+                .iter()
+                .position(|x| x.commit == v.commit)
+                .into_iter()
+                .collect()
+        }
+        None => (0..h.versions.len()).rev().collect(),
+    })
+}
+
 fn unit_text(s: &Statute, index: usize) -> String {
     s.articles()
         .get(index)
@@ -107,17 +123,7 @@ impl Store {
     ) -> Result<ArticleHistory> {
         let (statutes, l) = self.lineage(h)?;
         let labels = article_labels(article);
-        let order: Vec<usize> = match at {
-            Some(spec) => {
-                let v = find_version(h, spec)?;
-                h.versions
-                    .iter()
-                    .position(|x| x.commit == v.commit)
-                    .into_iter()
-                    .collect()
-            }
-            None => (0..h.versions.len()).rev().collect(),
-        };
+        let order = lookup_order(h, at)?;
         let found = order
             .iter()
             .find_map(|&k| labels.iter().find_map(|lb| l.find(k, lb)))

@@ -558,18 +558,7 @@ impl<'s> CiteIndex<'s> {
     ) -> Result<(String, String)> {
         let cited = self.cited(&h.id)?;
         let labels = super::articles::article_labels(article);
-        let order: Vec<usize> = match spec {
-            Some(spec) => {
-                let v = super::read::find_version(h, spec)?;
-                h.versions
-                    .iter()
-                    .position(|x| x.commit == v.commit)
-                    .into_iter()
-                    .collect()
-            }
-            None => (0..h.versions.len()).rev().collect(),
-        };
-        order
+        super::articles::lookup_order(h, spec)?
             .iter()
             .find_map(|&k| labels.iter().find_map(|l| cited.lineage.find(k, l)))
             .map(|u| (u.label.clone(), u.id.clone()))

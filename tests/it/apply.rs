@@ -228,20 +228,12 @@ fn corpus_acts_apply_to_their_statutes() {
     let Some(dir) = corpus() else { return };
     // Every statute folder of the corpus by its title.
     let mut folders = std::collections::HashMap::new();
-    for group in ["single", "multi"] {
-        for cat in std::fs::read_dir(dir.join(group))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            for d in std::fs::read_dir(cat.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                let name = d.file_name().to_string_lossy().into_owned();
-                folders.insert(title_key(&name), d.path());
-            }
+    for d in crate::common::all_statute_dirs(&dir) {
+        if let Some(name) = d.file_name() {
+            // A title in both: multi/'s folder, as before.
+            folders
+                .entry(title_key(&name.to_string_lossy()))
+                .or_insert_with(|| d.clone());
         }
     }
     let mut acts: Vec<_> = folders

@@ -27,26 +27,10 @@ fn truth_name(found: &Found, name: &Name) -> String {
 /// Every title of the corpus (its statutes' folder names, `multi/` and `single/`), as a store
 /// holding it would know them.
 fn corpus_titles(corpus: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in ["multi", "single"] {
-        for cat in std::fs::read_dir(corpus.join(part))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            for d in std::fs::read_dir(cat.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                if d.path().is_dir() {
-                    out.push(d.file_name().to_string_lossy().into_owned());
-                }
-            }
-        }
-    }
-    out.sort();
-    out
+    common::all_statute_dirs(corpus)
+        .iter()
+        .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect()
 }
 
 #[test]
@@ -350,14 +334,14 @@ fn the_index_depends_only_on_the_versions() {
     let (_a, a) = fixture_store();
     let (_b, b) = new_store();
     let dir = common::fixture("cites/store");
-    for name in ["乙规定", "中华人民共和国甲法", "丁办法"] {
-        import(&b, &[dir.join(name)]);
+    let files = common::md_files(&dir);
+    for f in &files {
+        import(&b, std::slice::from_ref(f));
     }
     let (_c, c) = new_store();
-    import(&c, &[dir.join("丁办法/2015-01-01.md")]);
-    import(&c, &[dir.join("中华人民共和国甲法/2010-01-01.md")]);
-    import(&c, &[dir.join("乙规定")]);
-    import(&c, &[dir.join("中华人民共和国甲法/2001-01-01.md")]);
+    for f in files.iter().rev() {
+        import(&c, std::slice::from_ref(f));
+    }
     assert_eq!(main(&a), main(&b));
     assert_eq!(main(&a), main(&c));
     let before = main(&a);
@@ -619,4 +603,21 @@ fn the_commands_write_statute_refs_json_and_exit_by_staleness() {
             common::stderr(&o)
         );
     }
+}
+
+/// An interpretation citing the criminal law by its short name (刑法第三条) resolves to the
+/// stored 中华人民共和国刑法.
+#[test]
+fn a_short_name_resolves_to_the_stored_title() {
+    let (_d, s) = fixture_store();
+    let got = refs(&s, "戊类刑事案件");
+    let criminal = s.resolve("中华人民共和国刑法").expect("criminal law");
+    assert_eq!(got.len(), 3);
+    for r in &got {
+        assert_eq!(r.cited.as_deref(), Some(criminal.as_str()), "{r:?}");
+        assert_eq!(r.cited_title, "刑法");
+        assert_eq!(r.cited_version.as_deref(), Some("1997-03-14"));
+        assert_eq!(r.status, Status::Current);
+    }
+    assert_eq!(got[0].row.text, "刑法第三条");
 }

@@ -60,6 +60,31 @@ pub fn statute_dirs(corpus: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// Every statute folder of the corpus, `multi/` and `single/` (`<part>/<category>/<statute>/`),
+/// sorted.
+pub fn all_statute_dirs(corpus: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for part in ["multi", "single"] {
+        for cat in std::fs::read_dir(corpus.join(part))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for d in std::fs::read_dir(cat.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if d.path().is_dir() {
+                    out.push(d.path());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The statute in a version file; a file that does not parse fails the test.
 pub fn load(p: &Path) -> Statute {
     match parse_file(p) {
