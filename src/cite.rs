@@ -815,6 +815,57 @@ mod tests {
         );
     }
 
+    const TOKENS: [&str; 30] = [
+        "第",
+        "十",
+        "一",
+        "百",
+        "二",
+        "条",
+        "款",
+        "项",
+        "（",
+        "）",
+        "《",
+        "》",
+        "〈",
+        "〉",
+        "之",
+        "至",
+        "、",
+        "和",
+        "本法",
+        "刑法",
+        "（以下简称",
+        "“",
+        "”",
+        "该法",
+        "，",
+        "。",
+        "修改",
+        "x",
+        " ",
+        "第三条",
+    ];
+
+    proptest::proptest! {
+        /// Any text made of citation-shaped pieces: no panic, and every citation's text is
+        /// a piece of the line it was read from.
+        #[test]
+        fn any_text_extracts_without_panic(picks in proptest::collection::vec(0..TOKENS.len(), 0..60), act in proptest::bool::ANY) {
+            let line: String = picks.iter().map(|&k| TOKENS[k]).collect();
+            let title = if act { "关于修改《某法》的决定" } else { "某条例" };
+            let src = format!("# {title}\n\n<!-- INFO END -->\n\n第一条 {line}\n\n第二条 甲。\n");
+            let Ok(parsed) = crate::parse_str(std::path::Path::new("p.md"), &src) else {
+                return Ok(());
+            };
+            for c in extract(&parsed.statute) {
+                proptest::prop_assert!(!c.text.is_empty());
+                proptest::prop_assert!(src.contains(&c.text), "{:?} not in {src:?}", c.text);
+            }
+        }
+    }
+
     #[test]
     fn subdivisions_read_lists_and_bracketed_items() {
         let t = "第二款、第三款或者第七十二条";

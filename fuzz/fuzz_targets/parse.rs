@@ -1,6 +1,6 @@
 //! Fuzz target: any bytes through the parser (every encoding path), the canonical writer and
-//! the parser again, and the checker. Nothing may panic; the canonical form must parse back
-//! to the same model.
+//! the parser again, the checker and the citation extractor. Nothing may panic; the canonical
+//! form must parse back to the same model.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = statute::check::check(&parsed.statute);
+    let _ = statute::cite::extract(&parsed.statute);
     let mut md = Vec::new();
     statute::parse::canonical::write(&parsed.statute, &mut md).expect("writing to memory");
     let again =
