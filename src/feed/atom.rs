@@ -229,6 +229,32 @@ fn entry(e: &Event, out: &mut impl Write) -> io::Result<()> {
         }
         writeln!(out, "        </ul>")?;
     }
+    if !e.affected_citations.is_empty() {
+        writeln!(
+            out,
+            "        <p>因本次修改失效的引用：{} 处</p>",
+            e.affected_citations.len()
+        )?;
+        writeln!(out, "        <ul>")?;
+        for a in &e.affected_citations {
+            let now = if a.new.is_empty() {
+                "已删除".to_string()
+            } else {
+                format!("现为{}", a.new.join("、"))
+            };
+            writeln!(
+                out,
+                "          <li>《{}》（{}）{}：{}（{}，{}）</li>",
+                escape(&a.title),
+                escape(&a.version),
+                escape(a.unit.as_deref().unwrap_or("")),
+                escape(&a.text),
+                escape(&a.old),
+                escape(&now),
+            )?;
+        }
+        writeln!(out, "        </ul>")?;
+    }
     writeln!(out, "      </div>")?;
     writeln!(out, "    </content>")?;
     writeln!(out, "  </entry>")

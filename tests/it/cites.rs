@@ -325,6 +325,14 @@ fn an_amendment_lists_the_citations_it_made_stale() {
         .collect();
     assert_eq!(texts, ["甲法第二条", "甲法第四条第一款", "甲法第五条"]);
     assert!(events[0].affected_citations.is_empty());
+    let mut atom = Vec::new();
+    statute::feed::atom::write(&events, "statute", "feed", &mut atom).expect("atom");
+    let atom = String::from_utf8(atom).expect("utf-8");
+    assert!(atom.contains("<p>因本次修改失效的引用：3 处</p>"), "{atom}");
+    assert!(
+        atom.contains("<li>《乙规定》（2005-06-01）第三条：甲法第四条第一款（第四条，现为第五条、第六条）</li>"),
+        "{atom}"
+    );
 }
 
 #[test]
