@@ -252,7 +252,7 @@ pub fn write_text(
             }
             (Some(v), status) => {
                 let whose = if r.row.name == Name::This {
-                    String::new()
+                    "self ".to_string()
                 } else {
                     format!("{} ", r.cited_title)
                 };

@@ -629,3 +629,57 @@ fn a_short_name_resolves_to_the_stored_title() {
     }
     assert_eq!(got[0].row.text, "刑法第三条");
 }
+
+/// The text listings of `refs` and `cites`, as the command line prints them.
+#[test]
+fn refs_and_cites_text_listings() {
+    let (_d, s) = fixture_store();
+    let mut index = s.cite_index().expect("index");
+    let h = s
+        .history(&s.resolve("乙规定").expect("resolve"))
+        .expect("history");
+    let v = h.head().expect("version");
+    let found = index.refs(&h.id, v, None).expect("refs");
+    let title_of = |id: &str| index.title(id).to_string();
+    let subject = statute::render::refs::Subject {
+        id: &h.id,
+        title: &v.meta.title,
+        version: Some(&v.label),
+        article: None,
+        at: None,
+    };
+    let mut out = Vec::new();
+    statute::render::refs::write_text(
+        statute::render::refs::Direction::Outgoing,
+        &subject,
+        &found,
+        &title_of,
+        &mut out,
+    )
+    .expect("write");
+    insta::assert_snapshot!("refs_text", String::from_utf8(out).expect("utf-8"));
+
+    let j = s
+        .history(&s.resolve("甲法").expect("resolve"))
+        .expect("history");
+    let found = index.cites(&j.id, None, None).expect("cites");
+    let title_of = |id: &str| index.title(id).to_string();
+    let title = j.head().expect("head").meta.title.clone();
+    let subject = statute::render::refs::Subject {
+        id: &j.id,
+        title: &title,
+        version: None,
+        article: None,
+        at: None,
+    };
+    let mut out = Vec::new();
+    statute::render::refs::write_text(
+        statute::render::refs::Direction::Incoming,
+        &subject,
+        &found,
+        &title_of,
+        &mut out,
+    )
+    .expect("write");
+    insta::assert_snapshot!("cites_text", String::from_utf8(out).expect("utf-8"));
+}
