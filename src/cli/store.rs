@@ -146,7 +146,7 @@ pub fn list(
     filter: Option<&str>,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let list = open(flag)?.list(filter)?;
+    let list = open(flag)?.catalog(filter)?;
     out.safe(|b| render::store::write_list(&list, b))?;
     Ok(Outcome::Clean)
 }

@@ -158,9 +158,14 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
     // 1. Which versions: from the tag names alone.
     let mut wanted: Vec<(Cursor, String)> = Vec::new();
     let only: std::collections::BTreeSet<&str> = opts.statutes.iter().map(String::as_str).collect();
-    let tags = store.version_tags()?;
+    let from_year = match &opts.since {
+        Some(Since::Cursor(c)) => Some(c.date.year),
+        Some(Since::Date(d)) => Some(d.year),
+        None => None,
+    };
+    let tags = store.versions_from(from_year)?;
     if let Some(Since::Cursor(c)) = &opts.since
-        && !tags.iter().any(|(statute, _)| *statute == c.statute)
+        && !store.contains(&c.statute)
     {
         return Err(FeedError::UnknownStatute {
             since: c.to_string(),

@@ -5,23 +5,24 @@ use std::io::{self, Write};
 
 use super::terminal::{fit, pad, text_width};
 use crate::store::articles::{ArticleHistory, Blame};
+use crate::store::catalog::CatalogEntry;
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
 use crate::store::verify::VerifyReport;
 use crate::store::{DERIVED_KEY, DERIVED_VERSION, Stamp};
 
 /// One line per statute: latest version, number of versions, status, title, id.
-pub fn write_list(list: &[StatuteHistory], out: &mut impl Write) -> io::Result<()> {
-    for h in list {
-        let Some(head) = h.head() else { continue };
+pub fn write_list(list: &[CatalogEntry], out: &mut impl Write) -> io::Result<()> {
+    for e in list {
+        let head = &e.head;
         writeln!(
             out,
             "{}  {:>2} 版  {}  {}  ({})",
             head.label,
-            h.versions.len(),
+            e.versions,
             head.meta.status.as_deref().unwrap_or("—"),
             head.meta.title,
-            h.id
+            head.meta.id
         )?;
     }
     Ok(())

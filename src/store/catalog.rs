@@ -9,8 +9,21 @@ use std::fmt::Write as _;
 use git2::{Oid, Repository};
 
 use super::error::Result;
-use super::{StoredVersion, TREE_DIR, signature};
+use super::{FORMAT_VERSION, Stamp, StoredVersion, TREE_DIR, signature};
 use crate::model::Date;
+
+/// The trailer of `main`'s commit naming the store format.
+pub const FORMAT_TRAILER: &str = "Store-Format";
+/// The trailer of `main`'s commit carrying the derived-data stamp.
+pub const DERIVED_TRAILER: &str = "Derived";
+
+/// A trailer's value in `main`'s commit message.
+pub fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(": "))
+        .map(str::trim)
+}
 
 /// What the catalog says about one statute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +66,16 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
 }
 
 /// Writes the catalog's blob, trees and commit; returns the commit id. The commit is dated
-/// on the latest version date among the heads (1970-01-01 for an empty store).
+/// on the latest version date among the heads (1970-01-01 for an empty store); its message
+/// ends in the trailers `Store-Format` (a clone of the store is recognised by it) and
+/// `Derived`, the store's derived-data stamp, so that the stamp travels and moves with the
+/// data it describes (none for a store that has no stamp).
 /// Every object it writes is added to `written`.
 pub fn write_main(
     repo: &Repository,
     entries: &BTreeMap<String, CatalogEntry>,
     index: Option<Oid>,
+    stamp: Stamp,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
     let text = catalog_text(entries);
@@ -88,7 +105,13 @@ pub fn write_main(
         day: 1,
     }))?;
     let versions: usize = entries.values().map(|e| e.versions).sum();
-    let msg = format!("Catalog: {} statutes, {versions} versions\n", entries.len());
+    let mut msg = format!(
+        "Catalog: {} statutes, {versions} versions\n\n{FORMAT_TRAILER}: {FORMAT_VERSION}\n",
+        entries.len()
+    );
+    if let Some(n) = stamp.number() {
+        let _ = writeln!(msg, "{DERIVED_TRAILER}: {n}");
+    }
     let commit = repo.commit(None, &sig, &sig, &msg, &tree, &[])?;
     written.extend([catalog, dir, tree.id(), commit]);
     Ok(commit)

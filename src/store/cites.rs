@@ -218,18 +218,21 @@ fn derive(id: &str, versions: &Texts) -> Result<Derived> {
 }
 
 /// The index files an import can carry over from `main`'s index as it stands: per directory
-/// (`refs`, `units`), statute id → blob, each directory's tree read once.
+/// (`refs`, `units`), statute id → blob, each directory's tree read once; and each statute's
+/// line of `titles.tsv`.
 #[derive(Default)]
 pub(crate) struct Carried {
     dirs: HashMap<&'static str, HashMap<String, Oid>>,
+    titles: HashMap<String, String>,
 }
 
 impl Carried {
     /// What `tree` (an `index/` tree, if any) holds.
     pub(crate) fn of(repo: &Repository, tree: Option<Tree<'_>>) -> Result<Carried> {
         let mut dirs = HashMap::new();
+        let mut titles = HashMap::new();
         let Some(tree) = tree else {
-            return Ok(Carried { dirs });
+            return Ok(Carried { dirs, titles });
         };
         for dir in ["refs", "units"] {
             let Some(entry) = tree.get_name(dir) else {
@@ -245,7 +248,17 @@ impl Carried {
                 .collect();
             dirs.insert(dir, files);
         }
-        Ok(Carried { dirs })
+        if let Some(entry) = tree.get_name("titles.tsv") {
+            let blob = repo.find_blob(entry.id())?;
+            let text = std::str::from_utf8(blob.content())
+                .map_err(|_| StoreError::Corrupt(format!("{INDEX_DIR}/titles.tsv is not UTF-8")))?;
+            for line in text.lines() {
+                if let Some((id, _)) = line.split_once('\t') {
+                    titles.insert(id.to_string(), line.to_string());
+                }
+            }
+        }
+        Ok(Carried { dirs, titles })
     }
 
     fn blob(&self, dir: &str, id: &str) -> Option<Oid> {
@@ -263,29 +276,36 @@ pub(crate) fn main_index(repo: &Repository) -> Option<Tree<'_>> {
 /// How many versions are parsed at once when the index is derived (bounds memory).
 const BATCH: usize = 512;
 
-/// Writes the index tree for these statutes (every statute's whole history): `refs/` and
-/// `units/` derived again for the statutes `fresh` picks and carried over from `carried` for
-/// the others (derived when it has none), then `titles.tsv` and `cites/`. Every object written
-/// is added to `written`.
+/// Writes the index tree of the statutes `ids`: `refs/` and `units/` derived again for the
+/// statutes `fresh` picks and carried over from `carried` for the others (derived when it has
+/// none), then `titles.tsv`, `cites/` and the lookup `tables`. `chains` holds the histories
+/// read (every fresh statute's, at least); a statute of `ids` without one must be carried
+/// whole, else the index is incomplete ([`StoreError::NoIndex`]). Every object written is
+/// added to `written`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_index(
     repo: &Repository,
+    ids: &BTreeSet<String>,
     chains: &BTreeMap<String, &[StoredVersion]>,
     fresh: &dyn Fn(&str) -> bool,
     carried: &Carried,
+    tables: &super::tables::Tables,
     threads: usize,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
     // (id, refs blob if any, units blob) per statute.
     let mut refs_blobs: BTreeMap<String, Option<Oid>> = BTreeMap::new();
     let mut units_blobs: BTreeMap<String, Oid> = BTreeMap::new();
-    let mut todo: Vec<&String> = Vec::new();
-    for id in chains.keys() {
-        match (fresh(id), carried.blob("units", id)) {
-            (false, Some(units)) => {
+    let mut todo: Vec<(&String, &[StoredVersion])> = Vec::new();
+    for id in ids {
+        match (chains.get(id), carried.blob("units", id)) {
+            (Some(chain), units) if fresh(id) || units.is_none() => todo.push((id, chain)),
+            (_, Some(units)) => {
                 units_blobs.insert(id.clone(), units);
                 refs_blobs.insert(id.clone(), carried.blob("refs", id));
             }
-            _ => todo.push(id),
+            (None, None) => return Err(StoreError::NoIndex),
+            (Some(chain), None) => todo.push((id, chain)),
         }
     }
     // Derive in batches of whole statutes, reading their blobs first.
@@ -294,10 +314,10 @@ pub(crate) fn write_index(
         let mut batch: Vec<(&String, Texts)> = Vec::new();
         let mut size = 0;
         while at < todo.len() && (batch.is_empty() || size < BATCH) {
-            let id = todo[at];
+            let (id, chain) = todo[at];
             at += 1;
             let mut versions = Vec::new();
-            for v in chains[id].iter() {
+            for v in chain {
                 versions.push((v.label.clone(), repo.find_blob(v.blob)?.content().to_vec()));
             }
             size += versions.len();
@@ -324,15 +344,25 @@ pub(crate) fn write_index(
     // Titles: every title each statute had, its latest first.
     let mut titles_text = String::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for (id, chain) in chains {
-        let mut names: Vec<&str> = vec![];
-        for v in chain.iter().rev() {
-            if !names.contains(&v.meta.title.as_str()) {
-                names.push(&v.meta.title);
+    for id in ids {
+        let line = match chains.get(id) {
+            Some(chain) => {
+                let mut names: Vec<&str> = vec![];
+                for v in chain.iter().rev() {
+                    if !names.contains(&v.meta.title.as_str()) {
+                        names.push(&v.meta.title);
+                    }
+                }
+                format!("{id}\t{}", names.join("\t"))
             }
-        }
-        let _ = writeln!(titles_text, "{id}\t{}", names.join("\t"));
-        pairs.extend(names.iter().map(|n| (n.to_string(), id.clone())));
+            None => carried.titles.get(id).cloned().ok_or(StoreError::NoIndex)?,
+        };
+        pairs.extend(
+            line.split('\t')
+                .skip(1)
+                .map(|n| (n.to_string(), id.clone())),
+        );
+        let _ = writeln!(titles_text, "{line}");
     }
     let titles = Titles::new(pairs.iter().map(|(t, id)| (t.as_str(), id.as_str())));
     // Incoming citations, by cited statute.
@@ -376,6 +406,7 @@ pub(crate) fn write_index(
     let t = repo.blob(titles_text.as_bytes())?;
     written.push(t);
     root.insert("titles.tsv", t, 0o100_644)?;
+    tables.write(repo, &mut root, written)?;
     for (name, entries) in dirs {
         let mut dir = repo.treebuilder(None)?;
         for (id, b) in entries {

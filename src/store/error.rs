@@ -23,9 +23,9 @@ pub enum StoreError {
         found: i32,
         supported: i32,
     },
-    /// A reindex moved its refs but could not record the derived-data stamp: the store is
-    /// whole and still stale.
-    #[error("{}: cannot record the derived-data stamp: {detail}; the store is valid but still stale", path.display())]
+    /// A reindex moved its refs (`main` carries the new stamp) but could not record the
+    /// config's copy of it, which warns older builds off the store.
+    #[error("{}: cannot record the derived-data stamp: {detail}; the store is rewritten, run `statute reindex` again to record it", path.display())]
     StampFailed { path: PathBuf, detail: String },
     #[error("no statute matches “{name}”")]
     NoSuchStatute { name: String },

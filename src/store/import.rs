@@ -536,13 +536,20 @@ fn version_tree(repo: &Repository, id: &str, blob: Oid, written: &mut Vec<Oid>) 
     Ok(root)
 }
 
-/// Every statute's stored history, and which statute each recorded source belongs to.
+/// What an import knows of the store before it writes: the histories it read, which statute
+/// each recorded source belongs to, and — when read from `main`'s lookup tables rather than
+/// from every history — the tables, whose heads stand for the statutes not read.
 pub(crate) struct State {
+    /// The histories read: every statute's ([`Store::state`]), or only those an import
+    /// writes ([`Store::state_from_tables`] and [`Store::load`]).
     pub statutes: BTreeMap<String, Vec<StoredVersion>>,
     pub sources: HashMap<Oid, String>,
+    /// `main`'s lookup tables as they stand, when the state was read from them.
+    pub tables: Option<super::tables::Tables>,
 }
 
 impl Store {
+    /// Every statute's history, read from its branch (linear in the store).
     pub(crate) fn state(&self) -> Result<State> {
         let mut statutes = BTreeMap::new();
         let mut sources = HashMap::new();
@@ -555,7 +562,54 @@ impl Store {
             }
             statutes.insert(id, chain);
         }
-        Ok(State { statutes, sources })
+        Ok(State {
+            statutes,
+            sources,
+            tables: None,
+        })
+    }
+
+    /// The state from `main`'s lookup tables, no history read yet ([`Store::load`] reads those
+    /// an import writes); every history ([`Store::state`]) when the store has no tables or
+    /// its derived data is stale (the import then derives everything again).
+    pub(crate) fn state_from_tables(&self) -> Result<State> {
+        if self.stamp()?.stale() {
+            return self.state();
+        }
+        let tables = match super::cites::main_index(&self.repo) {
+            Some(index) => super::tables::Tables::read(&self.repo, &index)?,
+            None => None,
+        };
+        let Some(tables) = tables else {
+            return self.state();
+        };
+        let sources = tables
+            .sources()
+            .map(|(blob, id)| (blob, id.to_string()))
+            .collect();
+        Ok(State {
+            statutes: BTreeMap::new(),
+            sources,
+            tables: Some(tables),
+        })
+    }
+
+    /// Reads the histories of `ids` that the state lacks and the store has.
+    pub(crate) fn load<'a>(
+        &self,
+        state: &mut State,
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> Result<()> {
+        for id in ids {
+            if state.statutes.contains_key(id) {
+                continue;
+            }
+            if let Ok(head) = self.repo.refname_to_id(&statute_ref(id)) {
+                let chain = self.chain(id, head)?;
+                state.statutes.insert(id.clone(), chain);
+            }
+        }
+        Ok(())
     }
 
     /// Imports the version files under `paths` (see [`collect`]). Files that fail are listed
@@ -569,7 +623,7 @@ impl Store {
         let (files, ignored, mut failed) = collect(paths);
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
-        let state = self.state()?;
+        let mut state = self.state_from_tables()?;
         let threads = crate::par::threads(opts.threads);
         let prepared = read_files(&files, opts, &state, threads, progress);
         let mut report = ImportReport {
@@ -579,6 +633,7 @@ impl Store {
         };
         let (news, touched) = group_by_statute(&files, prepared, &mut report, &mut failed);
         report.statutes = touched.len();
+        self.load(&mut state, news.keys())?;
         report.act_checks = self.act_checks(&news, &state)?;
         self.store_news(news, &touched, &state, &mut report, threads, progress)?;
         report.failed = failed;
@@ -653,8 +708,12 @@ impl Store {
             return Err(StoreError::Cancelled);
         }
         let mut plans = plan_all(news, state, report);
+        if plans.is_empty() && state.tables.is_some() {
+            // Nothing to write: `main` would come out as it is.
+            return Ok(());
+        }
         self.summarize_plans(&mut plans, state, threads)?;
-        let (chains, main) = self.write_objects(&plans, state, threads)?;
+        let (chains, main) = self.write_objects(&plans, state, self.stamp()?, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -669,6 +728,7 @@ impl Store {
         &self,
         plans: &[Plan],
         state: &State,
+        stamp: super::Stamp,
         threads: usize,
     ) -> Result<(BTreeMap<String, Vec<StoredVersion>>, Oid)> {
         // Everything is written to an in-memory object database on a handle of its own (the
@@ -685,9 +745,27 @@ impl Store {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
             chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
         }
+        // Every statute's history as it will stand, where read; the heads of the others
+        // from the lookup tables.
+        let all: BTreeMap<String, &[StoredVersion]> = state
+            .statutes
+            .iter()
+            .map(|(id, c)| (id.clone(), chains.get(id).unwrap_or(c).as_slice()))
+            .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
+            .collect();
         let mut catalog_entries = BTreeMap::new();
-        for (id, chain) in state.statutes.iter().chain(chains.iter()) {
-            let chain = chains.get(id).unwrap_or(chain);
+        if let Some(t) = &state.tables {
+            for h in t.heads() {
+                catalog_entries.insert(
+                    h.id.clone(),
+                    CatalogEntry {
+                        versions: h.versions,
+                        head: h.version(),
+                    },
+                );
+            }
+        }
+        for (id, chain) in &all {
             if let Some(head) = chain.last() {
                 catalog_entries.insert(
                     id.clone(),
@@ -698,25 +776,29 @@ impl Store {
                 );
             }
         }
+        let tables = match &state.tables {
+            Some(t) => {
+                let mut t = t.clone();
+                t.replace(chains.iter().map(|(id, c)| (id, c.as_slice())));
+                t
+            }
+            None => super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c))),
+        };
         // The citation index: derived again for the statutes planned here (and for all when
         // the store's derived data is stale), carried over for the others.
-        let all: BTreeMap<String, &[StoredVersion]> = state
-            .statutes
-            .iter()
-            .map(|(id, c)| (id.clone(), chains.get(id).unwrap_or(c).as_slice()))
-            .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
-            .collect();
-        let stale = self.stamp()?.stale();
+        let ids: BTreeSet<String> = catalog_entries.keys().cloned().collect();
         let carried = super::cites::Carried::of(&work, super::cites::main_index(&work))?;
         let index = super::cites::write_index(
             &work,
+            &ids,
             &all,
-            &|id| stale || chains.contains_key(id),
+            &|id| stamp.stale() || chains.contains_key(id),
             &carried,
+            &tables,
             threads,
             &mut written,
         )?;
-        let main = catalog::write_main(&work, &catalog_entries, Some(index), &mut written)?;
+        let main = catalog::write_main(&work, &catalog_entries, Some(index), stamp, &mut written)?;
         // The store's own handle sees only what is on disk.
         let disk_odb = self.repo.odb()?;
         written.sort();

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod pack;
 pub mod read;
 pub mod reindex;
+pub mod tables;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -50,7 +51,7 @@ pub const SIGNATURE_NAME: &str = "statute";
 pub const SIGNATURE_EMAIL: &str = "statute@localhost";
 /// The git config key marking a repository as a statute store, and its value.
 const FORMAT_KEY: &str = "statute.format";
-const FORMAT_VERSION: i32 = 1;
+pub(crate) const FORMAT_VERSION: i32 = 1;
 /// The git config key stamping the version of the store's derived data ([`DERIVED_VERSION`]).
 pub const DERIVED_KEY: &str = "statute.derived";
 /// The version of the data a store derives from its versions rather than stores as given:
@@ -63,7 +64,7 @@ pub const DERIVED_KEY: &str = "statute.derived";
 /// `reindex` rewrites them, and a store with a newer number is refused by `import` and
 /// `reindex`, whose older code would write stale data into it. The number is `init`'s and
 /// `reindex`'s to record, nobody else's.
-pub const DERIVED_VERSION: i32 = 3;
+pub const DERIVED_VERSION: i32 = 4;
 
 /// How a store's derived-data stamp compares with this build's [`DERIVED_VERSION`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,6 +94,15 @@ impl Stamp {
     /// True when the store's derived data predates this build's.
     pub fn stale(self) -> bool {
         matches!(self, Stamp::Missing | Stamp::Older(_))
+    }
+
+    /// The number the stamp records (none when missing).
+    pub fn number(self) -> Option<i32> {
+        match self {
+            Stamp::Current => Some(DERIVED_VERSION),
+            Stamp::Missing => None,
+            Stamp::Older(n) | Stamp::Newer(n) => Some(n),
+        }
     }
 }
 
@@ -196,9 +206,18 @@ impl Store {
             git2::ErrorCode::NotFound => StoreError::NotFound { path: dir.into() },
             _ => StoreError::Git(e),
         })?;
-        match repo.config().and_then(|c| c.get_i32(FORMAT_KEY)) {
-            Ok(FORMAT_VERSION) => {}
-            Ok(found) if found > FORMAT_VERSION => {
+        // The config marks a store made here; a clone (`git clone --mirror`) has no copy of
+        // the config, and is recognised by `main`'s `Store-Format` trailer.
+        let found = match repo.config().and_then(|c| c.get_i32(FORMAT_KEY)) {
+            Ok(n) => Some(n),
+            Err(_) => main_message(&repo)
+                .as_deref()
+                .and_then(|m| catalog::trailer(m, catalog::FORMAT_TRAILER))
+                .and_then(|v| v.parse().ok()),
+        };
+        match found {
+            Some(FORMAT_VERSION) => {}
+            Some(found) if found > FORMAT_VERSION => {
                 return Err(StoreError::NewerFormat {
                     path: dir.into(),
                     found,
@@ -221,8 +240,18 @@ impl Store {
         &self.repo
     }
 
-    /// The store's derived-data stamp, read from its config now (not when it was opened).
+    /// The store's derived-data stamp, read now (not when the store was opened): `main`'s
+    /// `Derived` trailer, else (an empty store, or one written before the trailer) the config.
     pub fn stamp(&self) -> Result<Stamp> {
+        if let Some(n) = main_message(&self.repo)
+            .as_deref()
+            .and_then(|m| catalog::trailer(m, catalog::DERIVED_TRAILER))
+        {
+            let n = n.parse().map_err(|_| {
+                StoreError::Corrupt(format!("{MAIN_REF}: a malformed Derived trailer"))
+            })?;
+            return Ok(Stamp::of(Some(n)));
+        }
         let cfg = self.repo.config()?.snapshot()?;
         match cfg.get_i32(DERIVED_KEY) {
             Ok(n) => Ok(Stamp::of(Some(n))),
@@ -255,6 +284,12 @@ impl Store {
         let mut cfg = self.repo.config().map_err(failed)?;
         cfg.set_i32(DERIVED_KEY, DERIVED_VERSION).map_err(failed)
     }
+}
+
+/// The message of `main`'s commit, when there is one.
+fn main_message(repo: &Repository) -> Option<String> {
+    let commit = repo.find_reference(MAIN_REF).ok()?.peel_to_commit().ok()?;
+    commit.message().ok().map(str::to_string)
 }
 
 /// The branch of a statute.

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use git2::Oid;
 
+use super::catalog::CatalogEntry;
 use super::error::{Result, StoreError};
-use super::{STATUTE_REF_PREFIX, Store, StoredVersion, file_path, id, parse_message, statute_ref};
+use super::{
+    STATUTE_REF_PREFIX, Store, StoredVersion, file_path, id, parse_message, statute_ref, tables,
+};
 use crate::model::{Date, Statute};
 
 /// A statute and its versions, oldest first.
@@ -76,6 +79,32 @@ impl Store {
         Ok(out)
     }
 
+    /// Every version (statute id, version label) dated in `from_year` or later (all without
+    /// one), unordered: from `main`'s lookup table of versions (only the shards of those
+    /// years), else from the tags.
+    pub fn versions_from(&self, from_year: Option<u16>) -> Result<Vec<(String, String)>> {
+        let year_of = |label: &str| label.get(..4).and_then(|y| y.parse::<u16>().ok());
+        let admits = |label: &str| from_year.is_none_or(|y| year_of(label).is_none_or(|l| l >= y));
+        if let Some(index) = super::cites::main_index(&self.repo)
+            && let Some(lines) =
+                tables::table_lines(&self.repo, &index, tables::VERSIONS, &|shard| admits(shard))?
+        {
+            return Ok(lines
+                .iter()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(id, label)| (id.to_string(), label.to_string()))
+                .collect());
+        }
+        let mut tags = self.version_tags()?;
+        tags.retain(|(_, label)| admits(label));
+        Ok(tags)
+    }
+
+    /// True when the store has a statute of this id.
+    pub fn contains(&self, id: &str) -> bool {
+        id::is_valid(id) && self.repo.refname_to_id(&statute_ref(id)).is_ok()
+    }
+
     /// Every statute id with its head commit, ordered by id.
     pub fn heads(&self) -> Result<BTreeMap<String, Oid>> {
         let mut out = BTreeMap::new();
@@ -100,8 +129,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Every statute id, ordered (names only: no ref is resolved).
+    /// Every statute id, ordered: from `main`'s lookup table of heads, else from the refs'
+    /// names (no ref is resolved).
     pub fn ids(&self) -> Result<Vec<String>> {
+        if let Some(index) = super::cites::main_index(&self.repo)
+            && let Some(lines) = tables::table_lines(&self.repo, &index, tables::HEADS, &|_| true)?
+        {
+            let mut out: Vec<String> = lines
+                .iter()
+                .filter_map(|l| l.split('\t').next())
+                .map(str::to_string)
+                .collect();
+            out.sort();
+            return Ok(out);
+        }
         let mut out = Vec::new();
         let mut refs = self
             .repo
@@ -153,12 +194,82 @@ impl Store {
     }
 
     /// The statute a user named: an exact id, else a unique part of the title (an exact title
-    /// wins over titles that merely contain it).
+    /// wins over titles that merely contain it). An id, or a title only one statute has had,
+    /// is looked up in `main`'s lookup tables (one shard: the same cost at any store size);
+    /// a part of a title is searched for among every id.
     pub fn resolve(&self, name: &str) -> Result<String> {
         if id::is_valid(name) && self.repo.refname_to_id(&statute_ref(name)).is_ok() {
             return Ok(name.to_string());
         }
+        if let Some(id) = self.exact_name(name)? {
+            return Ok(id);
+        }
         resolve_among(&self.ids()?, name)
+    }
+
+    /// The one statute whose title (any it has had) is `name`, by `main`'s table of names;
+    /// `None` when none or several have it, or the store has no such table.
+    fn exact_name(&self, name: &str) -> Result<Option<String>> {
+        let Some(index) = super::cites::main_index(&self.repo) else {
+            return Ok(None);
+        };
+        let wanted = id::safe_title(name);
+        let shard = tables::name_shard(&wanted);
+        let Some(lines) = tables::shard_lines(&self.repo, &index, tables::NAMES, &shard)? else {
+            return Ok(None);
+        };
+        let mut ids: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(_, n)| *n == wanted)
+            .map(|(id, _)| id)
+            .collect();
+        ids.dedup();
+        Ok(match ids.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        })
+    }
+
+    /// Every statute's head from `main`'s lookup table, ordered by id; `None` when the store
+    /// has no such table (written before it).
+    pub fn table_heads(&self) -> Result<Option<Vec<tables::Head>>> {
+        match super::cites::main_index(&self.repo) {
+            Some(index) => tables::read_heads(&self.repo, &index),
+            None => Ok(None),
+        }
+    }
+
+    /// One line per statute whose title contains `filter` (all without one): its latest
+    /// version and number of versions, from `main`'s lookup table (without reading any
+    /// history), else from the histories.
+    pub fn catalog(&self, filter: Option<&str>) -> Result<Vec<CatalogEntry>> {
+        let wanted = filter.map(id::safe_title);
+        let keep = |id: &str| {
+            wanted
+                .as_deref()
+                .is_none_or(|w| id::title_part(id).contains(w) || id == w)
+        };
+        if let Some(heads) = self.table_heads()? {
+            return Ok(heads
+                .into_iter()
+                .filter(|h| keep(&h.id))
+                .map(|h| CatalogEntry {
+                    versions: h.versions,
+                    head: h.version(),
+                })
+                .collect());
+        }
+        Ok(self
+            .list(filter)?
+            .into_iter()
+            .filter_map(|h| {
+                Some(CatalogEntry {
+                    versions: h.versions.len(),
+                    head: h.versions.last()?.clone(),
+                })
+            })
+            .collect())
     }
 
     /// Statutes whose title contains `filter` (all without one), with their versions.

@@ -103,7 +103,7 @@ impl Store {
                 .collect();
             self.summarize_plans(&mut plans, &state, threads)?;
             let (chains, main) = self
-                .write_objects(&plans, &state, threads)
+                .write_objects(&plans, &state, super::Stamp::Current, threads)
                 .map_err(reindex_write)?;
             if progress.cancel(Checkpoint::ObjectsWritten) {
                 return Err(StoreError::ReindexCancelled);

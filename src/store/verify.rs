@@ -5,7 +5,7 @@
 //! derived data: no derived-data stamp or an older one, and versions whose canonical file or
 //! summary trailers differ from what this build computes (`reindex` rewrites them).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
@@ -249,17 +249,27 @@ impl Store {
             .iter()
             .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
+        let ids: BTreeSet<String> = catalog_entries.keys().cloned().collect();
+        let tables = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)));
         let carried = super::cites::Carried::default();
         let expected = super::cites::write_index(
             &work,
+            &ids,
             &all,
             &|_| true,
             &carried,
+            &tables,
             crate::par::threads(0),
             &mut Vec::new(),
         )
         .and_then(|index| {
-            catalog::write_main(&work, catalog_entries, Some(index), &mut Vec::new())
+            catalog::write_main(
+                &work,
+                catalog_entries,
+                Some(index),
+                r.stamp,
+                &mut Vec::new(),
+            )
         });
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {

@@ -194,6 +194,41 @@ pub fn age_store(dir: &std::path::Path) {
         .expect("config")
         .remove("statute.derived")
         .expect("remove the stamp");
+    set_main_stamp(dir, None);
+}
+
+/// Rewrites `main`'s commit with `stamp` as its `Derived` trailer (none: without one, as the
+/// releases before the trailer wrote it), its tree unchanged: how a store stamped by another
+/// build looks.
+pub fn set_main_stamp(dir: &std::path::Path, stamp: Option<i32>) {
+    let repo = git2::Repository::open_bare(dir).expect("open store");
+    let main = repo
+        .find_reference("refs/heads/main")
+        .expect("main")
+        .peel_to_commit()
+        .expect("main commit");
+    let mut message: String = main
+        .message()
+        .expect("utf-8 message")
+        .lines()
+        .filter(|l| !l.starts_with("Derived: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if let Some(n) = stamp {
+        message.push_str(&format!("Derived: {n}\n"));
+    }
+    let new = repo
+        .commit(
+            None,
+            &main.author(),
+            &main.committer(),
+            &message,
+            &main.tree().expect("tree"),
+            &[],
+        )
+        .expect("commit");
+    repo.reference("refs/heads/main", new, true, "stamp")
+        .expect("move main");
 }
 
 /// Two statutes of two versions each, laid out as `<name>/<date>.md`, for an import that

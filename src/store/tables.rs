@@ -1,0 +1,475 @@
+//! The store's lookup tables, kept in `main`'s tree beside the citation index so that a
+//! question about one statute costs the same in a store of any size: `index/heads/` (every
+//! statute's head: commit, canonical blob, number of versions and the catalog's columns),
+//! `index/names/` (every title a statute has had → its id), `index/sources/` (every imported
+//! source file's blob → its statute) and `index/versions/` (every version's label, by year,
+//! for the feed).
+//!
+//! Each table is a directory of shards `<key>.tsv`; a shard's lines are sorted and each
+//! belongs to one statute, whose id is the line's first field. Everything is derived from the
+//! statutes' histories alone ([`rows`]), so the same histories give the same tables whatever
+//! the order of import; an import replaces the lines of the statutes it rewrote and carries
+//! the others over ([`Tables::replace`]); `verify` rebuilds them and compares; `reindex`
+//! rewrites them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use git2::{ObjectType, Oid, Repository, Tree};
+
+use super::error::{Result, StoreError};
+use super::{StoredVersion, VersionMeta, id};
+use crate::model::Date;
+
+/// The four tables, by directory name under `index/`.
+pub const HEADS: &str = "heads";
+pub const NAMES: &str = "names";
+pub const SOURCES: &str = "sources";
+pub const VERSIONS: &str = "versions";
+const ALL: [&str; 4] = [HEADS, NAMES, SOURCES, VERSIONS];
+
+/// The shard of a statute id in `heads/`: the last two hex digits of its hash.
+pub fn id_shard(id: &str) -> String {
+    let tail: String = id
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if tail.len() == 2 && tail.chars().all(|c| c.is_ascii_hexdigit()) {
+        tail.to_ascii_lowercase()
+    } else {
+        "xx".to_string()
+    }
+}
+
+/// The shard of a name in `names/` (a title as [`id::safe_title`] gives it): two hex digits of
+/// its hash.
+pub fn name_shard(name: &str) -> String {
+    let oid = Oid::hash_object(ObjectType::Blob, name.as_bytes()).unwrap_or(Oid::ZERO_SHA1);
+    oid.to_string()[..2].to_string()
+}
+
+/// The shard of a source blob in `sources/`: its first two hex digits.
+pub fn source_shard(blob: Oid) -> String {
+    blob.to_string()[..2].to_string()
+}
+
+/// The shard of a version label in `versions/`: its year.
+pub fn version_shard(label: &str) -> String {
+    label.chars().take(4).collect()
+}
+
+/// A statute's head as `index/heads/` records it: what `list`, the catalog and `main`'s tree
+/// need without reading the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub id: String,
+    pub commit: Oid,
+    pub blob: Oid,
+    pub versions: usize,
+    pub label: String,
+    pub date: Date,
+    pub effective: Option<Date>,
+    pub status: Option<String>,
+    pub issuer: Option<String>,
+    pub title: String,
+}
+
+impl Head {
+    /// The head of a history (none for an empty one).
+    pub fn of(chain: &[StoredVersion]) -> Option<Head> {
+        let v = chain.last()?;
+        Some(Head {
+            id: v.meta.id.clone(),
+            commit: v.commit,
+            blob: v.blob,
+            versions: chain.len(),
+            label: v.label.clone(),
+            date: v.date,
+            effective: v.meta.effective,
+            status: v.meta.status.clone(),
+            issuer: v.meta.issuer.clone(),
+            title: v.meta.title.clone(),
+        })
+    }
+
+    /// The head version as far as the table knows it (no summary, source or act: the
+    /// commit's trailers have them).
+    pub fn version(&self) -> StoredVersion {
+        StoredVersion {
+            commit: self.commit,
+            blob: self.blob,
+            label: self.label.clone(),
+            date: self.date,
+            meta: VersionMeta {
+                id: self.id.clone(),
+                title: self.title.clone(),
+                issuer: self.issuer.clone(),
+                effective: self.effective,
+                status: self.status.clone(),
+                source: None,
+                act: None,
+            },
+            summary: None,
+            substantive: None,
+            event: None,
+        }
+    }
+
+    /// Its line (trailer values are one line without tabs: see `store::one_line`).
+    fn line(&self) -> String {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        [
+            self.id.clone(),
+            self.commit.to_string(),
+            self.blob.to_string(),
+            self.versions.to_string(),
+            self.label.clone(),
+            self.date.to_string(),
+            self.effective.map(|d| d.to_string()).unwrap_or_default(),
+            opt(&self.status),
+            opt(&self.issuer),
+            self.title.clone(),
+        ]
+        .join("\t")
+    }
+
+    /// Reads a line back; `None` when it is malformed.
+    fn read(line: &str) -> Option<Head> {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [
+            id,
+            commit,
+            blob,
+            versions,
+            label,
+            date,
+            effective,
+            status,
+            issuer,
+            title,
+        ] = f.as_slice()
+        else {
+            return None;
+        };
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Some(Head {
+            id: id.to_string(),
+            commit: Oid::from_str(commit).ok()?,
+            blob: Oid::from_str(blob).ok()?,
+            versions: versions.parse().ok()?,
+            label: label.to_string(),
+            date: Date::parse_iso(date)?,
+            effective: match *effective {
+                "" => None,
+                e => Some(Date::parse_iso(e)?),
+            },
+            status: some(status),
+            issuer: some(issuer),
+            title: title.to_string(),
+        })
+    }
+}
+
+/// Every line a statute's history puts in each table: (table, shard, line).
+pub fn rows(id: &str, chain: &[StoredVersion]) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    if let Some(h) = Head::of(chain) {
+        out.push((HEADS, id_shard(id), h.line()));
+    }
+    let mut names: BTreeSet<String> = chain
+        .iter()
+        .map(|v| id::safe_title(&v.meta.title))
+        .collect();
+    names.insert(id::title_part(id).to_string());
+    for n in names {
+        out.push((NAMES, name_shard(&n), format!("{id}\t{n}")));
+    }
+    let sources: BTreeSet<Oid> = chain.iter().filter_map(|v| v.meta.source).collect();
+    for s in sources {
+        out.push((SOURCES, source_shard(s), format!("{id}\t{s}")));
+    }
+    for v in chain {
+        out.push((
+            VERSIONS,
+            version_shard(&v.label),
+            format!("{id}\t{}", v.label),
+        ));
+    }
+    out
+}
+
+/// The lines of one table, by shard.
+type Shards = BTreeMap<String, BTreeSet<String>>;
+
+/// The four tables in memory, as read from `main` or derived.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tables {
+    tables: BTreeMap<&'static str, Shards>,
+}
+
+/// The first field of a line: the statute it belongs to.
+fn owner(line: &str) -> &str {
+    line.split('\t').next().unwrap_or("")
+}
+
+impl Tables {
+    /// The tables of these histories.
+    pub fn of<'a>(chains: impl IntoIterator<Item = (&'a String, &'a [StoredVersion])>) -> Tables {
+        let mut t = Tables::default();
+        for (id, chain) in chains {
+            t.add(id, chain);
+        }
+        t
+    }
+
+    fn add(&mut self, id: &str, chain: &[StoredVersion]) {
+        for (table, shard, line) in rows(id, chain) {
+            self.tables
+                .entry(table)
+                .or_default()
+                .entry(shard)
+                .or_default()
+                .insert(line);
+        }
+    }
+
+    /// Replaces the lines of the statutes in `chains` by those their new histories give.
+    pub fn replace<'a>(
+        &mut self,
+        chains: impl IntoIterator<Item = (&'a String, &'a [StoredVersion])> + Clone,
+    ) {
+        let ids: BTreeSet<&str> = chains
+            .clone()
+            .into_iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        for shards in self.tables.values_mut() {
+            for lines in shards.values_mut() {
+                lines.retain(|l| !ids.contains(owner(l)));
+            }
+            shards.retain(|_, lines| !lines.is_empty());
+        }
+        for (id, chain) in chains {
+            self.add(id, chain);
+        }
+    }
+
+    /// Reads every table of an `index/` tree; `None` when one of them is missing (a store
+    /// written before the tables).
+    pub fn read(repo: &Repository, index: &Tree<'_>) -> Result<Option<Tables>> {
+        let mut t = Tables::default();
+        for table in ALL {
+            let Some(entry) = index.get_name(table) else {
+                return Ok(None);
+            };
+            let dir = repo.find_tree(entry.id())?;
+            let mut shards = Shards::new();
+            for e in dir.iter() {
+                let Some(shard) = e.name().ok().and_then(|n| n.strip_suffix(".tsv")) else {
+                    continue;
+                };
+                let text = shard_text(repo, table, shard, e.id())?;
+                shards.insert(
+                    shard.to_string(),
+                    text.lines().map(str::to_string).collect(),
+                );
+            }
+            t.tables.insert(table, shards);
+        }
+        Ok(Some(t))
+    }
+
+    /// Writes the tables as directories into `root` (an `index/` tree builder); every object
+    /// written is added to `written`.
+    pub fn write(
+        &self,
+        repo: &Repository,
+        root: &mut git2::TreeBuilder<'_>,
+        written: &mut Vec<Oid>,
+    ) -> Result<()> {
+        for table in ALL {
+            let mut dir = repo.treebuilder(None)?;
+            for (shard, lines) in self.tables.get(table).into_iter().flatten() {
+                let mut text = String::new();
+                for l in lines {
+                    text.push_str(l);
+                    text.push('\n');
+                }
+                let b = repo.blob(text.as_bytes())?;
+                written.push(b);
+                dir.insert(format!("{shard}.tsv"), b, 0o100_644)?;
+            }
+            let d = dir.write()?;
+            written.push(d);
+            root.insert(table, d, 0o040_000)?;
+        }
+        Ok(())
+    }
+
+    /// Every statute's head, ordered by id.
+    pub fn heads(&self) -> Vec<Head> {
+        let mut out: Vec<Head> = self
+            .tables
+            .get(HEADS)
+            .into_iter()
+            .flat_map(|s| s.values().flatten())
+            .filter_map(|l| Head::read(l))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// Every recorded source blob and its statute.
+    pub fn sources(&self) -> impl Iterator<Item = (Oid, &str)> {
+        self.tables
+            .get(SOURCES)
+            .into_iter()
+            .flat_map(|s| s.values().flatten())
+            .filter_map(|l| {
+                let (id, blob) = l.split_once('\t')?;
+                Some((Oid::from_str(blob).ok()?, id))
+            })
+    }
+}
+
+/// The text of one shard.
+fn shard_text(repo: &Repository, table: &str, shard: &str, blob: Oid) -> Result<String> {
+    let b = repo.find_blob(blob)?;
+    String::from_utf8(b.content().to_vec()).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "{}/{table}/{shard}.tsv is not UTF-8",
+            super::cites::INDEX_DIR
+        ))
+    })
+}
+
+/// One table's directory in an `index/` tree, when there is one.
+fn table_dir<'r>(repo: &'r Repository, index: &Tree<'_>, table: &str) -> Result<Option<Tree<'r>>> {
+    match index.get_name(table) {
+        Some(e) => Ok(Some(repo.find_tree(e.id())?)),
+        None => Ok(None),
+    }
+}
+
+/// The lines of one shard of one table (none when the shard does not exist); `None` when the
+/// table does not.
+pub fn shard_lines(
+    repo: &Repository,
+    index: &Tree<'_>,
+    table: &str,
+    shard: &str,
+) -> Result<Option<Vec<String>>> {
+    let Some(dir) = table_dir(repo, index, table)? else {
+        return Ok(None);
+    };
+    let Some(e) = dir.get_name(&format!("{shard}.tsv")) else {
+        return Ok(Some(Vec::new()));
+    };
+    let text = shard_text(repo, table, shard, e.id())?;
+    Ok(Some(text.lines().map(str::to_string).collect()))
+}
+
+/// Every shard of one table whose key `keep` admits, in key order; `None` when the table does
+/// not exist.
+pub fn table_lines(
+    repo: &Repository,
+    index: &Tree<'_>,
+    table: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Option<Vec<String>>> {
+    let Some(dir) = table_dir(repo, index, table)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for e in dir.iter() {
+        let Some(shard) = e.name().ok().and_then(|n| n.strip_suffix(".tsv")) else {
+            continue;
+        };
+        if keep(shard) {
+            out.extend(
+                shard_text(repo, table, shard, e.id())?
+                    .lines()
+                    .map(str::to_string),
+            );
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Every head in a `heads/` table; `None` when the table does not exist.
+pub fn read_heads(repo: &Repository, index: &Tree<'_>) -> Result<Option<Vec<Head>>> {
+    let Some(lines) = table_lines(repo, index, HEADS, &|_| true)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(lines.len());
+    for l in &lines {
+        out.push(Head::read(l).ok_or_else(|| {
+            StoreError::Corrupt(format!("a malformed line in index/{HEADS}: {l}"))
+        })?);
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: &str, title: &str, label: &str, source: Option<&[u8]>) -> StoredVersion {
+        StoredVersion {
+            commit: Oid::hash_object(ObjectType::Blob, label.as_bytes()).expect("oid"),
+            blob: Oid::hash_object(ObjectType::Blob, title.as_bytes()).expect("oid"),
+            label: label.into(),
+            date: Date::parse_iso(&label[..10]).expect("date"),
+            meta: VersionMeta {
+                id: id.into(),
+                title: title.into(),
+                issuer: Some("全国人民代表大会常务委员会".into()),
+                effective: Date::parse_iso("2020-01-01"),
+                status: Some("有效".into()),
+                source: source.map(|s| Oid::hash_object(ObjectType::Blob, s).expect("oid")),
+                act: None,
+            },
+            summary: None,
+            substantive: None,
+            event: None,
+        }
+    }
+
+    #[test]
+    fn heads_read_back_as_written() {
+        let chain = [
+            version("甲法-0123abcd", "甲法", "2001-01-01", Some(b"a")),
+            version("甲法-0123abcd", "中华人民共和国甲法", "2010-05-06.2", None),
+        ];
+        let h = Head::of(&chain).expect("head");
+        assert_eq!(h.versions, 2);
+        assert_eq!(Head::read(&h.line()), Some(h.clone()));
+        assert_eq!(h.version().meta.title, "中华人民共和国甲法");
+        assert_eq!(id_shard("甲法-0123abcd"), "cd");
+        assert_eq!(version_shard("2010-05-06.2"), "2010");
+    }
+
+    #[test]
+    fn replacing_a_statute_keeps_the_others_and_equals_a_rebuild() {
+        let a = "甲法-0123abcd".to_string();
+        let b = "乙法-4567ef01".to_string();
+        let a1 = vec![version(&a, "甲法", "2001-01-01", Some(b"a1"))];
+        let a2 = vec![
+            version(&a, "甲法", "2001-01-01", Some(b"a1")),
+            version(&a, "甲法（修订）", "2005-01-01", Some(b"a2")),
+        ];
+        let b1 = vec![version(&b, "乙法", "2003-01-01", Some(b"b1"))];
+        let mut t = Tables::of([(&a, a1.as_slice()), (&b, b1.as_slice())]);
+        t.replace([(&a, a2.as_slice())]);
+        assert_eq!(t, Tables::of([(&a, a2.as_slice()), (&b, b1.as_slice())]));
+        assert_eq!(t.heads().len(), 2);
+        assert_eq!(t.sources().count(), 3);
+        let names: Vec<&String> = t.tables[NAMES].values().flatten().collect();
+        assert!(names.iter().any(|l| l.ends_with("\t甲法（修订）")));
+        assert!(names.iter().any(|l| l.ends_with("\t甲法")));
+    }
+}
