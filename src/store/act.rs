@@ -216,7 +216,7 @@ fn new_version(applied: &Applied, date: Date, act: git2::Oid, id: &str) -> Resul
         path: Default::default(),
         date,
         blob: blob_id(&canonical)?,
-        canonical,
+        canonical: Some(canonical),
         meta,
         warnings: Vec::new(),
     })

@@ -38,7 +38,8 @@ impl ImportOptions {
 /// Where an import stands, for [`Progress::cancel`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checkpoint {
-    /// Every file is parsed; nothing is written yet.
+    /// Every file is parsed; no ref has moved (the texts of new versions may be in the object
+    /// database already, unreferenced).
     Parsed,
     /// Every new object is in the store's object database; no ref has moved.
     ObjectsWritten,
@@ -194,7 +195,9 @@ pub(crate) struct NewVersion {
     pub(crate) path: PathBuf,
     pub(crate) date: Date,
     pub(crate) blob: Oid,
-    pub(crate) canonical: Vec<u8>,
+    /// The canonical text; `None` once it is in the store's object database (under `blob`),
+    /// where an import puts the texts it parsed, a batch at a time, to hold few at once.
+    pub(crate) canonical: Option<Vec<u8>>,
     pub(crate) meta: VersionMeta,
     /// What the parser noticed (as `statute parse` would report it).
     pub(crate) warnings: Vec<crate::parse::Warning>,
@@ -279,7 +282,7 @@ fn prepare_inner(
         path: path.into(),
         date,
         blob: blob_id(&canonical)?,
-        canonical,
+        canonical: Some(canonical),
         meta,
         warnings,
     })))
@@ -292,7 +295,7 @@ struct Slot {
     meta: VersionMeta,
     /// Index in the stored history, when the store has this version.
     stored: Option<usize>,
-    /// The canonical text, for new versions.
+    /// The canonical text of a new version not yet in the object database.
     canonical: Option<Vec<u8>>,
     label: String,
     summary: Option<Comparison>,
@@ -385,7 +388,7 @@ pub(crate) fn plan(
                 blob: n.blob,
                 meta: n.meta,
                 stored: None,
-                canonical: Some(n.canonical),
+                canonical: n.canonical,
                 label: String::new(),
                 summary: None,
             });
@@ -451,21 +454,64 @@ fn summarize(old: (&Slot, &[u8]), new: (&Slot, &[u8])) -> Result<Comparison> {
     ))
 }
 
+/// How many files an import reads and parses before it writes their texts into the object
+/// database and lets them go: peak memory depends on this, not on the number of files.
+const READ_BATCH: usize = 1024;
+
 /// Reads and prepares every file on `threads` threads (a file whose bytes are a recorded
-/// source is not parsed again); `None` where the parser panicked.
+/// source is not parsed again), [`READ_BATCH`] files at a time; the texts of each batch's new
+/// versions are written into the object database in one pack (unreferenced until the refs
+/// move) and dropped. `None` where the parser panicked.
 fn read_files(
+    store: &Store,
     files: &[PathBuf],
     opts: &ImportOptions,
     state: &State,
     threads: usize,
     progress: &dyn Progress,
-) -> Vec<Option<Prepared>> {
+) -> Result<Vec<Option<Prepared>>> {
     progress.start(files.len());
-    crate::par::try_map(files, threads, |p| {
-        let r = prepare(p, opts, &state.sources);
-        progress.file_done();
-        r
-    })
+    let mut out = Vec::with_capacity(files.len());
+    for batch in files.chunks(READ_BATCH) {
+        let mut prepared = crate::par::try_map(batch, threads, |p| {
+            let r = prepare(p, opts, &state.sources);
+            progress.file_done();
+            r
+        });
+        let mut news: Vec<&mut NewVersion> = prepared
+            .iter_mut()
+            .filter_map(|p| match p {
+                Some(Prepared::New(n)) => Some(&mut **n),
+                _ => None,
+            })
+            .collect();
+        store.spill(&mut news, threads)?;
+        out.extend(prepared);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Writes the texts of these versions that the object database lacks into one pack, and
+    /// drops every text (each is then read back by its blob id).
+    pub(crate) fn spill(&self, news: &mut [&mut NewVersion], threads: usize) -> Result<()> {
+        let odb = self.repo.odb()?;
+        let mut seen = std::collections::HashSet::new();
+        let mut blobs: Vec<&[u8]> = Vec::new();
+        for n in news.iter() {
+            if let Some(c) = &n.canonical
+                && seen.insert(n.blob)
+                && !odb.exists(n.blob)
+            {
+                blobs.push(c);
+            }
+        }
+        super::pack::write_blobs(&self.repo, &blobs, threads)?;
+        for n in news.iter_mut() {
+            n.canonical = None;
+        }
+        Ok(())
+    }
 }
 
 /// The new versions of each statute, and every statute the files belong to (new or known);
@@ -625,7 +671,7 @@ impl Store {
         self.refuse_newer_derived()?;
         let mut state = self.state_from_tables()?;
         let threads = crate::par::threads(opts.threads);
-        let prepared = read_files(&files, opts, &state, threads, progress);
+        let prepared = read_files(self, &files, opts, &state, threads, progress)?;
         let mut report = ImportReport {
             files: files.len(),
             ignored,
@@ -660,7 +706,13 @@ impl Store {
                     let Some(act) = &v.meta.act else { continue };
                     let p = Path::new("store");
                     let made = crate::parse_str(p, &self.text(v)?)?.statute;
-                    let official = crate::parse_bytes(p, &n.canonical)?.statute;
+                    let official = match &n.canonical {
+                        Some(c) => crate::parse_bytes(p, c)?.statute,
+                        None => {
+                            let blob = self.repo.find_blob(n.blob)?;
+                            crate::parse_bytes(p, blob.content())?.statute
+                        }
+                    };
                     let none = |_: &[crate::model::UnitNum]| Vec::new();
                     let no_heading = |_: &[&String]| Vec::new();
                     let differences =
@@ -741,9 +793,24 @@ impl Store {
         let mempack = odb.add_new_mempack_backend(1000)?;
         let mut written: Vec<Oid> = Vec::new();
         let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
+        let disk_odb = self.repo.odb()?;
+        // What the mempack holds goes into a pack of its own every so often, so that its
+        // size does not grow with the import.
+        let flush = |written: &mut Vec<Oid>| -> Result<()> {
+            written.sort();
+            written.dedup();
+            written.retain(|o| !disk_odb.exists(*o));
+            super::pack::write_pack(&work, written, threads)?;
+            mempack.reset()?;
+            written.clear();
+            Ok(())
+        };
         for p in plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
             chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
+            if written.len() >= FLUSH_OBJECTS {
+                flush(&mut written)?;
+            }
         }
         // Every statute's history as it will stand, where read; the heads of the others
         // from the lookup tables.
@@ -800,12 +867,7 @@ impl Store {
         )?;
         let main = catalog::write_main(&work, &catalog_entries, Some(index), stamp, &mut written)?;
         // The store's own handle sees only what is on disk.
-        let disk_odb = self.repo.odb()?;
-        written.sort();
-        written.dedup();
-        written.retain(|o| !disk_odb.exists(*o));
-        super::pack::write_pack(&work, &written, threads)?;
-        mempack.reset()?;
+        flush(&mut written)?;
         Ok((chains, main))
     }
 
@@ -821,16 +883,24 @@ impl Store {
     ) -> Result<usize> {
         let mut want: BTreeMap<String, Option<Oid>> = BTreeMap::new();
         let current = self.all_refs()?;
+        let moving = |id: &str| chains.contains_key(id) || state.statutes.contains_key(id);
+        // Every tag of a statute whose history moves goes, unless its history keeps it.
+        for name in current.keys() {
+            if let Some((id, _)) = name
+                .strip_prefix("refs/tags/")
+                .and_then(|r| r.rsplit_once('/'))
+                && touched.contains(id)
+                && moving(id)
+            {
+                want.insert(name.clone(), None);
+            }
+        }
         for id in touched {
             let Some(chain) = chains.get(id).or_else(|| state.statutes.get(id)) else {
                 continue;
             };
             if let Some(head) = chain.last() {
                 want.insert(statute_ref(id), Some(head.commit));
-            }
-            let prefix = version_tag(id, "");
-            for name in current.keys().filter(|k| k.starts_with(&prefix)) {
-                want.insert(name.clone(), None);
             }
             for v in chain {
                 want.insert(version_tag(id, &v.label), Some(v.commit));
@@ -856,7 +926,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Fills the summaries the plans lack, diffing on every core.
+    /// Fills the summaries the plans lack, diffing on every core, [`SUMMARY_BATCH`]
+    /// comparisons at a time (their texts read from the object database for the batch only).
     pub(crate) fn summarize_plans(
         &self,
         plans: &mut [Plan],
@@ -864,39 +935,52 @@ impl Store {
         threads: usize,
     ) -> Result<()> {
         let empty = Vec::new();
-        let mut jobs: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut jobs: Vec<(usize, usize)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
-            let stored = state.statutes.get(&p.id).unwrap_or(&empty);
             for i in p.from.max(1)..p.slots.len() {
-                if p.slots[i].summary.is_some() {
-                    continue;
+                if p.slots[i].summary.is_none() {
+                    jobs.push((pi, i));
                 }
+            }
+        }
+        for batch in jobs.chunks(SUMMARY_BATCH) {
+            let mut texts: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = Vec::with_capacity(batch.len());
+            for &(pi, i) in batch {
+                let p = &plans[pi];
+                let stored = state.statutes.get(&p.id).unwrap_or(&empty);
                 let text = |s: &Slot| -> Result<Vec<u8>> {
                     match (&s.canonical, s.stored) {
                         (Some(c), _) => Ok(c.clone()),
                         (None, Some(j)) => {
                             Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec())
                         }
-                        (None, None) => Err(StoreError::Internal("a version without text".into())),
+                        // A new version whose text is in the object database already.
+                        (None, None) => Ok(self.repo.find_blob(s.blob)?.content().to_vec()),
                     }
                 };
-                jobs.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
+                texts.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
             }
-        }
-        let results = crate::par::try_map(&jobs, threads, |(pi, i, old, new)| {
-            let slots = &plans[*pi].slots;
-            summarize((&slots[i - 1], old), (&slots[*i], new))
-        });
-        for ((pi, i, _, _), r) in jobs.iter().zip(results) {
-            // A version that cannot be diffed still gets a history entry.
-            plans[*pi].slots[*i].summary = Some(match r {
-                Some(Ok(s)) => s,
-                _ => Comparison::unreadable(),
+            let results = crate::par::try_map(&texts, threads, |(pi, i, old, new)| {
+                let slots = &plans[*pi].slots;
+                summarize((&slots[i - 1], old), (&slots[*i], new))
             });
+            for ((pi, i, _, _), r) in texts.iter().zip(results) {
+                // A version that cannot be diffed still gets a history entry.
+                plans[*pi].slots[*i].summary = Some(match r {
+                    Some(Ok(s)) => s,
+                    _ => Comparison::unreadable(),
+                });
+            }
         }
         Ok(())
     }
 }
+
+/// How many objects an import writes into its in-memory object database before it packs them.
+const FLUSH_OBJECTS: usize = 20_000;
+
+/// How many comparisons an import computes at once (their texts in memory).
+const SUMMARY_BATCH: usize = 512;
 
 /// Writes the commits of a plan; returns the statute's whole new history.
 fn write_plan(

@@ -46,11 +46,30 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
         };
         objects.push((t, o.data().to_vec()));
     }
-    let entries = crate::par::try_map(&objects, threads, |(t, data)| entry(*t, data));
+    write_objects(repo, &objects, threads)
+}
+
+/// Writes these blobs (their contents) into one new pack of `repo`'s object database.
+pub fn write_blobs(repo: &Repository, blobs: &[&[u8]], threads: usize) -> Result<()> {
+    let objects: Vec<(u8, &[u8])> = blobs.iter().map(|b| (3, *b)).collect();
+    write_objects(repo, &objects, threads)
+}
+
+/// Writes objects given as (pack type, content) into one new pack.
+fn write_objects<D: AsRef<[u8]> + Sync>(
+    repo: &Repository,
+    objects: &[(u8, D)],
+    threads: usize,
+) -> Result<()> {
+    if objects.is_empty() {
+        return Ok(());
+    }
+    let odb = repo.odb()?;
+    let entries = crate::par::try_map(objects, threads, |(t, data)| entry(*t, data.as_ref()));
     let mut pack = Vec::with_capacity(entries.iter().flatten().map(Vec::len).sum::<usize>() + 32);
     pack.extend_from_slice(b"PACK");
     pack.extend_from_slice(&2u32.to_be_bytes());
-    pack.extend_from_slice(&(oids.len() as u32).to_be_bytes());
+    pack.extend_from_slice(&(objects.len() as u32).to_be_bytes());
     for e in entries {
         let e = e.ok_or_else(|| StoreError::Panicked {
             what: "compressing an object".into(),

@@ -41,7 +41,7 @@ fn rerender(id: &str, v: &StoredVersion, bytes: &[u8]) -> Result<NewVersion> {
         path: Default::default(),
         date: v.date,
         blob: blob_id(&canonical)?,
-        canonical,
+        canonical: Some(canonical),
         meta: v.meta.clone(),
         warnings: Vec::new(),
     })
