@@ -95,6 +95,13 @@ pub enum Command {
         #[arg(long)]
         status: Option<String>,
     },
+    /// Merge another store's versions into this one (a store on this machine: clone a shared
+    /// one first, e.g. `git clone --mirror URL DIR`). The result is what importing both
+    /// stores' files into one store gives.
+    Merge {
+        /// The other store's directory.
+        other: PathBuf,
+    },
     /// Check the store: objects, refs, date order, files, trailers, tags, catalog, and whether
     /// its derived data is this build's. Exit 1 on problems or stale derived data.
     Verify,

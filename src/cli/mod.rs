@@ -80,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             status,
             act: None,
         } => store::import(dir, &paths, title, date, status, &mut out)?,
+        Command::Merge { other } => store::merge(dir, &other, &mut out)?,
         Command::Verify => store::verify(dir, &mut out)?,
         Command::Reindex => store::reindex(dir, &mut out)?,
         Command::List { filter } => store::list(dir, filter.as_deref(), &mut out)?,

@@ -74,6 +74,16 @@ pub fn import(
     Ok(Outcome::Clean)
 }
 
+/// `statute merge OTHER`: the other store's versions into this one.
+pub fn merge(flag: Option<&Path>, other: &Path, out: &mut Output) -> anyhow::Result<Outcome> {
+    let s = open(flag)?;
+    let bar = Bar::new();
+    let report = s.merge(other, &bar)?;
+    bar.finish();
+    render::store::write_merge_report(&report, out)?;
+    Ok(Outcome::Clean)
+}
+
 /// `statute import --act ACT`: each part's report on stderr, what was stored on stdout;
 /// found when some instruction did not apply or an official text differs.
 pub fn import_act(flag: Option<&Path>, act: &Path, out: &mut Output) -> anyhow::Result<Outcome> {

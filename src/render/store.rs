@@ -135,6 +135,16 @@ pub fn write_import_report(r: &ImportReport, out: &mut impl Write) -> io::Result
     )
 }
 
+/// The line `merge` ends with: the other store's statutes that differ from this store's, their
+/// versions read, and how many were new.
+pub fn write_merge_report(r: &ImportReport, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} statutes differ, {} versions read: {} added, {} already here, {} refs updated",
+        r.statutes, r.files, r.added, r.unchanged, r.refs_updated
+    )
+}
+
 /// The problems `verify` found, then its stale derived data (`stale: …` lines), then a
 /// summary line.
 pub fn write_verify_report(r: &VerifyReport, out: &mut impl Write) -> io::Result<()> {

@@ -22,6 +22,7 @@ pub mod error;
 pub mod id;
 pub mod import;
 pub mod lock;
+pub mod merge;
 pub mod pack;
 pub mod read;
 pub mod reindex;

@@ -19,6 +19,7 @@ mod limits;
 mod mutation;
 mod review;
 mod roundtrip;
+mod share;
 mod store;
 mod store_faults;
 mod tui;
