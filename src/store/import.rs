@@ -496,12 +496,15 @@ impl Store {
     /// drops every text (each is then read back by its blob id).
     pub(crate) fn spill(&self, news: &mut [&mut NewVersion], threads: usize) -> Result<()> {
         let odb = self.repo.odb()?;
+        // One look at the pack directory, not one per object missing (libgit2 rescans it on
+        // every miss unless told not to).
+        odb.refresh()?;
         let mut seen = std::collections::HashSet::new();
         let mut blobs: Vec<&[u8]> = Vec::new();
         for n in news.iter() {
             if let Some(c) = &n.canonical
                 && seen.insert(n.blob)
-                && !odb.exists(n.blob)
+                && !odb.exists_ext(n.blob, git2::OdbLookupFlags::NO_REFRESH)
             {
                 blobs.push(c);
             }
@@ -799,7 +802,8 @@ impl Store {
         let flush = |written: &mut Vec<Oid>| -> Result<()> {
             written.sort();
             written.dedup();
-            written.retain(|o| !disk_odb.exists(*o));
+            disk_odb.refresh()?;
+            written.retain(|o| !disk_odb.exists_ext(*o, git2::OdbLookupFlags::NO_REFRESH));
             super::pack::write_pack(&work, written, threads)?;
             mempack.reset()?;
             written.clear();

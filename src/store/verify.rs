@@ -17,6 +17,9 @@ use super::import::Comparison;
 use super::{MAIN_REF, Stamp, Store, StoredVersion, id, one_line, version_tag};
 use crate::model::Statute;
 
+/// How many statutes `verify` holds the texts of at once.
+const VERIFY_BATCH: usize = 1024;
+
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -65,26 +68,37 @@ impl Store {
         };
         // One snapshot of the refs: an import running meanwhile cannot make them disagree.
         let refs = self.all_refs()?;
-        let (statutes, catalog_entries) = self.check_histories(&refs, &mut r);
+        // Histories and files are checked a batch of statutes at a time, their texts dropped
+        // after each batch; what the files show is listed after the objects' and histories'
+        // problems.
+        let mut files = VerifyReport::default();
+        let mut read: HashSet<Oid> = HashSet::new();
+        let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
+        let catalog_entries = self.check_histories(&refs, &mut r, &mut |statutes| {
+            read.extend(
+                statutes
+                    .iter()
+                    .flatten()
+                    .filter(|v| v.text.is_some())
+                    .map(|v| v.v.blob),
+            );
+            check_files(statutes, &mut files);
+            for vs in statutes {
+                if let Some(first) = vs.first() {
+                    chains.insert(
+                        first.v.meta.id.clone(),
+                        vs.iter().map(|v| v.v.clone()).collect(),
+                    );
+                }
+            }
+        });
         // The files just read (libgit2 checks each object's hash as it reads it) need not be
         // read again; the object problems are listed first.
-        let read: HashSet<Oid> = statutes
-            .iter()
-            .flatten()
-            .filter(|v| v.text.is_some())
-            .map(|v| v.v.blob)
-            .collect();
         let history_problems = std::mem::take(&mut r.problems);
         self.check_objects(&read, &mut r)?;
         r.problems.extend(history_problems);
-        check_files(&statutes, &mut r);
-        let chains: BTreeMap<String, Vec<StoredVersion>> = statutes
-            .iter()
-            .filter_map(|vs| {
-                let id = vs.first()?.v.meta.id.clone();
-                Some((id, vs.iter().map(|v| v.v.clone()).collect()))
-            })
-            .collect();
+        r.problems.extend(files.problems);
+        r.stale.extend(files.stale);
         self.check_main(&refs, &catalog_entries, &chains, &mut r)?;
         Ok(r)
     }
@@ -108,13 +122,14 @@ impl Store {
     }
 
     /// Every statute's history ([`Store::check_history`]) from a valid id, and no tag of a
-    /// statute without one. Returns every statute's versions with their texts, and the
-    /// catalog its head gives.
+    /// statute without one. Hands `batch` the versions with their texts of
+    /// [`VERIFY_BATCH`] statutes at a time; returns the catalog the heads give.
     fn check_histories(
         &self,
         refs: &HashMap<String, Oid>,
         r: &mut VerifyReport,
-    ) -> (Vec<Vec<Version>>, BTreeMap<String, CatalogEntry>) {
+        batch: &mut dyn FnMut(&[Vec<Version>]),
+    ) -> BTreeMap<String, CatalogEntry> {
         let mut statutes = Vec::new();
         let mut catalog_entries = BTreeMap::new();
         let heads: BTreeMap<String, Oid> = refs
@@ -124,6 +139,19 @@ impl Store {
                     .map(|id| (id.to_string(), *oid))
             })
             .collect();
+        // The version labels tagged for each statute id, sorted.
+        let mut tags: HashMap<&str, Vec<&str>> = HashMap::new();
+        for name in refs.keys() {
+            if let Some((sid, label)) = name
+                .strip_prefix("refs/tags/")
+                .and_then(|r| r.rsplit_once('/'))
+            {
+                tags.entry(sid).or_default().push(label);
+            }
+        }
+        for labels in tags.values_mut() {
+            labels.sort_unstable();
+        }
         for (sid, head) in &heads {
             if !id::is_valid(sid) {
                 r.problems.push(format!("{sid}: not a valid statute id"));
@@ -137,7 +165,7 @@ impl Store {
             };
             r.statutes += 1;
             r.versions += chain.len();
-            let versions = self.check_history(sid, &chain, refs, r);
+            let versions = self.check_history(sid, &chain, refs, &tags, r);
             if let Some(head) = chain.last() {
                 catalog_entries.insert(
                     sid.clone(),
@@ -148,16 +176,24 @@ impl Store {
                 );
             }
             statutes.push(versions);
+            if statutes.len() >= VERIFY_BATCH {
+                batch(&statutes);
+                statutes.clear();
+            }
         }
+        batch(&statutes);
+        let mut tag_of_no_statute = Vec::new();
         for name in refs.keys() {
             if let Some(rest) = name.strip_prefix("refs/tags/") {
                 let sid = rest.split('/').next().unwrap_or("");
                 if !heads.contains_key(sid) {
-                    r.problems.push(format!("{name}: tag of no statute"));
+                    tag_of_no_statute.push(format!("{name}: tag of no statute"));
                 }
             }
         }
-        (statutes, catalog_entries)
+        tag_of_no_statute.sort();
+        r.problems.extend(tag_of_no_statute);
+        catalog_entries
     }
 
     /// One statute's history: each version's id, label, date order, summary and tag, and no
@@ -167,6 +203,7 @@ impl Store {
         sid: &str,
         chain: &[StoredVersion],
         refs: &HashMap<String, Oid>,
+        tags: &HashMap<&str, Vec<&str>>,
         r: &mut VerifyReport,
     ) -> Vec<Version> {
         let mut versions = Vec::with_capacity(chain.len());
@@ -221,12 +258,12 @@ impl Store {
                 text,
             });
         }
-        let prefix = version_tag(sid, "");
-        for name in refs.keys().filter(|k| k.starts_with(&prefix)) {
-            let label = &name[prefix.len()..];
-            if !chain.iter().any(|v| v.label == label) {
-                r.problems
-                    .push(format!("{name}: tag of no version in the history"));
+        for label in tags.get(sid).into_iter().flatten() {
+            if !chain.iter().any(|v| v.label == *label) {
+                r.problems.push(format!(
+                    "{}: tag of no version in the history",
+                    version_tag(sid, label)
+                ));
             }
         }
         versions
