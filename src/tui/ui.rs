@@ -222,21 +222,42 @@ fn rows(
     outer: Rect,
     b: Block<'static>,
 ) {
+    rows_of(
+        f,
+        app,
+        items.len(),
+        &|i| items[i].clone(),
+        selected,
+        offset,
+        outer,
+        b,
+    );
+}
+
+/// A list of `count` rows in a block, the selected one marked, scrolled to keep it visible:
+/// only the rows on screen are built (`item(i)` is asked for those alone).
+#[allow(clippy::too_many_arguments)]
+fn rows_of(
+    f: &mut Frame,
+    app: &mut App,
+    count: usize,
+    item: &dyn Fn(usize) -> Line<'static>,
+    selected: usize,
+    offset: &mut usize,
+    outer: Rect,
+    b: Block<'static>,
+) {
     let inner = b.inner(outer);
     f.render_widget(b, outer);
     app.areas.list = inner;
     let h = inner.height as usize;
     *offset = keep_visible(selected, *offset, h);
-    let shown: Vec<Line> = items
-        .iter()
-        .enumerate()
-        .skip(*offset)
-        .take(h)
-        .map(|(i, l)| {
+    let shown: Vec<Line> = (*offset..count.min(*offset + h))
+        .map(|i| {
             // A cursor that shows without colour or reverse video too.
             let cursor = Span::raw(if i == selected { ">" } else { " " });
             let mut spans = vec![cursor];
-            spans.extend(l.spans.iter().cloned());
+            spans.extend(item(i).spans);
             let line = Line::from(spans);
             if i == selected {
                 line.patch_style(Style::default().add_modifier(Modifier::REVERSED))
@@ -250,22 +271,20 @@ fn rows(
 
 fn list(f: &mut Frame, app: &mut App, l: &mut ListScreen, area: Rect) {
     let width = area.width.saturating_sub(3) as usize;
-    let h = area.height.saturating_sub(2) as usize;
-    l.offset = keep_visible(l.selected, l.offset, h);
-    // Only the visible rows are built: the full corpus has thousands of statutes.
-    let items: Vec<Line> = (0..l.shown.len())
-        .map(|i| {
-            if i < l.offset || i >= l.offset + h {
-                return Line::default();
-            }
-            let id = &app.statutes[l.shown[i]];
-            Line::from(fit(&terminal_text(App::title(id)), width))
-        })
-        .collect();
     let title = format!("法规 {}/{}", l.shown.len(), app.statutes.len());
     let b = block(title, true, app.color);
+    // The list is virtual: only the rows on screen are built (a national store has hundreds
+    // of thousands of statutes).
+    let statutes = std::mem::take(&mut app.statutes);
+    let item = |i: usize| {
+        Line::from(fit(
+            &terminal_text(App::title(&statutes[l.shown[i]])),
+            width,
+        ))
+    };
     let (sel, mut off) = (l.selected, l.offset);
-    rows(f, app, &items, sel, &mut off, area, b);
+    rows_of(f, app, l.shown.len(), &item, sel, &mut off, area, b);
+    app.statutes = statutes;
     l.offset = off;
 }
 
