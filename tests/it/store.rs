@@ -1031,3 +1031,49 @@ fn a_newer_derived_stamp_is_refused_untouched() {
     assert_eq!(refs(&store), before);
     assert_eq!(store.stamp().expect("stamp"), Stamp::Newer(newer));
 }
+
+/// What `list`, `resolve`, the browser's ids and the feed read from `main`'s lookup tables is
+/// what the histories and refs say.
+#[test]
+fn the_lookup_tables_answer_as_the_histories_do() {
+    let (dir, store) = new_store();
+    import(&store, &three_amended(dir.path()));
+    let histories = store.list(None).expect("list");
+    let catalog = store.catalog(None).expect("catalog");
+    assert_eq!(catalog.len(), histories.len());
+    for (e, h) in catalog.iter().zip(&histories) {
+        let head = h.head().expect("head");
+        assert_eq!(e.head.meta.id, h.id);
+        assert_eq!(e.versions, h.versions.len());
+        assert_eq!(
+            (
+                &e.head.label,
+                e.head.commit,
+                e.head.blob,
+                &e.head.meta.title
+            ),
+            (&head.label, head.commit, head.blob, &head.meta.title)
+        );
+        assert_eq!(e.head.meta.status, head.meta.status);
+        // Each statute's exact title resolves to it.
+        assert_eq!(store.resolve(&head.meta.title).expect("resolve"), h.id);
+    }
+    let mut from_refs: Vec<String> = refs(&store)
+        .keys()
+        .filter_map(|r| r.strip_prefix("refs/heads/statutes/").map(str::to_string))
+        .collect();
+    from_refs.sort();
+    assert_eq!(store.ids().expect("ids"), from_refs);
+    let mut tags = store.version_tags().expect("tags");
+    tags.sort();
+    let mut all = store.versions_from(None).expect("versions");
+    all.sort();
+    assert_eq!(all, tags);
+    let mut recent = store
+        .versions_from(Some(2024))
+        .expect("versions since 2024");
+    recent.sort();
+    tags.retain(|(_, label)| label.as_str() >= "2024");
+    assert_eq!(recent, tags);
+    assert!(!recent.is_empty());
+}
