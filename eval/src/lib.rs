@@ -19,6 +19,9 @@
 //! [`Score::add`] scores the result and [`Score::report`] prints the table. The `it` test
 //! `mutation` runs it with thresholds; `statute-eval score` prints the same table and
 //! `statute-eval pairs` writes the pairs out.
+//!
+//! [`scale`](mod@scale) writes a corpus several times the shared one's size (renamed copies,
+//! synthetic amendments) for the store's scale benchmark (`statute-eval scale`, `benches/scale.rs`).
 
 pub mod corpus;
 pub mod generate;
@@ -27,6 +30,7 @@ pub mod reformat;
 pub mod refs;
 pub mod render;
 pub mod rng;
+pub mod scale;
 pub mod score;
 pub mod text;
 pub mod truth;

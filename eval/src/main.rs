@@ -1,6 +1,7 @@
 //! `statute-eval`: the mutation benchmark from the command line. `pairs` writes generated
 //! pairs (new version, truth, and the corpus file of the old version) to a directory; `score`
-//! runs the benchmark and prints the score table the `mutation` test prints.
+//! runs the benchmark and prints the score table the `mutation` test prints; `scale` writes a
+//! corpus several times the size of the shared one for the store's scale benchmark.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -9,12 +10,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use statute_eval::corpus::{self, STATUTES};
+use statute_eval::scale::{self, ScaleOptions};
 use statute_eval::{Corpus, DEFAULT_PAIRS, Score, Timings, generate};
 
 const USAGE: &str = "\
 usage: statute-eval pairs [--count N] [--out DIR] [--corpus DIR]
        statute-eval score [--count N] [--show N] [--corpus DIR]
        statute-eval lexicon [--out FILE] [--corpus DIR]
+       statute-eval scale --factor N [--amend-every M] [--amendments A] [--out DIR] [--corpus DIR]
 
 pairs   writes pair i to DIR/iiii/: source.txt (the corpus file of the old version),
         new.md (the generated new version) and truth.json (per new unit its truth, the
@@ -24,9 +27,17 @@ score   diffs the pairs and prints the score table; exit status 1 when a metric 
         its target or an entry list breaks the coverage invariant
 lexicon writes the compact legal lexicon (jieba's words the corpus uses, with their counts)
         to FILE (default data/lexicon.txt), which the statute crate embeds for drafting
+scale   writes a corpus N times the size of multi/ and single/ to DIR (default
+        statute-eval-scale; refused when not empty): DIR/k000 the corpus as is, DIR/kKKK
+        copy K with every title marked （第K辑）, a statute in every M (default 10) of each
+        copy with A (default 3) synthetic amendments a year apart after its latest version;
+        prints files, statutes, synthetic versions and bytes
 
 --count N     pairs to generate (default 400)
 --show N      wrong pairs listed by score (default 10)
+--factor N         copies of the corpus (scale)
+--amend-every M    one statute in M gets synthetic amendments, 0 for none (scale)
+--amendments A     synthetic versions per amended statute (scale)
 --corpus DIR  the shared corpus (default: $STATUTE_CORPUS, else ../shared/corpus beside the
               workspace)";
 
@@ -37,6 +48,7 @@ enum Command {
     Pairs { out: PathBuf },
     Score { show: usize },
     Lexicon { out: PathBuf },
+    Scale { out: PathBuf, opts: ScaleOptions },
 }
 
 #[derive(Debug, PartialEq)]
@@ -55,7 +67,7 @@ fn number(name: &str, value: OsString) -> Result<usize, String> {
 
 fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> {
     let command = match args.next() {
-        None => return Err("no command (pairs or score); --help for usage".into()),
+        None => return Err("no command (pairs, score, lexicon or scale); --help for usage".into()),
         Some(c) if c == "-h" || c == "--help" || c == "help" => {
             return Ok(Args {
                 command: Command::Help,
@@ -63,10 +75,10 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
                 corpus: None,
             });
         }
-        Some(c) if c == "pairs" || c == "score" || c == "lexicon" => c,
+        Some(c) if c == "pairs" || c == "score" || c == "lexicon" || c == "scale" => c,
         Some(c) => {
             return Err(format!(
-                "unknown command {:?} (pairs, score or lexicon)",
+                "unknown command {:?} (pairs, score, lexicon or scale)",
                 c.to_string_lossy()
             ));
         }
@@ -75,6 +87,8 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
     let mut out = None;
     let mut show = None;
     let mut corpus = None;
+    let mut factor = None;
+    let mut opts = ScaleOptions::default();
     while let Some(arg) = args.next() {
         let text = arg.to_string_lossy().into_owned();
         if text == "-h" || text == "--help" {
@@ -90,9 +104,11 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
             _ => (text, None),
         };
         let known = match name.as_str() {
-            "--count" | "--corpus" => true,
-            "--out" => command == "pairs" || command == "lexicon",
+            "--corpus" => true,
+            "--count" => command != "scale",
+            "--out" => command != "score",
             "--show" => command == "score",
+            "--factor" | "--amend-every" | "--amendments" => command == "scale",
             _ => false,
         };
         if !known {
@@ -108,12 +124,25 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
             "--count" => count = number("--count", value)?,
             "--show" => show = Some(number("--show", value)?),
             "--out" => out = Some(PathBuf::from(value)),
+            "--factor" => factor = Some(number("--factor", value)?),
+            "--amend-every" => opts.amend_every = number("--amend-every", value)?,
+            "--amendments" => opts.amendments = number("--amendments", value)?,
             _ => corpus = Some(PathBuf::from(value)),
         }
     }
     let command = if command == "pairs" {
         Command::Pairs {
             out: out.unwrap_or_else(|| PathBuf::from("statute-eval-pairs")),
+        }
+    } else if command == "scale" {
+        opts.factor = match factor {
+            Some(0) => return Err("--factor wants 1 or more".into()),
+            Some(n) => n,
+            None => return Err("scale wants --factor N".into()),
+        };
+        Command::Scale {
+            out: out.unwrap_or_else(|| PathBuf::from("statute-eval-scale")),
+            opts,
         }
     } else if command == "lexicon" {
         Command::Lexicon {
@@ -260,6 +289,12 @@ fn run(args: Args) -> Result<bool, String> {
             eprintln!("wrote {} words to {}", text.lines().count(), out.display());
             Ok(true)
         }
+        Command::Scale { out, opts } => {
+            let stats = scale::generate(&corpus_dir(args.corpus)?, &opts, &out)
+                .map_err(|e| format!("scale: {e}"))?;
+            println!("{} (in {})", stats.summary(), out.display());
+            Ok(true)
+        }
     }
 }
 
@@ -306,6 +341,28 @@ mod tests {
                 out: "statute-eval-pairs".into()
             })
         );
+        assert_eq!(
+            parse(&["scale", "--factor", "10", "--amend-every=5", "--out", "s"]).map(|a| a.command),
+            Ok(Command::Scale {
+                out: "s".into(),
+                opts: ScaleOptions {
+                    factor: 10,
+                    amend_every: 5,
+                    ..ScaleOptions::default()
+                }
+            })
+        );
+        assert_eq!(
+            parse(&["scale", "--factor", "2", "--amendments", "0"]).map(|a| a.command),
+            Ok(Command::Scale {
+                out: "statute-eval-scale".into(),
+                opts: ScaleOptions {
+                    factor: 2,
+                    amendments: 0,
+                    ..ScaleOptions::default()
+                }
+            })
+        );
         assert_eq!(parse(&["--help"]).map(|a| a.command), Ok(Command::Help));
         assert_eq!(
             parse(&["score", "-h"]).map(|a| a.command),
@@ -324,6 +381,10 @@ mod tests {
             &["pairs", "--show", "3"],
             &["score", "--out", "x"],
             &["score", "extra"],
+            &["scale"],
+            &["scale", "--factor", "0"],
+            &["scale", "--factor", "2", "--count", "3"],
+            &["pairs", "--factor", "2"],
         ] {
             let e = parse(args).expect_err("bad arguments are refused");
             assert!(!e.is_empty() && !e.contains('\n'), "{args:?}: {e}");
