@@ -8,20 +8,30 @@ use std::sync::OnceLock;
 use statute::store::Store;
 use statute::store::import::{ImportOptions, Quiet};
 
+/// The corpus directory (`$STATUTE_CORPUS`, else `../shared/corpus`), or `None` with a
+/// message (printed once).
+pub fn corpus_dir() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        statute_eval::corpus::find()
+            .map_err(|dir| {
+                eprintln!(
+                    "skipping: corpus not found at {} (set STATUTE_CORPUS)",
+                    dir.display()
+                );
+            })
+            .ok()
+    })
+    .as_deref()
+}
+
 /// `multi/` and `single/` of the corpus (`$STATUTE_CORPUS`, else `../shared/corpus`), or
 /// `None` with a message.
 pub fn corpus_inputs() -> Option<&'static [PathBuf]> {
     static INPUTS: OnceLock<Option<Vec<PathBuf>>> = OnceLock::new();
     INPUTS
         .get_or_init(|| {
-            let corpus = statute_eval::corpus::find()
-                .map_err(|dir| {
-                    eprintln!(
-                        "skipping: corpus not found at {} (set STATUTE_CORPUS)",
-                        dir.display()
-                    );
-                })
-                .ok()?;
+            let corpus = corpus_dir()?;
             Some(vec![corpus.join("multi"), corpus.join("single")])
         })
         .as_deref()
@@ -63,4 +73,21 @@ pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The peak resident set size of this process in KiB (`VmHWM` of `/proc/self/status`, Linux
+/// only): the whole process's, benchmark harness and earlier benchmarks included, not one
+/// call's.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Resets the peak that [`peak_rss_kib`] reads to the current resident set (writes `5` to
+/// `/proc/self/clear_refs`, Linux 4.0 and later); false when that is not possible.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
