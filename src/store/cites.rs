@@ -179,7 +179,7 @@ fn read_units(id: &str, text: &str) -> Lineage {
 type Texts = Vec<(String, Vec<u8>)>;
 
 /// What the index holds for one statute, derived from its versions alone.
-struct Derived {
+pub(crate) struct Derived {
     refs: String,
     units: String,
 }
@@ -192,11 +192,30 @@ fn derive(id: &str, versions: &Texts) -> Result<Derived> {
         let path = std::path::PathBuf::from(format!("{id}@{label}"));
         statutes.push(crate::parse_bytes(&path, bytes)?.statute);
     }
+    let pairs: Vec<(&str, &crate::Statute)> = versions
+        .iter()
+        .zip(&statutes)
+        .map(|((l, _), s)| (l.as_str(), s))
+        .collect();
+    let changes: Vec<crate::diff::ChangeSet> = pairs
+        .windows(2)
+        .map(|w| crate::diff::diff(w[0].1, w[1].1))
+        .collect();
+    Ok(derive_parsed(id, &pairs, &changes))
+}
+
+/// The index's lines of a statute from its versions, parsed (label and statute, oldest
+/// first), and the change sets of consecutive versions (`changes[k]`: version `k` to `k + 1`).
+pub(crate) fn derive_parsed(
+    id: &str,
+    versions: &[(&str, &crate::Statute)],
+    changes: &[crate::diff::ChangeSet],
+) -> Derived {
     let mut refs = String::new();
-    for ((label, _), s) in versions.iter().zip(&statutes) {
+    for (label, s) in versions {
         for c in cite::extract(s) {
             Row {
-                version: label.clone(),
+                version: label.to_string(),
                 line: c.line,
                 unit: c.unit,
                 name: c.name,
@@ -208,13 +227,8 @@ fn derive(id: &str, versions: &Texts) -> Result<Derived> {
             .write(&mut refs);
         }
     }
-    let pairs: Vec<(&str, &crate::Statute)> = versions
-        .iter()
-        .zip(&statutes)
-        .map(|((l, _), s)| (l.as_str(), s))
-        .collect();
-    let units = write_units(id, &lineage::lineage(id, &pairs));
-    Ok(Derived { refs, units })
+    let units = write_units(id, &lineage::lineage_from(id, versions, changes));
+    Derived { refs, units }
 }
 
 /// The index files an import can carry over from `main`'s index as it stands: per directory
@@ -282,6 +296,9 @@ const BATCH: usize = 512;
 /// read (every fresh statute's, at least); a statute of `ids` without one must be carried
 /// whole, else the index is incomplete ([`StoreError::NoIndex`]). Every object written is
 /// added to `written`.
+///
+/// `derived` holds what was derived already for some fresh statutes (an import derives it
+/// with the summaries, parsing each version once); those are taken from it.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_index(
     repo: &Repository,
@@ -290,6 +307,7 @@ pub(crate) fn write_index(
     fresh: &dyn Fn(&str) -> bool,
     carried: &Carried,
     tables: &super::tables::Tables,
+    derived: &mut HashMap<String, Derived>,
     threads: usize,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
@@ -307,6 +325,24 @@ pub(crate) fn write_index(
             (None, None) => return Err(StoreError::NoIndex),
             (Some(chain), None) => todo.push((id, chain)),
         }
+    }
+    let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<()> {
+        let units = repo.blob(d.units.as_bytes())?;
+        written.push(units);
+        units_blobs.insert(id.clone(), units);
+        let refs = if d.refs.is_empty() {
+            None
+        } else {
+            let b = repo.blob(d.refs.as_bytes())?;
+            written.push(b);
+            Some(b)
+        };
+        refs_blobs.insert(id.clone(), refs);
+        Ok(())
+    };
+    todo.retain(|(id, _)| !derived.contains_key(*id));
+    for (id, d) in derived.drain() {
+        store_derived(&id, d, written)?;
     }
     // Derive in batches of whole statutes, reading their blobs first.
     let mut at = 0;
@@ -328,19 +364,10 @@ pub(crate) fn write_index(
             let d = d.ok_or_else(|| StoreError::Panicked {
                 what: format!("{id}: deriving the citation index"),
             })??;
-            let units = repo.blob(d.units.as_bytes())?;
-            written.push(units);
-            units_blobs.insert((*id).clone(), units);
-            let refs = if d.refs.is_empty() {
-                None
-            } else {
-                let b = repo.blob(d.refs.as_bytes())?;
-                written.push(b);
-                Some(b)
-            };
-            refs_blobs.insert((*id).clone(), refs);
+            store_derived(id, d, written)?;
         }
     }
+    drop(store_derived);
     // Titles: every title each statute had, its latest first.
     let mut titles_text = String::new();
     let mut pairs: Vec<(String, String)> = Vec::new();

@@ -326,11 +326,21 @@ impl Comparison {
     /// the feed classifies it.
     pub(crate) fn of(old: (&Statute, Date, bool), new: (&Statute, Date, bool)) -> Comparison {
         let cs = crate::diff::diff(old.0, new.0);
-        let act = event::act_of(&new.0.meta.history, new.1, Some(old.1));
+        Comparison::of_changes(&cs, (old.1, old.2), new)
+    }
+
+    /// The same from the change set of the two versions, computed already: `old` is the
+    /// older version's date and whether it is marked repealed.
+    pub(crate) fn of_changes(
+        cs: &crate::diff::ChangeSet,
+        old: (Date, bool),
+        new: (&Statute, Date, bool),
+    ) -> Comparison {
+        let act = event::act_of(&new.0.meta.history, new.1, Some(old.0));
         Comparison {
             summary: cs.summary_line(),
             substantive: cs.has_substantive_changes(),
-            event: Some(event::classify(Some(&cs), act, new.2, old.2)),
+            event: Some(event::classify(Some(cs), act, new.2, old.1)),
         }
     }
 }
@@ -442,26 +452,73 @@ pub(crate) fn plan(
     )
 }
 
-/// The comparison of version `new` with the version `old` before it (their slots and
-/// canonical texts): its amendment summary, and its kind as the feed classifies it.
-fn summarize(old: (&Slot, &[u8]), new: (&Slot, &[u8])) -> Result<Comparison> {
-    let p = Path::new("store");
-    let a = crate::parse_bytes(p, old.1)?.statute;
-    let b = crate::parse_bytes(p, new.1)?.statute;
-    Ok(Comparison::of(
-        (&a, old.0.date, old.0.meta.repealed()),
-        (&b, new.0.date, new.0.meta.repealed()),
-    ))
+/// What one statute's plan needs computed: the comparison of each version that lacks one
+/// with the version before (`None` where nothing is to be computed), and the statute's lines
+/// of the citation index (`None` when a version does not parse: the index derives them again
+/// and reports why). Each version (`texts`: every slot's canonical text) is parsed once and
+/// each consecutive pair diffed once, for both.
+fn summarize_statute(
+    p: &Plan,
+    texts: &[Vec<u8>],
+) -> (Vec<Option<Comparison>>, Option<super::cites::Derived>) {
+    let parsed: Vec<Option<Statute>> = p
+        .slots
+        .iter()
+        .zip(texts)
+        .map(|(s, t)| {
+            let path = PathBuf::from(format!("{}@{}", p.id, s.label));
+            crate::parse_bytes(&path, t).ok().map(|r| r.statute)
+        })
+        .collect();
+    let changes: Vec<Option<crate::diff::ChangeSet>> = parsed
+        .windows(2)
+        .map(|w| match (&w[0], &w[1]) {
+            (Some(a), Some(b)) => Some(crate::diff::diff(a, b)),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<Option<Comparison>> = vec![None; p.slots.len()];
+    for i in p.from.max(1)..p.slots.len() {
+        if p.slots[i].summary.is_some() {
+            continue;
+        }
+        let (old, new) = (&p.slots[i - 1], &p.slots[i]);
+        out[i] = Some(match (&changes[i - 1], &parsed[i]) {
+            (Some(cs), Some(b)) => Comparison::of_changes(
+                cs,
+                (old.date, old.meta.repealed()),
+                (b, new.date, new.meta.repealed()),
+            ),
+            // A version that cannot be diffed still gets a history entry.
+            _ => Comparison::unreadable(),
+        });
+    }
+    let derived = (|| {
+        let versions: Vec<(&str, &Statute)> = p
+            .slots
+            .iter()
+            .zip(&parsed)
+            .map(|(s, st)| Some((s.label.as_str(), st.as_ref()?)))
+            .collect::<Option<_>>()?;
+        let changes: Vec<crate::diff::ChangeSet> = changes.into_iter().collect::<Option<_>>()?;
+        Some(super::cites::derive_parsed(&p.id, &versions, &changes))
+    })();
+    (out, derived)
 }
 
-/// How many files an import reads and parses before it writes their texts into the object
-/// database and lets them go: peak memory depends on this, not on the number of files.
+/// How many files an import reads and parses at once.
 const READ_BATCH: usize = 1024;
 
+/// How many bytes of parsed texts an import holds before it writes them into the object
+/// database (one pack) and lets them go: peak memory depends on this, not on the number of
+/// files; and every pack written makes each later object write of libgit2 slower (it rescans
+/// the pack directory for every object it does not find), so packs are few and large.
+const SPILL_BYTES: usize = 128 << 20;
+
 /// Reads and prepares every file on `threads` threads (a file whose bytes are a recorded
-/// source is not parsed again), [`READ_BATCH`] files at a time; the texts of each batch's new
-/// versions are written into the object database in one pack (unreferenced until the refs
-/// move) and dropped. `None` where the parser panicked.
+/// source is not parsed again), [`READ_BATCH`] files at a time; the texts of new versions are
+/// written into the object database about [`SPILL_BYTES`] at a time, in one pack each
+/// (unreferenced until the refs move), and dropped. `None` where the parser panicked.
 fn read_files(
     store: &Store,
     files: &[PathBuf],
@@ -471,22 +528,34 @@ fn read_files(
     progress: &dyn Progress,
 ) -> Result<Vec<Option<Prepared>>> {
     progress.start(files.len());
-    let mut out = Vec::with_capacity(files.len());
-    for batch in files.chunks(READ_BATCH) {
-        let mut prepared = crate::par::try_map(batch, threads, |p| {
+    let mut out: Vec<Option<Prepared>> = Vec::with_capacity(files.len());
+    let (mut held_from, mut held) = (0, 0);
+    let batches = files.len().div_ceil(READ_BATCH);
+    for (k, batch) in files.chunks(READ_BATCH).enumerate() {
+        let prepared = crate::par::try_map(batch, threads, |p| {
             let r = prepare(p, opts, &state.sources);
             progress.file_done();
             r
         });
-        let mut news: Vec<&mut NewVersion> = prepared
-            .iter_mut()
+        held += prepared
+            .iter()
             .filter_map(|p| match p {
-                Some(Prepared::New(n)) => Some(&mut **n),
+                Some(Prepared::New(n)) => n.canonical.as_ref().map(Vec::len),
                 _ => None,
             })
-            .collect();
-        store.spill(&mut news, threads)?;
+            .sum::<usize>();
         out.extend(prepared);
+        if held >= SPILL_BYTES || k + 1 == batches {
+            let mut news: Vec<&mut NewVersion> = out[held_from..]
+                .iter_mut()
+                .filter_map(|p| match p {
+                    Some(Prepared::New(n)) => Some(&mut **n),
+                    _ => None,
+                })
+                .collect();
+            store.spill(&mut news, threads)?;
+            (held_from, held) = (out.len(), 0);
+        }
     }
     Ok(out)
 }
@@ -767,8 +836,9 @@ impl Store {
             // Nothing to write: `main` would come out as it is.
             return Ok(());
         }
-        self.summarize_plans(&mut plans, state, threads)?;
-        let (chains, main) = self.write_objects(&plans, state, self.stamp()?, threads)?;
+        let derived = self.summarize_plans(&mut plans, state, threads)?;
+        let (chains, main) =
+            self.write_objects(&plans, derived, state, self.stamp()?, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -782,6 +852,7 @@ impl Store {
     pub(crate) fn write_objects(
         &self,
         plans: &[Plan],
+        mut derived: HashMap<String, super::cites::Derived>,
         state: &State,
         stamp: super::Stamp,
         threads: usize,
@@ -866,6 +937,7 @@ impl Store {
             &|id| stamp.stale() || chains.contains_key(id),
             &carried,
             &tables,
+            &mut derived,
             threads,
             &mut written,
         )?;
@@ -930,27 +1002,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Fills the summaries the plans lack, diffing on every core, [`SUMMARY_BATCH`]
-    /// comparisons at a time (their texts read from the object database for the batch only).
+    /// Fills the summaries the plans lack and derives each planned statute's lines of the
+    /// citation index ([`summarize_statute`]), one statute per task on every core, statutes
+    /// taken about [`SUMMARY_BATCH`] versions at a time (their texts read from the object
+    /// database for the batch only). Returns the derived lines by statute.
     pub(crate) fn summarize_plans(
         &self,
         plans: &mut [Plan],
         state: &State,
         threads: usize,
-    ) -> Result<()> {
+    ) -> Result<HashMap<String, super::cites::Derived>> {
         let empty = Vec::new();
-        let mut jobs: Vec<(usize, usize)> = Vec::new();
-        for (pi, p) in plans.iter().enumerate() {
-            for i in p.from.max(1)..p.slots.len() {
-                if p.slots[i].summary.is_none() {
-                    jobs.push((pi, i));
-                }
-            }
-        }
-        for batch in jobs.chunks(SUMMARY_BATCH) {
-            let mut texts: Vec<(usize, usize, Vec<u8>, Vec<u8>)> = Vec::with_capacity(batch.len());
-            for &(pi, i) in batch {
-                let p = &plans[pi];
+        let mut derived = HashMap::new();
+        let mut at = 0;
+        while at < plans.len() {
+            let mut batch: Vec<(usize, Vec<Vec<u8>>)> = Vec::new();
+            let mut size = 0;
+            while at < plans.len() && (batch.is_empty() || size < SUMMARY_BATCH) {
+                let p = &plans[at];
                 let stored = state.statutes.get(&p.id).unwrap_or(&empty);
                 let text = |s: &Slot| -> Result<Vec<u8>> {
                     match (&s.canonical, s.stored) {
@@ -962,28 +1031,44 @@ impl Store {
                         (None, None) => Ok(self.repo.find_blob(s.blob)?.content().to_vec()),
                     }
                 };
-                texts.push((pi, i, text(&p.slots[i - 1])?, text(&p.slots[i])?));
+                let texts = p.slots.iter().map(text).collect::<Result<Vec<_>>>()?;
+                size += texts.len();
+                batch.push((at, texts));
+                at += 1;
             }
-            let results = crate::par::try_map(&texts, threads, |(pi, i, old, new)| {
-                let slots = &plans[*pi].slots;
-                summarize((&slots[i - 1], old), (&slots[*i], new))
+            let results = crate::par::try_map(&batch, threads, |(pi, texts)| {
+                summarize_statute(&plans[*pi], texts)
             });
-            for ((pi, i, _, _), r) in texts.iter().zip(results) {
-                // A version that cannot be diffed still gets a history entry.
-                plans[*pi].slots[*i].summary = Some(match r {
-                    Some(Ok(s)) => s,
-                    _ => Comparison::unreadable(),
-                });
+            for ((pi, _), r) in batch.iter().zip(results) {
+                let p = &mut plans[*pi];
+                match r {
+                    Some((comparisons, d)) => {
+                        for (slot, c) in p.slots.iter_mut().zip(comparisons) {
+                            if let Some(c) = c {
+                                slot.summary = Some(c);
+                            }
+                        }
+                        if let Some(d) = d {
+                            derived.insert(p.id.clone(), d);
+                        }
+                    }
+                    // A panic: every version still gets a history entry.
+                    None => {
+                        for i in p.from.max(1)..p.slots.len() {
+                            p.slots[i].summary.get_or_insert_with(Comparison::unreadable);
+                        }
+                    }
+                }
             }
         }
-        Ok(())
+        Ok(derived)
     }
 }
 
 /// How many objects an import writes into its in-memory object database before it packs them.
-const FLUSH_OBJECTS: usize = 20_000;
+const FLUSH_OBJECTS: usize = 100_000;
 
-/// How many comparisons an import computes at once (their texts in memory).
+/// About how many versions an import parses at once for summaries (their texts in memory).
 const SUMMARY_BATCH: usize = 512;
 
 /// Writes the commits of a plan; returns the statute's whole new history.

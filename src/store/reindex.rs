@@ -101,9 +101,9 @@ impl Store {
                 .into_iter()
                 .filter_map(|(id, list)| plan(&id, &[], list).0)
                 .collect();
-            self.summarize_plans(&mut plans, &state, threads)?;
+            let derived = self.summarize_plans(&mut plans, &state, threads)?;
             let (chains, main) = self
-                .write_objects(&plans, &state, super::Stamp::Current, threads)
+                .write_objects(&plans, derived, &state, super::Stamp::Current, threads)
                 .map_err(reindex_write)?;
             if progress.cancel(Checkpoint::ObjectsWritten) {
                 return Err(StoreError::ReindexCancelled);

@@ -296,6 +296,7 @@ impl Store {
             &|_| true,
             &carried,
             &tables,
+            &mut HashMap::new(),
             crate::par::threads(0),
             &mut Vec::new(),
         )
