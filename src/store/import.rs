@@ -643,15 +643,9 @@ fn plan_all(
 }
 
 /// The tree of one version: `statutes/<id>.md`.
-fn version_tree(repo: &Repository, id: &str, blob: Oid, written: &mut Vec<Oid>) -> Result<Oid> {
-    let mut dir = repo.treebuilder(None)?;
-    dir.insert(format!("{id}.md"), blob, 0o100_644)?;
-    let dir = dir.write()?;
-    let mut root = repo.treebuilder(None)?;
-    root.insert(TREE_DIR, dir, 0o040_000)?;
-    let root = root.write()?;
-    written.extend([dir, root]);
-    Ok(root)
+fn version_tree(objects: &mut super::pack::Objects, id: &str, blob: Oid) -> Oid {
+    let dir = objects.tree(&[(&format!("{id}.md"), false, blob)]);
+    objects.tree(&[(TREE_DIR, true, dir)])
 }
 
 /// What an import knows of the store before it writes: the histories it read, which statute
@@ -837,8 +831,7 @@ impl Store {
             return Ok(());
         }
         let derived = self.summarize_plans(&mut plans, state, threads)?;
-        let (chains, main) =
-            self.write_objects(&plans, derived, state, self.stamp()?, threads)?;
+        let (chains, main) = self.write_objects(&plans, derived, state, self.stamp()?, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -880,13 +873,17 @@ impl Store {
             written.clear();
             Ok(())
         };
+        // The histories' blobs, trees and commits are encoded here and packed a batch at a
+        // time, before anything else is written.
+        let mut objects = super::pack::Objects::default();
         for p in plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-            chains.insert(p.id.clone(), write_plan(&work, p, stored, &mut written)?);
-            if written.len() >= FLUSH_OBJECTS {
-                flush(&mut written)?;
+            chains.insert(p.id.clone(), write_plan(&mut objects, p, stored)?);
+            if objects.len() >= FLUSH_OBJECTS {
+                objects.write(&self.repo, threads)?;
             }
         }
+        objects.write(&self.repo, threads)?;
         // Every statute's history as it will stand, where read; the heads of the others
         // from the lookup tables.
         let all: BTreeMap<String, &[StoredVersion]> = state
@@ -1055,7 +1052,9 @@ impl Store {
                     // A panic: every version still gets a history entry.
                     None => {
                         for i in p.from.max(1)..p.slots.len() {
-                            p.slots[i].summary.get_or_insert_with(Comparison::unreadable);
+                            p.slots[i]
+                                .summary
+                                .get_or_insert_with(Comparison::unreadable);
                         }
                     }
                 }
@@ -1065,7 +1064,7 @@ impl Store {
     }
 }
 
-/// How many objects an import writes into its in-memory object database before it packs them.
+/// How many objects of the histories an import holds before it packs them.
 const FLUSH_OBJECTS: usize = 100_000;
 
 /// About how many versions an import parses at once for summaries (their texts in memory).
@@ -1073,31 +1072,24 @@ const SUMMARY_BATCH: usize = 512;
 
 /// Writes the commits of a plan; returns the statute's whole new history.
 fn write_plan(
-    repo: &Repository,
+    objects: &mut super::pack::Objects,
     p: &Plan,
     stored: &[StoredVersion],
-    written: &mut Vec<Oid>,
 ) -> Result<Vec<StoredVersion>> {
     let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
     for s in &p.slots[p.from..] {
         let blob = match &s.canonical {
-            Some(c) => repo.blob(c)?,
+            Some(c) => objects.blob(c),
             None => s.blob,
         };
-        let tree = repo.find_tree(version_tree(repo, &p.id, blob, written)?)?;
+        let tree = version_tree(objects, &p.id, blob);
         let (summary, substantive, event) = match &s.summary {
             Some(c) => (Some(c.summary.as_str()), Some(c.substantive), c.event),
             None => (None, None, None),
         };
         let msg = commit_message(&s.meta, &s.label, s.date, summary, substantive, event);
         let sig = signature(s.date)?;
-        let parent = match chain.last() {
-            Some(v) => Some(repo.find_commit(v.commit)?),
-            None => None,
-        };
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let commit = repo.commit(None, &sig, &sig, &msg, &tree, &parents)?;
-        written.extend([blob, commit]);
+        let commit = objects.commit(tree, chain.last().map(|v| v.commit), &sig, &msg);
         chain.push(StoredVersion {
             commit,
             blob,

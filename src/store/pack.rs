@@ -49,6 +49,115 @@ pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()>
     write_objects(repo, &objects, threads)
 }
 
+/// Objects encoded in process, in git's formats, with their ids (SHA-1 by the `sha1` crate),
+/// to be written into one pack ([`Objects::write`]) without going through libgit2's object
+/// database: libgit2 hashes each object it writes with its collision-detecting SHA-1 and, to
+/// see whether it has it, rescans the pack directory for every one it does not find, which
+/// made writing an import's commits and trees its slowest serial step. Only the objects whose
+/// formats are simple are made here: blobs, trees of a few entries, the store's commits.
+#[derive(Default)]
+pub struct Objects {
+    objects: Vec<(u8, Oid, Vec<u8>)>,
+    seen: std::collections::HashSet<Oid>,
+}
+
+impl Objects {
+    /// Adds an object of pack type `kind` (`name` its git type name); returns its id.
+    fn add(&mut self, kind: u8, name: &str, data: Vec<u8>) -> Oid {
+        use sha1::Digest;
+        let mut h = sha1::Sha1::new();
+        h.update(format!("{name} {}\0", data.len()).as_bytes());
+        h.update(&data);
+        let oid = Oid::from_bytes(&h.finalize()).unwrap_or(Oid::ZERO_SHA1);
+        if self.seen.insert(oid) {
+            self.objects.push((kind, oid, data));
+        }
+        oid
+    }
+
+    /// A blob of these bytes.
+    pub fn blob(&mut self, data: &[u8]) -> Oid {
+        self.add(3, "blob", data.to_vec())
+    }
+
+    /// A tree of these entries (name, whether a tree, id), in git's order: by name, a
+    /// subtree's name compared as if it ended in `/`.
+    pub fn tree(&mut self, entries: &[(&str, bool, Oid)]) -> Oid {
+        let mut sorted: Vec<&(&str, bool, Oid)> = entries.iter().collect();
+        let key = |e: &(&str, bool, Oid)| {
+            let mut k = e.0.as_bytes().to_vec();
+            if e.1 {
+                k.push(b'/');
+            }
+            k
+        };
+        sorted.sort_by_key(|e| key(e));
+        let mut data = Vec::new();
+        for (name, is_tree, oid) in sorted {
+            data.extend_from_slice(if *is_tree { b"40000 " } else { b"100644 " });
+            data.extend_from_slice(name.as_bytes());
+            data.push(0);
+            data.extend_from_slice(oid.as_bytes());
+        }
+        self.add(2, "tree", data)
+    }
+
+    /// A commit as libgit2 writes it (`git_commit_create` with one signature as author and
+    /// committer, no encoding header).
+    pub fn commit(
+        &mut self,
+        tree: Oid,
+        parent: Option<Oid>,
+        who: &git2::Signature<'_>,
+        message: &str,
+    ) -> Oid {
+        let t = who.when();
+        let offset = t.offset_minutes();
+        let sign = if offset < 0 { '-' } else { '+' };
+        let signature = format!(
+            "{} <{}> {} {sign}{:02}{:02}",
+            who.name().unwrap_or(""),
+            who.email().unwrap_or(""),
+            t.seconds(),
+            offset.abs() / 60,
+            offset.abs() % 60
+        );
+        let mut text = format!("tree {tree}\n");
+        if let Some(p) = parent {
+            text.push_str(&format!("parent {p}\n"));
+        }
+        text.push_str(&format!(
+            "author {signature}\ncommitter {signature}\n\n{message}"
+        ));
+        self.add(1, "commit", text.into_bytes())
+    }
+
+    /// How many objects are held.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True when none is held.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Writes the objects `repo` lacks into one new pack and forgets them all.
+    pub fn write(&mut self, repo: &Repository, threads: usize) -> Result<()> {
+        let odb = repo.odb()?;
+        // One look at the pack directory, then lookups that do not rescan it.
+        odb.refresh()?;
+        let objects = std::mem::take(&mut self.objects);
+        let missing: Vec<(u8, &[u8])> = objects
+            .iter()
+            .filter(|(_, oid, _)| !odb.exists_ext(*oid, git2::OdbLookupFlags::NO_REFRESH))
+            .map(|(kind, _, data)| (*kind, data.as_slice()))
+            .collect();
+        self.seen.clear();
+        write_objects(repo, &missing, threads)
+    }
+}
+
 /// Writes these blobs (their contents) into one new pack of `repo`'s object database.
 pub fn write_blobs(repo: &Repository, blobs: &[&[u8]], threads: usize) -> Result<()> {
     let objects: Vec<(u8, &[u8])> = blobs.iter().map(|b| (3, *b)).collect();
@@ -245,4 +354,54 @@ fn write_packed_refs(
         });
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_encoded_in_process_are_libgit2s() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = Repository::init_bare(dir.path()).expect("init");
+        let mut o = Objects::default();
+        let text = "# 法\n\n第一条 总则。\n";
+        let blob = o.blob(text.as_bytes());
+        assert_eq!(blob, repo.blob(text.as_bytes()).expect("blob"));
+        let inner = o.tree(&[("法-0123abcd.md", false, blob), ("a", false, blob)]);
+        let mut tb = repo.treebuilder(None).expect("treebuilder");
+        tb.insert("法-0123abcd.md", blob, 0o100_644)
+            .expect("insert");
+        tb.insert("a", blob, 0o100_644).expect("insert");
+        assert_eq!(inner, tb.write().expect("tree"));
+        // A subtree sorts as if its name ended in `/`: `statutes` after `statutes.md`.
+        let root = o.tree(&[("statutes", true, inner), ("statutes.md", false, blob)]);
+        let mut tb = repo.treebuilder(None).expect("treebuilder");
+        tb.insert("statutes", inner, 0o040_000).expect("insert");
+        tb.insert("statutes.md", blob, 0o100_644).expect("insert");
+        let root_git = tb.write().expect("tree");
+        assert_eq!(root, root_git);
+        let when = git2::Time::new(1_700_000_000, 480);
+        let sig = git2::Signature::new("statute", "statute@localhost", &when).expect("sig");
+        let tree = repo.find_tree(root_git).expect("find tree");
+        let msg = "中华人民共和国法 2020-01-01\n\n首次收录\n\nStatute-Id: 法-0123abcd\n";
+        let first = repo
+            .commit(None, &sig, &sig, msg, &tree, &[])
+            .expect("commit");
+        assert_eq!(o.commit(root_git, None, &sig, msg), first);
+        let parent = repo.find_commit(first).expect("parent");
+        let second = repo
+            .commit(None, &sig, &sig, "second\n", &tree, &[&parent])
+            .expect("commit");
+        assert_eq!(o.commit(root_git, Some(first), &sig, "second\n"), second);
+        let west = git2::Signature::new("x", "y@z", &git2::Time::new(0, -90)).expect("sig");
+        let third = repo
+            .commit(None, &west, &west, "m", &tree, &[])
+            .expect("commit");
+        assert_eq!(o.commit(root_git, None, &west, "m"), third);
+        // Written into a pack, they read back.
+        o.write(&repo, 2).expect("write");
+        assert!(repo.find_commit(second).is_ok());
+        assert!(o.is_empty());
+    }
 }
