@@ -367,7 +367,6 @@ pub(crate) fn write_index(
             store_derived(id, d, written)?;
         }
     }
-    drop(store_derived);
     // Titles: every title each statute had, its latest first.
     let mut titles_text = String::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
