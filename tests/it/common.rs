@@ -265,3 +265,26 @@ pub fn stderr(o: &std::process::Output) -> String {
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// Every ref of the store at `dir` and its target (symbolic refs left out).
+pub fn refs_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let repo = git2::Repository::open_bare(dir).expect("open store");
+    let mut out = std::collections::BTreeMap::new();
+    for r in repo.references().expect("refs") {
+        let r = r.expect("ref");
+        if let (Ok(name), Some(t)) = (r.name(), r.target()) {
+            out.insert(name.to_string(), t.to_string());
+        }
+    }
+    out
+}
+
+/// Runs the `statute` binary on the store at `store` with `args`.
+pub fn statute_in(store: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_statute"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("run statute")
+}

@@ -2,27 +2,15 @@
 //! are merged end with the commits of one store importing everything; a mirror clone is a
 //! store every command reads, and `git fetch` brings it up to date.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use statute::store::Store;
 use statute::store::import::{ImportOptions, Quiet};
 
+use crate::common::refs_of as refs;
+use crate::common::statute_in as statute;
 use crate::common::{amendments, arg, fixture, root, stderr};
-
-/// Every ref of the store at `dir` and its target.
-fn refs(dir: &Path) -> BTreeMap<String, String> {
-    let repo = git2::Repository::open_bare(dir).expect("open");
-    let mut out = BTreeMap::new();
-    for r in repo.references().expect("refs") {
-        let r = r.expect("ref");
-        if let (Ok(name), Some(t)) = (r.name(), r.target()) {
-            out.insert(name.to_string(), t.to_string());
-        }
-    }
-    out
-}
 
 fn store_at(dir: &Path) -> Store {
     Store::init(dir).expect("init").0
@@ -33,15 +21,6 @@ fn import(store: &Store, paths: &[PathBuf]) {
         .import(paths, &ImportOptions::default(), &Quiet)
         .expect("import");
     assert!(r.failed.is_empty(), "{:?}", r.failed);
-}
-
-fn statute(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_statute"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("run statute")
 }
 
 fn git(args: &[&str]) -> Output {

@@ -40,15 +40,7 @@ fn import(store: &Store, paths: &[PathBuf]) -> ImportReport {
 
 /// Every ref of the store and its target.
 fn refs(store: &Store) -> BTreeMap<String, String> {
-    let repo = git2::Repository::open_bare(store.path()).expect("open");
-    let mut out = BTreeMap::new();
-    for r in repo.references().expect("refs") {
-        let r = r.expect("ref");
-        if let (Ok(name), Some(t)) = (r.name(), r.target()) {
-            out.insert(name.to_string(), t.to_string());
-        }
-    }
-    out
+    crate::common::refs_of(store.path())
 }
 
 /// The history of the one statute whose name contains `name`.
