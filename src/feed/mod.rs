@@ -201,6 +201,16 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
             .push(label.clone());
     }
     let tasks: Vec<(String, Vec<String>)> = by_statute.into_iter().collect();
+    // The citation index's titles, read once for every task (none in a store without it).
+    let titles = if tasks.is_empty() {
+        None
+    } else {
+        match store.cite_titles() {
+            Ok(t) => Some(std::sync::Arc::new(t)),
+            Err(StoreError::NoIndex) => None,
+            Err(e) => return Err(e.into()),
+        }
+    };
     // 3. One statute per task, one git handle per thread: the caller's store on this one, the
     // store opened again on each other.
     let path: PathBuf = store.path().to_path_buf();
@@ -219,7 +229,7 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
             };
             // A panic in the parser or differ fails this statute, not the process.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                statute_events(s, id, labels)
+                statute_events(s, id, labels, titles.as_ref())
             }))
             .unwrap_or_else(|_| {
                 Err(StoreError::Panicked {
@@ -250,7 +260,12 @@ struct Keyed {
 }
 
 /// The events of one statute's versions named in `labels`.
-fn statute_events(store: &Store, id: &str, labels: &[String]) -> Result<Vec<Keyed>> {
+fn statute_events(
+    store: &Store,
+    id: &str,
+    labels: &[String],
+    titles: Option<&std::sync::Arc<crate::store::cites::IndexTitles>>,
+) -> Result<Vec<Keyed>> {
     let h = store.history(id)?;
     let ks: Vec<usize> = labels
         .iter()
@@ -284,10 +299,9 @@ fn statute_events(store: &Store, id: &str, labels: &[String]) -> Result<Vec<Keye
         .collect();
     let lin = lineage::lineage_from(id, &pairs, &changes);
     // The citation index, when the store has one (stores written before it have none).
-    let mut index = match store.cite_index() {
-        Ok(i) => Some(i),
-        Err(StoreError::NoIndex) => None,
-        Err(e) => return Err(e.into()),
+    let mut index = match titles {
+        Some(t) => Some(store.cite_index_with(t.clone())?),
+        None => None,
     };
     for &k in &ks {
         let cs = k.checked_sub(1).and_then(|p| changes.get(p));

@@ -518,10 +518,16 @@ pub struct CiteIndex<'s> {
     tree: Tree<'s>,
     /// `refs`, `units`, `cites`, each read once.
     dirs: HashMap<String, Option<Tree<'s>>>,
+    titles: std::sync::Arc<IndexTitles>,
+    cache: HashMap<String, std::rc::Rc<Cited>>,
+}
+
+/// What `titles.tsv` gives, read once and shareable between threads (each with a store
+/// handle of its own: see [`Store::cite_index_with`]).
+pub struct IndexTitles {
     pub titles: Titles,
     /// id → latest title.
     names: HashMap<String, String>,
-    cache: HashMap<String, std::rc::Rc<Cited>>,
 }
 
 /// A cited statute, read once.
@@ -534,6 +540,13 @@ impl Store {
     /// The citation index of `main`; an error when the store has none (written before it:
     /// `statute reindex` builds it).
     pub fn cite_index(&self) -> Result<CiteIndex<'_>> {
+        let titles = std::sync::Arc::new(self.cite_titles()?);
+        self.cite_index_with(titles)
+    }
+
+    /// The index's titles (`titles.tsv`), read and indexed: linear in the store, so a task
+    /// that opens the index for each of many statutes reads them once and shares them.
+    pub fn cite_titles(&self) -> Result<IndexTitles> {
         let tree = main_index(&self.repo).ok_or(StoreError::NoIndex)?;
         let titles_blob = tree.get_name("titles.tsv").ok_or(StoreError::NoIndex)?.id();
         let blob = self.repo.find_blob(titles_blob)?;
@@ -552,12 +565,18 @@ impl Store {
             }
         }
         let titles = Titles::new(pairs.iter().map(|(t, id)| (t.as_str(), id.as_str())));
+        Ok(IndexTitles { titles, names })
+    }
+
+    /// The citation index of `main` with titles read already ([`Store::cite_titles`], from
+    /// this store or another handle on it).
+    pub fn cite_index_with(&self, titles: std::sync::Arc<IndexTitles>) -> Result<CiteIndex<'_>> {
+        let tree = main_index(&self.repo).ok_or(StoreError::NoIndex)?;
         Ok(CiteIndex {
             store: self,
             tree,
             dirs: HashMap::new(),
             titles,
-            names,
             cache: HashMap::new(),
         })
     }
@@ -586,7 +605,7 @@ impl<'s> CiteIndex<'s> {
 
     /// A statute's latest title, by id.
     pub fn title<'a>(&'a self, id: &'a str) -> &'a str {
-        self.names.get(id).map(String::as_str).unwrap_or(id)
+        self.titles.names.get(id).map(String::as_str).unwrap_or(id)
     }
 
     /// A statute's history and lineage, read once.
@@ -663,7 +682,7 @@ impl<'s> CiteIndex<'s> {
             before: String::new(),
             row,
         };
-        let candidates = match self.titles.find(&out.row.name, citing) {
+        let candidates = match self.titles.titles.find(&out.row.name, citing) {
             Found::One { id, name } => {
                 out.cited_title = if out.row.name == Name::This {
                     self.title(citing).to_string()
