@@ -316,14 +316,18 @@ pub(crate) fn write_index(
     let mut units_blobs: BTreeMap<String, Oid> = BTreeMap::new();
     let mut todo: Vec<(&String, &[StoredVersion])> = Vec::new();
     for id in ids {
-        match (chains.get(id), carried.blob("units", id)) {
-            (Some(chain), units) if fresh(id) || units.is_none() => todo.push((id, chain)),
-            (_, Some(units)) => {
+        let chain = chains.get(id);
+        // Carried over unless it is to be derived afresh (and can be: its history was read).
+        let units = carried
+            .blob("units", id)
+            .filter(|_| !(fresh(id) && chain.is_some()));
+        match (units, chain) {
+            (Some(units), _) => {
                 units_blobs.insert(id.clone(), units);
                 refs_blobs.insert(id.clone(), carried.blob("refs", id));
             }
+            (None, Some(chain)) => todo.push((id, chain)),
             (None, None) => return Err(StoreError::NoIndex),
-            (Some(chain), None) => todo.push((id, chain)),
         }
     }
     let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<()> {
