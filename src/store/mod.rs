@@ -149,8 +149,27 @@ fn isolate_from_user_git_config() {
         }
         // SAFETY: as above.
         let _ = unsafe { git2::opts::set_verify_owner_validation(false) };
+        // libgit2 maps pack files in windows of 1 GiB up to 8 GiB in all by default, so a
+        // command that reads every object (verify, a whole feed) kept the whole pack mapped
+        // and its resident size grew with the store. Windows of 32 MiB, at most 256 MiB mapped
+        // (least recently used unmapped first), bound it at the cost of a remap now and then.
+        // SAFETY: as above; the values only bound libgit2's own window cache.
+        let _ = unsafe { git2::opts::set_mwindow_size(MWINDOW_SIZE) };
+        let _ = unsafe { git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT) };
+        // Its cache of parsed objects (commits and trees; 256 MiB a repository by default)
+        // is bounded the same way: a command reading every statute opens one repository a
+        // thread, and each filled its cache with objects it never reads again.
+        // SAFETY: as above.
+        let _ = unsafe { git2::opts::set_cache_max_size(OBJECT_CACHE_LIMIT) };
     });
 }
+
+/// The size of one window libgit2 maps of a pack file.
+const MWINDOW_SIZE: usize = 32 << 20;
+/// How much of the pack files libgit2 keeps mapped at most, all windows together.
+const MWINDOW_MAPPED_LIMIT: usize = 256 << 20;
+/// The most libgit2 keeps in its object cache.
+const OBJECT_CACHE_LIMIT: isize = 32 << 20;
 
 /// The store directory: `--store`, else `$STATUTE_STORE`, else [`DEFAULT_DIR`].
 pub fn resolve_dir(flag: Option<&Path>) -> PathBuf {
