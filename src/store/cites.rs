@@ -184,6 +184,25 @@ pub(crate) struct Derived {
     units: String,
 }
 
+/// A statute's lines of the citation index once written as blobs: its units and, when it
+/// cites anything, its refs. An import writes them as it derives them, so that what it holds
+/// until the index is written does not grow with the texts it imports.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DerivedBlobs {
+    units: Oid,
+    refs: Option<Oid>,
+}
+
+impl Derived {
+    /// Its blobs, added to `objects` (to be written before the index names them).
+    pub(crate) fn into_blobs(self, objects: &mut super::pack::Objects) -> DerivedBlobs {
+        DerivedBlobs {
+            units: objects.blob(self.units.as_bytes()),
+            refs: (!self.refs.is_empty()).then(|| objects.blob(self.refs.as_bytes())),
+        }
+    }
+}
+
 /// Parses every version of a statute (canonical bytes, oldest first), extracts its citations
 /// and follows its units.
 fn derive(id: &str, versions: &Texts) -> Result<Derived> {
@@ -307,7 +326,7 @@ pub(crate) fn write_index(
     fresh: &dyn Fn(&str) -> bool,
     carried: &Carried,
     tables: &super::tables::Tables,
-    derived: &mut HashMap<String, Derived>,
+    derived: &mut HashMap<String, DerivedBlobs>,
     threads: usize,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
@@ -330,6 +349,11 @@ pub(crate) fn write_index(
             (None, None) => return Err(StoreError::NoIndex),
         }
     }
+    todo.retain(|(id, _)| !derived.contains_key(*id));
+    for (id, d) in derived.drain() {
+        units_blobs.insert(id.clone(), d.units);
+        refs_blobs.insert(id, d.refs);
+    }
     let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<()> {
         let units = repo.blob(d.units.as_bytes())?;
         written.push(units);
@@ -344,10 +368,6 @@ pub(crate) fn write_index(
         refs_blobs.insert(id.clone(), refs);
         Ok(())
     };
-    todo.retain(|(id, _)| !derived.contains_key(*id));
-    for (id, d) in derived.drain() {
-        store_derived(&id, d, written)?;
-    }
     // Derive in batches of whole statutes, reading their blobs first.
     let mut at = 0;
     while at < todo.len() {

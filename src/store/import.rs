@@ -845,7 +845,7 @@ impl Store {
     pub(crate) fn write_objects(
         &self,
         plans: &[Plan],
-        mut derived: HashMap<String, super::cites::Derived>,
+        mut derived: HashMap<String, super::cites::DerivedBlobs>,
         state: &State,
         stamp: super::Stamp,
         threads: usize,
@@ -879,7 +879,7 @@ impl Store {
         for p in plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
             chains.insert(p.id.clone(), write_plan(&mut objects, p, stored)?);
-            if objects.len() >= FLUSH_OBJECTS {
+            if objects.len() >= FLUSH_OBJECTS || objects.bytes() >= FLUSH_BYTES {
                 objects.write(&self.repo, threads)?;
             }
         }
@@ -1002,15 +1002,18 @@ impl Store {
     /// Fills the summaries the plans lack and derives each planned statute's lines of the
     /// citation index ([`summarize_statute`]), one statute per task on every core, statutes
     /// taken about [`SUMMARY_BATCH`] versions at a time (their texts read from the object
-    /// database for the batch only). Returns the derived lines by statute.
+    /// database for the batch only). Returns the blobs of the derived lines by statute, written.
     pub(crate) fn summarize_plans(
         &self,
         plans: &mut [Plan],
         state: &State,
         threads: usize,
-    ) -> Result<HashMap<String, super::cites::Derived>> {
+    ) -> Result<HashMap<String, super::cites::DerivedBlobs>> {
         let empty = Vec::new();
         let mut derived = HashMap::new();
+        // The derived lines go into the object database a batch at a time (packed every
+        // [`FLUSH_OBJECTS`]), only their blob ids kept.
+        let mut objects = super::pack::Objects::default();
         let mut at = 0;
         while at < plans.len() {
             let mut batch: Vec<(usize, Vec<Vec<u8>>)> = Vec::new();
@@ -1046,7 +1049,7 @@ impl Store {
                             }
                         }
                         if let Some(d) = d {
-                            derived.insert(p.id.clone(), d);
+                            derived.insert(p.id.clone(), d.into_blobs(&mut objects));
                         }
                     }
                     // A panic: every version still gets a history entry.
@@ -1059,13 +1062,19 @@ impl Store {
                     }
                 }
             }
+            if objects.len() >= FLUSH_OBJECTS || objects.bytes() >= FLUSH_BYTES {
+                objects.write(&self.repo, threads)?;
+            }
         }
+        objects.write(&self.repo, threads)?;
         Ok(derived)
     }
 }
 
 /// How many objects of the histories an import holds before it packs them.
 const FLUSH_OBJECTS: usize = 100_000;
+/// How many bytes of objects an import holds before it packs them.
+const FLUSH_BYTES: usize = 128 << 20;
 
 /// About how many versions an import parses at once for summaries (their texts in memory).
 const SUMMARY_BATCH: usize = 512;
