@@ -44,9 +44,8 @@ fn full_feed_jsonl() -> usize {
         return 0;
     };
     let store = Store::open(path).expect("open");
-    let events = feed::events(&store, &Options::default()).expect("feed");
     let mut out = Vec::new();
-    feed::write_jsonl(&events, &mut out).expect("write");
+    feed::write(&store, &Options::default(), &feed::Format::Jsonl, &mut out).expect("feed");
     out.len()
 }
 
@@ -56,9 +55,12 @@ fn full_feed_atom() -> usize {
         return 0;
     };
     let store = Store::open(path).expect("open");
-    let events = feed::events(&store, &Options::default()).expect("feed");
     let mut out = Vec::new();
-    feed::atom::write(&events, "statute", "feed", &mut out).expect("write");
+    let atom = feed::Format::Atom {
+        title: "statute".into(),
+        self_id: "feed".into(),
+    };
+    feed::write(&store, &Options::default(), &atom, &mut out).expect("feed");
     out.len()
 }
 

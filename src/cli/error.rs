@@ -53,7 +53,8 @@ fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     if let Some(e) = e.downcast_ref::<FeedError>() {
         return match e {
             FeedError::Store(e) => store_message(e),
-            _ => format!("--since {e}"),
+            FeedError::BadSince(_) | FeedError::UnknownStatute { .. } => format!("--since {e}"),
+            _ => e.to_string(),
         };
     }
     if let Some(e) = e.downcast_ref::<TuiError>() {

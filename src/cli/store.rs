@@ -329,15 +329,14 @@ pub fn feed(
         since,
         statutes,
         limit,
-        threads: 0,
+        ..feed::Options::default()
     };
-    let events = feed::events(&s, &opts)?;
-    match format {
-        FeedFormat::Jsonl => feed::write_jsonl(&events, out),
-        FeedFormat::Json => feed::write_json(&events, out),
-        FeedFormat::Atom => feed::atom::write(&events, &title, &self_id, out),
-    }
-    .context("writing output")?;
+    let format = match format {
+        FeedFormat::Jsonl => feed::Format::Jsonl,
+        FeedFormat::Json => feed::Format::Json,
+        FeedFormat::Atom => feed::Format::Atom { title, self_id },
+    };
+    feed::write(&s, &opts, &format, out)?;
     Ok(Outcome::Clean)
 }
 

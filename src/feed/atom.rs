@@ -125,11 +125,23 @@ pub fn self_id(statutes: &[String]) -> String {
 
 /// Writes the feed. `title` names it; `self_id` is appended to [`TAG_PREFIX`] for its id.
 pub fn write(events: &[Event], title: &str, self_id: &str, out: &mut impl Write) -> io::Result<()> {
-    let updated = events
-        .iter()
-        .map(|e| e.version_date.as_str())
-        .max()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+    let updated = events.iter().map(|e| e.version_date.as_str()).max();
+    header(updated, title, self_id, out)?;
+    for e in events.iter().rev() {
+        entry(e, out)?;
+    }
+    footer(out)
+}
+
+/// The feed's opening up to its first entry; `updated` is the latest version date of its
+/// events (none when it has none).
+pub(crate) fn header(
+    updated: Option<&str>,
+    title: &str,
+    self_id: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let updated = updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
     writeln!(out, r#"<?xml version="1.0" encoding="utf-8"?>"#)?;
     writeln!(out, r#"<feed xmlns="http://www.w3.org/2005/Atom">"#)?;
     writeln!(
@@ -140,14 +152,16 @@ pub fn write(events: &[Event], title: &str, self_id: &str, out: &mut impl Write)
     writeln!(out, "  <title>{}</title>", escape(title))?;
     writeln!(out, "  <updated>{updated}</updated>")?;
     writeln!(out, "  <author><name>statute</name></author>")?;
-    writeln!(out, "  <generator>statute</generator>")?;
-    for e in events.iter().rev() {
-        entry(e, out)?;
-    }
+    writeln!(out, "  <generator>statute</generator>")
+}
+
+/// The feed's closing after its last entry.
+pub(crate) fn footer(out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "</feed>")
 }
 
-fn entry(e: &Event, out: &mut impl Write) -> io::Result<()> {
+/// One entry.
+pub(crate) fn entry(e: &Event, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "  <entry>")?;
     writeln!(
         out,

@@ -44,6 +44,12 @@ pub enum FeedError {
     UnknownStatute { since: String, statute: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The temporary file a large feed is spilled to could not be made, written or read.
+    #[error("a temporary file for the feed's events: {0}")]
+    Spill(#[source] io::Error),
+    /// The output could not be written.
+    #[error("writing the feed: {0}")]
+    Write(#[source] io::Error),
 }
 
 pub type Result<T, E = FeedError> = std::result::Result<T, E>;
@@ -151,10 +157,191 @@ pub struct Options {
     pub limit: Option<usize>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// For [`write`]: how many bytes of rendered events are held in memory before they go to
+    /// a temporary file; `None`: [`SPILL_IN_MEMORY`].
+    pub spill_in_memory: Option<usize>,
 }
 
-/// The events of the feed, in cursor order.
+/// The events of the feed, in cursor order, all in memory: for small feeds and tests. A feed
+/// of a whole store is written with [`write`], which holds only a batch at a time.
 pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    compute(
+        store,
+        opts,
+        |e| e,
+        |k| {
+            out.push(k);
+            Ok(())
+        },
+    )?;
+    out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    Ok(out.into_iter().map(|k| k.event).collect())
+}
+
+/// An output format of the feed.
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// JSON Lines: one compact event a line.
+    Jsonl,
+    /// One pretty-printed JSON array.
+    Json,
+    /// An Atom feed, newest entry first, with this title and feed id.
+    Atom { title: String, self_id: String },
+}
+
+/// How many statutes' events are computed between two spills: enough to keep every core
+/// busy, few enough that a batch's texts stay small beside the store's.
+const BATCH: usize = 256;
+
+/// Writes the feed in `format` with memory bounded whatever the store's size: each batch of
+/// statutes' events is rendered on the workers and appended to a spill (in memory up to
+/// [`SPILL_IN_MEMORY`] bytes, then an unnamed temporary file), and the rendered events are
+/// copied out in cursor order from there. The bytes are the ones [`write_jsonl`],
+/// [`write_json`] and [`atom::write`] give for [`events`]. Returns how many events.
+pub fn write(store: &Store, opts: &Options, format: &Format, out: &mut dyn Write) -> Result<usize> {
+    let render = |e: Event| -> (String, Vec<u8>) {
+        let mut bytes = Vec::new();
+        // Serialising the wire types cannot fail, and a Vec takes every write.
+        let _ = match format {
+            Format::Jsonl => serde_json::to_writer(&mut bytes, &e).map_err(io::Error::from),
+            Format::Json => {
+                let mut pretty = Vec::new();
+                let r = serde_json::to_writer_pretty(&mut pretty, &e);
+                // An element of the array, indented one level as the whole array would be.
+                for (i, line) in pretty.split(|b| *b == b'\n').enumerate() {
+                    if i > 0 {
+                        bytes.push(b'\n');
+                    }
+                    bytes.extend_from_slice(b"  ");
+                    bytes.extend_from_slice(line);
+                }
+                r.map_err(io::Error::from)
+            }
+            Format::Atom { .. } => atom::entry(&e, &mut bytes),
+        };
+        (e.version_date, bytes)
+    };
+    let mut spill = Spill {
+        limit: opts.spill_in_memory.unwrap_or(SPILL_IN_MEMORY),
+        ..Spill::default()
+    };
+    let mut index: Vec<(Cursor, u64, usize)> = Vec::new();
+    let mut updated: Option<String> = None;
+    compute(store, opts, render, |k| {
+        let (date, bytes) = k.event;
+        if updated.as_ref().is_none_or(|u| *u < date) {
+            updated = Some(date);
+        }
+        let at = spill.append(&bytes).map_err(FeedError::Spill)?;
+        index.push((k.sort_key, at, bytes.len()));
+        Ok(())
+    })?;
+    index.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    let mut copy = |w: &mut io::BufWriter<&mut dyn Write>, at: u64, len: usize| -> Result<()> {
+        let bytes = spill.read(at, len).map_err(FeedError::Spill)?;
+        w.write_all(bytes).map_err(FeedError::Write)
+    };
+    match format {
+        Format::Jsonl => {
+            for (_, at, len) in &index {
+                copy(&mut w, *at, *len)?;
+                w.write_all(b"\n").map_err(FeedError::Write)?;
+            }
+        }
+        Format::Json => {
+            if index.is_empty() {
+                w.write_all(b"[]\n").map_err(FeedError::Write)?;
+            } else {
+                w.write_all(b"[\n").map_err(FeedError::Write)?;
+                for (i, (_, at, len)) in index.iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",\n").map_err(FeedError::Write)?;
+                    }
+                    copy(&mut w, *at, *len)?;
+                }
+                w.write_all(b"\n]\n").map_err(FeedError::Write)?;
+            }
+        }
+        Format::Atom { title, self_id } => {
+            atom::header(updated.as_deref(), title, self_id, &mut w).map_err(FeedError::Write)?;
+            for (_, at, len) in index.iter().rev() {
+                copy(&mut w, *at, *len)?;
+            }
+            atom::footer(&mut w).map_err(FeedError::Write)?;
+        }
+    }
+    w.flush().map_err(FeedError::Write)?;
+    Ok(index.len())
+}
+
+/// Rendered events kept in memory up to this many bytes; past it, in a temporary file.
+pub const SPILL_IN_MEMORY: usize = 64 << 20;
+
+/// Rendered events in arrival order: a buffer in memory, moved to an unnamed temporary file
+/// (gone with the process, however it ends) once it outgrows `limit` bytes.
+#[derive(Default)]
+struct Spill {
+    limit: usize,
+    memory: Vec<u8>,
+    file: Option<io::BufWriter<std::fs::File>>,
+    len: u64,
+    /// Reading back: the file's handle once flushed, and a buffer for one event.
+    reading: Option<std::fs::File>,
+    buf: Vec<u8>,
+}
+
+impl Spill {
+    /// Appends `bytes`; returns where they start.
+    fn append(&mut self, bytes: &[u8]) -> io::Result<u64> {
+        let at = self.len;
+        if self.file.is_none() && self.memory.len() + bytes.len() > self.limit {
+            let mut f = io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+            f.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(f);
+        }
+        match self.file.as_mut() {
+            Some(f) => f.write_all(bytes)?,
+            None => self.memory.extend_from_slice(bytes),
+        }
+        self.len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// The `len` bytes appended at `at`.
+    fn read(&mut self, at: u64, len: usize) -> io::Result<&[u8]> {
+        use std::io::{Read, Seek, SeekFrom};
+        if let Some(f) = self.file.take() {
+            self.reading = Some(f.into_inner().map_err(io::IntoInnerError::into_error)?);
+        }
+        match self.reading.as_mut() {
+            None => {
+                let from = usize::try_from(at).unwrap_or(usize::MAX);
+                self.memory
+                    .get(from..from.saturating_add(len))
+                    .ok_or_else(|| io::Error::other("outside the spilled events"))
+            }
+            Some(f) => {
+                f.seek(SeekFrom::Start(at))?;
+                self.buf.resize(len, 0);
+                f.read_exact(&mut self.buf)?;
+                Ok(&self.buf)
+            }
+        }
+    }
+}
+
+/// Computes the events `opts` selects, `render` turning each into what `sink` takes, in
+/// batches of [`BATCH`] statutes (their order within a batch, not the feed's: callers sort by
+/// `sort_key`).
+fn compute<R: Send>(
+    store: &Store,
+    opts: &Options,
+    render: impl Fn(Event) -> R + Sync,
+    mut sink: impl FnMut(Keyed<R>) -> Result<()>,
+) -> Result<()> {
     // 1. Which versions: from the tag names alone.
     let mut wanted: Vec<(Cursor, String)> = Vec::new();
     let only: std::collections::BTreeSet<&str> = opts.statutes.iter().map(String::as_str).collect();
@@ -192,13 +379,10 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
             wanted.drain(..skip);
         }
     }
-    // 2. Group by statute; the costliest statutes (most versions wanted late) first.
+    // 2. Group by statute.
     let mut by_statute: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (c, label) in &wanted {
-        by_statute
-            .entry(c.statute.clone())
-            .or_default()
-            .push(label.clone());
+    for (c, label) in wanted {
+        by_statute.entry(c.statute).or_default().push(label);
     }
     let tasks: Vec<(String, Vec<String>)> = by_statute.into_iter().collect();
     // The citation index's titles, read once for every task (none in a store without it).
@@ -212,39 +396,50 @@ pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
         }
     };
     // 3. One statute per task, one git handle per thread: the caller's store on this one, the
-    // store opened again on each other.
+    // store opened again on each other; a batch at a time.
     let path: PathBuf = store.path().to_path_buf();
-    let results = crate::par::map_with(
-        &tasks,
-        crate::par::threads(opts.threads),
-        Ok(Handle::Borrowed(store)),
-        || Store::open(&path).map(Handle::Owned).map_err(Some),
-        |handle, (id, labels)| {
-            let s = match handle {
-                Ok(Handle::Borrowed(s)) => *s,
-                Ok(Handle::Owned(s)) => &*s,
-                // The worker's first task reports why it could not open the store; that
-                // error, earlier in task order, fails the feed.
-                Err(e) => return e.take().map_or(Ok(Vec::new()), |e| Err(e.into())),
-            };
-            // A panic in the parser or differ fails this statute, not the process.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                statute_events(s, id, labels, titles.as_ref())
-            }))
-            .unwrap_or_else(|_| {
-                Err(StoreError::Panicked {
-                    what: format!("{id}: the parser or differ"),
-                }
-                .into())
-            })
-        },
-    );
-    let mut out = Vec::with_capacity(wanted.len());
-    for r in results {
-        out.extend(r?);
+    let threads = crate::par::threads(opts.threads);
+    for batch in tasks.chunks(BATCH) {
+        let results = crate::par::map_with(
+            batch,
+            threads,
+            Ok(Handle::Borrowed(store)),
+            || Store::open(&path).map(Handle::Owned).map_err(Some),
+            |handle, (id, labels)| {
+                let s = match handle {
+                    Ok(Handle::Borrowed(s)) => *s,
+                    Ok(Handle::Owned(s)) => &*s,
+                    // The worker's first task reports why it could not open the store; that
+                    // error, earlier in task order, fails the feed.
+                    Err(e) => return e.take().map_or(Ok(Vec::new()), |e| Err(e.into())),
+                };
+                // A panic in the parser or differ fails this statute, not the process.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    statute_events(s, id, labels, titles.as_ref()).map(|events| {
+                        events
+                            .into_iter()
+                            .map(|k| Keyed {
+                                sort_key: k.sort_key,
+                                event: render(k.event),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                }))
+                .unwrap_or_else(|_| {
+                    Err(StoreError::Panicked {
+                        what: format!("{id}: the parser or differ"),
+                    }
+                    .into())
+                })
+            },
+        );
+        for r in results {
+            for k in r? {
+                sink(k)?;
+            }
+        }
     }
-    out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-    Ok(out.into_iter().map(|e| e.event).collect())
+    Ok(())
 }
 
 /// A worker's git handle: the caller's store, or one opened for the worker's thread.
@@ -253,10 +448,10 @@ enum Handle<'a> {
     Owned(Store),
 }
 
-/// An event and its cursor for sorting.
-struct Keyed {
+/// An event (or what it was rendered to) and its cursor for sorting.
+struct Keyed<E = Event> {
     sort_key: Cursor,
-    event: Event,
+    event: E,
 }
 
 /// The events of one statute's versions named in `labels`.

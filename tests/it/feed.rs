@@ -44,6 +44,42 @@ fn atom(events: &[Event]) -> Vec<u8> {
     buf
 }
 
+/// `feed::write`, which spills a batch at a time, gives the bytes the in-memory writers give
+/// for `events` (the whole feed), in every format, whether the spill stays in memory or goes
+/// to a temporary file after `spill` bytes.
+fn assert_streamed_matches(store: &Store, events: &[Event], spill: usize) {
+    let mut json = Vec::new();
+    feed::write_json(events, &mut json).expect("json");
+    let formats = [
+        (feed::Format::Jsonl, jsonl(events)),
+        (feed::Format::Json, json),
+        (
+            feed::Format::Atom {
+                title: "t".into(),
+                self_id: "feed".into(),
+            },
+            atom(events),
+        ),
+    ];
+    for (format, want) in formats {
+        for limit in [None, Some(spill)] {
+            let opts = Options {
+                spill_in_memory: limit,
+                ..Options::default()
+            };
+            let mut got = Vec::new();
+            let n = feed::write(store, &opts, &format, &mut got).expect("write");
+            assert_eq!(n, events.len(), "{format:?}");
+            assert!(
+                got == want,
+                "{format:?}, spilling after {limit:?} bytes: {} bytes against {}",
+                got.len(),
+                want.len()
+            );
+        }
+    }
+}
+
 #[test]
 fn committed_schemas_match_the_types() {
     let dir = root().join("schema");
@@ -110,6 +146,7 @@ fn corpus_feed_validates_against_the_schema() {
         .map(|h| h.versions.len())
         .sum();
     assert_eq!(events.len(), versions, "one event per version");
+    assert_streamed_matches(&store, &events, 64 << 10);
     let feed_schema = validator("statute-feed-1.json");
     let mut problems = Vec::new();
     for line in String::from_utf8(jsonl(&events)).expect("utf8").lines() {
@@ -488,6 +525,9 @@ fn stores_built_in_different_orders_give_the_same_feed() {
     }
     let (ea, eb) = (all_events(&a), all_events(&b));
     assert_eq!(ea.len(), 5);
+    assert_streamed_matches(&a, &ea, 0);
+    let (_e, empty) = new_store();
+    assert_streamed_matches(&empty, &[], 0);
     assert_eq!(jsonl(&ea), jsonl(&eb));
     assert_eq!(atom(&ea), atom(&eb));
     // And the same on every run, with any number of threads.
