@@ -184,34 +184,58 @@ fn a_killed_import_process_leaves_a_store_that_verifies() {
         Some(c) => c.join("multi"),
         None => root().join("versions"),
     };
+    killed_imports(&input, &[150, 600, 1200]);
+}
+
+/// The same at scale, on the corpus in `$STATUTE_KILL_CORPUS` (e.g. the 10× corpus that
+/// `statute-eval scale --factor 10` writes; see docs/benchmarks.md), killed at each of
+/// `$STATUTE_KILL_DELAYS` (milliseconds, comma-separated; by default spread over a 10×
+/// import on this machine, from reading the files to moving the refs). Minutes long: run with
+/// `cargo test --release --test it killed_large -- --ignored --nocapture`.
+#[test]
+#[ignore = "minutes long; needs $STATUTE_KILL_CORPUS"]
+fn a_killed_large_import_leaves_a_store_that_verifies() {
+    let Some(input) = std::env::var_os("STATUTE_KILL_CORPUS").map(PathBuf::from) else {
+        eprintln!("skipped: set STATUTE_KILL_CORPUS to a corpus directory (e.g. /work/scale/10x)");
+        return;
+    };
+    let delays: Vec<u64> = std::env::var("STATUTE_KILL_DELAYS")
+        .ok()
+        .map(|d| d.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![500, 2_000, 5_000, 9_000, 14_000, 19_000, 23_000]);
+    killed_imports(&input, &delays);
+}
+
+/// Imports `input` into a new store once whole, then once per delay killed after it (SIGKILL):
+/// each killed store verifies, and an import after it completes to the whole one's refs.
+fn killed_imports(input: &Path, delays_ms: &[u64]) {
     let (_d1, reference) = new_store();
-    import(&reference, std::slice::from_ref(&input));
-    for delay_ms in [150, 600, 1200] {
+    import(&reference, &[input.to_path_buf()]);
+    for &delay_ms in delays_ms {
         let (_d, s) = new_store();
         let mut child = Command::new(env!("CARGO_BIN_EXE_statute"))
             .arg("--store")
             .arg(s.path())
             .arg("import")
-            .arg(&input)
+            .arg(input)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn");
+        let started = std::time::Instant::now();
         std::thread::sleep(Duration::from_millis(delay_ms));
+        let finished = child.try_wait().ok().flatten().is_some();
         let _ = child.kill();
         let _ = child.wait();
         let s = Store::open(s.path()).expect("reopen");
+        let refs_at_kill = refs(&s).len();
         assert_verifies(&s);
         // Killed in the instant between writing the new packed-refs and renaming it, the
         // process leaves git's lock file behind: the store is intact, and the next import
         // refuses, naming the file, as git does, until it is removed.
         let stale = s.path().join("packed-refs.lock");
         if stale.exists() {
-            let r = s.import(
-                std::slice::from_ref(&input),
-                &ImportOptions::default(),
-                &Quiet,
-            );
+            let r = s.import(&[input.to_path_buf()], &ImportOptions::default(), &Quiet);
             assert!(
                 r.as_ref()
                     .is_err_and(|e| e.to_string().contains("packed-refs.lock")),
@@ -219,9 +243,14 @@ fn a_killed_import_process_leaves_a_store_that_verifies() {
             );
             std::fs::remove_file(&stale).expect("remove the stale lock");
         }
-        import(&s, std::slice::from_ref(&input));
+        import(&s, &[input.to_path_buf()]);
         assert_eq!(refs(&s), refs(&reference), "killed after {delay_ms} ms");
         assert_verifies(&s);
+        eprintln!(
+            "killed after {delay_ms} ms ({}): {refs_at_kill} refs, verified; re-import completed in {:.1} s",
+            if finished { "had finished" } else { "running" },
+            started.elapsed().as_secs_f64()
+        );
     }
 }
 
