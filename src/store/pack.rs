@@ -27,30 +27,47 @@ use git2::{ObjectType, Oid, Repository};
 
 use super::error::{Result, StoreError};
 
-/// Writes `oids` (objects readable through `repo`) into one new pack.
+/// Writes `oids` (objects readable through `repo`) into one new pack, read and compressed
+/// [`CHUNK_BYTES`] at a time so that the pack's size is not held twice more in memory.
 pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(oids.len());
+    let oids: Vec<Oid> = oids.iter().copied().filter(|o| seen.insert(*o)).collect();
+    drop(seen);
     if oids.is_empty() {
         return Ok(());
     }
     let odb = repo.odb()?;
-    let mut objects: Vec<(u8, Option<Oid>, Vec<u8>)> = Vec::with_capacity(oids.len());
-    for oid in oids {
-        let o = odb.read(*oid)?;
-        let t = match o.kind() {
-            ObjectType::Commit => 1,
-            ObjectType::Tree => 2,
-            ObjectType::Blob => 3,
-            ObjectType::Tag => 4,
-            k => {
-                return Err(StoreError::Internal(format!(
-                    "object {oid}: cannot pack a {k}"
-                )));
-            }
-        };
-        objects.push((t, Some(*oid), o.data().to_vec()));
+    let mut pack = PackWriter::create(repo, oids.len())?;
+    let mut at = 0;
+    while at < oids.len() {
+        let mut chunk: Vec<(u8, Oid, Vec<u8>)> = Vec::new();
+        let mut bytes = 0;
+        while at < oids.len() && (chunk.is_empty() || bytes < CHUNK_BYTES) {
+            let oid = oids[at];
+            at += 1;
+            let o = odb.read(oid)?;
+            let t = match o.kind() {
+                ObjectType::Commit => 1,
+                ObjectType::Tree => 2,
+                ObjectType::Blob => 3,
+                ObjectType::Tag => 4,
+                k => {
+                    return Err(StoreError::Internal(format!(
+                        "object {oid}: cannot pack a {k}"
+                    )));
+                }
+            };
+            bytes += o.len();
+            chunk.push((t, oid, o.data().to_vec()));
+        }
+        pack.add(&chunk, threads)?;
     }
-    write_objects(repo, &objects, threads)
+    pack.finish(repo)
 }
+
+/// How many bytes of objects are compressed at once when a pack is written: the rest of the
+/// pack is on disk.
+const CHUNK_BYTES: usize = 64 << 20;
 
 /// Objects encoded in process, in git's formats, with their ids (SHA-1 by the `sha1` crate),
 /// to be written into one pack ([`Objects::write`]) without going through libgit2's object
@@ -171,15 +188,8 @@ pub fn write_blobs(repo: &Repository, blobs: &[&[u8]], threads: usize) -> Result
     write_objects(repo, &objects, threads)
 }
 
-/// Writes objects given as (pack type, id if known, content) into one new pack and its index.
-///
-/// Each object is hashed, compressed and checksummed (CRC-32 of its pack entry) on every core;
-/// the pack and its version-2 index are written here, under temporary names in the pack
-/// directory, synced, and renamed into place pack first, index last, as `git index-pack` does:
-/// readers find a pack by its index, so until that last rename no reader sees either. (Handing
-/// the pack to libgit2's indexer instead made it inflate and hash every object again, with the
-/// collision-detecting SHA-1: about a third of a large import.) An object given twice is
-/// written once. On an error nothing is left behind.
+/// Writes objects given as (pack type, id if known, content) into one new pack and its index
+/// ([`PackWriter`]). An object given twice is written once. On an error nothing is left behind.
 fn write_objects<D: AsRef<[u8]> + Sync>(
     repo: &Repository,
     objects: &[(u8, Option<Oid>, D)],
@@ -188,79 +198,157 @@ fn write_objects<D: AsRef<[u8]> + Sync>(
     if objects.is_empty() {
         return Ok(());
     }
-    let encoded: Vec<Option<(Oid, u32, Vec<u8>)>> =
-        crate::par::try_map(objects, threads, |(t, known, data)| {
-            let data = data.as_ref();
-            let oid = known.unwrap_or_else(|| object_id(*t, data));
-            let entry = entry(*t, data);
-            let crc = crc32fast::hash(&entry);
-            (oid, crc, entry)
-        });
-    let mut seen = std::collections::HashSet::with_capacity(encoded.len());
-    let mut entries = Vec::with_capacity(encoded.len());
-    for e in encoded {
-        let e = e.ok_or_else(|| StoreError::Panicked {
-            what: "compressing an object".into(),
+    // The ids first (hashing is quick beside compressing), so that the pack's header can
+    // count each object once.
+    let ids = crate::par::try_map(objects, threads, |(t, known, data)| {
+        known.unwrap_or_else(|| object_id(*t, data.as_ref()))
+    });
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let mut keep: Vec<(u8, Oid, &[u8])> = Vec::with_capacity(ids.len());
+    for ((t, _, data), id) in objects.iter().zip(ids) {
+        let id = id.ok_or_else(|| StoreError::Panicked {
+            what: "hashing an object".into(),
         })?;
-        if seen.insert(e.0) {
-            entries.push(e);
+        if seen.insert(id) {
+            keep.push((*t, id, data.as_ref()));
         }
     }
     drop(seen);
-    let dir = repo.path().join("objects/pack");
-    let failed = |e: std::io::Error| StoreError::WriteFailed {
-        path: dir.clone(),
-        detail: e.to_string(),
-    };
-    let mut pack_file = TempFile::create(&dir, "pack").map_err(failed)?;
-    let mut idx_file = TempFile::create(&dir, "idx").map_err(failed)?;
-    let (pack_sum, index) = {
+    let mut pack = PackWriter::create(repo, keep.len())?;
+    let mut at = 0;
+    while at < keep.len() {
+        let mut end = at;
+        let mut bytes = 0;
+        while end < keep.len() && (end == at || bytes < CHUNK_BYTES) {
+            bytes += keep[end].2.len();
+            end += 1;
+        }
+        pack.add(&keep[at..end], threads)?;
+        at = end;
+    }
+    pack.finish(repo)
+}
+
+/// A pack being written: each object hashed, compressed and checksummed (CRC-32 of its pack
+/// entry) on every core, a chunk at a time, and appended; then its version-2 index. Both are
+/// written under temporary names in the pack directory, synced, and renamed into place pack
+/// first, index last, as `git index-pack` does: readers find a pack by its index, so until
+/// that last rename no reader sees either. (Handing the pack to libgit2's indexer instead made
+/// it inflate and hash every object again, with the collision-detecting SHA-1: about a third
+/// of a large import.) Dropped unfinished, it removes its temporary file.
+struct PackWriter {
+    dir: PathBuf,
+    file: TempFile,
+    out: std::io::BufWriter<std::fs::File>,
+    sum: sha1::Sha1,
+    offset: u64,
+    count: usize,
+    index: Vec<(Oid, u32, u64)>,
+}
+
+impl PackWriter {
+    /// A pack of `count` objects, its header written.
+    fn create(repo: &Repository, count: usize) -> Result<PackWriter> {
         use sha1::Digest;
-        let mut sum = sha1::Sha1::new();
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut pack_file.file);
-        let mut put = |bytes: &[u8]| -> std::io::Result<()> {
-            sum.update(bytes);
-            out.write_all(bytes)
+        let dir = repo.path().join("objects/pack");
+        let failed = |e: std::io::Error| StoreError::WriteFailed {
+            path: dir.clone(),
+            detail: e.to_string(),
+        };
+        let file = TempFile::create(&dir, "pack").map_err(failed)?;
+        let out =
+            std::io::BufWriter::with_capacity(1 << 20, file.file.try_clone().map_err(failed)?);
+        let count32 = u32::try_from(count)
+            .map_err(|_| StoreError::Internal(format!("{count} objects: too many for one pack")))?;
+        let mut w = PackWriter {
+            dir: dir.clone(),
+            file,
+            out,
+            sum: sha1::Sha1::new(),
+            offset: 0,
+            count,
+            index: Vec::with_capacity(count),
         };
         let mut header = Vec::with_capacity(12);
         header.extend_from_slice(b"PACK");
         header.extend_from_slice(&2u32.to_be_bytes());
-        header.extend_from_slice(&(entries.len() as u32).to_be_bytes());
-        put(&header).map_err(failed)?;
-        let mut offset = header.len() as u64;
-        let mut index = Vec::with_capacity(entries.len());
-        for (oid, crc, bytes) in entries {
-            put(&bytes).map_err(failed)?;
-            index.push((oid, crc, offset));
-            offset += bytes.len() as u64;
+        header.extend_from_slice(&count32.to_be_bytes());
+        w.put(&header)?;
+        Ok(w)
+    }
+
+    fn failed(&self, e: std::io::Error) -> StoreError {
+        StoreError::WriteFailed {
+            path: self.dir.clone(),
+            detail: e.to_string(),
         }
-        let pack_sum: [u8; 20] = sum.finalize().into();
-        out.write_all(&pack_sum).map_err(failed)?;
-        out.flush().map_err(failed)?;
-        (pack_sum, index)
-    };
-    pack_file.file.sync_all().map_err(failed)?;
-    idx_file
-        .file
-        .write_all(&pack_index(index, &pack_sum))
-        .and_then(|()| idx_file.file.sync_all())
-        .map_err(failed)?;
-    let name: String = pack_sum.iter().map(|b| format!("{b:02x}")).collect();
-    let idx_path = dir.join(format!("pack-{name}.idx"));
-    if idx_path.exists() {
-        // The same objects in the same order: this very pack is already in place.
-        return Ok(());
     }
-    pack_file
-        .persist(&dir.join(format!("pack-{name}.pack")))
-        .map_err(failed)?;
-    idx_file.persist(&idx_path).map_err(failed)?;
-    // The renames themselves, durable before any ref names an object of the pack.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        use sha1::Digest;
+        self.sum.update(bytes);
+        self.offset += bytes.len() as u64;
+        self.out.write_all(bytes).map_err(|e| self.failed(e))
     }
-    repo.odb()?.refresh()?;
-    Ok(())
+
+    /// Compresses these objects (type, id, content) on `threads` threads and appends them.
+    fn add<D: AsRef<[u8]> + Sync>(
+        &mut self,
+        objects: &[(u8, Oid, D)],
+        threads: usize,
+    ) -> Result<()> {
+        let encoded = crate::par::try_map(objects, threads, |(t, _, data)| {
+            let entry = entry(*t, data.as_ref());
+            (crc32fast::hash(&entry), entry)
+        });
+        for ((_, oid, _), e) in objects.iter().zip(encoded) {
+            let (crc, bytes) = e.ok_or_else(|| StoreError::Panicked {
+                what: "compressing an object".into(),
+            })?;
+            self.index.push((*oid, crc, self.offset));
+            self.put(&bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the trailer and the index, syncs both and renames them into place.
+    fn finish(mut self, repo: &Repository) -> Result<()> {
+        use sha1::Digest;
+        if self.index.len() != self.count {
+            return Err(StoreError::Internal(format!(
+                "a pack of {} objects given {}",
+                self.count,
+                self.index.len()
+            )));
+        }
+        let pack_sum: [u8; 20] = std::mem::take(&mut self.sum).finalize().into();
+        self.out.write_all(&pack_sum).map_err(|e| self.failed(e))?;
+        self.out.flush().map_err(|e| self.failed(e))?;
+        self.file.file.sync_all().map_err(|e| self.failed(e))?;
+        let index = std::mem::take(&mut self.index);
+        let mut idx_file = TempFile::create(&self.dir, "idx").map_err(|e| self.failed(e))?;
+        idx_file
+            .file
+            .write_all(&pack_index(index, &pack_sum))
+            .and_then(|()| idx_file.file.sync_all())
+            .map_err(|e| self.failed(e))?;
+        let name: String = pack_sum.iter().map(|b| format!("{b:02x}")).collect();
+        let idx_path = self.dir.join(format!("pack-{name}.idx"));
+        if idx_path.exists() {
+            // The same objects in the same order: this very pack is already in place.
+            return Ok(());
+        }
+        self.file
+            .persist(&self.dir.join(format!("pack-{name}.pack")))
+            .map_err(|e| self.failed(e))?;
+        idx_file.persist(&idx_path).map_err(|e| self.failed(e))?;
+        // The renames themselves, durable before any ref names an object of the pack.
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        repo.odb()?.refresh()?;
+        Ok(())
+    }
 }
 
 /// An object's id: the SHA-1 of its git header (`blob 12\0`) and content.
