@@ -341,9 +341,27 @@ fn verify(bencher: divan::Bencher, factor: usize) {
     });
 }
 
-/// The browser: open the store, list the statutes, build the state, draw 80×24.
+/// The browser's first frame as `statute browse` draws it: open the store (handed to the
+/// loader, which reads the statute list next), draw 80×24.
 #[divan::bench(args = factors(), sample_count = 10)]
 fn first_frame(bencher: divan::Bencher, factor: usize) {
+    let Some(path) = store_of(factor) else {
+        return;
+    };
+    bencher.bench(|| {
+        let store = Store::open(path).expect("open");
+        let mut app = App::loading(true);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| ui::draw(f, &mut app)).expect("draw");
+        drop(store);
+        app.outbox.len()
+    });
+}
+
+/// The browser's statute list ready: open the store, read every id, build the state, draw
+/// 80×24 (the frame after the first, when the loader has answered).
+#[divan::bench(args = factors(), sample_count = 10)]
+fn statute_list(bencher: divan::Bencher, factor: usize) {
     let Some(path) = store_of(factor) else {
         return;
     };

@@ -123,7 +123,8 @@ pub struct Areas {
 /// The whole browser state.
 #[derive(Debug)]
 pub struct App {
-    /// Every statute id in the store, ordered.
+    /// Every statute id in the store, ordered (empty until the loader has read them, while
+    /// `pending` holds [`Request::Ids`]).
     pub statutes: Vec<String>,
     pub screens: Vec<Screen>,
     pub help: bool,
@@ -177,6 +178,19 @@ impl App {
         app
     }
 
+    /// A browser whose statute list the loader reads: the first frame is drawn at once, the
+    /// list when the ids arrive.
+    pub fn loading(color: bool) -> App {
+        let mut app = App::new(Vec::new(), color);
+        app.request(Request::Ids);
+        app
+    }
+
+    /// True until the statute list has arrived.
+    pub fn loading_ids(&self) -> bool {
+        self.pending.contains(&Request::Ids)
+    }
+
     pub fn screen(&self) -> &Screen {
         // `screens` is never empty: the list is never popped.
         &self.screens[self.screens.len() - 1]
@@ -209,6 +223,21 @@ impl App {
     /// Takes what the loader answered.
     pub fn deliver(&mut self, r: Response) {
         let (req, err) = match r {
+            Response::Ids(res) => match res {
+                Ok(ids) => {
+                    self.statutes = Arc::unwrap_or_clone(ids);
+                    let mut list = match self.screens.first_mut() {
+                        Some(Screen::List(l)) => std::mem::take(l),
+                        _ => ListScreen::default(),
+                    };
+                    self.refilter(&mut list);
+                    if let Some(Screen::List(l)) = self.screens.first_mut() {
+                        *l = list;
+                    }
+                    (Request::Ids, None)
+                }
+                Err(e) => (Request::Ids, Some(e)),
+            },
             Response::History(id, res) => {
                 let req = Request::History(id.clone());
                 match res {
@@ -282,7 +311,7 @@ impl App {
     /// True while the loader works on something the current screen shows.
     pub fn waiting(&self) -> bool {
         match self.screen() {
-            Screen::List(_) => false,
+            Screen::List(_) => self.loading_ids(),
             Screen::Timeline(t) => !self.histories.contains_key(&t.id),
             Screen::Amendment(a) => !self.diffs.contains_key(&a.key),
             Screen::History(h) => !self.trails.contains_key(&h.key),

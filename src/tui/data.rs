@@ -42,6 +42,9 @@ pub struct CitesKey {
 /// What the browser asks the loader for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Request {
+    /// Every statute id, ordered (the list; read after the first frame, as at national
+    /// scale it takes most of a second).
+    Ids,
     /// A statute's versions (from commit trailers: no diff).
     History(String),
     /// The change set of two versions.
@@ -90,6 +93,7 @@ pub enum Citations {
 /// The loader's answers; errors are carried as their messages.
 #[derive(Debug, Clone)]
 pub enum Response {
+    Ids(Result<Arc<Vec<String>>, String>),
     History(String, Result<Arc<StatuteHistory>, String>),
     Diff(PairKey, Result<Arc<ChangeSet>, String>),
     Article(UnitKey, Result<Arc<Trail>, String>),
@@ -101,6 +105,7 @@ impl Response {
     /// The error answer to `req`.
     pub fn failed(req: Request, message: String) -> Response {
         match req {
+            Request::Ids => Response::Ids(Err(message)),
             Request::History(id) => Response::History(id, Err(message)),
             Request::Diff(key) => Response::Diff(key, Err(message)),
             Request::Article(key) => Response::Article(key, Err(message)),
@@ -136,6 +141,9 @@ impl Loader {
     /// Answers one request.
     pub fn serve(&mut self, req: Request) -> Response {
         match req {
+            Request::Ids => {
+                Response::Ids(self.store.ids().map(Arc::new).map_err(|e| e.to_string()))
+            }
             Request::History(id) => {
                 let r = self.history(&id).map_err(|e| e.to_string());
                 Response::History(id, r)

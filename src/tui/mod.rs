@@ -112,10 +112,10 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
-    let ids = store.ids()?;
-    // The loader gets a repository handle of its own.
-    let (requests, responses) = data::spawn(Store::open(dir)?);
-    let mut app = App::new(ids, color_allowed());
+    // The loader thread gets the store; the statute list is its first request, so the first
+    // frame does not wait for it (reading every id takes most of a second at 100× the corpus).
+    let (requests, responses) = data::spawn(store);
+    let mut app = App::loading(color_allowed());
     install_panic_hook();
     // A terminating signal is noted and handled in the loop, so the terminal is restored
     // before the process goes.

@@ -271,6 +271,13 @@ fn rows_of(
 
 fn list(f: &mut Frame, app: &mut App, l: &mut ListScreen, area: Rect) {
     let width = area.width.saturating_sub(3) as usize;
+    if app.loading_ids() {
+        f.render_widget(
+            Paragraph::new("正在读取法规列表…").block(block("法规".into(), true, app.color)),
+            area,
+        );
+        return;
+    }
     let title = format!("法规 {}/{}", l.shown.len(), app.statutes.len());
     let b = block(title, true, app.color);
     // The list is virtual: only the rows on screen are built (a national store has hundreds

@@ -101,6 +101,30 @@ fn list_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// As `statute browse` starts: the first frame is drawn before the statute list is read
+/// (the loader's first request); a filter typed meanwhile applies when the list arrives, and
+/// then the list is the one a browser given the ids at once shows.
+#[test]
+fn the_first_frame_does_not_wait_for_the_statute_list() {
+    let (_d, mut loader, mut given) = setup();
+    let mut app = App::loading(false);
+    assert_eq!(app.outbox, vec![statute::tui::data::Request::Ids]);
+    let text = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("正在读取法规列表"), "{text}");
+    assert!(app.waiting());
+    press(&mut app, "/公园");
+    press(&mut given, "/公园");
+    settle(&mut loader, &mut app);
+    assert!(!app.loading_ids() && !app.waiting());
+    assert_eq!(app.statutes, given.statutes);
+    let text = rows(draw(&mut app, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("某某市公园管理条例"), "{text}");
+    assert_eq!(
+        rows(draw(&mut app, 80, 24).backend().buffer()),
+        rows(draw(&mut given, 80, 24).backend().buffer())
+    );
+}
+
 #[test]
 fn list_filter_as_typed() {
     let (_d, _loader, mut app) = setup();
