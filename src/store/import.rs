@@ -569,13 +569,13 @@ impl Store {
         // every miss unless told not to).
         odb.refresh()?;
         let mut seen = std::collections::HashSet::new();
-        let mut blobs: Vec<&[u8]> = Vec::new();
+        let mut blobs: Vec<(Oid, &[u8])> = Vec::new();
         for n in news.iter() {
             if let Some(c) = &n.canonical
                 && seen.insert(n.blob)
                 && !odb.exists_ext(n.blob, git2::OdbLookupFlags::NO_REFRESH)
             {
-                blobs.push(c);
+                blobs.push((n.blob, c));
             }
         }
         super::pack::write_blobs(&self.repo, &blobs, threads)?;

@@ -182,9 +182,11 @@ impl Objects {
     }
 }
 
-/// Writes these blobs (their contents) into one new pack of `repo`'s object database.
-pub fn write_blobs(repo: &Repository, blobs: &[&[u8]], threads: usize) -> Result<()> {
-    let objects: Vec<(u8, Option<Oid>, &[u8])> = blobs.iter().map(|b| (3, None, *b)).collect();
+/// Writes these blobs (id, content) into one new pack of `repo`'s object database. The ids
+/// are trusted: [`super::blob_id`] computed them as the files were read.
+pub fn write_blobs(repo: &Repository, blobs: &[(Oid, &[u8])], threads: usize) -> Result<()> {
+    let objects: Vec<(u8, Option<Oid>, &[u8])> =
+        blobs.iter().map(|(id, b)| (3, Some(*id), *b)).collect();
     write_objects(repo, &objects, threads)
 }
 
@@ -710,8 +712,10 @@ mod tests {
             Err(e) => eprintln!("skipped the comparison with git index-pack: no git ({e})"),
         }
         // The same pack written again is found in place; nothing is left behind.
-        write_blobs(&repo, &[b"x".as_slice(), b"x".as_slice()], 1).expect("a second pack");
-        write_blobs(&repo, &[b"x".as_slice()], 1).expect("the same pack again");
+        let x = (object_id(3, b"x"), b"x".as_slice());
+        write_blobs(&repo, &[x, x], 1).expect("a second pack");
+        write_blobs(&repo, &[x], 1).expect("the same pack again");
+        assert!(repo.find_blob(x.0).is_ok());
         let names: Vec<String> = std::fs::read_dir(dir.path().join("objects/pack"))
             .expect("pack dir")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
