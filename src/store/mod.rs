@@ -603,11 +603,7 @@ pub(crate) fn signature(d: Date) -> Result<Signature<'static>> {
 /// but a crafted SHA-1 collision, gives the same id. An import hashes every file it reads, so
 /// that a re-import of known files costs a hash per file (`Source-Blob`).
 pub fn blob_id(bytes: &[u8]) -> Result<Oid> {
-    use sha1::Digest;
-    let mut h = sha1::Sha1::new();
-    h.update(format!("blob {}\0", bytes.len()).as_bytes());
-    h.update(bytes);
-    Ok(Oid::from_bytes(&h.finalize())?)
+    Ok(pack::object_id(3, bytes))
 }
 
 #[cfg(test)]

@@ -171,10 +171,10 @@ impl Objects {
         // One look at the pack directory, then lookups that do not rescan it.
         odb.refresh()?;
         let objects = std::mem::take(&mut self.objects);
-        let missing: Vec<(u8, Option<Oid>, &[u8])> = objects
+        let missing: Vec<(u8, Oid, &[u8])> = objects
             .iter()
             .filter(|(_, oid, _)| !odb.exists_ext(*oid, git2::OdbLookupFlags::NO_REFRESH))
-            .map(|(kind, oid, data)| (*kind, Some(*oid), data.as_slice()))
+            .map(|(kind, oid, data)| (*kind, *oid, data.as_slice()))
             .collect();
         self.seen.clear();
         self.bytes = 0;
@@ -185,37 +185,24 @@ impl Objects {
 /// Writes these blobs (id, content) into one new pack of `repo`'s object database. The ids
 /// are trusted: [`super::blob_id`] computed them as the files were read.
 pub fn write_blobs(repo: &Repository, blobs: &[(Oid, &[u8])], threads: usize) -> Result<()> {
-    let objects: Vec<(u8, Option<Oid>, &[u8])> =
-        blobs.iter().map(|(id, b)| (3, Some(*id), *b)).collect();
+    let objects: Vec<(u8, Oid, &[u8])> = blobs.iter().map(|(id, b)| (3, *id, *b)).collect();
     write_objects(repo, &objects, threads)
 }
 
-/// Writes objects given as (pack type, id if known, content) into one new pack and its index
-/// ([`PackWriter`]). An object given twice is written once. On an error nothing is left behind.
-fn write_objects<D: AsRef<[u8]> + Sync>(
-    repo: &Repository,
-    objects: &[(u8, Option<Oid>, D)],
-    threads: usize,
-) -> Result<()> {
-    if objects.is_empty() {
+/// Writes objects given as (pack type, id, content) into one new pack and its index
+/// ([`PackWriter`]), [`CHUNK_BYTES`] compressed at a time. An object given twice is written
+/// once. On an error nothing is left behind.
+fn write_objects(repo: &Repository, objects: &[(u8, Oid, &[u8])], threads: usize) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(objects.len());
+    let keep: Vec<(u8, Oid, &[u8])> = objects
+        .iter()
+        .copied()
+        .filter(|(_, id, _)| seen.insert(*id))
+        .collect();
+    drop(seen);
+    if keep.is_empty() {
         return Ok(());
     }
-    // The ids first (hashing is quick beside compressing), so that the pack's header can
-    // count each object once.
-    let ids = crate::par::try_map(objects, threads, |(t, known, data)| {
-        known.unwrap_or_else(|| object_id(*t, data.as_ref()))
-    });
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    let mut keep: Vec<(u8, Oid, &[u8])> = Vec::with_capacity(ids.len());
-    for ((t, _, data), id) in objects.iter().zip(ids) {
-        let id = id.ok_or_else(|| StoreError::Panicked {
-            what: "hashing an object".into(),
-        })?;
-        if seen.insert(id) {
-            keep.push((*t, id, data.as_ref()));
-        }
-    }
-    drop(seen);
     let mut pack = PackWriter::create(repo, keep.len())?;
     let mut at = 0;
     while at < keep.len() {
@@ -353,8 +340,9 @@ impl PackWriter {
     }
 }
 
-/// An object's id: the SHA-1 of its git header (`blob 12\0`) and content.
-fn object_id(t: u8, data: &[u8]) -> Oid {
+/// An object's id: the SHA-1 of its git header (`blob 12\0`) and content, by the `sha1`
+/// crate (see [`super::blob_id`]).
+pub(crate) fn object_id(t: u8, data: &[u8]) -> Oid {
     use sha1::Digest;
     let name = match t {
         1 => "commit",
