@@ -281,9 +281,10 @@ fn list(bencher: divan::Bencher, factor: usize) {
     };
     bencher.bench(|| {
         let store = Store::open(path).expect("open");
-        let list = store.catalog(None).expect("list");
         let mut out = Vec::new();
-        statute::render::store::write_list(&list, &mut out).expect("write");
+        for rows in store.catalog(None).expect("list") {
+            statute::render::store::write_list(&rows.expect("rows"), &mut out).expect("write");
+        }
         out.len()
     });
 }

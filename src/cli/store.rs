@@ -156,8 +156,12 @@ pub fn list(
     filter: Option<&str>,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let list = open(flag)?.catalog(filter)?;
-    out.safe(|b| render::store::write_list(&list, b))?;
+    let s = open(flag)?;
+    // Written a shard at a time: at national scale the list is tens of megabytes.
+    for rows in s.catalog(filter)? {
+        let rows = rows?;
+        out.safe(|b| render::store::write_list(&rows, b))?;
+    }
     Ok(Outcome::Clean)
 }
 

@@ -498,39 +498,53 @@ fn statute_events(
         Some(t) => Some(store.cite_index_with(t.clone())?),
         None => None,
     };
-    for &k in &ks {
+    let mut affected = match index.as_mut() {
+        Some(index) => affected_citations(index, id, &ks)?,
+        None => vec![Vec::new(); ks.len()],
+    };
+    for (&k, affected) in ks.iter().zip(affected.iter_mut()) {
         let cs = k.checked_sub(1).and_then(|p| changes.get(p));
         let history = &statutes[k].meta.history;
         let mut e = event(id, &h.versions, k, history, cs.map(|cs| (cs, &lin)));
-        if let Some(index) = index.as_mut() {
-            e.affected_citations = affected_citations(index, id, k)?;
-        }
+        e.affected_citations = std::mem::take(affected);
         out.push(keyed(e));
     }
     Ok(out)
 }
 
-/// The citations version `k` of `id` made stale, for its event.
+/// The citations each version `ks` of `id` made stale, for their events.
 fn affected_citations(
     index: &mut crate::store::cites::CiteIndex<'_>,
     id: &str,
-    k: usize,
-) -> Result<Vec<AffectedCitation>> {
-    let found = crate::store::cites::stale_by(index, id, k)?;
+    ks: &[usize],
+) -> Result<Vec<Vec<AffectedCitation>>> {
+    let found = crate::store::cites::stale_by_each(index, id, ks)?;
     Ok(found
         .into_iter()
-        .map(|r| AffectedCitation {
-            title: index.title(&r.citing).to_string(),
-            statute: r.citing,
-            version: r.citing_version,
-            unit: r.row.unit,
-            text: r.row.text,
-            article: r.row.article.label(),
-            old: r.before,
-            new: r.current,
-            status: r.status.as_str().to_string(),
+        .map(|rs| {
+            rs.into_iter()
+                .map(|r| affected_citation(index, r))
+                .collect()
         })
         .collect())
+}
+
+/// A stale citation as the feed names it.
+fn affected_citation(
+    index: &crate::store::cites::CiteIndex<'_>,
+    r: crate::store::cites::Resolved,
+) -> AffectedCitation {
+    AffectedCitation {
+        title: index.title(&r.citing).to_string(),
+        statute: r.citing,
+        version: r.citing_version,
+        unit: r.row.unit,
+        text: r.row.text,
+        article: r.row.article.label(),
+        old: r.before,
+        new: r.current,
+        status: r.status.as_str().to_string(),
+    }
 }
 
 fn keyed(e: Event) -> Keyed {

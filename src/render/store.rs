@@ -5,24 +5,23 @@ use std::io::{self, Write};
 
 use super::terminal::{fit, pad, text_width};
 use crate::store::articles::{ArticleHistory, Blame};
-use crate::store::catalog::CatalogEntry;
 use crate::store::import::ImportReport;
 use crate::store::read::StatuteHistory;
+use crate::store::tables::ListRow;
 use crate::store::verify::VerifyReport;
 use crate::store::{DERIVED_KEY, DERIVED_VERSION, Stamp};
 
 /// One line per statute: latest version, number of versions, status, title, id.
-pub fn write_list(list: &[CatalogEntry], out: &mut impl Write) -> io::Result<()> {
-    for e in list {
-        let head = &e.head;
+pub fn write_list(list: &[ListRow], out: &mut impl Write) -> io::Result<()> {
+    for r in list {
         writeln!(
             out,
             "{}  {:>2} 版  {}  {}  ({})",
-            head.label,
-            e.versions,
-            head.meta.status.as_deref().unwrap_or("—"),
-            head.meta.title,
-            head.meta.id
+            r.label,
+            r.versions,
+            r.status.as_deref().unwrap_or("—"),
+            r.title,
+            r.id
         )?;
     }
     Ok(())

@@ -64,7 +64,7 @@ impl Store {
         })?;
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
-        let state = self.state()?;
+        let mut state = self.state()?;
         // Every title is looked up among the ids the state holds (sorted, as `ids` gives
         // them), not by listing the refs again.
         let ids: Vec<String> = state.statutes.keys().cloned().collect();
@@ -130,7 +130,7 @@ impl Store {
             });
         }
         let threads = crate::par::threads(0);
-        self.store_news(news, &touched, &state, &mut report, threads, progress)?;
+        self.store_news(news, &touched, &mut state, &mut report, threads, progress)?;
         Ok(ActImport {
             info: read.info,
             parts,

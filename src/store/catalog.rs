@@ -3,13 +3,13 @@
 //! (`store::cites`), derived only from the statutes' histories so that the same histories
 //! always give the same commit.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use git2::{Oid, Repository};
 
 use super::error::Result;
-use super::{FORMAT_VERSION, Stamp, StoredVersion, TREE_DIR, signature};
+use super::tables::Head;
+use super::{FORMAT_VERSION, Stamp, TREE_DIR, signature};
 use crate::model::Date;
 
 /// The trailer of `main`'s commit naming the store format.
@@ -25,23 +25,16 @@ pub fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
         .map(str::trim)
 }
 
-/// What the catalog says about one statute.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogEntry {
-    pub head: StoredVersion,
-    pub versions: usize,
-}
-
-/// The text of `CATALOG.md` for these statutes (keyed and ordered by id).
-pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
-    let versions: usize = entries.values().map(|e| e.versions).sum();
+/// The text of `CATALOG.md` for these statutes' heads (ordered by id).
+pub fn catalog_text(heads: &[Head]) -> String {
+    let versions: usize = heads.iter().map(|h| h.versions).sum();
     let mut s = String::new();
     let _ = writeln!(s, "# Catalog\n");
     let _ = writeln!(
         s,
         "{} statutes, {versions} versions. Each row is a statute's latest version; its whole \
          history is the branch `statutes/<id>` and each version is tagged `<id>/<version>`.\n",
-        entries.len()
+        heads.len()
     );
     let _ = writeln!(
         s,
@@ -49,17 +42,17 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
     let cell = |v: &str| v.replace('|', "\\|");
-    for (id, e) in entries {
-        let m = &e.head.meta;
+    for h in heads {
+        let id = &h.id;
         let _ = writeln!(
             s,
             "| [{}]({TREE_DIR}/{id}.md) | {} | {} | {} | {} | {} | `{id}` |",
-            cell(&m.title),
-            cell(m.issuer.as_deref().unwrap_or("")),
-            e.head.label,
-            m.effective.map(|d| d.to_string()).unwrap_or_default(),
-            cell(m.status.as_deref().unwrap_or("")),
-            e.versions,
+            cell(&h.title),
+            cell(h.issuer.as_deref().unwrap_or("")),
+            h.label,
+            h.effective.map(|d| d.to_string()).unwrap_or_default(),
+            cell(h.status.as_deref().unwrap_or("")),
+            h.versions,
         );
     }
     s
@@ -73,30 +66,31 @@ pub fn catalog_text(entries: &BTreeMap<String, CatalogEntry>) -> String {
 /// Every object it writes is added to `written`.
 pub fn write_main(
     repo: &Repository,
-    entries: &BTreeMap<String, CatalogEntry>,
+    heads: &[Head],
     index: Option<Oid>,
     stamp: Stamp,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
-    let text = catalog_text(entries);
+    let text = catalog_text(heads);
     let catalog = repo.blob(text.as_bytes())?;
+    drop(text);
     let mut dir = repo.treebuilder(None)?;
-    for (id, e) in entries {
-        dir.insert(format!("{id}.md"), e.head.blob, 0o100_644)?;
+    for h in heads {
+        dir.insert(format!("{}.md", h.id), h.blob, 0o100_644)?;
     }
     let dir = dir.write()?;
     let mut root = repo.treebuilder(None)?;
     root.insert("CATALOG.md", catalog, 0o100_644)?;
-    if !entries.is_empty() {
+    if !heads.is_empty() {
         root.insert(TREE_DIR, dir, 0o040_000)?;
     }
-    if let Some(index) = index.filter(|_| !entries.is_empty()) {
+    if let Some(index) = index.filter(|_| !heads.is_empty()) {
         root.insert(super::cites::INDEX_DIR, index, 0o040_000)?;
     }
     let tree = repo.find_tree(root.write()?)?;
-    let date = entries
-        .values()
-        .map(|e| e.head.date)
+    let date = heads
+        .iter()
+        .map(|h| h.date)
         .max()
         .or_else(|| Date::new(1970, 1, 1));
     let sig = signature(date.unwrap_or(Date {
@@ -104,10 +98,10 @@ pub fn write_main(
         month: 1,
         day: 1,
     }))?;
-    let versions: usize = entries.values().map(|e| e.versions).sum();
+    let versions: usize = heads.iter().map(|h| h.versions).sum();
     let mut msg = format!(
         "Catalog: {} statutes, {versions} versions\n\n{FORMAT_TRAILER}: {FORMAT_VERSION}\n",
-        entries.len()
+        heads.len()
     );
     if let Some(n) = stamp.number() {
         let _ = writeln!(msg, "{DERIVED_TRAILER}: {n}");

@@ -6,12 +6,16 @@
 //!
 //! The index is the `index/` tree of `main`:
 //! - `titles.tsv`: per statute, its latest title and every former one (`Titles`);
-//! - `refs/<id>.tsv`: every citation of every version of the statute (`cite::extract` on the
-//!   canonical file; lines are the canonical file's), present when it cites anything;
-//! - `units/<id>.tsv`: the lineage of the statute's units through its versions;
-//! - `cites/<id>.tsv`: the citations of other statutes whose name is one of this statute's
-//!   titles (for a statute published in parts, every part gets the citations of the whole;
-//!   the article decides which part a citation is of).
+//! - `refs/<shard>/<id>.tsv`: every citation of every version of the statute (`cite::extract`
+//!   on the canonical file; lines are the canonical file's), present when it cites anything;
+//! - `units/<shard>/<id>.tsv`: the lineage of the statute's units through its versions;
+//! - `cites/<shard>/<id>.tsv`: the citations of other statutes whose name is one of this
+//!   statute's titles (for a statute published in parts, every part gets the citations of the
+//!   whole; the article decides which part a citation is of).
+//!
+//! `<shard>` is the id's [`id_shard`](super::tables::id_shard) (two hex digits of its hash), so
+//! that finding one statute's file reads a tree of a few hundred entries, not one of every
+//! statute in the store (31 MB at 310,000 statutes, read again for each lookup).
 //!
 //! `refs/` and `units/` depend on one statute's versions only and are carried over for the
 //! statutes an import does not touch; `titles.tsv` and `cites/` are rebuilt from them.
@@ -23,6 +27,7 @@ use git2::{Oid, Repository, Tree};
 
 use super::error::{Result, StoreError};
 use super::read::{StatuteHistory, in_force};
+use super::tables::id_shard;
 use super::{MAIN_REF, Store, StoredVersion};
 use crate::cite::{self, Found, Name, Titles};
 use crate::lineage::{self, Lineage, Origin, Unit, VersionUnits};
@@ -271,14 +276,14 @@ impl Carried {
             let Some(entry) = tree.get_name(dir) else {
                 continue;
             };
-            let sub = repo.find_tree(entry.id())?;
-            let files = sub
-                .iter()
-                .filter_map(|e| {
+            let mut files = HashMap::new();
+            for shard in repo.find_tree(entry.id())?.iter() {
+                let sub = repo.find_tree(shard.id())?;
+                files.extend(sub.iter().filter_map(|e| {
                     let id = e.name().ok()?.strip_suffix(".tsv")?;
                     Some((id.to_string(), e.id()))
-                })
-                .collect();
+                }));
+            }
             dirs.insert(dir, files);
         }
         if let Some(entry) = tree.get_name("titles.tsv") {
@@ -308,6 +313,11 @@ pub(crate) fn main_index(repo: &Repository) -> Option<Tree<'_>> {
 
 /// How many versions are parsed at once when the index is derived (bounds memory).
 const BATCH: usize = 512;
+/// How many bytes of objects [`write_index`] writes between calls of its `flush`.
+const FLUSH_BYTES: usize = 128 << 20;
+/// How many bytes of incoming citations [`write_index`] gathers in memory before it spills
+/// them to a temporary file.
+const INCOMING_BYTES: usize = 64 << 20;
 
 /// Writes the index tree of the statutes `ids`: `refs/` and `units/` derived again for the
 /// statutes `fresh` picks and carried over from `carried` for the others (derived when it has
@@ -329,7 +339,18 @@ pub(crate) fn write_index(
     derived: &mut HashMap<String, DerivedBlobs>,
     threads: usize,
     written: &mut Vec<Oid>,
+    flush: &mut dyn FnMut(&mut Vec<Oid>) -> Result<()>,
 ) -> Result<Oid> {
+    // Bytes written since `flush` was last called.
+    let mut pending = 0usize;
+    let mut written_bytes = |n: usize, written: &mut Vec<Oid>, pending: &mut usize| -> Result<()> {
+        *pending += n;
+        if *pending >= FLUSH_BYTES {
+            flush(written)?;
+            *pending = 0;
+        }
+        Ok(())
+    };
     // (id, refs blob if any, units blob) per statute.
     let mut refs_blobs: BTreeMap<String, Option<Oid>> = BTreeMap::new();
     let mut units_blobs: BTreeMap<String, Oid> = BTreeMap::new();
@@ -354,7 +375,7 @@ pub(crate) fn write_index(
         units_blobs.insert(id.clone(), d.units);
         refs_blobs.insert(id, d.refs);
     }
-    let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<()> {
+    let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<usize> {
         let units = repo.blob(d.units.as_bytes())?;
         written.push(units);
         units_blobs.insert(id.clone(), units);
@@ -366,7 +387,7 @@ pub(crate) fn write_index(
             Some(b)
         };
         refs_blobs.insert(id.clone(), refs);
-        Ok(())
+        Ok(d.units.len() + d.refs.len())
     };
     // Derive in batches of whole statutes, reading their blobs first.
     let mut at = 0;
@@ -388,7 +409,8 @@ pub(crate) fn write_index(
             let d = d.ok_or_else(|| StoreError::Panicked {
                 what: format!("{id}: deriving the citation index"),
             })??;
-            store_derived(id, d, written)?;
+            let n = store_derived(id, d, written)?;
+            written_bytes(n, written, &mut pending)?;
         }
     }
     // Titles: every title each statute had, its latest first.
@@ -415,8 +437,8 @@ pub(crate) fn write_index(
         let _ = writeln!(titles_text, "{line}");
     }
     let titles = Titles::new(pairs.iter().map(|(t, id)| (t.as_str(), id.as_str())));
-    // Incoming citations, by cited statute.
-    let mut incoming: BTreeMap<String, String> = BTreeMap::new();
+    // Incoming citations, by cited statute (spilled to temporary files past a bound).
+    let mut incoming = super::runs::Runs::new(INCOMING_BYTES);
     for (id, refs) in &refs_blobs {
         let Some(refs) = refs else { continue };
         let blob = repo.find_blob(*refs)?;
@@ -430,11 +452,9 @@ pub(crate) fn write_index(
                 Found::Ambiguous { .. } | Found::Unknown { .. } => Vec::new(),
             };
             for c in cited.into_iter().filter(|c| c != id) {
-                let out = incoming.entry(c).or_default();
-                out.push_str(id);
-                out.push('\t');
-                out.push_str(line);
-                out.push('\n');
+                incoming
+                    .append(&c, &[id, "\t", line, "\n"])
+                    .map_err(StoreError::Spill)?;
             }
         }
     }
@@ -447,20 +467,36 @@ pub(crate) fn write_index(
             dirs.entry("refs").or_default().push((id.clone(), *b));
         }
     }
-    for (id, text) in &incoming {
+    let mut cites = Vec::new();
+    incoming.merge(StoreError::Spill, |id, text| -> Result<()> {
         let b = repo.blob(text.as_bytes())?;
         written.push(b);
-        dirs.entry("cites").or_default().push((id.clone(), b));
+        cites.push((id.to_string(), b));
+        written_bytes(text.len(), written, &mut pending)
+    })?;
+    if !cites.is_empty() {
+        dirs.insert("cites", cites);
     }
     let mut root = repo.treebuilder(None)?;
     let t = repo.blob(titles_text.as_bytes())?;
     written.push(t);
     root.insert("titles.tsv", t, 0o100_644)?;
-    tables.write(repo, &mut root, written)?;
+    let n = tables.write(repo, &mut root, written)?;
+    written_bytes(n, written, &mut pending)?;
     for (name, entries) in dirs {
-        let mut dir = repo.treebuilder(None)?;
+        let mut shards: BTreeMap<String, Vec<(String, Oid)>> = BTreeMap::new();
         for (id, b) in entries {
-            dir.insert(format!("{id}.tsv"), b, 0o100_644)?;
+            shards.entry(id_shard(&id)).or_default().push((id, b));
+        }
+        let mut dir = repo.treebuilder(None)?;
+        for (shard, entries) in shards {
+            let mut sub = repo.treebuilder(None)?;
+            for (id, b) in entries {
+                sub.insert(format!("{id}.tsv"), b, 0o100_644)?;
+            }
+            let s = sub.write()?;
+            written.push(s);
+            dir.insert(shard, s, 0o040_000)?;
         }
         let d = dir.write()?;
         written.push(d);
@@ -607,15 +643,22 @@ impl Store {
 }
 
 impl<'s> CiteIndex<'s> {
+    /// A statute's file in one of the index's directories (`refs`, `units`, `cites`); its
+    /// shard's tree is read once per index.
     fn file(&mut self, dir: &str, id: &str) -> Result<Option<String>> {
-        if !self.dirs.contains_key(dir) {
+        let key = format!("{dir}/{}", id_shard(id));
+        if !self.dirs.contains_key(&key) {
+            let repo = self.store.repo();
             let sub = match self.tree.get_name(dir) {
-                Some(e) => Some(self.store.repo().find_tree(e.id())?),
+                Some(e) => match repo.find_tree(e.id())?.get_name(&id_shard(id)) {
+                    Some(s) => Some(repo.find_tree(s.id())?),
+                    None => None,
+                },
                 None => None,
             };
-            self.dirs.insert(dir.to_string(), sub);
+            self.dirs.insert(key.clone(), sub);
         }
-        let Some(Some(sub)) = self.dirs.get(dir) else {
+        let Some(Some(sub)) = self.dirs.get(&key) else {
             return Ok(None);
         };
         let Some(entry) = sub.get_name(&format!("{id}.tsv")) else {
@@ -885,12 +928,28 @@ pub fn compare(l: &Lineage, j: usize, unit: &Unit, target: usize) -> (Status, Ve
 /// The citations an amendment made stale: of `id`'s version `k` (k ≥ 1), the citations by
 /// other statutes that pointed right in version `k - 1` and no longer do in version `k`.
 pub fn stale_by(index: &mut CiteIndex<'_>, id: &str, k: usize) -> Result<Vec<Resolved>> {
-    if k == 0 {
-        return Ok(Vec::new());
+    Ok(stale_by_each(index, id, &[k])?.pop().unwrap_or_default())
+}
+
+/// [`stale_by`] for several versions of `id` at once, in the order of `ks`: the citations of
+/// `id` are read and resolved once, however many versions ask (a national law is cited by
+/// thousands of statutes, and a feed asks for each of its versions).
+pub fn stale_by_each(
+    index: &mut CiteIndex<'_>,
+    id: &str,
+    ks: &[usize],
+) -> Result<Vec<Vec<Resolved>>> {
+    let mut out = vec![Vec::new(); ks.len()];
+    if ks.iter().all(|&k| k == 0) {
+        return Ok(out);
+    }
+    // Most statutes are cited by none: their lineage is then not read.
+    let citing = index.cites(id, None, None)?;
+    if citing.is_empty() {
+        return Ok(out);
     }
     let cited = index.cited(id)?;
-    let mut out = Vec::new();
-    for mut r in index.cites(id, None, None)? {
+    for r in citing {
         let (Some(version), Some(lineage)) = (&r.cited_version, &r.lineage) else {
             continue;
         };
@@ -902,9 +961,6 @@ pub fn stale_by(index: &mut CiteIndex<'_>, id: &str, k: usize) -> Result<Vec<Res
         else {
             continue;
         };
-        if j >= k {
-            continue;
-        }
         let Some(unit) = cited.lineage.versions[j]
             .units
             .iter()
@@ -912,13 +968,19 @@ pub fn stale_by(index: &mut CiteIndex<'_>, id: &str, k: usize) -> Result<Vec<Res
         else {
             continue;
         };
-        let (before, old) = compare(&cited.lineage, j, unit, k - 1);
-        let (after, labels) = compare(&cited.lineage, j, unit, k);
-        if !before.stale() && after.stale() {
-            r.status = after;
-            r.current = labels;
-            r.before = old.join("、");
-            out.push(r);
+        for (found, &k) in out.iter_mut().zip(ks) {
+            if k == 0 || j >= k {
+                continue;
+            }
+            let (before, old) = compare(&cited.lineage, j, unit, k - 1);
+            let (after, labels) = compare(&cited.lineage, j, unit, k);
+            if !before.stale() && after.stale() {
+                let mut r = r.clone();
+                r.status = after;
+                r.current = labels;
+                r.before = old.join("、");
+                found.push(r);
+            }
         }
     }
     Ok(out)

@@ -96,6 +96,9 @@ pub enum StoreError {
     /// unreferenced) or while they moved (none moved): the store is valid and still stale.
     #[error("{}: {detail}; the reindex was abandoned, the store is valid and still stale", path.display())]
     ReindexWriteFailed { path: PathBuf, detail: String },
+    /// A temporary file for data too large to hold in memory could not be written or read.
+    #[error("cannot use a temporary file: {0}")]
+    Spill(#[source] std::io::Error),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use git2::{Oid, Repository};
 
-use super::catalog::{self, CatalogEntry};
+use super::catalog;
 use super::error::{Result, StoreError};
 use super::{
     MAIN_REF, Store, StoredVersion, TREE_DIR, VersionMeta, blob_id, commit_message, id, lock,
@@ -201,6 +201,20 @@ pub(crate) struct NewVersion {
     pub(crate) meta: VersionMeta,
     /// What the parser noticed (as `statute parse` would report it).
     pub(crate) warnings: Vec<crate::parse::Warning>,
+}
+
+impl NewVersion {
+    /// The same in fresh allocations (see `read_files`).
+    fn compacted(&self) -> NewVersion {
+        NewVersion {
+            path: self.path.clone(),
+            date: self.date,
+            blob: self.blob,
+            canonical: self.canonical.clone(),
+            meta: self.meta.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
 enum Prepared {
@@ -544,7 +558,13 @@ fn read_files(
                 _ => None,
             })
             .sum::<usize>();
-        out.extend(prepared);
+        // What is kept of each file is copied out of the pages the parser filled in the
+        // worker threads, so that those pages, otherwise pinned by a few small strings among
+        // the parser's garbage, go back to the allocator.
+        out.extend(prepared.into_iter().map(|p| match p {
+            Some(Prepared::New(n)) => Some(Prepared::New(Box::new(n.compacted()))),
+            other => other,
+        }));
         if held >= SPILL_BYTES || k + 1 == batches {
             let mut news: Vec<&mut NewVersion> = out[held_from..]
                 .iter_mut()
@@ -747,7 +767,7 @@ impl Store {
         report.statutes = touched.len();
         self.load(&mut state, news.keys())?;
         report.act_checks = self.act_checks(&news, &state)?;
-        self.store_news(news, &touched, &state, &mut report, threads, progress)?;
+        self.store_news(news, &touched, &mut state, &mut report, threads, progress)?;
         report.failed = failed;
         Ok(report)
     }
@@ -817,7 +837,7 @@ impl Store {
         &self,
         news: BTreeMap<String, Vec<NewVersion>>,
         touched: &BTreeSet<String>,
-        state: &State,
+        state: &mut State,
         report: &mut ImportReport,
         threads: usize,
         progress: &dyn Progress,
@@ -831,7 +851,7 @@ impl Store {
             return Ok(());
         }
         let derived = self.summarize_plans(&mut plans, state, threads)?;
-        let (chains, main) = self.write_objects(&plans, derived, state, self.stamp()?, threads)?;
+        let (chains, main) = self.write_objects(plans, derived, state, self.stamp()?, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
@@ -841,12 +861,13 @@ impl Store {
 
     /// Writes the commits of every plan and the new `main` (whose catalog takes the other
     /// statutes from `state`) into one pack of the objects the store lacks. Returns the new
-    /// history of every planned statute and `main`'s commit; no ref moves.
+    /// history of every planned statute (summaries left out: its commits hold them) and
+    /// `main`'s commit; no ref moves.
     pub(crate) fn write_objects(
         &self,
-        plans: &[Plan],
+        plans: Vec<Plan>,
         mut derived: HashMap<String, super::cites::DerivedBlobs>,
-        state: &State,
+        state: &mut State,
         stamp: super::Stamp,
         threads: usize,
     ) -> Result<(BTreeMap<String, Vec<StoredVersion>>, Oid)> {
@@ -863,7 +884,7 @@ impl Store {
         let disk_odb = self.repo.odb()?;
         // What the mempack holds goes into a pack of its own every so often, so that its
         // size does not grow with the import.
-        let flush = |written: &mut Vec<Oid>| -> Result<()> {
+        let mut flush = |written: &mut Vec<Oid>| -> Result<()> {
             written.sort();
             written.dedup();
             disk_odb.refresh()?;
@@ -876,9 +897,11 @@ impl Store {
         // The histories' blobs, trees and commits are encoded here and packed a batch at a
         // time, before anything else is written.
         let mut objects = super::pack::Objects::default();
+        // Each plan is dropped once its commits are made.
         for p in plans {
             let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-            chains.insert(p.id.clone(), write_plan(&mut objects, p, stored)?);
+            let id = p.id.clone();
+            chains.insert(id, write_plan(&mut objects, p, stored)?);
             if objects.len() >= FLUSH_OBJECTS || objects.bytes() >= FLUSH_BYTES {
                 objects.write(&self.repo, threads)?;
             }
@@ -892,32 +915,11 @@ impl Store {
             .map(|(id, c)| (id.clone(), chains.get(id).unwrap_or(c).as_slice()))
             .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
             .collect();
-        let mut catalog_entries = BTreeMap::new();
-        if let Some(t) = &state.tables {
-            for h in t.heads() {
-                catalog_entries.insert(
-                    h.id.clone(),
-                    CatalogEntry {
-                        versions: h.versions,
-                        head: h.version(),
-                    },
-                );
-            }
-        }
-        for (id, chain) in &all {
-            if let Some(head) = chain.last() {
-                catalog_entries.insert(
-                    id.clone(),
-                    CatalogEntry {
-                        head: head.clone(),
-                        versions: chain.len(),
-                    },
-                );
-            }
-        }
-        let tables = match &state.tables {
-            Some(t) => {
-                let mut t = t.clone();
+        // The tables as they will stand: the stored ones with the planned statutes' lines
+        // replaced (taken, not copied: at national scale they are hundreds of megabytes),
+        // else derived from every history.
+        let tables = match state.tables.take() {
+            Some(mut t) => {
                 t.replace(chains.iter().map(|(id, c)| (id, c.as_slice())));
                 t
             }
@@ -925,7 +927,7 @@ impl Store {
         };
         // The citation index: derived again for the statutes planned here (and for all when
         // the store's derived data is stale), carried over for the others.
-        let ids: BTreeSet<String> = catalog_entries.keys().cloned().collect();
+        let ids = tables.ids();
         let carried = super::cites::Carried::of(&work, super::cites::main_index(&work))?;
         let index = super::cites::write_index(
             &work,
@@ -937,8 +939,15 @@ impl Store {
             &mut derived,
             threads,
             &mut written,
+            &mut flush,
         )?;
-        let main = catalog::write_main(&work, &catalog_entries, Some(index), stamp, &mut written)?;
+        // Every statute's head, for the catalog; the tables are written and go, and so does
+        // what the in-memory database holds.
+        let heads = tables.heads();
+        drop(tables);
+        drop(ids);
+        flush(&mut written)?;
+        let main = catalog::write_main(&work, &heads, Some(index), stamp, &mut written)?;
         // The store's own handle sees only what is on disk.
         flush(&mut written)?;
         Ok((chains, main))
@@ -1082,11 +1091,11 @@ const SUMMARY_BATCH: usize = 512;
 /// Writes the commits of a plan; returns the statute's whole new history.
 fn write_plan(
     objects: &mut super::pack::Objects,
-    p: &Plan,
+    p: Plan,
     stored: &[StoredVersion],
 ) -> Result<Vec<StoredVersion>> {
     let mut chain: Vec<StoredVersion> = stored[..p.from].to_vec();
-    for s in &p.slots[p.from..] {
+    for s in p.slots.into_iter().skip(p.from) {
         let blob = match &s.canonical {
             Some(c) => objects.blob(c),
             None => s.blob,
@@ -1102,10 +1111,11 @@ fn write_plan(
         chain.push(StoredVersion {
             commit,
             blob,
-            label: s.label.clone(),
+            label: s.label,
             date: s.date,
-            meta: s.meta.clone(),
-            summary: summary.map(str::to_string),
+            meta: s.meta,
+            // The commit holds it; an import of every statute would hold them all otherwise.
+            summary: None,
             substantive,
             event,
         });

@@ -64,7 +64,7 @@ impl Store {
         self.spill_into(&mut pending, &mut news, threads)?;
         let touched: BTreeSet<String> = news.keys().cloned().collect();
         self.load(&mut state, touched.iter())?;
-        self.store_news(news, &touched, &state, &mut report, threads, progress)?;
+        self.store_news(news, &touched, &mut state, &mut report, threads, progress)?;
         Ok(report)
     }
 

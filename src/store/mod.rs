@@ -26,6 +26,7 @@ pub mod merge;
 pub mod pack;
 pub mod read;
 pub mod reindex;
+mod runs;
 pub mod tables;
 pub mod verify;
 
@@ -65,7 +66,7 @@ pub const DERIVED_KEY: &str = "statute.derived";
 /// `reindex` rewrites them, and a store with a newer number is refused by `import` and
 /// `reindex`, whose older code would write stale data into it. The number is `init`'s and
 /// `reindex`'s to record, nobody else's.
-pub const DERIVED_VERSION: i32 = 4;
+pub const DERIVED_VERSION: i32 = 5;
 
 /// How a store's derived-data stamp compares with this build's [`DERIVED_VERSION`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -5,12 +5,34 @@ use std::collections::BTreeMap;
 
 use git2::Oid;
 
-use super::catalog::CatalogEntry;
 use super::error::{Result, StoreError};
 use super::{
     STATUTE_REF_PREFIX, Store, StoredVersion, file_path, id, parse_message, statute_ref, tables,
 };
 use crate::model::{Date, Statute};
+
+/// The catalog's rows, a batch (one shard of `index/list/`) at a time: see
+/// [`Store::catalog`].
+pub struct Catalog<'s> {
+    store: &'s Store,
+    wanted: Option<String>,
+    shards: std::vec::IntoIter<Oid>,
+    rows: Option<Vec<tables::ListRow>>,
+}
+
+impl Iterator for Catalog<'_> {
+    type Item = Result<Vec<tables::ListRow>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(rows) = self.rows.take() {
+            return Some(Ok(rows));
+        }
+        let blob = self.shards.next()?;
+        let wanted = self.wanted.as_deref();
+        let keep = |id: &str| wanted.is_none_or(|w| id::title_part(id).contains(w) || id == w);
+        Some(tables::list_rows(&self.store.repo, blob, &keep))
+    }
+}
 
 /// A statute and its versions, oldest first.
 #[derive(Debug, Clone)]
@@ -129,18 +151,16 @@ impl Store {
         Ok(out)
     }
 
-    /// Every statute id, ordered: from `main`'s lookup table of heads, else from the refs'
-    /// names (no ref is resolved).
+    /// Every statute id, ordered: from `main`'s `list` table (read front to back: its shards
+    /// are in id order), else from the refs' names (no ref is resolved).
     pub fn ids(&self) -> Result<Vec<String>> {
         if let Some(index) = super::cites::main_index(&self.repo)
-            && let Some(lines) = tables::table_lines(&self.repo, &index, tables::HEADS, &|_| true)?
+            && let Some(shards) = tables::list_shards(&self.repo, &index)?
         {
-            let mut out: Vec<String> = lines
-                .iter()
-                .filter_map(|l| l.split('\t').next())
-                .map(str::to_string)
-                .collect();
-            out.sort();
+            let mut out = Vec::new();
+            for blob in shards {
+                out.extend(tables::list_ids(&self.repo, blob)?);
+            }
             return Ok(out);
         }
         let mut out = Vec::new();
@@ -240,36 +260,42 @@ impl Store {
         }
     }
 
-    /// One line per statute whose title contains `filter` (all without one): its latest
-    /// version and number of versions, from `main`'s lookup table (without reading any
-    /// history), else from the histories.
-    pub fn catalog(&self, filter: Option<&str>) -> Result<Vec<CatalogEntry>> {
+    /// One row per statute whose title contains `filter` (all without one), in id order and
+    /// a shard at a time: from `main`'s `list` table without reading any history, else (a
+    /// store written before the table) from the histories, in one batch.
+    pub fn catalog(&self, filter: Option<&str>) -> Result<Catalog<'_>> {
         let wanted = filter.map(id::safe_title);
-        let keep = |id: &str| {
-            wanted
-                .as_deref()
-                .is_none_or(|w| id::title_part(id).contains(w) || id == w)
-        };
-        if let Some(heads) = self.table_heads()? {
-            return Ok(heads
-                .into_iter()
-                .filter(|h| keep(&h.id))
-                .map(|h| CatalogEntry {
-                    versions: h.versions,
-                    head: h.version(),
-                })
-                .collect());
+        if let Some(index) = super::cites::main_index(&self.repo)
+            && let Some(shards) = tables::list_shards(&self.repo, &index)?
+        {
+            return Ok(Catalog {
+                store: self,
+                wanted,
+                shards: shards.into_iter(),
+                rows: None,
+            });
         }
-        Ok(self
+        let rows = self
             .list(filter)?
             .into_iter()
             .filter_map(|h| {
-                Some(CatalogEntry {
-                    versions: h.versions.len(),
-                    head: h.versions.last()?.clone(),
+                let versions = h.versions.len();
+                let head = h.versions.into_iter().next_back()?;
+                Some(tables::ListRow {
+                    id: h.id,
+                    versions,
+                    label: head.label,
+                    status: head.meta.status,
+                    title: head.meta.title,
                 })
             })
-            .collect())
+            .collect();
+        Ok(Catalog {
+            store: self,
+            wanted,
+            shards: Vec::new().into_iter(),
+            rows: Some(rows),
+        })
     }
 
     /// Statutes whose title contains `filter` (all without one), with their versions.

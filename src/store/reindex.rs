@@ -63,7 +63,7 @@ impl Store {
     pub fn reindex(&self, progress: &dyn Progress) -> Result<ReindexReport> {
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
-        let state = self.state()?;
+        let mut state = self.state()?;
         let threads = crate::par::threads(0);
         let mut report = ReindexReport {
             statutes: state.statutes.len(),
@@ -103,7 +103,7 @@ impl Store {
                 .collect();
             let derived = self.summarize_plans(&mut plans, &state, threads)?;
             let (chains, main) = self
-                .write_objects(&plans, derived, &state, super::Stamp::Current, threads)
+                .write_objects(plans, derived, &mut state, super::Stamp::Current, threads)
                 .map_err(reindex_write)?;
             if progress.cancel(Checkpoint::ObjectsWritten) {
                 return Err(StoreError::ReindexCancelled);

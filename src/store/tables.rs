@@ -2,8 +2,9 @@
 //! question about one statute costs the same in a store of any size: `index/heads/` (every
 //! statute's head: commit, canonical blob, number of versions and the catalog's columns),
 //! `index/names/` (every title a statute has had → its id), `index/sources/` (every imported
-//! source file's blob → its statute) and `index/versions/` (every version's label, by year,
-//! for the feed).
+//! source file's blob → its statute), `index/versions/` (every version's label, by year,
+//! for the feed) and `index/list/` (the catalog's columns only, sharded in id order so that
+//! `list` and the browser read it front to back without sorting).
 //!
 //! Each table is a directory of shards `<key>.tsv`; a shard's lines are sorted and each
 //! belongs to one statute, whose id is the line's first field. Everything is derived from the
@@ -25,7 +26,8 @@ pub const HEADS: &str = "heads";
 pub const NAMES: &str = "names";
 pub const SOURCES: &str = "sources";
 pub const VERSIONS: &str = "versions";
-const ALL: [&str; 4] = [HEADS, NAMES, SOURCES, VERSIONS];
+pub const LIST: &str = "list";
+const ALL: [&str; 5] = [HEADS, NAMES, SOURCES, VERSIONS, LIST];
 
 /// The shard of a statute id in `heads/`: the last two hex digits of its hash.
 pub fn id_shard(id: &str) -> String {
@@ -59,6 +61,80 @@ pub fn source_shard(blob: Oid) -> String {
 /// The shard of a version label in `versions/`: its year.
 pub fn version_shard(label: &str) -> String {
     label.chars().take(4).collect()
+}
+
+/// The shard of a statute id in `list/`: the code point of its first character, six hex
+/// digits, so that the shards' names sort as the ids do (UTF-8 keeps code point order) and
+/// reading the shards in name order reads the ids in order.
+pub fn list_shard(id: &str) -> String {
+    format!("{:06x}", id.chars().next().map_or(0, u32::from))
+}
+
+/// One row of `index/list/`: what `list` prints of a statute and the browser shows, without
+/// the head's commit and blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub id: String,
+    pub versions: usize,
+    /// The head version's label.
+    pub label: String,
+    pub status: Option<String>,
+    /// The head version's title.
+    pub title: String,
+}
+
+impl ListRow {
+    /// The row of a head.
+    pub fn of(h: &Head) -> ListRow {
+        ListRow {
+            id: h.id.clone(),
+            versions: h.versions,
+            label: h.label.clone(),
+            status: h.status.clone(),
+            title: h.title.clone(),
+        }
+    }
+
+    /// Its line: the title is left empty when it is the id's own title part, as it is for
+    /// most statutes, which keeps the table a quarter of `heads/`.
+    fn line(&self) -> String {
+        let title = if self.title == id::title_part(&self.id) {
+            ""
+        } else {
+            self.title.as_str()
+        };
+        format!(
+            "{}\t{}\t{}\t{}\t{title}",
+            self.id,
+            self.versions,
+            self.label,
+            self.status.as_deref().unwrap_or("")
+        )
+    }
+
+    /// Reads a line back; `None` when it is malformed.
+    pub fn read(line: &str) -> Option<ListRow> {
+        let mut f = line.split('\t');
+        let id = f.next()?;
+        let versions = f.next()?.parse().ok()?;
+        let label = f.next()?;
+        let status = f.next()?;
+        let title = f.next()?;
+        if f.next().is_some() || id.is_empty() {
+            return None;
+        }
+        Some(ListRow {
+            id: id.to_string(),
+            versions,
+            label: label.to_string(),
+            status: (!status.is_empty()).then(|| status.to_string()),
+            title: if title.is_empty() {
+                id::title_part(id).to_string()
+            } else {
+                title.to_string()
+            },
+        })
+    }
 }
 
 /// A statute's head as `index/heads/` records it: what `list`, the catalog and `main`'s tree
@@ -178,6 +254,7 @@ pub fn rows(id: &str, chain: &[StoredVersion]) -> Vec<(&'static str, String, Str
     let mut out = Vec::new();
     if let Some(h) = Head::of(chain) {
         out.push((HEADS, id_shard(id), h.line()));
+        out.push((LIST, list_shard(id), ListRow::of(&h).line()));
     }
     let mut names: BTreeSet<String> = chain
         .iter()
@@ -283,13 +360,14 @@ impl Tables {
     }
 
     /// Writes the tables as directories into `root` (an `index/` tree builder); every object
-    /// written is added to `written`.
+    /// written is added to `written`. Returns how many bytes of blobs it wrote.
     pub fn write(
         &self,
         repo: &Repository,
         root: &mut git2::TreeBuilder<'_>,
         written: &mut Vec<Oid>,
-    ) -> Result<()> {
+    ) -> Result<usize> {
+        let mut bytes = 0;
         for table in ALL {
             let mut dir = repo.treebuilder(None)?;
             for (shard, lines) in self.tables.get(table).into_iter().flatten() {
@@ -299,6 +377,7 @@ impl Tables {
                     text.push('\n');
                 }
                 let b = repo.blob(text.as_bytes())?;
+                bytes += text.len();
                 written.push(b);
                 dir.insert(format!("{shard}.tsv"), b, 0o100_644)?;
             }
@@ -306,7 +385,17 @@ impl Tables {
             written.push(d);
             root.insert(table, d, 0o040_000)?;
         }
-        Ok(())
+        Ok(bytes)
+    }
+
+    /// Every statute's id.
+    pub fn ids(&self) -> BTreeSet<String> {
+        self.tables
+            .get(HEADS)
+            .into_iter()
+            .flat_map(|s| s.values().flatten())
+            .map(|l| owner(l).to_string())
+            .collect()
     }
 
     /// Every statute's head, ordered by id.
@@ -399,6 +488,63 @@ pub fn table_lines(
     Ok(Some(out))
 }
 
+/// The blobs of the `list/` table's shards in id order; `None` when the table does not
+/// exist (a store written before it).
+pub fn list_shards(repo: &Repository, index: &Tree<'_>) -> Result<Option<Vec<Oid>>> {
+    let Some(dir) = table_dir(repo, index, LIST)? else {
+        return Ok(None);
+    };
+    // A tree's entries are ordered by name, and the shards' names by their ids' first
+    // characters.
+    Ok(Some(
+        dir.iter()
+            .filter(|e| e.name().is_ok_and(|n| n.ends_with(".tsv")))
+            .map(|e| e.id())
+            .collect(),
+    ))
+}
+
+/// The rows of one `list/` shard, in id order, those whose id `keep` admits.
+pub fn list_rows(
+    repo: &Repository,
+    blob: Oid,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Vec<ListRow>> {
+    let b = repo.find_blob(blob)?;
+    let text = list_text(&b)?;
+    let mut out = Vec::new();
+    for l in text.lines() {
+        if !keep(owner(l)) {
+            continue;
+        }
+        out.push(ListRow::read(l).ok_or_else(|| {
+            StoreError::Corrupt(format!("a malformed line in index/{LIST}: {l}"))
+        })?);
+    }
+    Ok(out)
+}
+
+/// The ids of one `list/` shard, in order.
+pub fn list_ids(repo: &Repository, blob: Oid) -> Result<Vec<String>> {
+    let b = repo.find_blob(blob)?;
+    Ok(list_text(&b)?
+        .lines()
+        .map(|l| owner(l).to_string())
+        .collect())
+}
+
+/// A `list/` shard's text, borrowed from its blob (the largest shard holds every statute
+/// whose title starts 中华人民共和国).
+fn list_text<'b>(b: &'b git2::Blob<'_>) -> Result<&'b str> {
+    std::str::from_utf8(b.content()).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "{}/{LIST}/ shard {} is not UTF-8",
+            super::cites::INDEX_DIR,
+            b.id()
+        ))
+    })
+}
+
 /// Every head in a `heads/` table; `None` when the table does not exist.
 pub fn read_heads(repo: &Repository, index: &Tree<'_>) -> Result<Option<Vec<Head>>> {
     let Some(lines) = table_lines(repo, index, HEADS, &|_| true)? else {
@@ -450,7 +596,33 @@ mod tests {
         assert_eq!(Head::read(&h.line()), Some(h.clone()));
         assert_eq!(h.version().meta.title, "中华人民共和国甲法");
         assert_eq!(id_shard("甲法-0123abcd"), "cd");
+        let row = ListRow::of(&h);
+        assert_eq!(row.title, "中华人民共和国甲法");
+        assert_eq!(ListRow::read(&row.line()), Some(row));
+        // A title that is the id's own is left out of the line and read back from the id.
+        let plain = ListRow::of(&Head::of(&chain[..1]).expect("head"));
+        assert!(plain.line().ends_with('\t'), "{}", plain.line());
+        assert_eq!(ListRow::read(&plain.line()), Some(plain));
+        assert_eq!(ListRow::read("甲法-0123abcd\tx\t2001-01-01\t\t"), None);
         assert_eq!(version_shard("2010-05-06.2"), "2010");
+    }
+
+    #[test]
+    fn list_shards_sort_as_their_ids() {
+        let mut ids = [
+            "中华人民共和国甲法-00000000",
+            "Z法-00000000",
+            "一法-00000000",
+            "㐀法-00000000",
+            "𠀀法-00000000",
+            "乙法-00000000",
+        ];
+        ids.sort();
+        let mut shards: Vec<String> = ids.iter().map(|i| list_shard(i)).collect();
+        let in_id_order = shards.clone();
+        shards.sort();
+        assert_eq!(shards, in_id_order);
+        assert_eq!(list_shard("中法-00000000"), "004e2d");
     }
 
     #[test]
@@ -467,6 +639,20 @@ mod tests {
         t.replace([(&a, a2.as_slice())]);
         assert_eq!(t, Tables::of([(&a, a2.as_slice()), (&b, b1.as_slice())]));
         assert_eq!(t.heads().len(), 2);
+        let list: Vec<&String> = t.tables[LIST].values().flatten().collect();
+        assert_eq!(list.len(), 2);
+        // In id order, 乙 (U+4E59) before 甲 (U+7532); 甲法's head is titled differently
+        // from its id.
+        assert!(
+            list[0].starts_with("乙法-4567ef01\t1\t2003-01-01\t"),
+            "{}",
+            list[0]
+        );
+        assert!(
+            list[1].ends_with("\t2\t2005-01-01\t有效\t甲法（修订）"),
+            "{}",
+            list[1]
+        );
         assert_eq!(t.sources().count(), 3);
         let names: Vec<&String> = t.tables[NAMES].values().flatten().collect();
         assert!(names.iter().any(|l| l.ends_with("\t甲法（修订）")));

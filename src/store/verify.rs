@@ -11,9 +11,10 @@ use std::path::Path;
 
 use git2::Oid;
 
-use super::catalog::{self, CatalogEntry};
-use super::error::Result;
+use super::catalog;
+use super::error::{Result, StoreError};
 use super::import::Comparison;
+use super::tables::Head;
 use super::{MAIN_REF, Stamp, Store, StoredVersion, id, one_line, version_tag};
 use crate::model::Statute;
 
@@ -85,9 +86,15 @@ impl Store {
             check_files(statutes, &mut files);
             for vs in statutes {
                 if let Some(first) = vs.first() {
+                    // Kept for `main`'s check, which needs no summaries (checked here).
                     chains.insert(
                         first.v.meta.id.clone(),
-                        vs.iter().map(|v| v.v.clone()).collect(),
+                        vs.iter()
+                            .map(|v| StoredVersion {
+                                summary: None,
+                                ..v.v.clone()
+                            })
+                            .collect(),
                     );
                 }
             }
@@ -129,9 +136,9 @@ impl Store {
         refs: &HashMap<String, Oid>,
         r: &mut VerifyReport,
         batch: &mut dyn FnMut(&[Vec<Version>]),
-    ) -> BTreeMap<String, CatalogEntry> {
+    ) -> Vec<Head> {
         let mut statutes = Vec::new();
-        let mut catalog_entries = BTreeMap::new();
+        let mut catalog_entries = Vec::new();
         let heads: BTreeMap<String, Oid> = refs
             .iter()
             .filter_map(|(name, oid)| {
@@ -166,15 +173,8 @@ impl Store {
             r.statutes += 1;
             r.versions += chain.len();
             let versions = self.check_history(sid, &chain, refs, &tags, r);
-            if let Some(head) = chain.last() {
-                catalog_entries.insert(
-                    sid.clone(),
-                    CatalogEntry {
-                        head: head.clone(),
-                        versions: chain.len(),
-                    },
-                );
-            }
+            // `heads` is ordered by id: so are the catalog's entries.
+            catalog_entries.extend(Head::of(&chain));
             statutes.push(versions);
             if statutes.len() >= VERIFY_BATCH {
                 batch(&statutes);
@@ -270,25 +270,45 @@ impl Store {
     }
 
     /// `main` must be exactly the catalog of the heads and the citation index of the
-    /// histories: built in memory, on a handle of its own so that nothing is written, and
-    /// compared. On a store whose derived data is stale, a different `main` is stale too.
+    /// histories: built on a handle of its own, in memory and packed every 128 MiB into a
+    /// temporary repository that borrows the store's objects (git's alternates), so that
+    /// nothing is written to the store and memory does not grow with it; then compared. On a
+    /// store whose derived data is stale, a different `main` is stale too.
     fn check_main(
         &self,
         refs: &HashMap<String, Oid>,
-        catalog_entries: &BTreeMap<String, CatalogEntry>,
+        catalog_entries: &[Head],
         chains: &BTreeMap<String, Vec<StoredVersion>>,
         r: &mut VerifyReport,
     ) -> Result<()> {
-        let work = git2::Repository::open_bare(&self.path)?;
+        let scratch = tempfile::tempdir().map_err(StoreError::Spill)?;
+        let work = git2::Repository::init_bare(scratch.path())?;
+        let alternates = scratch.path().join("objects/info/alternates");
+        std::fs::create_dir_all(scratch.path().join("objects/info")).map_err(StoreError::Spill)?;
+        let objects =
+            std::fs::canonicalize(self.repo.path().join("objects")).map_err(StoreError::Spill)?;
+        std::fs::write(&alternates, format!("{}\n", objects.display()))
+            .map_err(StoreError::Spill)?;
+        let work = git2::Repository::open_bare(work.path())?;
         let work_odb = work.odb()?;
         let mempack = work_odb.add_new_mempack_backend(1000)?;
+        let threads = crate::par::threads(0);
+        let mut flush = |written: &mut Vec<Oid>| -> Result<()> {
+            written.sort();
+            written.dedup();
+            super::pack::write_pack(&work, written, threads)?;
+            mempack.reset()?;
+            written.clear();
+            Ok(())
+        };
         let all: BTreeMap<String, &[StoredVersion]> = chains
             .iter()
             .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
-        let ids: BTreeSet<String> = catalog_entries.keys().cloned().collect();
+        let ids: BTreeSet<String> = catalog_entries.iter().map(|h| h.id.clone()).collect();
         let tables = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)));
         let carried = super::cites::Carried::default();
+        let mut written = Vec::new();
         let expected = super::cites::write_index(
             &work,
             &ids,
@@ -297,17 +317,14 @@ impl Store {
             &carried,
             &tables,
             &mut HashMap::new(),
-            crate::par::threads(0),
-            &mut Vec::new(),
+            threads,
+            &mut written,
+            &mut flush,
         )
         .and_then(|index| {
-            catalog::write_main(
-                &work,
-                catalog_entries,
-                Some(index),
-                r.stamp,
-                &mut Vec::new(),
-            )
+            drop(tables);
+            flush(&mut written)?;
+            catalog::write_main(&work, catalog_entries, Some(index), r.stamp, &mut written)
         });
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {

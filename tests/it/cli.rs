@@ -201,9 +201,10 @@ fn verify_reports_stale_derived_data_and_reindex_clears_it() {
     let o = run(&["verify"]);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(o.status.code(), Some(0), "{out}");
-    // 11 objects of the histories and the catalog, 6 of the citation index, 9 of the
-    // lookup tables (4 directories and 5 shards).
-    assert_eq!(out, "1 statutes, 2 versions, 26 objects: ok\n");
+    // 11 objects of the histories and the catalog, 8 of the citation index (its tree,
+    // titles.tsv, and per directory refs/ and units/ the directory, the statute's shard and its
+    // file), 11 of the lookup tables (5 directories and 6 shards).
+    assert_eq!(out, "1 statutes, 2 versions, 30 objects: ok\n");
 
     // A store of the release before the stamp: none in `main`, none in the config.
     crate::common::set_main_stamp(&store, None);
@@ -220,7 +221,7 @@ fn verify_reports_stale_derived_data_and_reindex_clears_it() {
         String::from_utf8_lossy(&o.stdout),
         format!(
             "stale: no derived-data stamp (statute.derived); this build writes {}\n\
-             1 statutes, 2 versions, 27 objects: ok, derived data stale\n\
+             1 statutes, 2 versions, 31 objects: ok, derived data stale\n\
              derived data is stale: run `statute reindex`\n",
             statute::store::DERIVED_VERSION
         )

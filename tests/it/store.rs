@@ -1060,22 +1060,31 @@ fn the_lookup_tables_answer_as_the_histories_do() {
     let (dir, store) = new_store();
     import(&store, &three_amended(dir.path()));
     let histories = store.list(None).expect("list");
-    let catalog = store.catalog(None).expect("catalog");
+    let catalog: Vec<statute::store::tables::ListRow> = store
+        .catalog(None)
+        .expect("catalog")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("catalog rows")
+        .into_iter()
+        .flatten()
+        .collect();
+    let heads = store.table_heads().expect("heads").expect("a heads table");
     assert_eq!(catalog.len(), histories.len());
-    for (e, h) in catalog.iter().zip(&histories) {
+    assert_eq!(heads.len(), histories.len());
+    for ((e, t), h) in catalog.iter().zip(&heads).zip(&histories) {
         let head = h.head().expect("head");
-        assert_eq!(e.head.meta.id, h.id);
+        assert_eq!(e.id, h.id);
+        assert_eq!(t.id, h.id);
         assert_eq!(e.versions, h.versions.len());
+        assert_eq!(t.versions, h.versions.len());
         assert_eq!(
-            (
-                &e.head.label,
-                e.head.commit,
-                e.head.blob,
-                &e.head.meta.title
-            ),
+            (&e.label, &e.title, &e.status),
+            (&head.label, &head.meta.title, &head.meta.status)
+        );
+        assert_eq!(
+            (&t.label, t.commit, t.blob, &t.title),
             (&head.label, head.commit, head.blob, &head.meta.title)
         );
-        assert_eq!(e.head.meta.status, head.meta.status);
         // Each statute's exact title resolves to it.
         assert_eq!(store.resolve(&head.meta.title).expect("resolve"), h.id);
     }
