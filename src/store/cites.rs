@@ -437,6 +437,12 @@ pub(crate) fn write_index(
         let _ = writeln!(titles_text, "{line}");
     }
     let titles = Titles::new(pairs.iter().map(|(t, id)| (t.as_str(), id.as_str())));
+    // Written and dropped now: at national scale each is tens of megabytes.
+    drop(pairs);
+    let titles_blob = repo.blob(titles_text.as_bytes())?;
+    written.push(titles_blob);
+    written_bytes(titles_text.len(), written, &mut pending)?;
+    drop(titles_text);
     // Incoming citations, by cited statute (spilled to temporary files past a bound).
     let mut incoming = super::runs::Runs::new(INCOMING_BYTES);
     for (id, refs) in &refs_blobs {
@@ -477,10 +483,9 @@ pub(crate) fn write_index(
     if !cites.is_empty() {
         dirs.insert("cites", cites);
     }
+    drop(titles);
     let mut root = repo.treebuilder(None)?;
-    let t = repo.blob(titles_text.as_bytes())?;
-    written.push(t);
-    root.insert("titles.tsv", t, 0o100_644)?;
+    root.insert("titles.tsv", titles_blob, 0o100_644)?;
     let n = tables.write(repo, &mut root, written)?;
     written_bytes(n, written, &mut pending)?;
     for (name, entries) in dirs {
