@@ -50,6 +50,7 @@ pub fn import(
         date,
         status,
         threads: 0,
+        group: 0,
     };
     let bar = Bar::new();
     let report = s.import(paths, &opts, &bar)?;

@@ -304,6 +304,17 @@ impl Carried {
     }
 }
 
+/// A statute's line of `titles.tsv`: its id and every title its history had, the latest first.
+pub(crate) fn titles_line(id: &str, chain: &[StoredVersion]) -> String {
+    let mut names: Vec<&str> = vec![];
+    for v in chain.iter().rev() {
+        if !names.contains(&v.meta.title.as_str()) {
+            names.push(&v.meta.title);
+        }
+    }
+    format!("{id}\t{}", names.join("\t"))
+}
+
 /// `main`'s index tree, when it has one.
 pub(crate) fn main_index(repo: &Repository) -> Option<Tree<'_>> {
     let main = repo.find_reference(MAIN_REF).ok()?.peel_to_commit().ok()?;
@@ -314,29 +325,30 @@ pub(crate) fn main_index(repo: &Repository) -> Option<Tree<'_>> {
 /// How many versions are parsed at once when the index is derived (bounds memory).
 const BATCH: usize = 512;
 /// How many bytes of objects [`write_index`] writes between calls of its `flush`.
-const FLUSH_BYTES: usize = 128 << 20;
+const FLUSH_BYTES: usize = 32 << 20;
 /// How many bytes of incoming citations [`write_index`] gathers in memory before it spills
 /// them to a temporary file.
-const INCOMING_BYTES: usize = 64 << 20;
+const INCOMING_BYTES: usize = 32 << 20;
 
 /// Writes the index tree of the statutes `ids`: `refs/` and `units/` derived again for the
 /// statutes `fresh` picks and carried over from `carried` for the others (derived when it has
-/// none), then `titles.tsv`, `cites/` and the lookup `tables`. `chains` holds the histories
-/// read (every fresh statute's, at least); a statute of `ids` without one must be carried
-/// whole, else the index is incomplete ([`StoreError::NoIndex`]). Every object written is
-/// added to `written`.
-///
-/// `derived` holds what was derived already for some fresh statutes (an import derives it
-/// with the summaries, parsing each version once); those are taken from it.
+/// none), then `titles.tsv` and `cites/`, beside the lookup `tables` (their directories,
+/// written). `derived` holds what was
+/// derived already for some fresh statutes (an import derives it with the summaries, parsing
+/// each version once); those are taken from it. `chains` holds the histories read, every other
+/// fresh statute's at least, and `titles` the `titles.tsv` line of histories written but not
+/// held; a statute of `ids` with neither must be carried whole, else the index is incomplete
+/// ([`StoreError::NoIndex`]). Every object written is added to `written`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_index(
     repo: &Repository,
     ids: &BTreeSet<String>,
     chains: &BTreeMap<String, &[StoredVersion]>,
+    titles: &dyn Fn(&str) -> Option<String>,
     fresh: &dyn Fn(&str) -> bool,
     carried: &Carried,
-    tables: &super::tables::Tables,
-    derived: &mut HashMap<String, DerivedBlobs>,
+    tables: &[(&'static str, Oid)],
+    derived: &dyn Fn(&str) -> Option<DerivedBlobs>,
     threads: usize,
     written: &mut Vec<Oid>,
     flush: &mut dyn FnMut(&mut Vec<Oid>) -> Result<()>,
@@ -356,6 +368,11 @@ pub(crate) fn write_index(
     let mut units_blobs: BTreeMap<String, Oid> = BTreeMap::new();
     let mut todo: Vec<(&String, &[StoredVersion])> = Vec::new();
     for id in ids {
+        if let Some(d) = derived(id) {
+            units_blobs.insert(id.clone(), d.units);
+            refs_blobs.insert(id.clone(), d.refs);
+            continue;
+        }
         let chain = chains.get(id);
         // Carried over unless it is to be derived afresh (and can be: its history was read).
         let units = carried
@@ -369,11 +386,6 @@ pub(crate) fn write_index(
             (None, Some(chain)) => todo.push((id, chain)),
             (None, None) => return Err(StoreError::NoIndex),
         }
-    }
-    todo.retain(|(id, _)| !derived.contains_key(*id));
-    for (id, d) in derived.drain() {
-        units_blobs.insert(id.clone(), d.units);
-        refs_blobs.insert(id, d.refs);
     }
     let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<usize> {
         let units = repo.blob(d.units.as_bytes())?;
@@ -413,21 +425,15 @@ pub(crate) fn write_index(
             written_bytes(n, written, &mut pending)?;
         }
     }
+    super::trace::mark("index derived");
     // Titles: every title each statute had, its latest first.
     let mut titles_text = String::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for id in ids {
-        let line = match chains.get(id) {
-            Some(chain) => {
-                let mut names: Vec<&str> = vec![];
-                for v in chain.iter().rev() {
-                    if !names.contains(&v.meta.title.as_str()) {
-                        names.push(&v.meta.title);
-                    }
-                }
-                format!("{id}\t{}", names.join("\t"))
-            }
-            None => carried.titles.get(id).cloned().ok_or(StoreError::NoIndex)?,
+        let line = match (titles(id), chains.get(id)) {
+            (Some(line), _) => line,
+            (None, Some(chain)) => titles_line(id, chain),
+            (None, None) => carried.titles.get(id).cloned().ok_or(StoreError::NoIndex)?,
         };
         pairs.extend(
             line.split('\t')
@@ -443,6 +449,7 @@ pub(crate) fn write_index(
     written.push(titles_blob);
     written_bytes(titles_text.len(), written, &mut pending)?;
     drop(titles_text);
+    super::trace::mark("titles");
     // Incoming citations, by cited statute (spilled to temporary files past a bound).
     let mut incoming = super::runs::Runs::new(INCOMING_BYTES);
     for (id, refs) in &refs_blobs {
@@ -464,6 +471,7 @@ pub(crate) fn write_index(
             }
         }
     }
+    super::trace::mark("incoming gathered");
     let mut dirs: BTreeMap<&str, Vec<(String, Oid)>> = BTreeMap::new();
     for (id, b) in &units_blobs {
         dirs.entry("units").or_default().push((id.clone(), *b));
@@ -486,8 +494,9 @@ pub(crate) fn write_index(
     drop(titles);
     let mut root = repo.treebuilder(None)?;
     root.insert("titles.tsv", titles_blob, 0o100_644)?;
-    let n = tables.write(repo, &mut root, written)?;
-    written_bytes(n, written, &mut pending)?;
+    for (name, tree) in tables {
+        root.insert(name, *tree, 0o040_000)?;
+    }
     for (name, entries) in dirs {
         let mut shards: BTreeMap<String, Vec<(String, Oid)>> = BTreeMap::new();
         for (id, b) in entries {

@@ -27,6 +27,9 @@ pub struct ImportOptions {
     pub status: Option<String>,
     /// Parser threads; 0 means one per core.
     pub threads: usize,
+    /// About how many files are taken from reading to commits at once; 0 means the default
+    /// ([`GROUP_FILES`]). The result is the same for any size: only memory and time differ.
+    pub group: usize,
 }
 
 impl ImportOptions {
@@ -359,6 +362,53 @@ impl Comparison {
     }
 }
 
+/// What an import keeps of a history it has written, for `main` and the refs.
+pub(crate) struct Written {
+    /// Its versions: (label, commit), in order.
+    pub(crate) versions: Vec<(String, Oid)>,
+    /// Every title it had, the latest first, tab-separated (its line of `titles.tsv`
+    /// without the id).
+    titles: Box<str>,
+    /// The blobs of its lines of the citation index, when they were derived with the
+    /// summaries.
+    derived: Option<super::cites::DerivedBlobs>,
+}
+
+impl Default for Histories {
+    fn default() -> Histories {
+        Histories {
+            tags: Tags::new(),
+            lines: super::runs::Runs::new(LINES_BYTES),
+            rewritten: BTreeSet::new(),
+            relines: super::tables::Tables::default(),
+            kept: BTreeMap::new(),
+            objects: super::pack::Objects::default(),
+        }
+    }
+}
+
+/// How many bytes of lines of the lookup tables an import holds before it spills them.
+const LINES_BYTES: usize = 32 << 20;
+
+/// The histories written, by statute.
+pub(crate) type Tags = BTreeMap<String, Written>;
+
+/// What an import keeps of the histories it has written ([`Store::write_histories`],
+/// [`Store::write_main`]).
+pub(crate) struct Histories {
+    tags: Tags,
+    /// Their lines of the lookup tables, by shard (spilled to temporary files past a bound).
+    lines: super::runs::Runs,
+    /// The statutes written more than once (their files fell in several groups): their
+    /// lines in `lines` are left out, and the latest are these.
+    rewritten: BTreeSet<String>,
+    relines: super::tables::Tables,
+    /// The histories whose lines of the citation index are still to be derived.
+    kept: BTreeMap<String, Vec<StoredVersion>>,
+    /// Objects encoded and not yet packed.
+    objects: super::pack::Objects,
+}
+
 /// A statute whose history is rebuilt from `from` on.
 pub(crate) struct Plan {
     id: String,
@@ -520,6 +570,28 @@ fn summarize_statute(
     (out, derived)
 }
 
+/// About how many files an import takes from reading to commits at once ([`groups`]).
+pub const GROUP_FILES: usize = 16_384;
+
+/// The files in groups of about `size`: cut where a directory ends (a statute's versions are
+/// usually one directory's files, and a statute split across groups costs a second plan),
+/// else at twice `size`.
+fn groups(files: &[PathBuf], size: usize) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..files.len() {
+        let n = i - start;
+        if (n >= size && files[i].parent() != files[i - 1].parent()) || n >= 2 * size {
+            out.push(&files[start..i]);
+            start = i;
+        }
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
 /// How many files an import reads and parses at once.
 const READ_BATCH: usize = 1024;
 
@@ -541,7 +613,6 @@ fn read_files(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Option<Prepared>>> {
-    progress.start(files.len());
     let mut out: Vec<Option<Prepared>> = Vec::with_capacity(files.len());
     let (mut held_from, mut held) = (0, 0);
     let batches = files.len().div_ceil(READ_BATCH);
@@ -726,17 +797,22 @@ impl Store {
         })
     }
 
-    /// Reads the histories of `ids` that the state lacks and the store has.
+    /// Reads the histories of `ids` that the state lacks and the store has: as `written`
+    /// (this import's) has them, else as the refs do.
     pub(crate) fn load<'a>(
         &self,
         state: &mut State,
         ids: impl IntoIterator<Item = &'a String>,
+        written: &Tags,
     ) -> Result<()> {
         for id in ids {
             if state.statutes.contains_key(id) {
                 continue;
             }
-            if let Ok(head) = self.repo.refname_to_id(&statute_ref(id)) {
+            if let Some((_, head)) = written.get(id).and_then(|w| w.versions.last()) {
+                let chain = self.chain(id, *head)?;
+                state.statutes.insert(id.clone(), chain);
+            } else if let Ok(head) = self.repo.refname_to_id(&statute_ref(id)) {
                 let chain = self.chain(id, head)?;
                 state.statutes.insert(id.clone(), chain);
             }
@@ -756,19 +832,60 @@ impl Store {
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
         let mut state = self.state_from_tables()?;
+        let stamp = self.stamp()?;
         let threads = crate::par::threads(opts.threads);
-        let prepared = read_files(self, &files, opts, &state, threads, progress)?;
         let mut report = ImportReport {
             files: files.len(),
             ignored,
             ..ImportReport::default()
         };
-        let (news, touched) = group_by_statute(&files, prepared, &mut report, &mut failed);
-        report.statutes = touched.len();
-        self.load(&mut state, news.keys())?;
-        report.act_checks = self.act_checks(&news, &state)?;
-        self.store_news(news, &touched, &mut state, &mut report, threads, progress)?;
+        let mut touched = BTreeSet::new();
+        let mut h = Histories::default();
+        progress.start(files.len());
+        // A group of files at a time, from reading to commits, so that what is held at once
+        // does not grow with the number of files; a statute whose files fall in two groups is
+        // planned again with what the first wrote, as a second import would.
+        let size = if opts.group == 0 {
+            GROUP_FILES
+        } else {
+            opts.group
+        };
+        for group in groups(&files, size) {
+            let prepared = read_files(self, group, opts, &state, threads, progress)?;
+            super::trace::mark("group read");
+            let (news, t) = group_by_statute(group, prepared, &mut report, &mut failed);
+            touched.extend(t);
+            if news.keys().any(|id| h.tags.contains_key(id)) {
+                // Their commits are read back.
+                h.objects.write(&self.repo, threads)?;
+            }
+            self.load(&mut state, news.keys(), &h.tags)?;
+            report.act_checks.extend(self.act_checks(&news, &state)?);
+            if progress.cancel(Checkpoint::Parsed) {
+                return Err(StoreError::Cancelled);
+            }
+            let mut plans = plan_all(news, &state, &mut report);
+            let derived = self.summarize_plans(&mut plans, &state, threads)?;
+            self.write_histories(plans, derived, &mut state, &mut h, threads)?;
+            if state.tables.is_some() {
+                // The histories read for this group (the tables stand for the others).
+                state.statutes.clear();
+            }
+            // The statutes written are counted and moved as such.
+            touched.retain(|id| !h.tags.contains_key(id));
+            super::trace::mark("group written");
+        }
+        report.statutes = touched.len() + h.tags.len();
         report.failed = failed;
+        if h.tags.is_empty() && state.tables.is_some() {
+            // Nothing to write: `main` would come out as it is.
+            return Ok(report);
+        }
+        let (tags, main) = self.write_main(h, &mut state, stamp, threads)?;
+        if progress.cancel(Checkpoint::ObjectsWritten) {
+            return Err(StoreError::Cancelled);
+        }
+        report.refs_updated = self.move_refs(&touched, &tags, &state, main)?;
         Ok(report)
     }
 
@@ -846,41 +963,116 @@ impl Store {
             return Err(StoreError::Cancelled);
         }
         let mut plans = plan_all(news, state, report);
+        super::trace::mark("planned");
         if plans.is_empty() && state.tables.is_some() {
             // Nothing to write: `main` would come out as it is.
             return Ok(());
         }
         let derived = self.summarize_plans(&mut plans, state, threads)?;
-        let (chains, main) = self.write_objects(plans, derived, state, self.stamp()?, threads)?;
+        super::trace::mark("summarized");
+        let (tags, main) = self.write_objects(plans, derived, state, self.stamp()?, threads)?;
         if progress.cancel(Checkpoint::ObjectsWritten) {
             return Err(StoreError::Cancelled);
         }
-        report.refs_updated = self.move_refs(touched, &chains, state, main)?;
+        report.refs_updated = self.move_refs(touched, &tags, state, main)?;
         Ok(())
     }
 
     /// Writes the commits of every plan and the new `main` (whose catalog takes the other
-    /// statutes from `state`) into one pack of the objects the store lacks. Returns the new
-    /// history of every planned statute (summaries left out: its commits hold them) and
-    /// `main`'s commit; no ref moves.
+    /// statutes from `state`) into packs of the objects the store lacks. Returns the versions
+    /// of every planned statute's new history, as tags, and `main`'s commit; no ref moves.
     pub(crate) fn write_objects(
         &self,
         plans: Vec<Plan>,
-        mut derived: HashMap<String, super::cites::DerivedBlobs>,
+        derived: HashMap<String, super::cites::DerivedBlobs>,
         state: &mut State,
         stamp: super::Stamp,
         threads: usize,
-    ) -> Result<(BTreeMap<String, Vec<StoredVersion>>, Oid)> {
+    ) -> Result<(Tags, Oid)> {
+        let mut h = Histories::default();
+        self.write_histories(plans, derived, state, &mut h, threads)?;
+        self.write_main(h, state, stamp, threads)
+    }
+
+    /// Writes the commits of every plan (packed a batch at a time) and takes what `main` and
+    /// the refs will need of each new history into `h`; the plan's statutes leave `state`.
+    /// The histories themselves go (at national scale they would hold most of a gigabyte),
+    /// but for those whose lines of the citation index are still to be derived.
+    pub(crate) fn write_histories(
+        &self,
+        plans: Vec<Plan>,
+        derived: HashMap<String, super::cites::DerivedBlobs>,
+        state: &mut State,
+        h: &mut Histories,
+        threads: usize,
+    ) -> Result<()> {
+        let empty = Vec::new();
+        for p in plans {
+            let id = p.id.clone();
+            let stored = state.statutes.get(&id).unwrap_or(&empty);
+            let chain = write_plan(&mut h.objects, p, stored)?;
+            state.statutes.remove(&id);
+            if h.tags.contains_key(&id) {
+                // Written before in this import: its earlier lines go.
+                h.rewritten.insert(id.clone());
+                h.relines.remove(&id);
+            }
+            if h.rewritten.contains(&id) {
+                h.relines.add(&id, &chain);
+            } else {
+                super::tables::append_rows(&mut h.lines, &id, &chain).map_err(StoreError::Spill)?;
+            }
+            let line = super::cites::titles_line(&id, &chain);
+            let d = derived.get(&id).copied();
+            h.tags.insert(
+                id.clone(),
+                Written {
+                    versions: chain.iter().map(|v| (v.label.clone(), v.commit)).collect(),
+                    titles: line[id.len() + 1..].into(),
+                    derived: d,
+                },
+            );
+            if d.is_some() {
+                h.kept.remove(&id);
+            } else {
+                h.kept.insert(id, chain);
+            }
+            if h.objects.len() >= FLUSH_OBJECTS || h.objects.bytes() >= FLUSH_BYTES {
+                h.objects.write(&self.repo, threads)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Packs what `h` holds still, then writes the new `main`: the lookup tables and the
+    /// citation index of every statute (those `h` wrote, and from `state` and the stored
+    /// tables the others) and the catalog. Returns the tags of the histories written and
+    /// `main`'s commit.
+    pub(crate) fn write_main(
+        &self,
+        mut h: Histories,
+        state: &mut State,
+        stamp: super::Stamp,
+        threads: usize,
+    ) -> Result<(Tags, Oid)> {
+        h.objects.write(&self.repo, threads)?;
+        let Histories {
+            tags,
+            lines,
+            rewritten,
+            mut relines,
+            kept,
+            objects,
+        } = h;
+        drop(objects);
         // Everything is written to an in-memory object database on a handle of its own (the
         // in-memory backend must not outlive this call: libgit2 cannot list the objects of a
         // mempack, so `verify` would fail on it), then the objects the store lacks go into
         // one pack file.
-        let empty = Vec::new();
         let work = Repository::open_bare(&self.path)?;
         let odb = work.odb()?;
         let mempack = odb.add_new_mempack_backend(1000)?;
         let mut written: Vec<Oid> = Vec::new();
-        let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
         let disk_odb = self.repo.odb()?;
         // What the mempack holds goes into a pack of its own every so often, so that its
         // size does not grow with the import.
@@ -894,98 +1086,103 @@ impl Store {
             written.clear();
             Ok(())
         };
-        // The histories' blobs, trees and commits are encoded here and packed a batch at a
-        // time, before anything else is written.
-        let mut objects = super::pack::Objects::default();
-        // Each plan is dropped once its commits are made.
-        for p in plans {
-            let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-            let id = p.id.clone();
-            chains.insert(id, write_plan(&mut objects, p, stored)?);
-            if objects.len() >= FLUSH_OBJECTS || objects.bytes() >= FLUSH_BYTES {
-                objects.write(&self.repo, threads)?;
-            }
-        }
-        objects.write(&self.repo, threads)?;
-        // Every statute's history as it will stand, where read; the heads of the others
-        // from the lookup tables.
+        super::trace::mark("histories written");
+        // The histories read and not rewritten, and those rewritten still to be derived.
         let all: BTreeMap<String, &[StoredVersion]> = state
             .statutes
             .iter()
-            .map(|(id, c)| (id.clone(), chains.get(id).unwrap_or(c).as_slice()))
-            .chain(chains.iter().map(|(id, c)| (id.clone(), c.as_slice())))
+            .filter(|(id, _)| !tags.contains_key(*id))
+            .chain(kept.iter())
+            .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
-        // The tables as they will stand: the stored ones with the planned statutes' lines
-        // replaced (taken, not copied: at national scale they are hundreds of megabytes),
-        // else derived from every history.
-        let tables = match state.tables.take() {
-            Some(mut t) => {
-                t.replace(chains.iter().map(|(id, c)| (id, c.as_slice())));
-                t
-            }
-            None => super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c))),
+        // The tables as they will stand: the stored ones (taken, not copied: at national
+        // scale they are hundreds of megabytes), else those of the histories read, with the
+        // lines of the statutes written here replaced; written a shard at a time.
+        let written_here = |id: &str| tags.contains_key(id);
+        let mut base = match state.tables.take() {
+            Some(t) => t,
+            None => super::tables::Tables::of(
+                all.iter()
+                    .filter(|(id, _)| !written_here(id))
+                    .map(|(id, c)| (id, *c)),
+            ),
         };
+        base.remove_where(&written_here);
+        relines.settle();
+        base.replace_with(relines);
+        let tables = base.write_with(&work, lines, &|id| rewritten.contains(id), &mut written)?;
+        flush(&mut written)?;
+        super::trace::mark("tables");
         // The citation index: derived again for the statutes planned here (and for all when
         // the store's derived data is stale), carried over for the others.
-        let ids = tables.ids();
         let carried = super::cites::Carried::of(&work, super::cites::main_index(&work))?;
         let index = super::cites::write_index(
             &work,
-            &ids,
+            &tables.ids,
             &all,
-            &|id| stamp.stale() || chains.contains_key(id),
+            &|id| tags.get(id).map(|w| format!("{id}\t{}", w.titles)),
+            &|id| stamp.stale() || tags.contains_key(id),
             &carried,
-            &tables,
-            &mut derived,
+            &tables.trees,
+            &|id| tags.get(id).and_then(|w| w.derived),
             threads,
             &mut written,
             &mut flush,
         )?;
-        // Every statute's head, for the catalog; the tables are written and go, and so does
-        // what the in-memory database holds.
-        let heads = tables.heads();
-        drop(tables);
-        drop(ids);
+        drop(carried);
+        drop(all);
+        drop(kept);
+        super::trace::mark("index written");
+        let heads = tables.heads;
+        drop(tables.ids);
         flush(&mut written)?;
+        super::trace::mark("flushed");
         let main = catalog::write_main(&work, &heads, Some(index), stamp, &mut written)?;
         // The store's own handle sees only what is on disk.
         flush(&mut written)?;
-        Ok((chains, main))
+        super::trace::mark("main written");
+        Ok((tags, main))
     }
 
-    /// Moves the refs of the `touched` statutes to their histories (`chains`, else the stored
-    /// ones), removing tags of versions they no longer have, and `main` to `main`, all in one
-    /// atomic rename. Returns how many refs were created, moved or deleted.
+    /// Moves the refs of the statutes written (`tags`) and of the `touched` ones to their
+    /// histories (`tags`, else the stored ones), removing tags of versions they no longer
+    /// have, and `main` to `main`, all in one atomic rename. Returns how many refs were
+    /// created, moved or deleted.
     pub(crate) fn move_refs(
         &self,
         touched: &BTreeSet<String>,
-        chains: &BTreeMap<String, Vec<StoredVersion>>,
+        tags: &Tags,
         state: &State,
         main: Oid,
     ) -> Result<usize> {
         let mut want: BTreeMap<String, Option<Oid>> = BTreeMap::new();
         let current = self.all_refs()?;
-        let moving = |id: &str| chains.contains_key(id) || state.statutes.contains_key(id);
+        let moving = |id: &str| tags.contains_key(id) || state.statutes.contains_key(id);
         // Every tag of a statute whose history moves goes, unless its history keeps it.
         for name in current.keys() {
             if let Some((id, _)) = name
                 .strip_prefix("refs/tags/")
                 .and_then(|r| r.rsplit_once('/'))
-                && touched.contains(id)
+                && (touched.contains(id) || tags.contains_key(id))
                 && moving(id)
             {
                 want.insert(name.clone(), None);
             }
         }
-        for id in touched {
-            let Some(chain) = chains.get(id).or_else(|| state.statutes.get(id)) else {
-                continue;
+        for id in touched
+            .iter()
+            .chain(tags.keys().filter(|id| !touched.contains(*id)))
+        {
+            let versions: Vec<(&str, Oid)> = match (tags.get(id), state.statutes.get(id)) {
+                (Some(w), _) => w.versions.iter().map(|(l, c)| (l.as_str(), *c)).collect(),
+                (None, Some(chain)) => chain.iter().map(|v| (v.label.as_str(), v.commit)).collect(),
+                (None, None) => continue,
             };
-            if let Some(head) = chain.last() {
-                want.insert(statute_ref(id), Some(head.commit));
+            if let Some((_, head)) = versions.last() {
+                want.insert(statute_ref(id), Some(*head));
             }
-            for v in chain {
-                want.insert(version_tag(id, &v.label), Some(v.commit));
+            for (label, commit) in versions {
+                want.insert(version_tag(id, label), Some(commit));
             }
         }
         want.insert(MAIN_REF.into(), Some(main));
@@ -1153,5 +1350,20 @@ mod tests {
         assert!(failed.is_empty());
         let (_, _, failed) = collect(&[d.join("missing")]);
         assert_eq!(failed.len(), 1);
+    }
+
+    #[test]
+    fn groups_end_where_a_directory_does_or_at_twice_their_size() {
+        let files: Vec<PathBuf> = [
+            "a/1", "a/2", "a/3", "b/1", "c/1", "c/2", "c/3", "c/4", "c/5",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let sizes = |size| -> Vec<usize> { groups(&files, size).iter().map(|g| g.len()).collect() };
+        assert_eq!(sizes(2), vec![3, 4, 2]);
+        assert_eq!(sizes(1), vec![2, 1, 1, 2, 2, 1]);
+        assert_eq!(sizes(100), vec![9]);
+        assert!(groups(&[], 4).is_empty());
     }
 }

@@ -63,7 +63,7 @@ impl Store {
         }
         self.spill_into(&mut pending, &mut news, threads)?;
         let touched: BTreeSet<String> = news.keys().cloned().collect();
-        self.load(&mut state, touched.iter())?;
+        self.load(&mut state, touched.iter(), &super::import::Tags::new())?;
         self.store_news(news, &touched, &mut state, &mut report, threads, progress)?;
         Ok(report)
     }

@@ -28,6 +28,7 @@ pub mod read;
 pub mod reindex;
 mod runs;
 pub mod tables;
+pub(crate) mod trace;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

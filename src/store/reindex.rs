@@ -102,27 +102,32 @@ impl Store {
                 .filter_map(|(id, list)| plan(&id, &[], list).0)
                 .collect();
             let derived = self.summarize_plans(&mut plans, &state, threads)?;
-            let (chains, main) = self
+            // Every statute's commits as they stand (writing takes the histories out of
+            // `state`).
+            let before: BTreeMap<String, HashSet<git2::Oid>> = state
+                .statutes
+                .iter()
+                .map(|(id, chain)| (id.clone(), chain.iter().map(|v| v.commit).collect()))
+                .collect();
+            let touched: BTreeSet<String> = before.keys().cloned().collect();
+            let (tags, main) = self
                 .write_objects(plans, derived, &mut state, super::Stamp::Current, threads)
                 .map_err(reindex_write)?;
             if progress.cancel(Checkpoint::ObjectsWritten) {
                 return Err(StoreError::ReindexCancelled);
             }
-            for (id, chain) in &chains {
-                let before: HashSet<_> = state
-                    .statutes
-                    .get(id)
-                    .into_iter()
-                    .flatten()
-                    .map(|v| v.commit)
-                    .collect();
-                report.versions += chain.len();
-                report.unchanged += chain.iter().filter(|v| before.contains(&v.commit)).count();
+            for (id, w) in &tags {
+                let versions = &w.versions;
+                let before = before.get(id);
+                report.versions += versions.len();
+                report.unchanged += versions
+                    .iter()
+                    .filter(|(_, c)| before.is_some_and(|b| b.contains(c)))
+                    .count();
             }
             report.rewritten = report.versions - report.unchanged;
-            let touched: BTreeSet<String> = state.statutes.keys().cloned().collect();
             report.refs_updated = self
-                .move_refs(&touched, &chains, &state, main)
+                .move_refs(&touched, &tags, &state, main)
                 .map_err(reindex_write)?;
         }
         if progress.cancel(Checkpoint::RefsMoved) {

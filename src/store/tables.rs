@@ -278,13 +278,135 @@ pub fn rows(id: &str, chain: &[StoredVersion]) -> Vec<(&'static str, String, Str
     out
 }
 
-/// The lines of one table, by shard.
-type Shards = BTreeMap<String, BTreeSet<String>>;
+/// The lines of one shard: its sorted, distinct lines in one text (at national scale the
+/// tables are millions of lines, which one allocation each would hold at about twice their
+/// size), and the lines added since it was last sorted.
+#[derive(Debug, Default, Clone)]
+struct Shard {
+    /// Sorted distinct lines, each ended by `\n`.
+    text: String,
+    added: Vec<String>,
+    added_bytes: usize,
+}
 
-/// The four tables in memory, as read from `main` or derived.
+impl PartialEq for Shard {
+    fn eq(&self, other: &Shard) -> bool {
+        self.lines().eq(other.lines())
+    }
+}
+
+impl Eq for Shard {}
+
+impl Shard {
+    /// A shard of lines already sorted and distinct (as a stored shard is).
+    fn of_sorted(text: &str) -> Shard {
+        let mut s = Shard::default();
+        for l in text.lines() {
+            s.text.push_str(l);
+            s.text.push('\n');
+        }
+        s
+    }
+
+    fn insert(&mut self, line: String) {
+        self.added_bytes += line.len() + 1;
+        self.added.push(line);
+        // Sorted in once they are a fair part of the shard: each line is copied a few times
+        // in all, and few are held one allocation each.
+        if self.added_bytes >= (self.text.len() / 4).max(4096) {
+            self.settle();
+        }
+    }
+
+    /// Sorts the added lines into the text.
+    fn settle(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
+        let mut added = std::mem::take(&mut self.added);
+        self.added_bytes = 0;
+        added.sort_unstable();
+        added.dedup();
+        let mut text = String::with_capacity(
+            self.text.len() + added.iter().map(|l| l.len() + 1).sum::<usize>(),
+        );
+        let mut old = self.text.lines().peekable();
+        let mut new = added.iter().map(String::as_str).peekable();
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(o), Some(n)) if o == n => {
+                    new.next();
+                    old.next()
+                }
+                (Some(o), Some(n)) if o < n => old.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => new.next(),
+                (Some(_), None) => old.next(),
+                (None, None) => break,
+            };
+            if let Some(l) = next {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        self.text = text;
+    }
+
+    /// Keeps the lines `keep` accepts.
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.settle();
+        if self.text.lines().all(&keep) {
+            return;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        for l in self.text.lines().filter(|l| keep(l)) {
+            text.push_str(l);
+            text.push('\n');
+        }
+        self.text = text;
+    }
+
+    /// Its lines in order (every line added sorted in: see [`Tables`]).
+    fn lines(&self) -> impl Iterator<Item = &str> {
+        debug_assert!(self.added.is_empty());
+        self.text.lines()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.added.is_empty()
+    }
+}
+
+/// The shards of one table, by name.
+type Shards = BTreeMap<String, Shard>;
+
+/// The four tables in memory, as read from `main` or derived. Every shard is settled when a
+/// public method returns.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tables {
     tables: BTreeMap<&'static str, Shards>,
+}
+
+/// The tables as written: each table's directory, every statute's id and head (ordered by
+/// id), and how many bytes of blobs were written.
+#[derive(Debug, Default)]
+pub struct TableTrees {
+    pub trees: Vec<(&'static str, Oid)>,
+    pub ids: BTreeSet<String>,
+    pub heads: Vec<Head>,
+    pub bytes: usize,
+}
+
+/// Appends the lines of one history to `runs`, keyed `table/shard`, for
+/// [`Tables::write_with`].
+pub(crate) fn append_rows(
+    runs: &mut super::runs::Runs,
+    id: &str,
+    chain: &[StoredVersion],
+) -> std::io::Result<()> {
+    for (table, shard, line) in rows(id, chain) {
+        runs.append(&format!("{table}/{shard}"), &[&line, "\n"])?;
+    }
+    Ok(())
 }
 
 /// The first field of a line: the statute it belongs to.
@@ -299,10 +421,13 @@ impl Tables {
         for (id, chain) in chains {
             t.add(id, chain);
         }
+        t.settle();
         t
     }
 
-    fn add(&mut self, id: &str, chain: &[StoredVersion]) {
+    /// Adds the lines of one history; [`Tables::settle`] must follow before the tables are
+    /// read.
+    pub fn add(&mut self, id: &str, chain: &[StoredVersion]) {
         for (table, shard, line) in rows(id, chain) {
             self.tables
                 .entry(table)
@@ -311,6 +436,45 @@ impl Tables {
                 .or_default()
                 .insert(line);
         }
+    }
+
+    /// Removes every line of the statute `id`.
+    pub fn remove(&mut self, id: &str) {
+        for shards in self.tables.values_mut() {
+            for lines in shards.values_mut() {
+                lines.retain(|l| owner(l) != id);
+            }
+            shards.retain(|_, lines| !lines.is_empty());
+        }
+    }
+
+    /// Sorts every line added into its shard.
+    pub fn settle(&mut self) {
+        for shard in self.tables.values_mut().flat_map(|s| s.values_mut()) {
+            shard.settle();
+        }
+    }
+
+    /// Replaces every line of the statutes `others` has lines of by those lines.
+    pub fn replace_with(&mut self, mut others: Tables) {
+        others.settle();
+        let ids = others.ids();
+        for shards in self.tables.values_mut() {
+            for lines in shards.values_mut() {
+                lines.retain(|l| !ids.contains(owner(l)));
+            }
+            shards.retain(|_, lines| !lines.is_empty());
+        }
+        for (table, shards) in others.tables {
+            let mine = self.tables.entry(table).or_default();
+            for (name, shard) in shards {
+                let into = mine.entry(name).or_default();
+                for l in shard.lines() {
+                    into.insert(l.to_string());
+                }
+            }
+        }
+        self.settle();
     }
 
     /// Replaces the lines of the statutes in `chains` by those their new histories give.
@@ -332,6 +496,7 @@ impl Tables {
         for (id, chain) in chains {
             self.add(id, chain);
         }
+        self.settle();
     }
 
     /// Reads every table of an `index/` tree; `None` when one of them is missing (a store
@@ -349,43 +514,100 @@ impl Tables {
                     continue;
                 };
                 let text = shard_text(repo, table, shard, e.id())?;
-                shards.insert(
-                    shard.to_string(),
-                    text.lines().map(str::to_string).collect(),
-                );
+                shards.insert(shard.to_string(), Shard::of_sorted(&text));
             }
             t.tables.insert(table, shards);
         }
         Ok(Some(t))
     }
 
-    /// Writes the tables as directories into `root` (an `index/` tree builder); every object
-    /// written is added to `written`. Returns how many bytes of blobs it wrote.
-    pub fn write(
-        &self,
+    /// Writes the tables as directories; every object written is added to `written`.
+    pub fn write(&self, repo: &Repository, written: &mut Vec<Oid>) -> Result<TableTrees> {
+        self.clone()
+            .write_with(repo, super::runs::Runs::new(0), &|_| false, written)
+    }
+
+    /// Writes the tables with the lines of `added` (gathered by [`append_rows`]) sorted in,
+    /// those of the statutes `superseded` picks left out of `added`, one shard at a time:
+    /// the lines of a large import need not be in memory at once. Every object written is
+    /// added to `written`.
+    pub(crate) fn write_with(
+        self,
         repo: &Repository,
-        root: &mut git2::TreeBuilder<'_>,
+        added: super::runs::Runs,
+        superseded: &dyn Fn(&str) -> bool,
         written: &mut Vec<Oid>,
-    ) -> Result<usize> {
-        let mut bytes = 0;
-        for table in ALL {
-            let mut dir = repo.treebuilder(None)?;
-            for (shard, lines) in self.tables.get(table).into_iter().flatten() {
-                let mut text = String::new();
-                for l in lines {
-                    text.push_str(l);
-                    text.push('\n');
-                }
-                let b = repo.blob(text.as_bytes())?;
-                bytes += text.len();
-                written.push(b);
-                dir.insert(format!("{shard}.tsv"), b, 0o100_644)?;
+    ) -> Result<TableTrees> {
+        let mut base: BTreeMap<String, Shard> = BTreeMap::new();
+        for (table, shards) in self.tables {
+            for (shard, lines) in shards {
+                base.insert(format!("{table}/{shard}"), lines);
             }
+        }
+        let mut out = TableTrees::default();
+        let mut dirs: BTreeMap<&'static str, git2::TreeBuilder<'_>> = BTreeMap::new();
+        for table in ALL {
+            dirs.insert(table, repo.treebuilder(None)?);
+        }
+        let mut put = |key: &str, mut shard: Shard, out: &mut TableTrees| -> Result<()> {
+            shard.settle();
+            let Some((table, name)) = key.split_once('/') else {
+                return Ok(());
+            };
+            let Some(dir) = dirs.get_mut(table) else {
+                return Ok(());
+            };
+            if shard.is_empty() {
+                return Ok(());
+            }
+            if table == HEADS {
+                for l in shard.lines() {
+                    out.ids.insert(owner(l).to_string());
+                    out.heads.extend(Head::read(l));
+                }
+            }
+            let b = repo.blob(shard.text.as_bytes())?;
+            out.bytes += shard.text.len();
+            written.push(b);
+            dir.insert(format!("{name}.tsv"), b, 0o100_644)?;
+            Ok(())
+        };
+        added.merge(StoreError::Spill, |key, text| -> Result<()> {
+            // The carried shards before this one, then this one.
+            while let Some(first) = base.first_entry() {
+                if first.key().as_str() >= key {
+                    break;
+                }
+                let (k, shard) = first.remove_entry();
+                put(&k, shard, &mut out)?;
+            }
+            let mut shard = base.remove(key).unwrap_or_default();
+            for l in text.lines().filter(|l| !superseded(owner(l))) {
+                shard.insert(l.to_string());
+            }
+            put(key, shard, &mut out)
+        })?;
+        while let Some((k, shard)) = base.pop_first() {
+            put(&k, shard, &mut out)?;
+        }
+        drop(put);
+        for (table, dir) in dirs {
             let d = dir.write()?;
             written.push(d);
-            root.insert(table, d, 0o040_000)?;
+            out.trees.push((table, d));
         }
-        Ok(bytes)
+        out.heads.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// Removes every line of the statutes `gone` picks.
+    pub fn remove_where(&mut self, gone: &dyn Fn(&str) -> bool) {
+        for shards in self.tables.values_mut() {
+            for lines in shards.values_mut() {
+                lines.retain(|l| !gone(owner(l)));
+            }
+            shards.retain(|_, lines| !lines.is_empty());
+        }
     }
 
     /// Every statute's id.
@@ -393,7 +615,7 @@ impl Tables {
         self.tables
             .get(HEADS)
             .into_iter()
-            .flat_map(|s| s.values().flatten())
+            .flat_map(|s| s.values().flat_map(Shard::lines))
             .map(|l| owner(l).to_string())
             .collect()
     }
@@ -404,8 +626,8 @@ impl Tables {
             .tables
             .get(HEADS)
             .into_iter()
-            .flat_map(|s| s.values().flatten())
-            .filter_map(|l| Head::read(l))
+            .flat_map(|s| s.values().flat_map(Shard::lines))
+            .filter_map(Head::read)
             .collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out
@@ -416,7 +638,7 @@ impl Tables {
         self.tables
             .get(SOURCES)
             .into_iter()
-            .flat_map(|s| s.values().flatten())
+            .flat_map(|s| s.values().flat_map(Shard::lines))
             .filter_map(|l| {
                 let (id, blob) = l.split_once('\t')?;
                 Some((Oid::from_str(blob).ok()?, id))
@@ -639,7 +861,7 @@ mod tests {
         t.replace([(&a, a2.as_slice())]);
         assert_eq!(t, Tables::of([(&a, a2.as_slice()), (&b, b1.as_slice())]));
         assert_eq!(t.heads().len(), 2);
-        let list: Vec<&String> = t.tables[LIST].values().flatten().collect();
+        let list: Vec<&str> = t.tables[LIST].values().flat_map(Shard::lines).collect();
         assert_eq!(list.len(), 2);
         // In id order, 乙 (U+4E59) before 甲 (U+7532); 甲法's head is titled differently
         // from its id.
@@ -654,8 +876,65 @@ mod tests {
             list[1]
         );
         assert_eq!(t.sources().count(), 3);
-        let names: Vec<&String> = t.tables[NAMES].values().flatten().collect();
+        let names: Vec<&str> = t.tables[NAMES].values().flat_map(Shard::lines).collect();
         assert!(names.iter().any(|l| l.ends_with("\t甲法（修订）")));
         assert!(names.iter().any(|l| l.ends_with("\t甲法")));
+    }
+
+    #[test]
+    fn a_shard_keeps_its_lines_sorted_and_distinct_however_they_come() {
+        let mut shard = Shard::default();
+        let mut expected = BTreeSet::new();
+        // Enough lines that they are sorted in several times.
+        for i in (0..3000).rev() {
+            let line = format!("甲法-{:08x}\t{}", (i * 7919) % 1000, i % 3);
+            expected.insert(line.clone());
+            shard.insert(line);
+        }
+        shard.settle();
+        assert!(shard.lines().eq(expected.iter().map(String::as_str)));
+        shard.retain(|l| !l.ends_with("\t1"));
+        assert!(shard.lines().all(|l| !l.ends_with("\t1")));
+        assert_eq!(
+            shard.lines().count(),
+            expected.iter().filter(|l| !l.ends_with("\t1")).count()
+        );
+    }
+
+    #[test]
+    fn tables_written_with_spilled_lines_equal_tables_written_whole() {
+        let repo_dir = tempfile::tempdir().expect("tempdir");
+        let repo = Repository::init_bare(repo_dir.path()).expect("repo");
+        let a = "甲法-0123abcd".to_string();
+        let b = "乙法-4567ef01".to_string();
+        let c = "丙法-89ab2345".to_string();
+        let a1 = vec![version(&a, "甲法", "2001-01-01", Some(b"a1"))];
+        let b1 = vec![version(&b, "乙法", "2003-01-01", Some(b"b1"))];
+        let b2 = vec![
+            version(&b, "乙法", "2003-01-01", Some(b"b1")),
+            version(&b, "乙法（修订）", "2009-01-01", Some(b"b2")),
+        ];
+        let c1 = vec![version(&c, "丙法", "2004-01-01", None)];
+        let whole = Tables::of([
+            (&a, a1.as_slice()),
+            (&b, b2.as_slice()),
+            (&c, c1.as_slice()),
+        ])
+        .write(&repo, &mut Vec::new())
+        .expect("write");
+        // `a` carried, `b`'s old lines superseded, `c` added; a limit of one byte spills
+        // every line to a run of its own.
+        let mut runs = super::super::runs::Runs::new(1);
+        append_rows(&mut runs, &b, &b1).expect("append");
+        append_rows(&mut runs, &c, &c1).expect("append");
+        let mut base = Tables::of([(&a, a1.as_slice())]);
+        base.replace_with(Tables::of([(&b, b2.as_slice())]));
+        let streamed = base
+            .write_with(&repo, runs, &|id| id == b, &mut Vec::new())
+            .expect("write");
+        assert_eq!(streamed.trees, whole.trees);
+        assert_eq!(streamed.ids, whole.ids);
+        assert_eq!(streamed.heads, whole.heads);
+        assert_eq!(streamed.heads.len(), 3);
     }
 }

@@ -306,26 +306,29 @@ impl Store {
             .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
         let ids: BTreeSet<String> = catalog_entries.iter().map(|h| h.id.clone()).collect();
-        let tables = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)));
         let carried = super::cites::Carried::default();
         let mut written = Vec::new();
-        let expected = super::cites::write_index(
-            &work,
-            &ids,
-            &all,
-            &|_| true,
-            &carried,
-            &tables,
-            &mut HashMap::new(),
-            threads,
-            &mut written,
-            &mut flush,
-        )
-        .and_then(|index| {
-            drop(tables);
-            flush(&mut written)?;
-            catalog::write_main(&work, catalog_entries, Some(index), r.stamp, &mut written)
-        });
+        let expected = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)))
+            .write(&work, &mut written)
+            .and_then(|tables| {
+                super::cites::write_index(
+                    &work,
+                    &ids,
+                    &all,
+                    &|_| None,
+                    &|_| true,
+                    &carried,
+                    &tables.trees,
+                    &|_| None,
+                    threads,
+                    &mut written,
+                    &mut flush,
+                )
+            })
+            .and_then(|index| {
+                flush(&mut written)?;
+                catalog::write_main(&work, catalog_entries, Some(index), r.stamp, &mut written)
+            });
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
             (Ok(e), Some(m)) if e == *m => {}

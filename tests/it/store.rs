@@ -297,6 +297,39 @@ fn two_concurrent_imports_both_finish_and_agree() {
     assert_verifies(&s);
 }
 
+/// The statutes' versions read a few files at a time (a statute's versions in several
+/// groups, each planned again with what the group before wrote) give the commits of one
+/// import of everything.
+#[test]
+fn an_import_in_small_groups_equals_one_import_of_everything() {
+    let mut inputs = vec![
+        tianjin(),
+        fixture("water-2009.md"),
+        fixture("water-2020-merge.md"),
+    ];
+    if let Some(c) = corpus() {
+        inputs.extend(crate::common::statute_dirs(&c).into_iter().take(12));
+    }
+    let (_a, whole) = new_store();
+    let r = import(&whole, &inputs);
+    assert!(r.failed.is_empty() && r.added > 3, "{r:?}");
+    for group in [1, 2, 5] {
+        let (_b, grouped) = new_store();
+        let opts = ImportOptions {
+            group,
+            ..ImportOptions::default()
+        };
+        let g = grouped.import(&inputs, &opts, &Quiet).expect("import");
+        assert_eq!(
+            (g.added, g.unchanged, g.statutes, g.files),
+            (r.added, r.unchanged, r.statutes, r.files),
+            "groups of {group}"
+        );
+        assert_eq!(refs(&grouped), refs(&whole), "groups of {group}");
+        assert_verifies(&grouped);
+    }
+}
+
 #[test]
 fn a_repeal_is_a_version_and_keeps_the_history() {
     let (_d, s) = new_store();
