@@ -571,7 +571,7 @@ fn summarize_statute(
 }
 
 /// About how many files an import takes from reading to commits at once ([`groups`]).
-pub const GROUP_FILES: usize = 16_384;
+pub const GROUP_FILES: usize = 65_536;
 
 /// The files in groups of about `size`: cut where a directory ends (a statute's versions are
 /// usually one directory's files, and a statute split across groups costs a second plan),
