@@ -23,6 +23,12 @@ pub enum Error {
         size: u64,
         limit: u64,
     },
+    #[error("{path}: {source}")]
+    Docx {
+        path: PathBuf,
+        #[source]
+        source: crate::parse::docx::DocxError,
+    },
     #[error("{path}:{line}: {message}")]
     Syntax {
         path: PathBuf,

@@ -42,6 +42,7 @@ pub fn import(
     title: Option<String>,
     date: Option<Date>,
     status: Option<String>,
+    read: statute::parse::ReadOptions,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let s = open(flag)?;
@@ -50,6 +51,7 @@ pub fn import(
         date,
         status,
         threads: 0,
+        read,
     };
     let bar = Bar::new();
     let report = s.import(paths, &opts, &bar)?;

@@ -5,10 +5,15 @@
 //! - **seed**: YAML front matter, `**title**`, `> （history）`, `- **第一条**　　text`;
 //! - **corpus**: `# title`, history lines, `<!-- INFO END -->`, `##` headings, `第一条 text`;
 //! - **plain**: text copied from the official database or a .docx, no markup.
+//!
+//! A Word document (.docx, recognised from its content: a zip archive holding
+//! `word/document.xml`) is first read into that text by [`docx`], with its tracked changes
+//! accepted or rejected as [`ReadOptions`] say, then parsed like the rest.
 
 pub mod body;
 pub mod canonical;
 mod decode;
+pub mod docx;
 pub mod history;
 
 use std::borrow::Cow;
@@ -31,6 +36,8 @@ pub enum SourceFormat {
     Seed,
     Corpus,
     Plain,
+    /// A Word document, read into the plain format's text.
+    Docx,
 }
 
 impl SourceFormat {
@@ -40,6 +47,7 @@ impl SourceFormat {
             SourceFormat::Seed => "seed",
             SourceFormat::Corpus => "corpus",
             SourceFormat::Plain => "plain",
+            SourceFormat::Docx => "docx",
         }
     }
 }
@@ -90,18 +98,35 @@ pub struct Parsed {
     pub warnings: Vec<Warning>,
 }
 
+/// How inputs are read, where a format leaves a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// A .docx's tracked changes: accepted (the default) or rejected.
+    pub docx_changes: docx::TrackedChanges,
+}
+
 /// Reads and parses a file, and returns its decoded text too (for a reader of the words as
 /// written: an amending act's instructions).
 pub fn parse_file_with_text(path: &Path) -> Result<(Parsed, String)> {
+    parse_file_with_text_with(path, &ReadOptions::default())
+}
+
+/// [`parse_file_with_text`] with [`ReadOptions`].
+pub fn parse_file_with_text_with(path: &Path, opts: &ReadOptions) -> Result<(Parsed, String)> {
     let bytes = read_bytes(path)?;
-    let (parsed, text) = parse_decoded(path, &bytes)?;
+    let (parsed, text) = parse_decoded(path, &bytes, opts)?;
     Ok((with_file_date(path, parsed), text.into_owned()))
 }
 
 /// Reads and parses a file. The version date falls back to a `YYYY-MM-DD` file name.
 pub fn parse_file(path: &Path) -> Result<Parsed> {
+    parse_file_with(path, &ReadOptions::default())
+}
+
+/// [`parse_file`] with [`ReadOptions`].
+pub fn parse_file_with(path: &Path, opts: &ReadOptions) -> Result<Parsed> {
     let bytes = read_bytes(path)?;
-    let parsed = parse_bytes(path, &bytes)?;
+    let parsed = parse_bytes_with(path, &bytes, opts)?;
     Ok(with_file_date(path, parsed))
 }
 
@@ -148,17 +173,36 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Parses the bytes of a file; `path` names it in errors and warnings.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
-    parse_decoded(path, bytes).map(|(parsed, _)| parsed)
+    parse_bytes_with(path, bytes, &ReadOptions::default())
+}
+
+/// [`parse_bytes`] with [`ReadOptions`].
+pub fn parse_bytes_with(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Parsed> {
+    parse_decoded(path, bytes, opts).map(|(parsed, _)| parsed)
 }
 
 /// [`parse_bytes`], with the decoded text it parsed.
-fn parse_decoded<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Parsed, Cow<'a, str>)> {
+fn parse_decoded<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<(Parsed, Cow<'a, str>)> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             path: path.into(),
             size: bytes.len() as u64,
             limit: MAX_INPUT_BYTES,
         });
+    }
+    if docx::is_zip(bytes) || docx::is_ole(bytes) {
+        let doc = docx::read(bytes, opts.docx_changes).map_err(|source| Error::Docx {
+            path: path.into(),
+            source,
+        })?;
+        let mut parsed = parse_str(path, &doc.text)?;
+        parsed.format = SourceFormat::Docx;
+        parsed.warnings.splice(0..0, doc.warnings);
+        return Ok((parsed, Cow::Owned(doc.text)));
     }
     let decoded = decode::decode(path, bytes)?;
     let mut parsed = parse_str(path, &decoded.text)?;

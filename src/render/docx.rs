@@ -495,8 +495,9 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
         Paragraph::new()
             .align(AlignmentType::Center)
             .add_run(note(&format!(
-                "{}　修改以修订标记显示（修订者：{}）",
+                "{}　{}（修订者：{}）",
                 title_line(cs),
+                crate::parse::docx::REDLINE_NOTE,
                 author
             ))),
     );
