@@ -47,7 +47,7 @@ fn render(cs: &ChangeSet, entries: &[&Entry], layout: Layout, name: &str) -> Vec
 }
 
 /// One part of the package, as text.
-fn part(docx: &[u8], name: &str) -> String {
+pub(crate) fn part(docx: &[u8], name: &str) -> String {
     let mut zip = match zip::ZipArchive::new(Cursor::new(docx)) {
         Ok(z) => z,
         Err(e) => panic!("not a zip: {e}"),
@@ -188,7 +188,7 @@ fn marked(cell: &str, mark: &str) -> String {
 
 /// Paragraph texts after accepting (or rejecting) every tracked change: deleted (or inserted)
 /// runs dropped, and a paragraph whose mark is deleted (or inserted) joined to the next.
-fn resolve(document: &str, accept: bool) -> Vec<String> {
+pub(crate) fn resolve(document: &str, accept: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut pending = String::new();
     for (_, p) in elements(document, "w:p") {
