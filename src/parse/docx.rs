@@ -1319,6 +1319,214 @@ fn collect_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    /// A package of `parts` (name, XML).
+    fn package(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, xml) in parts {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            z.write_all(xml.as_bytes()).expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    }
+
+    fn document(body: &str) -> (&'static str, String) {
+        (
+            "word/document.xml",
+            format!("<w:document {W}><w:body>{body}</w:body></w:document>"),
+        )
+    }
+
+    fn text(parts: &[(&str, String)], changes: TrackedChanges) -> String {
+        match read(&package(parts), changes) {
+            Ok(t) => t.text,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(t: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{t}</w:t></w:r>"#)
+    }
+
+    /// Runs inserted and deleted, and paragraph marks: accepting a deleted mark runs its
+    /// paragraph on into the next; rejecting an inserted paragraph removes it.
+    #[test]
+    fn tracked_changes_both_ways() {
+        let del =
+            |t: &str| format!(r#"<w:del w:id="1"><w:r><w:delText>{t}</w:delText></w:r></w:del>"#);
+        let ins = |t: &str| format!(r#"<w:ins w:id="2">{}</w:ins>"#, r(t));
+        let body = [
+            p(&format!(
+                "{}{}{}{}",
+                r("第一条 为了"),
+                del("加强"),
+                ins("规范"),
+                r("管理。")
+            )),
+            p(&format!(
+                r#"<w:pPr><w:rPr><w:del w:id="3"/></w:rPr></w:pPr>{}"#,
+                r("第二条 甲")
+            )),
+            p(&r("乙。")),
+            p(&format!(
+                r#"<w:pPr><w:rPr><w:ins w:id="4"/></w:rPr></w:pPr>{}"#,
+                ins("第三条 新增。")
+            )),
+            p(&r("第四条 丁。")),
+        ]
+        .concat();
+        let parts = [document(&body)];
+        assert_eq!(
+            text(&parts, TrackedChanges::Accept),
+            "第一条 为了规范管理。\n第二条 甲乙。\n第三条 新增。\n第四条 丁。\n"
+        );
+        assert_eq!(
+            text(&parts, TrackedChanges::Reject),
+            "第一条 为了加强管理。\n第二条 甲\n乙。\n第四条 丁。\n"
+        );
+    }
+
+    /// Title and heading styles, centred bold lines, soft breaks, tabs, tables, hidden text,
+    /// property changes and field codes.
+    #[test]
+    fn structure_and_text() {
+        let styles = (
+            "word/styles.xml",
+            format!(
+                r#"<w:styles {W}><w:style w:type="paragraph" w:styleId="T"><w:name w:val="Title"/></w:style><w:style w:type="paragraph" w:styleId="H"><w:name w:val="heading 2"/></w:style></w:styles>"#
+            ),
+        );
+        let centred_bold = |t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>{t}</w:t></w:r>"#
+            ))
+        };
+        let body = [
+            p(&format!(r#"<w:pPr><w:pStyle w:val="T"/></w:pPr>{}<w:r><w:br/></w:r>{}"#, r("某某"), r("条例"))),
+            p(&format!(r#"<w:pPr><w:pStyle w:val="H"/></w:pPr>{}"#, r("总则"))),
+            centred_bold("第二章　管理"),
+            centred_bold("（2020年1月1日通过）"),
+            p(&format!("{}<w:r><w:tab/></w:r>{}<w:r><w:br/></w:r>{}", r("第一条"), r("甲。"), r("乙。"))),
+            p(&format!(r#"{}<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:rPr><w:rPrChange w:id="9"><w:rPr><w:b/></w:rPr></w:rPrChange></w:rPr><w:instrText> PAGE </w:instrText></w:r>{}"#, r("第二条 丙"), r("丁。"))),
+            format!(r#"<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}{}</w:tc></w:tr><w:tr><w:trPr><w:del w:id="5"/></w:trPr><w:tc>{}</w:tc></w:tr></w:tbl>"#, p(&r("名称")), p(&r("数额")), p(&r("（元）")), p(&r("删去的行"))),
+        ]
+        .concat();
+        let parts = [document(&body), styles];
+        assert_eq!(
+            text(&parts, TrackedChanges::Accept),
+            "# 某某条例\n## 总则\n## 第二章　管理\n（2020年1月1日通过）\n第一条 甲。\n乙。\n第二条 丙丁。\n| 名称 | 数额 （元） |\n"
+        );
+        assert!(text(&parts, TrackedChanges::Reject).ends_with("| 删去的行 |\n"));
+    }
+
+    /// Counters continue across paragraphs and lists of one definition, deeper levels restart
+    /// after a higher one, a startOverride restarts its list, numId 0 numbers nothing.
+    #[test]
+    fn numbering_counters() {
+        let numbering = (
+            "word/numbering.xml",
+            format!(
+                r#"<w:numbering {W}><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:suff w:val="nothing"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num><w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num><w:num w:numId="4"><w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num></w:numbering>"#
+            ),
+        );
+        let n = |id: u32, lvl: u8, t: &str| {
+            p(&format!(
+                r#"<w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{id}"/></w:numPr></w:pPr>{}"#,
+                r(t)
+            ))
+        };
+        let body = [
+            n(1, 0, "甲："),
+            n(1, 1, "子；"),
+            n(1, 1, "丑。"),
+            n(3, 0, "一点"),
+            n(3, 0, "两点"),
+            n(2, 0, "乙："),
+            n(2, 1, "寅。"),
+            n(4, 0, "重新"),
+            n(0, 0, "无号"),
+        ]
+        .concat();
+        let mut body = body;
+        for k in 0..8 {
+            body.push_str(&n(1, 0, &format!("后{k}。")));
+        }
+        let got = text(&[document(&body), numbering], TrackedChanges::Accept);
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(
+            &lines[..9],
+            [
+                "第一条 甲：",
+                "（一）子；",
+                "（二）丑。",
+                "1.一点",
+                "2.两点",
+                "第二条 乙：",
+                "（一）寅。",
+                "1.重新",
+                "无号"
+            ]
+        );
+        assert_eq!(lines[lines.len() - 1], "第十条 后7。");
+    }
+
+    /// Footnotes become circled markers and `①text` lines after the body.
+    #[test]
+    fn footnotes_after_the_body() {
+        let notes = (
+            "word/footnotes.xml",
+            format!(
+                r#"<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="7"><w:p><w:r><w:footnoteRef/></w:r>{}</w:p></w:footnote></w:footnotes>"#,
+                r(" 注文。")
+            ),
+        );
+        let body = p(&format!(
+            r#"{}<w:r><w:footnoteReference w:id="7"/></w:r>{}"#,
+            r("第一条 甲"),
+            r("。")
+        ));
+        assert_eq!(
+            text(&[document(&body), notes], TrackedChanges::Accept),
+            "第一条 甲①。\n①注文。\n"
+        );
+    }
+
+    #[test]
+    fn bad_packages() {
+        assert!(matches!(
+            read(b"PK\x03\x04garbage", TrackedChanges::Accept),
+            Err(DocxError::Zip(_))
+        ));
+        let no_doc = package(&[("a.txt", String::new())]);
+        assert!(matches!(
+            read(&no_doc, TrackedChanges::Accept),
+            Err(DocxError::NotWord)
+        ));
+        let empty = package(&[document("<w:p/>")]);
+        assert!(matches!(
+            read(&empty, TrackedChanges::Accept),
+            Err(DocxError::NoText)
+        ));
+        let broken = package(&[document("<w:p><w:r></w:p>")]);
+        assert!(matches!(
+            read(&broken, TrackedChanges::Accept),
+            Err(DocxError::Xml { .. })
+        ));
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend([0; 100]);
+        assert!(matches!(
+            read(&ole, TrackedChanges::Accept),
+            Err(DocxError::Ole)
+        ));
+    }
 
     #[test]
     fn number_formats() {

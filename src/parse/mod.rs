@@ -422,7 +422,13 @@ fn plain_prelude(raw: &[&str]) -> Prelude {
         }
         let starts = t.starts_with('（') || t.starts_with('(');
         let dated = history::date_prefix(t).is_some();
-        if open || starts || (dated && body::article_line(t).is_none()) {
+        // An undated entry into force after dated lines ("发布之日施行", as a .docx made from
+        // the corpus format writes it): a short line ending in 施行, no sentence.
+        let in_force = !history_lines.is_empty()
+            && t.ends_with("施行")
+            && t.chars().count() <= 20
+            && !t.contains(['。', '，']);
+        if open || starts || in_force || (dated && body::article_line(t).is_none()) {
             history_lines.push(t.to_string());
             open = if open || starts {
                 !(t.ends_with('）') || t.ends_with(')'))
@@ -852,6 +858,25 @@ mod tests {
             Some("关于修改某法第一条的决定")
         );
         assert_eq!(parsed.statute.body.nodes.len(), 1);
+    }
+
+    /// An undated line putting the text in force, after the dated history lines, is history
+    /// too (a .docx made from the corpus format has no `<!-- INFO END -->`); a sentence is not.
+    #[test]
+    fn an_undated_entry_into_force_closes_the_history() {
+        let p = Path::new("t.txt");
+        let parsed = parse_str(
+            p,
+            "某某规定\n1986年2月18日 发布\n发布之日施行\n为了甲，规定如下：\n",
+        )
+        .expect("parses");
+        assert_eq!(parsed.statute.meta.history.len(), 2);
+        let parsed = parse_str(
+            p,
+            "某某规定\n1986年2月18日 发布\n本规定自发布之日起施行。\n",
+        )
+        .expect("parses");
+        assert_eq!(parsed.statute.meta.history.len(), 1);
     }
 
     /// Control characters are weighed against the canonical text, not the file: a file is
