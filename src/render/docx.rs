@@ -17,8 +17,10 @@ use docx_rs::{
 use zip::write::SimpleFileOptions;
 
 use crate::diff::{
-    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange, chars,
+    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange,
+    UnitRef, chars,
 };
+use crate::model::UnitNum;
 use crate::render::report;
 
 /// Which document to write.
@@ -188,6 +190,15 @@ enum Side {
 /// For one side of `e`: the line (0-based, lines of the side's text joined by `\n` in
 /// `e.diff`) at which each of its units starts, with the unit's label.
 fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
+    unit_starts_by(e, side, |u| u.label.as_str())
+}
+
+/// [`unit_starts`] with what `f` makes of each unit.
+fn unit_starts_by<'a, T>(
+    e: &'a Entry,
+    side: Side,
+    f: impl Fn(&'a UnitRef) -> T,
+) -> Vec<(usize, T)> {
     let units = match side {
         Side::Old => &e.old,
         Side::New => &e.new,
@@ -203,7 +214,7 @@ fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
         let Some(at) = at else { continue };
         if last != Some(at.unit) {
             if let Some(u) = units.get(at.unit) {
-                starts.push((line, u.label.as_str()));
+                starts.push((line, f(u)));
             }
             last = Some(at.unit);
         }
@@ -212,18 +223,33 @@ fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
     if starts.is_empty()
         && let Some(u) = units.first()
     {
-        starts.push((0, u.label.as_str()));
+        starts.push((0, f(u)));
     }
     starts
 }
 
-fn label_at<'a>(starts: &[(usize, &'a str)], line: usize) -> Option<&'a str> {
-    starts.iter().find(|(l, _)| *l == line).map(|(_, s)| *s)
+fn label_at<T: Clone>(starts: &[(usize, T)], line: usize) -> Option<T> {
+    starts
+        .iter()
+        .find(|(l, _)| *l == line)
+        .map(|(_, s)| s.clone())
 }
 
 /// Label followed by a full-width space, as statutes write 第一条　….
 fn label_text(label: &str) -> String {
     format!("{}\u{3000}", clean(label))
+}
+
+/// A unit's number as the text writes it, for the redline (whose accepted text must be the
+/// statute's): 第十条之一 and a full-width space; 一、 for a point; nothing for a paragraph
+/// numbered by position (¶1 is the review's label, not text). Inside an annex without the
+/// annex's name, which the review's label puts before it.
+fn written_label(u: &UnitRef) -> String {
+    match u.num {
+        UnitNum::Article { .. } => label_text(&u.num.label()),
+        UnitNum::Point(_) => format!("{}、", u.num.label()),
+        UnitNum::Position(_) => String::new(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -577,20 +603,31 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
     doc
 }
 
-/// What the heading that read `old` is called in the new version (itself when unchanged or
-/// deleted).
+/// What the heading that read `old` is called in the new version (itself when deleted). An
+/// unchanged heading that the new version writes differently only in form (总则, 总　　则),
+/// which is no heading change, is called as the new version writes it: written as the old
+/// version wrote it, it would stand in the redline, untracked, as a heading of neither.
 fn current_name(cs: &ChangeSet, old: &str) -> String {
-    cs.headings
-        .iter()
-        .find(|h| {
-            h.old.as_deref() == Some(old)
-                && !matches!(
-                    h.kind,
-                    HeadingChangeKind::Added | HeadingChangeKind::Deleted
-                )
-        })
-        .and_then(|h| h.new.clone())
-        .unwrap_or_else(|| old.to_string())
+    let changed = |h: &&HeadingChange| h.old.as_deref() == Some(old);
+    if let Some(h) = cs.headings.iter().filter(changed).find(|h| {
+        !matches!(
+            h.kind,
+            HeadingChangeKind::Added | HeadingChangeKind::Deleted
+        )
+    }) {
+        return h.new.clone().unwrap_or_else(|| old.to_string());
+    }
+    if !cs.headings.iter().any(|h| changed(&h))
+        && let Some(new) = cs
+            .entries
+            .iter()
+            .flat_map(|e| &e.new)
+            .flat_map(|u| &u.path)
+            .find(|h| crate::normalize::formally_equal(h, old))
+    {
+        return new.clone();
+    }
+    old.to_string()
 }
 
 /// The change to the heading that now reads `text` under `parents`.
@@ -636,8 +673,8 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
         _ => Op::Equal,
     };
     let sides = Sides {
-        old: (!e.old.is_empty()).then(|| unit_starts(e, Side::Old)),
-        new: (!e.new.is_empty()).then(|| unit_starts(e, Side::New)),
+        old: (!e.old.is_empty()).then(|| unit_starts_by(e, Side::Old, written_label)),
+        new: (!e.new.is_empty()).then(|| unit_starts_by(e, Side::New, written_label)),
     };
     tracked_paragraphs(t, &e.diff, &sides, last)
 }
@@ -657,9 +694,9 @@ fn text_paragraphs(t: &Tracker, tc: &TextChange) -> Vec<Paragraph> {
 }
 
 /// Where each side's units start (line, label); `None` for a side that does not exist.
-struct Sides<'a> {
-    old: Option<Vec<(usize, &'a str)>>,
-    new: Option<Vec<(usize, &'a str)>>,
+struct Sides {
+    old: Option<Vec<(usize, String)>>,
+    new: Option<Vec<(usize, String)>>,
 }
 
 /// A diff as paragraphs: each segment a plain run, a w:ins or a w:del; each newline the mark
@@ -674,13 +711,13 @@ fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) ->
             .zip(sides.new.as_deref())
             .and_then(|(l, s)| label_at(s, l));
         match (ol, nl) {
-            (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &label_text(n), true),
+            (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &n, true),
             (o, n) => {
                 if let Some(o) = o {
-                    p = t.add(p, Op::Delete, &label_text(o), true);
+                    p = t.add(p, Op::Delete, &o, true);
                 }
                 if let Some(n) = n {
-                    p = t.add(p, Op::Insert, &label_text(n), true);
+                    p = t.add(p, Op::Insert, &n, true);
                 }
             }
         }

@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use statute::diff::{ChangeSet, Entry, EntryKind, diff};
-use statute::model::Statute;
+use statute::model::{Statute, UnitNum};
 use statute::render::docx::{self, DocxError, Layout, Options};
 
 use crate::common::{fixture, load, root};
@@ -236,7 +236,14 @@ fn side_lines(
         for u in if new { &e.new } else { &e.old } {
             for (k, line) in arts[u.index].article.text().split('\n').enumerate() {
                 if k == 0 {
-                    lines.push(format!("{}\u{3000}{line}", u.label));
+                    // The number as the text writes it: 第一条 and a full-width space, 一、, or
+                    // nothing for a paragraph numbered by position.
+                    let label = match u.num {
+                        UnitNum::Article { .. } => format!("{}\u{3000}", u.num.label()),
+                        UnitNum::Point(_) => format!("{}、", u.num.label()),
+                        UnitNum::Position(_) => String::new(),
+                    };
+                    lines.push(format!("{label}{line}"));
                 } else {
                     lines.push(line.to_string());
                 }
