@@ -810,6 +810,12 @@ impl Walker {
         }
     }
 
+    /// Whether a `w:ins` / `w:del` here marks a paragraph mark or a table row (in `w:pPr`'s
+    /// `w:rPr`, or `w:trPr`) rather than wrapping text.
+    fn on_mark(&self) -> bool {
+        self.in_trpr || (self.in_ppr && self.in_rpr)
+    }
+
     /// Whether text at this point is in the document as read.
     fn visible(&self) -> bool {
         self.skip == 0
@@ -858,11 +864,7 @@ impl Walker {
                         self.start(&e, true);
                     }
                 }
-                Event::Empty(e) => {
-                    if self.skip == 0 {
-                        self.start(&e, false);
-                    }
-                }
+                Event::Empty(e) if self.skip == 0 => self.start(&e, false),
                 Event::End(e) => {
                     if self.skip > 0 {
                         self.skip -= 1;
@@ -894,7 +896,7 @@ impl Walker {
         let name = e.name();
         let name = name.as_ref();
         // Marks on paragraph marks and table rows, not on text.
-        if (self.in_ppr && self.in_rpr) || self.in_trpr {
+        if self.on_mark() {
             let (inserted, deleted) = match name {
                 b"w:ins" | b"w:moveTo" => (true, false),
                 b"w:del" | b"w:moveFrom" => (false, true),
@@ -1049,10 +1051,10 @@ impl Walker {
                 self.run_hidden = false;
             }
             b"w:t" | b"w:delText" => self.in_text = false,
-            b"w:ins" | b"w:moveTo" if !(self.in_ppr && self.in_rpr) && !self.in_trpr => {
+            b"w:ins" | b"w:moveTo" if !self.on_mark() => {
                 self.ins = self.ins.saturating_sub(1);
             }
-            b"w:del" | b"w:moveFrom" if !(self.in_ppr && self.in_rpr) && !self.in_trpr => {
+            b"w:del" | b"w:moveFrom" if !self.on_mark() => {
                 self.del = self.del.saturating_sub(1);
             }
             b"w:tbl" => self.tables = self.tables.saturating_sub(1),
@@ -1298,9 +1300,9 @@ fn collect_items(
                     let text = w
                         .blocks
                         .iter()
-                        .filter_map(|b| match b {
-                            Block::Para(p) => Some(p.text.replace('\n', " ")),
-                            Block::Row(cells) => Some(cells.join(" ")),
+                        .map(|b| match b {
+                            Block::Para(p) => p.text.replace('\n', " "),
+                            Block::Row(cells) => cells.join(" "),
                         })
                         .map(|t| t.trim().to_string())
                         .filter(|t| !t.is_empty())
