@@ -1501,6 +1501,32 @@ mod tests {
         );
     }
 
+    /// Full-width spaces indenting a paragraph or after the article number, as official
+    /// files type them, give the statute typed plainly: no amendment.
+    #[test]
+    fn indentation_is_no_text() {
+        let parse = |body: &str| {
+            let bytes = package(&[document(body)]);
+            match crate::parse::parse_bytes(std::path::Path::new("t.docx"), &bytes) {
+                Ok(p) => p.statute,
+                Err(e) => panic!("{e}"),
+            }
+        };
+        let indented = [
+            p(&r("　　　　某某条例")),
+            p(&r("　　第一条　甲。")),
+            p(&format!("{}<w:r><w:tab/></w:r>{}", r("第二条"), r("乙。"))),
+        ]
+        .concat();
+        let plain = [
+            p(&r("某某条例")),
+            p(&r("第一条 甲。")),
+            p(&r("第二条 乙。")),
+        ]
+        .concat();
+        assert_eq!(parse(&indented), parse(&plain));
+    }
+
     #[test]
     fn bad_packages() {
         assert!(matches!(
