@@ -54,6 +54,19 @@ pub fn pandoc() -> bool {
     ok
 }
 
+/// Whether LibreOffice's `soffice` (`apt-get install libreoffice-writer-nogui`) can be run;
+/// `false` with a printed reason otherwise (never required).
+pub fn libreoffice() -> bool {
+    let ok = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipping: soffice not found (apt-get install libreoffice-writer-nogui)");
+    }
+    ok
+}
+
 /// Every `*.md` version file below a directory (README.md excluded), sorted.
 pub use statute_eval::corpus::md_files;
 

@@ -13,7 +13,8 @@ use statute::parse::{self, ReadOptions, SourceFormat};
 use statute::render::docx::{self as writer, Layout, Options};
 
 use crate::common::{
-    all_statute_dirs, arg, corpus, fixture, load, md_files, pandoc, statute, statute_dirs, stderr,
+    all_statute_dirs, arg, corpus, fixture, libreoffice, load, md_files, pandoc, statute,
+    statute_dirs, stderr,
 };
 
 fn opts(changes: TrackedChanges) -> ReadOptions {
@@ -393,6 +394,108 @@ fn import_reads_word_documents() {
         "{text}"
     );
     assert!(!text.contains("按照职责分工"), "{text}");
+}
+
+/// The fixtures opened and saved again by LibreOffice (which writes its own styles, numbering
+/// definitions, tracked changes and comments) read as their sources still; so does a
+/// redline of the differ's. Skipped without `soffice`.
+#[test]
+fn the_fixtures_saved_by_libreoffice_read_the_same() {
+    if !libreoffice() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let redline_path = dir.path().join("redline.docx");
+    let (old, new) = (
+        load(&fixture("park-2020.md")),
+        load(&fixture("park-2024.md")),
+    );
+    std::fs::write(&redline_path, redline(&diff(&old, &new))).expect("write");
+    let names = [
+        "park-2024-styles.docx",
+        "park-2024-official.docx",
+        "amend-old-numbered.docx",
+        "footnote.docx",
+        "tracked.docx",
+    ];
+    let mut inputs: Vec<PathBuf> = names
+        .iter()
+        .map(|n| fixture(&format!("docx/{n}")))
+        .collect();
+    inputs.push(redline_path);
+    let out = dir.path().join("out");
+    let o = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+        ])
+        .arg(&out)
+        .args(&inputs)
+        .env("HOME", dir.path())
+        .output()
+        .expect("run soffice");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (docx, source, changes) in [
+        (
+            "park-2024-styles.docx",
+            fixture("park-2024.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "park-2024-official.docx",
+            fixture("park-2024.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "amend-old-numbered.docx",
+            fixture("amend-old.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "footnote.docx",
+            fixture("footnote.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "tracked.docx",
+            fixture("docx/tracked-new.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "tracked.docx",
+            fixture("docx/tracked-old.md"),
+            TrackedChanges::Reject,
+        ),
+        (
+            "redline.docx",
+            fixture("park-2024.md"),
+            TrackedChanges::Accept,
+        ),
+        (
+            "redline.docx",
+            fixture("park-2020.md"),
+            TrackedChanges::Reject,
+        ),
+    ] {
+        let path = out.join(docx);
+        let got = match parse::parse_file_with(&path, &opts(changes)) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let want = load(&source);
+        if docx == "redline.docx" {
+            // A redline carries no 题注: the articles and headings.
+            assert_eq!(difference(&want, &got.statute), None, "{docx} {changes:?}");
+        } else {
+            assert_eq!(
+                canonical(&got.statute),
+                canonical(&want),
+                "{docx} {changes:?} (saved by LibreOffice)"
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
