@@ -16,10 +16,8 @@ use docx_rs::{
 };
 use zip::write::SimpleFileOptions;
 
-use crate::diff::{
-    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange,
-    UnitRef, chars,
-};
+use crate::diff::layout::{Piece, Presence};
+use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChange, Op, Segment, UnitRef, chars};
 use crate::model::UnitNum;
 use crate::render::report;
 
@@ -527,140 +525,160 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
                 author
             ))),
     );
-    // Changed text outside the articles: at the top of the body and the preamble first,
-    // introductions under a heading after that heading, the rest (closing lines, annex titles,
-    // footnotes, introductions under headings not shown) at the end.
-    let mut text_shown = vec![false; cs.texts.len()];
-    for (ti, tc) in cs.texts.iter().enumerate() {
-        let preamble = tc.path.first().is_some_and(|p| p == "序言");
-        if tc.path.is_empty() || preamble {
-            if preamble {
-                doc = doc.add_paragraph(heading(&t, None, "序言"));
-            }
-            doc = text_paragraphs(&t, tc)
-                .into_iter()
-                .fold(doc, Docx::add_paragraph);
-            text_shown[ti] = true;
-        }
-    }
-    let mut path: Vec<String> = Vec::new();
-    let mut shown_deleted: HashSet<usize> = HashSet::new();
-    for e in entries {
-        // A deleted heading stands before the first selected entry that stood under it.
-        if let Some(u) = e.old.first() {
-            for (hi, h) in cs.headings.iter().enumerate() {
-                if h.kind != HeadingChangeKind::Deleted || shown_deleted.contains(&hi) {
+    // Both versions in one sequence (the change set's layout): what both have stands once,
+    // as it reads or with its changes tracked; what one version has stands on its side only,
+    // deleted or inserted, paragraph mark included. Accepting every change gives the new
+    // version, rejecting every change the old one.
+    let chosen = selection(cs, entries);
+    let whole = chosen.iter().all(|&c| c);
+    // With a selection, an unchanged heading waits for a selected entry under it, and
+    // unchanged lines outside the units are left out.
+    let mut pending: Vec<(usize, Paragraph)> = Vec::new();
+    for piece in &cs.layout {
+        match piece {
+            Piece::Entry {
+                entry,
+                presence,
+                unit,
+            } => {
+                let Some(e) = cs.entries.get(*entry) else {
+                    continue;
+                };
+                if !chosen.get(*entry).copied().unwrap_or(false) {
                     continue;
                 }
-                if let Some(old) = &h.old
-                    && u.path.contains(old)
-                {
-                    shown_deleted.insert(hi);
-                    doc = doc.add_paragraph(heading(&t, Some(h), old));
+                doc = pending.drain(..).fold(doc, |d, (_, p)| d.add_paragraph(p));
+                let paras = match presence {
+                    Presence::Both => article_paragraphs(&t, e),
+                    Presence::Old => side_paragraphs(&t, e, Side::Old, *unit),
+                    Presence::New => side_paragraphs(&t, e, Side::New, *unit),
+                };
+                doc = paras.into_iter().fold(doc, Docx::add_paragraph);
+            }
+            Piece::Heading {
+                depth,
+                old,
+                new,
+                diff,
+            } => {
+                let p = heading_piece(&t, old.as_deref(), new.as_deref(), diff);
+                if whole || old != new {
+                    doc = pending.drain(..).fold(doc, |d, (_, p)| d.add_paragraph(p));
+                    doc = doc.add_paragraph(p);
+                } else {
+                    pending.retain(|(d, _)| d < depth);
+                    pending.push((*depth, p));
                 }
             }
-        }
-        // Headings above the entry where they differ from the previous entry's. A deleted
-        // entry stands under its old headings, as they are called now.
-        let here: Vec<String> = match (e.new.first(), e.old.first()) {
-            (Some(u), _) => u.path.clone(),
-            (None, Some(u)) => u.path.iter().map(|s| current_name(cs, s)).collect(),
-            (None, None) => path.clone(),
-        };
-        let same = path.iter().zip(&here).take_while(|(a, b)| a == b).count();
-        for j in same..here.len() {
-            let text = &here[j];
-            if let Some(h) = find_heading(cs, text, &here[..j]) {
-                doc = doc.add_paragraph(heading(&t, Some(h), text));
-            } else if let Some((hi, h)) = cs.headings.iter().enumerate().find(|(_, h)| {
-                h.kind == HeadingChangeKind::Deleted && h.old.as_deref() == Some(text.as_str())
-            }) {
-                if shown_deleted.insert(hi) {
-                    doc = doc.add_paragraph(heading(&t, Some(h), text));
-                }
-            } else {
-                doc = doc.add_paragraph(heading(&t, None, text));
-            }
-            for (ti, tc) in cs.texts.iter().enumerate() {
-                if !text_shown[ti] && tc.path == here[..=j] {
-                    doc = text_paragraphs(&t, tc)
+            Piece::Text { old, new, diff } => {
+                if whole || old != new {
+                    doc = text_piece(&t, old.is_some(), new.is_some(), diff)
                         .into_iter()
                         .fold(doc, Docx::add_paragraph);
-                    text_shown[ti] = true;
                 }
             }
         }
-        path = here;
-        for p in article_paragraphs(&t, e) {
-            doc = doc.add_paragraph(p);
-        }
-    }
-    for (tc, _) in cs.texts.iter().zip(text_shown).filter(|(_, shown)| !shown) {
-        doc = text_paragraphs(&t, tc)
-            .into_iter()
-            .fold(doc, Docx::add_paragraph);
     }
     doc
 }
 
-/// What the heading that read `old` is called in the new version (itself when deleted). An
-/// unchanged heading that the new version writes differently only in form (总则, 总　　则),
-/// which is no heading change, is called as the new version writes it: written as the old
-/// version wrote it, it would stand in the redline, untracked, as a heading of neither.
-fn current_name(cs: &ChangeSet, old: &str) -> String {
-    let changed = |h: &&HeadingChange| h.old.as_deref() == Some(old);
-    if let Some(h) = cs.headings.iter().filter(changed).find(|h| {
-        !matches!(
-            h.kind,
-            HeadingChangeKind::Added | HeadingChangeKind::Deleted
-        )
-    }) {
-        return h.new.clone().unwrap_or_else(|| old.to_string());
-    }
-    if !cs.headings.iter().any(|h| changed(&h))
-        && let Some(new) = cs
-            .entries
-            .iter()
-            .flat_map(|e| &e.new)
-            .flat_map(|u| &u.path)
-            .find(|h| crate::normalize::formally_equal(h, old))
-    {
-        return new.clone();
-    }
-    old.to_string()
-}
-
-/// The change to the heading that now reads `text` under `parents`.
-fn find_heading<'a>(
-    cs: &'a ChangeSet,
-    text: &str,
-    parents: &[String],
-) -> Option<&'a HeadingChange> {
-    let named = |h: &&HeadingChange| h.new.as_deref() == Some(text);
-    cs.headings
+/// Which entries of `cs` are among `entries` (the caller's selection, normally borrowed from
+/// `cs.entries`; else compared by value).
+fn selection(cs: &ChangeSet, entries: &[&Entry]) -> Vec<bool> {
+    let ptrs: HashSet<*const Entry> = entries.iter().map(|e| *e as *const Entry).collect();
+    let by_ptr: Vec<bool> = cs
+        .entries
         .iter()
-        .filter(named)
-        .find(|h| h.path == parents)
-        .or_else(|| cs.headings.iter().find(named))
+        .map(|e| ptrs.contains(&(e as *const Entry)))
+        .collect();
+    if by_ptr.iter().any(|&b| b) || entries.is_empty() {
+        return by_ptr;
+    }
+    cs.entries
+        .iter()
+        .map(|e| entries.iter().any(|s| *s == e))
+        .collect()
 }
 
-/// A heading paragraph: `text` as it stands, or the tracked change that made it.
-fn heading(t: &Tracker, change: Option<&HeadingChange>, text: &str) -> Paragraph {
+/// A heading of the layout: as it reads, its changes tracked, or deleted or inserted whole
+/// (its paragraph mark too, so that accepting or rejecting leaves no empty paragraph).
+fn heading_piece(t: &Tracker, old: Option<&str>, new: Option<&str>, diff: &[Segment]) -> Paragraph {
     let mut p = heading_paragraph();
-    match change {
-        None => p = t.add(p, Op::Equal, text, true),
-        Some(h) => {
-            for seg in heading_diff(h) {
-                p = t.add(p, seg.op, &seg.text, true);
-            }
-            match h.kind {
-                HeadingChangeKind::Added => p = t.mark(p, Op::Insert),
-                HeadingChangeKind::Deleted => p = t.mark(p, Op::Delete),
-                _ => {}
-            }
-        }
+    if old.is_some() && old == new {
+        return t.add(p, Op::Equal, new.unwrap_or_default(), true);
     }
-    p
+    for seg in diff {
+        p = t.add(p, seg.op, &seg.text, true);
+    }
+    match (old, new) {
+        (None, Some(_)) => t.mark(p, Op::Insert),
+        (Some(_), None) => t.mark(p, Op::Delete),
+        _ => p,
+    }
+}
+
+/// A line outside the units: as it reads, its changes tracked, or deleted or inserted whole.
+fn text_piece(t: &Tracker, old: bool, new: bool, diff: &[Segment]) -> Vec<Paragraph> {
+    let last = match (old, new) {
+        (false, true) => Op::Insert,
+        (true, false) => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: old.then(Vec::new),
+        new: new.then(Vec::new),
+    };
+    tracked_paragraphs(t, diff, &sides, last)
+}
+
+/// One side of an entry only, deleted whole (`Side::Old`) or inserted whole: where an entry
+/// that moved stood, and where it now stands. `unit`: only that unit of the side (its index
+/// in the entry's `old` or `new`).
+fn side_paragraphs(t: &Tracker, e: &Entry, side: Side, unit: Option<usize>) -> Vec<Paragraph> {
+    let (keep, op) = match side {
+        Side::Old => (Op::Delete, Op::Delete),
+        Side::New => (Op::Insert, Op::Insert),
+    };
+    let text: String = e
+        .diff
+        .iter()
+        .filter(|s| s.op == Op::Equal || s.op == keep)
+        .map(|s| s.text.as_str())
+        .collect();
+    let mut labels = unit_starts_by(e, side, |u| (u.index, written_label(u)));
+    labels.sort_by_key(|(line, _)| *line);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let (from, to) = match unit.and_then(|k| {
+        let units = match side {
+            Side::Old => &e.old,
+            Side::New => &e.new,
+        };
+        let index = units.get(k)?.index;
+        let at = labels.iter().position(|(_, (i, _))| *i == index)?;
+        let from = labels[at].0;
+        let to = labels.get(at + 1).map_or(lines.len(), |(l, _)| *l);
+        Some((from, to))
+    }) {
+        Some(range) => range,
+        None => (0, lines.len()),
+    };
+    let part = lines.get(from..to).unwrap_or_default().join("\n");
+    let labels: Vec<(usize, String)> = labels
+        .into_iter()
+        .filter(|(l, _)| (from..to).contains(l))
+        .map(|(l, (_, label))| (l - from, label))
+        .collect();
+    let sides = match side {
+        Side::Old => Sides {
+            old: Some(labels),
+            new: None,
+        },
+        Side::New => Sides {
+            old: None,
+            new: Some(labels),
+        },
+    };
+    tracked_paragraphs(t, &[Segment::new(op, part)], &sides, op)
 }
 
 /// The entry's text as tracked changes, one paragraph per line (款, 项, 目), labels at the
@@ -677,20 +695,6 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
         new: (!e.new.is_empty()).then(|| unit_starts_by(e, Side::New, written_label)),
     };
     tracked_paragraphs(t, &e.diff, &sides, last)
-}
-
-/// A changed block of text outside the articles as tracked changes, one paragraph per line.
-fn text_paragraphs(t: &Tracker, tc: &TextChange) -> Vec<Paragraph> {
-    let last = match (&tc.old, &tc.new) {
-        (None, Some(_)) => Op::Insert,
-        (Some(_), None) => Op::Delete,
-        _ => Op::Equal,
-    };
-    let sides = Sides {
-        old: tc.old.as_ref().map(|_| Vec::new()),
-        new: tc.new.as_ref().map(|_| Vec::new()),
-    };
-    tracked_paragraphs(t, &tc.diff, &sides, last)
 }
 
 /// Where each side's units start (line, label); `None` for a side that does not exist.

@@ -1,0 +1,485 @@
+//! Both versions as one sequence of paragraphs-level pieces, in reading order: what a document
+//! showing every change in place (the Word redline) writes. Taking the pieces present in the
+//! old version gives the old version's order, and those present in the new one the new
+//! version's: an entry that moved stands twice (at its old place, old side only, and at its
+//! new place, new side only); a heading or a line outside the units that only one version
+//! has stands once, on that side.
+//!
+//! Each version is read as a sequence of parts — the 题注 (history) lines, the title printed
+//! again, the document number, headings, units, loose paragraphs and their items, closing
+//! lines, editorial notes, annex titles and footnotes — in the order the canonical form writes
+//! them. Units are matched through the entries (the alignment), headings through the heading
+//! changes (or as written, whitespace aside), other lines by their normalized text; the longest
+//! common subsequence of the two part sequences stands once, everything else on its side.
+
+use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
+
+use super::chars::{self, Op, Segment};
+use super::{Entry, HeadingChange, HeadingChangeKind};
+use crate::model::{Item, Node, NotePlace, Statute};
+use crate::normalize;
+
+/// Which versions a piece of the layout belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Both,
+    /// Only the old version (a deletion, or where a moved entry stood).
+    Old,
+    /// Only the new version (an insertion, or where a moved entry now stands).
+    New,
+}
+
+/// One piece of the merged layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// The entry at this index of [`super::ChangeSet::entries`]; with [`Presence::Both`] its
+    /// whole diff, else only that side's text. `unit`: only that unit of the side (an index
+    /// into the entry's `old` or `new`), for a split or merge whose units do not stand
+    /// together in that version (so that each stands where it stood).
+    Entry {
+        entry: usize,
+        presence: Presence,
+        unit: Option<usize>,
+    },
+    /// A heading (编/章/节 …) at `depth` (0 outermost), as each version writes it (`None` on
+    /// the side that lacks it); `diff` turns the old into the new.
+    Heading {
+        depth: usize,
+        old: Option<String>,
+        new: Option<String>,
+        diff: Vec<Segment>,
+    },
+    /// A line outside the units (a 题注 line, preamble, closing line, note, annex title,
+    /// footnote), as each version writes it; `diff` turns the old into the new.
+    Text {
+        old: Option<String>,
+        new: Option<String>,
+        diff: Vec<Segment>,
+    },
+}
+
+impl Piece {
+    /// Whether the piece belongs to the old (`old == true`) or the new version.
+    pub fn in_version(&self, entries: &[Entry], old: bool) -> bool {
+        match self {
+            Piece::Entry {
+                entry, presence, ..
+            } => match presence {
+                Presence::Both => entries
+                    .get(*entry)
+                    .is_some_and(|e| !(if old { &e.old } else { &e.new }).is_empty()),
+                Presence::Old => old,
+                Presence::New => !old,
+            },
+            Piece::Heading { old: o, new: n, .. } | Piece::Text { old: o, new: n, .. } => {
+                if old {
+                    o.is_some()
+                } else {
+                    n.is_some()
+                }
+            }
+        }
+    }
+}
+
+/// One part of one version.
+#[derive(Debug, Clone)]
+enum Part {
+    Unit(usize),
+    /// Unit `.1` of entry `.0`'s side, standing alone.
+    Lone(usize, usize),
+    Heading(usize, String),
+    Text(String),
+}
+
+/// The parts of `s` in the canonical form's order.
+fn parts(s: &Statute) -> Vec<Part> {
+    let mut out: Vec<Part> = s
+        .meta
+        .history
+        .iter()
+        .map(|h| Part::Text(h.text.clone()))
+        .collect();
+    let b = &s.body;
+    out.extend(b.title_line.iter().map(|t| Part::Text(t.clone())));
+    out.extend(b.doc_number.iter().map(|t| Part::Text(t.clone())));
+    let places = b.notes_by_place();
+    let mut w = Walk {
+        places: &places,
+        unit: 0,
+        out,
+    };
+    w.notes(NotePlace::Start(None));
+    w.nodes(&b.nodes, 0);
+    w.out
+        .extend(b.closing.iter().map(|c| Part::Text(c.clone())));
+    w.notes(NotePlace::EndOfMain);
+    for (i, a) in b.annexes.iter().enumerate() {
+        w.out.push(Part::Text(a.title.clone()));
+        w.notes(NotePlace::Start(Some(i)));
+        w.nodes(&a.children, 0);
+    }
+    let mut out = w.out;
+    out.extend(
+        b.footnotes
+            .iter()
+            .map(|f| Part::Text(format!("{}{}", f.marker, f.text))),
+    );
+    out
+}
+
+struct Walk<'a, 'n> {
+    places: &'a std::collections::HashMap<NotePlace, Vec<&'n crate::model::Note>>,
+    unit: usize,
+    out: Vec<Part>,
+}
+
+impl Walk<'_, '_> {
+    fn notes(&mut self, place: NotePlace) {
+        for n in self.places.get(&place).into_iter().flatten() {
+            self.out.push(Part::Text(format!("{}{}", n.marker, n.text)));
+        }
+    }
+
+    fn nodes(&mut self, list: &[Node], depth: usize) {
+        for n in list {
+            match n {
+                Node::Division(d) => {
+                    self.out.push(Part::Heading(depth, d.heading()));
+                    self.nodes(&d.children, depth + 1);
+                }
+                Node::Article(_) => {
+                    self.out.push(Part::Unit(self.unit));
+                    let place = NotePlace::AfterUnit(self.unit);
+                    self.unit += 1;
+                    self.notes(place);
+                }
+                Node::Para(p) => {
+                    self.out.push(Part::Text(p.text.clone()));
+                    for i in &p.items {
+                        self.item(i);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An item line as the canonical form writes it.
+    fn item(&mut self, i: &Item) {
+        let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+        let apart = i.marker.ends_with(['.', '．', '、']) && i.text.starts_with(digit);
+        let sep = if apart { " " } else { "" };
+        self.out
+            .push(Part::Text(format!("{}{sep}{}", i.marker, i.text)));
+        for s in &i.subitems {
+            self.item(s);
+        }
+    }
+}
+
+/// What a part is matched by across the versions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Entry(usize),
+    /// A unit of an entry whose units stand apart: matched by nothing.
+    Lone(bool, usize),
+    Heading(String),
+    Text(String),
+}
+
+/// A part of one version, keyed, with what it is.
+struct Keyed {
+    key: Key,
+    part: Part,
+}
+
+/// The keyed parts of one version: a unit becomes its entry (an entry of several units stands
+/// at its first); a heading is named by what the new version calls it.
+fn keyed(
+    parts: Vec<Part>,
+    unit_entry: &[Option<usize>],
+    rename: &FxMap<String, String>,
+    apart: &FxSet<usize>,
+    side: Side<'_>,
+) -> Vec<Keyed> {
+    let mut seen = vec![false; unit_entry.len()];
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let key = match &part {
+            Part::Unit(u) => {
+                let Some(Some(e)) = unit_entry.get(*u) else {
+                    continue;
+                };
+                if apart.contains(e) {
+                    let k = side
+                        .units(*e)
+                        .iter()
+                        .position(|x| x.index == *u)
+                        .unwrap_or(0);
+                    out.push(Keyed {
+                        key: Key::Lone(side.old, *u),
+                        part: Part::Lone(*e, k),
+                    });
+                    continue;
+                }
+                // Entries are at most a few per unit: a linear flag per entry index.
+                if seen.len() <= *e {
+                    seen.resize(e + 1, false);
+                }
+                if seen[*e] {
+                    continue;
+                }
+                seen[*e] = true;
+                out.push(Keyed {
+                    key: Key::Entry(*e),
+                    part: Part::Unit(*e),
+                });
+                continue;
+            }
+            Part::Heading(_, h) => Key::Heading(normalize::normalize(
+                rename.get(h).map_or(h.as_str(), String::as_str),
+            )),
+            Part::Text(t) => Key::Text(normalize::normalize(t)),
+            // Made here only, from units.
+            Part::Lone(..) => continue,
+        };
+        out.push(Keyed { key, part });
+    }
+    out
+}
+
+/// The merged layout of `old` and `new`, whose units `entries` align and whose headings
+/// `headings` pair.
+pub(crate) fn build(
+    old: &Statute,
+    new: &Statute,
+    entries: &[Entry],
+    headings: &[HeadingChange],
+) -> Vec<Piece> {
+    let units = |new_side: bool, n: usize| {
+        let mut map = vec![None; n];
+        for (ei, e) in entries.iter().enumerate() {
+            for u in if new_side { &e.new } else { &e.old } {
+                if let Some(slot) = map.get_mut(u.index) {
+                    *slot = Some(ei);
+                }
+            }
+        }
+        map
+    };
+    let (op, np) = (parts(old), parts(new));
+    let count = |p: &[Part]| {
+        p.iter()
+            .filter_map(|p| match p {
+                Part::Unit(u) => Some(u + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    // Old headings renamed or renumbered are called what the new version calls them.
+    let mut rename: FxMap<String, String> = FxMap::default();
+    for h in headings {
+        if matches!(
+            h.kind,
+            HeadingChangeKind::Renamed
+                | HeadingChangeKind::Renumbered
+                | HeadingChangeKind::RenumberedRenamed
+        ) && let (Some(o), Some(n)) = (&h.old, &h.new)
+        {
+            rename.entry(o.clone()).or_insert_with(|| n.clone());
+        }
+    }
+    let (om, nm) = (units(false, count(&op)), units(true, count(&np)));
+    // Entries whose units on one side have something else between them.
+    let mut apart: FxSet<usize> = FxSet::default();
+    for (parts, map) in [(&op, &om), (&np, &nm)] {
+        let mut last: FxMap<usize, usize> = FxMap::default();
+        for (i, p) in parts.iter().enumerate() {
+            if let Part::Unit(u) = p
+                && let Some(Some(e)) = map.get(*u)
+            {
+                if last.get(e).is_some_and(|&l| l + 1 != i) {
+                    apart.insert(*e);
+                }
+                last.insert(*e, i);
+            }
+        }
+    }
+    let old_side = Side { entries, old: true };
+    let new_side = Side {
+        entries,
+        old: false,
+    };
+    let ok = keyed(op, &om, &rename, &apart, old_side);
+    let nk = keyed(np, &nm, &FxMap::default(), &apart, new_side);
+    merge(ok, nk)
+}
+
+/// One side of the entries.
+#[derive(Clone, Copy)]
+struct Side<'e> {
+    entries: &'e [Entry],
+    old: bool,
+}
+
+impl<'e> Side<'e> {
+    fn units(&self, e: usize) -> &'e [super::UnitRef] {
+        match self.entries.get(e) {
+            Some(x) if self.old => &x.old,
+            Some(x) => &x.new,
+            None => &[],
+        }
+    }
+}
+
+/// Each key as one character, for the bit-parallel LCS (`None` past the characters there are).
+fn intern<'k>(a: &'k [Keyed], b: &'k [Keyed]) -> Option<(Vec<char>, Vec<char>)> {
+    let mut ids: FxMap<&'k Key, u32> = FxMap::default();
+    let mut code = |k: &'k Keyed| -> Option<char> {
+        let k = &k.key;
+        let next = u32::try_from(ids.len()).ok()?;
+        let id = *ids.entry(k).or_insert(next);
+        // Skip the surrogates, which are no characters.
+        let c = if id < 0xD800 { id } else { id + 0x800 };
+        char::from_u32(c)
+    };
+    let ca: Option<Vec<char>> = a.iter().map(|k| code(k)).collect();
+    let cb: Option<Vec<char>> = b.iter().map(|k| code(k)).collect();
+    Some((ca?, cb?))
+}
+
+fn merge(old: Vec<Keyed>, new: Vec<Keyed>) -> Vec<Piece> {
+    let script = match intern(&old, &new) {
+        Some((a, b)) => super::lcs::diff(&a, &b),
+        // More distinct parts than characters: nothing is matched, which is still right.
+        None => vec![
+            super::lcs::Run {
+                op: Op::Delete,
+                len: old.len(),
+            },
+            super::lcs::Run {
+                op: Op::Insert,
+                len: new.len(),
+            },
+        ],
+    };
+    let mut out = Vec::with_capacity(old.len().max(new.len()) + 16);
+    let (mut oi, mut ni) = (old.into_iter(), new.into_iter());
+    let (mut gap_old, mut gap_new): (Vec<Part>, Vec<Part>) = (Vec::new(), Vec::new());
+    for run in script {
+        match run.op {
+            Op::Delete => gap_old.extend(oi.by_ref().take(run.len).map(|k| k.part)),
+            Op::Insert => gap_new.extend(ni.by_ref().take(run.len).map(|k| k.part)),
+            Op::Equal => {
+                flush(&mut gap_old, &mut gap_new, &mut out);
+                for (o, n) in oi.by_ref().zip(ni.by_ref()).take(run.len) {
+                    both(o.part, n.part, &mut out);
+                }
+            }
+        }
+    }
+    gap_old.extend(oi.map(|k| k.part));
+    gap_new.extend(ni.map(|k| k.part));
+    flush(&mut gap_old, &mut gap_new, &mut out);
+    out
+}
+
+/// A part both versions have (their keys are equal, so their kinds are).
+fn both(o: Part, n: Part, out: &mut Vec<Piece>) {
+    let piece = match (o, n) {
+        (Part::Heading(_, o), Part::Heading(depth, n)) => Piece::Heading {
+            depth,
+            diff: chars::diff(&o, &n),
+            old: Some(o),
+            new: Some(n),
+        },
+        (Part::Text(o), Part::Text(n)) => Piece::Text {
+            diff: chars::diff(&o, &n),
+            old: Some(o),
+            new: Some(n),
+        },
+        // One entry (`keyed` turns a unit into its entry, keyed by it).
+        (Part::Unit(e), Part::Unit(_)) => Piece::Entry {
+            entry: e,
+            presence: Presence::Both,
+            unit: None,
+        },
+        // Equal keys are of one kind: were they not, both sides would stand apart.
+        (o, n) => {
+            out.push(one(o, true));
+            one(n, false)
+        }
+    };
+    out.push(piece);
+}
+
+/// The parts between two common runs: lines outside the units that the two versions word
+/// differently are paired, one by one, when the gap holds nothing else; the rest stand
+/// deleted, then inserted (each side keeps its order).
+fn flush(old: &mut Vec<Part>, new: &mut Vec<Part>, out: &mut Vec<Piece>) {
+    let all_text = |v: &[Part]| v.iter().all(|p| matches!(p, Part::Text(_)));
+    if !old.is_empty() && !new.is_empty() && all_text(old) && all_text(new) {
+        let n = old.len().min(new.len());
+        let (mut o, mut w) = (old.drain(..), new.drain(..));
+        for _ in 0..n {
+            if let (Some(Part::Text(a)), Some(Part::Text(b))) = (o.next(), w.next()) {
+                out.push(Piece::Text {
+                    diff: chars::diff(&a, &b),
+                    old: Some(a),
+                    new: Some(b),
+                });
+            }
+        }
+        let rest_old: Vec<Part> = o.collect();
+        let rest_new: Vec<Part> = w.collect();
+        out.extend(rest_old.into_iter().map(|p| one(p, true)));
+        out.extend(rest_new.into_iter().map(|p| one(p, false)));
+        return;
+    }
+    out.extend(old.drain(..).map(|p| one(p, true)));
+    out.extend(new.drain(..).map(|p| one(p, false)));
+}
+
+/// A part of one version only.
+fn one(p: Part, old: bool) -> Piece {
+    let side = |s: String| {
+        if old {
+            (Some(s), None)
+        } else {
+            (None, Some(s))
+        }
+    };
+    let op = if old { Op::Delete } else { Op::Insert };
+    match p {
+        Part::Unit(e) => Piece::Entry {
+            entry: e,
+            presence: if old { Presence::Old } else { Presence::New },
+            unit: None,
+        },
+        Part::Lone(e, k) => Piece::Entry {
+            entry: e,
+            presence: if old { Presence::Old } else { Presence::New },
+            unit: Some(k),
+        },
+        Part::Heading(depth, h) => {
+            let diff = vec![Segment::new(op, h.as_str())];
+            let (o, n) = side(h);
+            Piece::Heading {
+                depth,
+                old: o,
+                new: n,
+                diff,
+            }
+        }
+        Part::Text(t) => {
+            let diff = vec![Segment::new(op, t.as_str())];
+            let (o, n) = side(t);
+            Piece::Text {
+                old: o,
+                new: n,
+                diff,
+            }
+        }
+    }
+}
