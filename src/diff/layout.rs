@@ -344,8 +344,8 @@ fn intern<'k>(a: &'k [Keyed], b: &'k [Keyed]) -> Option<(Vec<char>, Vec<char>)> 
         let c = if id < 0xD800 { id } else { id + 0x800 };
         char::from_u32(c)
     };
-    let ca: Option<Vec<char>> = a.iter().map(|k| code(k)).collect();
-    let cb: Option<Vec<char>> = b.iter().map(|k| code(k)).collect();
+    let ca: Option<Vec<char>> = a.iter().map(&mut code).collect();
+    let cb: Option<Vec<char>> = b.iter().map(code).collect();
     Some((ca?, cb?))
 }
 

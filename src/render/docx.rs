@@ -596,7 +596,7 @@ fn selection(cs: &ChangeSet, entries: &[&Entry]) -> Vec<bool> {
     }
     cs.entries
         .iter()
-        .map(|e| entries.iter().any(|s| *s == e))
+        .map(|e| entries.contains(&e))
         .collect()
 }
 
