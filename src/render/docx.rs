@@ -594,10 +594,7 @@ fn selection(cs: &ChangeSet, entries: &[&Entry]) -> Vec<bool> {
     if by_ptr.iter().any(|&b| b) || entries.is_empty() {
         return by_ptr;
     }
-    cs.entries
-        .iter()
-        .map(|e| entries.contains(&e))
-        .collect()
+    cs.entries.iter().map(|e| entries.contains(&e)).collect()
 }
 
 /// A heading of the layout: as it reads, its changes tracked, or deleted or inserted whole
