@@ -55,6 +55,8 @@ pub enum Piece {
         old: Option<String>,
         new: Option<String>,
         diff: Vec<Segment>,
+        /// A 题注 (history) line of the header under the title.
+        header: bool,
     },
 }
 
@@ -90,6 +92,8 @@ enum Part {
     Lone(usize, usize),
     Heading(usize, String),
     Text(String),
+    /// A 题注 (history) line.
+    Header(String),
 }
 
 /// The parts of `s` in the canonical form's order.
@@ -98,11 +102,20 @@ fn parts(s: &Statute) -> Vec<Part> {
         .meta
         .history
         .iter()
-        .map(|h| Part::Text(h.text.clone()))
+        .map(|h| Part::Header(h.text.clone()))
         .collect();
     let b = &s.body;
     out.extend(b.title_line.iter().map(|t| Part::Text(t.clone())));
     out.extend(b.doc_number.iter().map(|t| Part::Text(t.clone())));
+    // A 目录: its line as a heading, its entries as lines (the parser knows them by the 目录
+    // line, and their end by the first heading or unit after them, else by a `---` line, as
+    // the canonical form writes it).
+    let mut toc_end = None;
+    if !b.toc.is_empty() {
+        out.push(Part::Heading(0, "目录".to_string()));
+        out.extend(b.toc.iter().map(|t| Part::Text(t.clone())));
+        toc_end = Some(out.len());
+    }
     let places = b.notes_by_place();
     let mut w = Walk {
         places: &places,
@@ -125,6 +138,11 @@ fn parts(s: &Statute) -> Vec<Part> {
             .iter()
             .map(|f| Part::Text(format!("{}{}", f.marker, f.text))),
     );
+    if let Some(end) = toc_end
+        && matches!(out.get(end), Some(Part::Text(_)))
+    {
+        out.insert(end, Part::Text("---".to_string()));
+    }
     out
 }
 
@@ -185,6 +203,7 @@ enum Key {
     Lone(bool, usize),
     Heading(String),
     Text(String),
+    Header(String),
 }
 
 /// A part of one version, keyed, with what it is.
@@ -240,6 +259,7 @@ fn keyed(
                 rename.get(h).map_or(h.as_str(), String::as_str),
             )),
             Part::Text(t) => Key::Text(normalize::normalize(t)),
+            Part::Header(t) => Key::Header(normalize::normalize(t)),
             // Made here only, from units.
             Part::Lone(..) => continue,
         };
@@ -398,6 +418,13 @@ fn both(o: Part, n: Part, out: &mut Vec<Piece>) {
             diff: chars::diff(&o, &n),
             old: Some(o),
             new: Some(n),
+            header: false,
+        },
+        (Part::Header(o), Part::Header(n)) => Piece::Text {
+            diff: chars::diff(&o, &n),
+            old: Some(o),
+            new: Some(n),
+            header: true,
         },
         // One entry (`keyed` turns a unit into its entry, keyed by it).
         (Part::Unit(e), Part::Unit(_)) => Piece::Entry {
@@ -418,16 +445,31 @@ fn both(o: Part, n: Part, out: &mut Vec<Piece>) {
 /// differently are paired, one by one, when the gap holds nothing else; the rest stand
 /// deleted, then inserted (each side keeps its order).
 fn flush(old: &mut Vec<Part>, new: &mut Vec<Part>, out: &mut Vec<Piece>) {
-    let all_text = |v: &[Part]| v.iter().all(|p| matches!(p, Part::Text(_)));
-    if !old.is_empty() && !new.is_empty() && all_text(old) && all_text(new) {
+    let all = |v: &[Part], header: bool| {
+        v.iter().all(|p| match p {
+            Part::Text(_) => !header,
+            Part::Header(_) => header,
+            _ => false,
+        })
+    };
+    let lines = [false, true]
+        .into_iter()
+        .find(|&h| all(old, h) && all(new, h));
+    if !old.is_empty()
+        && !new.is_empty()
+        && let Some(header) = lines
+    {
         let n = old.len().min(new.len());
         let (mut o, mut w) = (old.drain(..), new.drain(..));
         for _ in 0..n {
-            if let (Some(Part::Text(a)), Some(Part::Text(b))) = (o.next(), w.next()) {
+            if let (Some(Part::Text(a) | Part::Header(a)), Some(Part::Text(b) | Part::Header(b))) =
+                (o.next(), w.next())
+            {
                 out.push(Piece::Text {
                     diff: chars::diff(&a, &b),
                     old: Some(a),
                     new: Some(b),
+                    header,
                 });
             }
         }
@@ -443,6 +485,7 @@ fn flush(old: &mut Vec<Part>, new: &mut Vec<Part>, out: &mut Vec<Piece>) {
 
 /// A part of one version only.
 fn one(p: Part, old: bool) -> Piece {
+    let header = matches!(p, Part::Header(_));
     let side = |s: String| {
         if old {
             (Some(s), None)
@@ -472,13 +515,14 @@ fn one(p: Part, old: bool) -> Piece {
                 diff,
             }
         }
-        Part::Text(t) => {
+        Part::Text(t) | Part::Header(t) => {
             let diff = vec![Segment::new(op, t.as_str())];
             let (o, n) = side(t);
             Piece::Text {
                 old: o,
                 new: n,
                 diff,
+                header,
             }
         }
     }

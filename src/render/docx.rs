@@ -497,6 +497,11 @@ fn article_paragraph() -> Paragraph {
         .first_line_chars(200)
 }
 
+/// A 题注 line: centred, not bold.
+fn header_paragraph() -> Paragraph {
+    Paragraph::new().align(AlignmentType::Center)
+}
+
 fn heading_paragraph() -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Center)
@@ -570,9 +575,14 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
                     pending.push((*depth, p));
                 }
             }
-            Piece::Text { old, new, diff } => {
+            Piece::Text {
+                old,
+                new,
+                diff,
+                header,
+            } => {
                 if whole || old != new {
-                    doc = text_piece(&t, old.is_some(), new.is_some(), diff)
+                    doc = text_piece(&t, old.is_some(), new.is_some(), diff, *header)
                         .into_iter()
                         .fold(doc, Docx::add_paragraph);
                 }
@@ -614,8 +624,10 @@ fn heading_piece(t: &Tracker, old: Option<&str>, new: Option<&str>, diff: &[Segm
     }
 }
 
-/// A line outside the units: as it reads, its changes tracked, or deleted or inserted whole.
-fn text_piece(t: &Tracker, old: bool, new: bool, diff: &[Segment]) -> Vec<Paragraph> {
+/// A line outside the units: as it reads, its changes tracked, or deleted or inserted whole. A
+/// 题注 line (`header`) is centred under the title, as official texts print it (and as the
+/// reader knows the header of a redline).
+fn text_piece(t: &Tracker, old: bool, new: bool, diff: &[Segment], header: bool) -> Vec<Paragraph> {
     let last = match (old, new) {
         (false, true) => Op::Insert,
         (true, false) => Op::Delete,
@@ -625,7 +637,12 @@ fn text_piece(t: &Tracker, old: bool, new: bool, diff: &[Segment]) -> Vec<Paragr
         old: old.then(Vec::new),
         new: new.then(Vec::new),
     };
-    tracked_paragraphs(t, diff, &sides, last)
+    let para = if header {
+        header_paragraph
+    } else {
+        article_paragraph
+    };
+    tracked_paragraphs(t, diff, &sides, last, para)
 }
 
 /// One side of an entry only, deleted whole (`Side::Old`) or inserted whole: where an entry
@@ -675,7 +692,7 @@ fn side_paragraphs(t: &Tracker, e: &Entry, side: Side, unit: Option<usize>) -> V
             new: Some(labels),
         },
     };
-    tracked_paragraphs(t, &[Segment::new(op, part)], &sides, op)
+    tracked_paragraphs(t, &[Segment::new(op, part)], &sides, op, article_paragraph)
 }
 
 /// The entry's text as tracked changes, one paragraph per line (款, 项, 目), labels at the
@@ -691,7 +708,7 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
         old: (!e.old.is_empty()).then(|| unit_starts_by(e, Side::Old, written_label)),
         new: (!e.new.is_empty()).then(|| unit_starts_by(e, Side::New, written_label)),
     };
-    tracked_paragraphs(t, &e.diff, &sides, last)
+    tracked_paragraphs(t, &e.diff, &sides, last, article_paragraph)
 }
 
 /// Where each side's units start (line, label); `None` for a side that does not exist.
@@ -702,9 +719,15 @@ struct Sides {
 
 /// A diff as paragraphs: each segment a plain run, a w:ins or a w:del; each newline the mark
 /// of the paragraph it ends, tracked like its segment; `last` the final paragraph's mark.
-fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) -> Vec<Paragraph> {
+fn tracked_paragraphs(
+    t: &Tracker,
+    diff: &[Segment],
+    sides: &Sides,
+    last: Op,
+    para: fn() -> Paragraph,
+) -> Vec<Paragraph> {
     let start = |old_line: Option<usize>, new_line: Option<usize>| {
-        let mut p = article_paragraph();
+        let mut p = para();
         let ol = old_line
             .zip(sides.old.as_deref())
             .and_then(|(l, s)| label_at(s, l));
