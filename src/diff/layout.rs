@@ -527,3 +527,120 @@ fn one(p: Part, old: bool) -> Piece {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Statute {
+        match crate::parse_str(std::path::Path::new("t.md"), text) {
+            Ok(p) => p.statute,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// What one version's pieces say, in order: headings and lines as written, entries by
+    /// the labels of that side's units.
+    fn side(cs: &super::super::ChangeSet, old: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in cs.layout.iter().filter(|p| p.in_version(&cs.entries, old)) {
+            match p {
+                Piece::Entry { entry, unit, .. } => {
+                    let e = &cs.entries[*entry];
+                    let units = if old { &e.old } else { &e.new };
+                    for (k, u) in units.iter().enumerate() {
+                        if unit.is_none_or(|only| only == k) {
+                            out.push(u.label.clone());
+                        }
+                    }
+                }
+                Piece::Heading {
+                    old: o, new: n, ..
+                }
+                | Piece::Text {
+                    old: o, new: n, ..
+                } => out.extend(if old { o.clone() } else { n.clone() }),
+            }
+        }
+        out
+    }
+
+    /// Each version's parts, in its order: headings, units by label, other lines.
+    fn parts_of(s: &Statute) -> Vec<String> {
+        let arts = s.articles();
+        parts(s)
+            .into_iter()
+            .map(|p| match p {
+                Part::Unit(u) => arts[u].label(s),
+                Part::Heading(_, t) | Part::Text(t) | Part::Header(t) => t,
+                Part::Lone(..) => String::new(),
+            })
+            .collect()
+    }
+
+    const OLD: &str = "# 测试法\n\n2001年1月1日 某会议通过\n\n<!-- INFO END -->\n\n\
+                       ## 第一章 总则\n\n第一条 甲。\n\n第二条 乙。\n\n\
+                       ## 第二章 管理\n\n第三条 丙。\n\n第四条 丁。\n\n\
+                       ## 第三章 附则\n\n第五条 本法自公布之日起施行。\n";
+    /// 第二条 moved to the end of 第二章; 第二章 renamed; 第三章 dropped (its article now under
+    /// 第二章); a 题注 line added.
+    const NEW: &str = "# 测试法\n\n2001年1月1日 某会议通过\n\n2020年1月1日 某会议修正\n\n\
+                       <!-- INFO END -->\n\n\
+                       ## 第一章 总则\n\n第一条 甲。\n\n\
+                       ## 第二章 监督管理\n\n第二条 丙。\n\n第三条 丁。\n\n第四条 乙。\n\n\
+                       第五条 本法自公布之日起施行。\n";
+
+    #[test]
+    fn each_side_of_the_layout_is_that_version_in_order() {
+        let (old, new) = (parse(OLD), parse(NEW));
+        let cs = super::super::diff(&old, &new);
+        assert_eq!(side(&cs, true), parts_of(&old));
+        assert_eq!(side(&cs, false), parts_of(&new));
+        // The moved article stands twice, once on each side; the dropped chapter once, old.
+        let moved = cs
+            .layout
+            .iter()
+            .filter(|p| matches!(p, Piece::Entry { presence, .. } if *presence != Presence::Both))
+            .count();
+        assert!(moved >= 2, "{:?}", cs.layout);
+        assert!(cs.layout.iter().any(|p| matches!(
+            p,
+            Piece::Heading { old: Some(o), new: None, .. } if o.contains("第三章")
+        )));
+        assert!(cs.layout.iter().any(|p| matches!(
+            p,
+            Piece::Text { old: None, new: Some(n), header: true, .. } if n.contains("修正")
+        )));
+        // The same input, the same layout.
+        assert_eq!(cs.layout, super::super::diff(&old, &new).layout);
+    }
+
+    #[test]
+    fn a_merge_of_units_that_stand_apart_stands_unit_by_unit() {
+        let old = parse(
+            "# 测试法\n\n第一条 甲。\n\n第二条 乙乙乙乙乙乙乙乙乙乙。\n\n\
+             第三条 丙。\n\n第四条 丁丁丁丁丁丁丁丁丁丁。\n",
+        );
+        let new = parse(
+            "# 测试法\n\n第一条 甲。\n\n第二条 乙乙乙乙乙乙乙乙乙乙。丁丁丁丁丁丁丁丁丁丁。\n\n\
+             第三条 丙。\n",
+        );
+        let cs = super::super::diff(&old, &new);
+        assert!(
+            cs.entries
+                .iter()
+                .any(|e| e.kind == super::super::EntryKind::Merged),
+            "{:?}",
+            cs.entries
+        );
+        assert!(
+            cs.layout
+                .iter()
+                .any(|p| matches!(p, Piece::Entry { unit: Some(_), .. })),
+            "{:?}",
+            cs.layout
+        );
+        assert_eq!(side(&cs, true), parts_of(&old));
+        assert_eq!(side(&cs, false), parts_of(&new));
+    }
+}
