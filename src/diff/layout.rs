@@ -554,12 +554,9 @@ mod tests {
                         }
                     }
                 }
-                Piece::Heading {
-                    old: o, new: n, ..
+                Piece::Heading { old: o, new: n, .. } | Piece::Text { old: o, new: n, .. } => {
+                    out.extend(if old { o.clone() } else { n.clone() })
                 }
-                | Piece::Text {
-                    old: o, new: n, ..
-                } => out.extend(if old { o.clone() } else { n.clone() }),
             }
         }
         out

@@ -1030,4 +1030,84 @@ mod tests {
             r#"<w:p><w:ins w:id="1" w:author="a"><w:r/></w:ins><w:del w:id="2" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del><w:rPr><w:del w:id="3" w:author="a"></w:del></w:rPr></w:p>"#
         );
     }
+
+    /// The body XML of the redline of two texts.
+    fn redline_xml(old: &str, new: &str) -> String {
+        let parse = |t: &str| match crate::parse_str(std::path::Path::new("t.md"), t) {
+            Ok(p) => p.statute,
+            Err(e) => panic!("{e}"),
+        };
+        let cs = crate::diff::diff(&parse(old), &parse(new));
+        let all: Vec<&Entry> = cs.entries.iter().collect();
+        let mut out = Vec::new();
+        if let Err(e) = write(&cs, &all, &Options::new(&cs, Layout::Redline), &mut out) {
+            panic!("{e}");
+        }
+        let mut zip = match zip::ZipArchive::new(Cursor::new(out)) {
+            Ok(z) => z,
+            Err(e) => panic!("{e}"),
+        };
+        let mut xml = String::new();
+        match zip.by_name("word/document.xml") {
+            Ok(mut f) => {
+                let _ = std::io::Read::read_to_string(&mut f, &mut xml);
+            }
+            Err(e) => panic!("{e}"),
+        }
+        xml
+    }
+
+    /// The paragraph (`<w:p …>…</w:p>`) holding `text`.
+    fn paragraph_of<'a>(xml: &'a str, text: &str) -> &'a str {
+        let at = xml
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} not in {xml}"));
+        paragraph_at(xml, at)
+    }
+
+    /// The paragraph holding byte `at`.
+    fn paragraph_at(xml: &str, at: usize) -> &str {
+        let start = xml[..at].rfind("<w:p ").unwrap_or(0);
+        let end = xml[at..].find("</w:p>").map_or(xml.len(), |e| at + e);
+        &xml[start..end]
+    }
+
+    #[test]
+    fn headings_of_one_version_and_moved_articles_are_tracked_with_their_marks() {
+        let old = "# 测试法\n\n2001年1月1日 某会议通过\n\n<!-- INFO END -->\n\n\
+                   ## 第一章 总则\n\n第一条 甲。\n\n第二条 乙。\n\n\
+                   ## 第二章 附则\n\n第三条 丙。\n";
+        let new = "# 测试法\n\n2001年1月1日 某会议通过\n\n2020年1月1日 某会议修正\n\n\
+                   <!-- INFO END -->\n\n## 第一章 总则\n\n第一条 甲。\n\n第二条 丙。\n\n\
+                   第三条 乙。\n";
+        let xml = redline_xml(old, new);
+        // The chapter only the old version has: deleted, paragraph mark included.
+        let h = paragraph_of(&xml, "第二章 附则");
+        assert!(
+            h.contains("<w:delText") && h.contains("<w:rPr><w:del "),
+            "{h}"
+        );
+        // The 题注 line only the new version has: inserted, mark included, centred.
+        let t = paragraph_of(&xml, "某会议修正");
+        assert!(
+            t.contains("<w:rPr><w:ins ") && t.contains("w:val=\"center\""),
+            "{t}"
+        );
+        // The unchanged 题注 line: plain.
+        let p = paragraph_of(&xml, "某会议通过");
+        assert!(!p.contains("<w:ins ") && !p.contains("<w:del "), "{p}");
+        // 乙 moved after 丙: deleted where it stood, inserted where it stands.
+        let first = xml.find("乙。").unwrap_or(0);
+        let last = xml.rfind("乙。").unwrap_or(0);
+        assert!(first < last, "{xml}");
+        let (was, is) = (paragraph_at(&xml, first), paragraph_at(&xml, last));
+        assert!(
+            was.contains("<w:rPr><w:del ") && !was.contains("<w:ins "),
+            "{was}"
+        );
+        assert!(
+            is.contains("<w:rPr><w:ins ") && !is.contains("<w:del "),
+            "{is}"
+        );
+    }
 }
