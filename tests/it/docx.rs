@@ -276,7 +276,7 @@ fn side_lines(
         .flat_map(|e| e.old.iter().chain(&e.new))
         .flat_map(|u| u.path.iter().cloned())
         .chain(arts.iter().flat_map(|a| a.path.iter().map(|d| d.heading())))
-        .chain(std::iter::once("序言".to_string()))
+        .chain(["序言".to_string(), "目录".to_string()])
         .collect();
     (lines, headings)
 }
@@ -308,15 +308,19 @@ fn assert_resolves(p: &Pair, entries: &[&Entry], document: &str) {
                 .collect();
         let mut body: Vec<String> = Vec::new();
         let mut seen_texts: Vec<String> = Vec::new();
+        // Each line outside the units once (a 目录 entry reads like the heading it lists, and
+        // comes first).
+        let mut remaining = texts.clone();
         for t in paras[1..]
             .iter()
             .filter(|t| !t.contains(statute::parse::docx::REDLINE_NOTE))
         {
-            if headings.contains(t) {
+            if let Some(k) = remaining.iter().position(|r| r == t) {
+                remaining.swap_remove(k);
+                seen_texts.push(t.clone());
                 continue;
             }
-            if texts.contains(t) {
-                seen_texts.push(t.clone());
+            if headings.contains(t) {
                 continue;
             }
             body.push(t.clone());
