@@ -248,12 +248,14 @@ pub struct ReviewArgs {
     /// Never page the terminal output through $PAGER.
     #[arg(long)]
     pub no_pager: bool,
-    /// Layout of --format docx (only): the comparison table (default), or the whole new
-    /// text with every change as a Word tracked change.
+    /// Layout of --format docx (only): the comparison table (default), or the whole text
+    /// with every change as a Word tracked change (accepting all gives the new version,
+    /// rejecting all the old one).
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub docx_layout: Option<DocxLayout>,
     /// With --docx-layout redline: only the changed articles. By default a redline holds
-    /// every article, so that accepting every change gives the new version.
+    /// every article and every line outside them, so that accepting every change gives the
+    /// new version and rejecting every change the old one.
     #[arg(long)]
     pub changed_only: bool,
     /// Write to FILE instead of standard output (needed for docx on a terminal).

@@ -1,5 +1,7 @@
 //! Word (.docx) output of a [`ChangeSet`]: the comparison table (原条文 | 修改后条文 | 修改类型,
-//! A4 landscape) or the new text with every change as a Word tracked change (w:ins / w:del).
+//! A4 landscape) or the redline: both versions in one text (the change set's `layout`) with
+//! every change as a Word tracked change (w:ins / w:del, paragraph marks included), so that
+//! accepting every change gives the new version and rejecting every change the old one.
 //!
 //! docx-rs builds the document parts; they are packed here, not by docx-rs, so that the file is
 //! byte-for-byte the same for the same input: zip entries carry a fixed timestamp and the ids of
@@ -27,7 +29,8 @@ pub enum Layout {
     /// 原条文 | 修改后条文 | 修改类型, one row per entry, A4 landscape.
     #[default]
     Table,
-    /// The new text with every change as a tracked change a reader can accept or reject.
+    /// Both versions in one text, every change a tracked change a reader can accept (the new
+    /// version) or reject (the old one).
     Redline,
 }
 
@@ -75,8 +78,11 @@ pub enum DocxError {
     Io(#[from] std::io::Error),
 }
 
-/// Writes `entries` (the caller's selection from `cs.entries`, in the order given) as a .docx.
-/// The summary line, heading changes and changed text outside articles come from `cs`.
+/// Writes `entries` (the caller's selection from `cs.entries`) as a .docx: the table in the
+/// order given, with the summary line, heading changes and changed text outside articles from
+/// `cs`; the redline in the order of `cs.layout`, with every heading and line outside the
+/// articles (a selection short of every entry: unchanged headings only above a selected
+/// entry, and no unchanged line outside the articles).
 pub fn write(
     cs: &ChangeSet,
     entries: &[&Entry],
