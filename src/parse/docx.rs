@@ -1071,10 +1071,11 @@ impl Walker {
         let mut any_text = false;
         let mut after_title = 0usize;
         // The project's own redline writes a version's 题注 (history) lines centred and not
-        // bold right under the title: the header block that a corpus file closes with
+        // bold under the title and its note: the header block that a corpus file closes with
         // `<!-- INFO END -->`, and is closed so here, so that they read back as history
-        // whatever their wording. `None` once the block is closed.
-        let mut header: Option<usize> = Some(0);
+        // whatever their wording. Open (`Some`, the lines so far) from the redline's note on
+        // and until the first other paragraph; `None` in any other document.
+        let mut header: Option<usize> = None;
         let close_header = |out: &mut String, header: &mut Option<usize>| {
             if header.take().is_some_and(|n| n > 0) {
                 line(out, HEADER_END, "");
@@ -1093,9 +1094,7 @@ impl Walker {
                     p
                 }
                 Block::Row(cells) => {
-                    if cx.generated && titled {
-                        close_header(&mut out, &mut header);
-                    }
+                    close_header(&mut out, &mut header);
                     if !carried.trim().is_empty() {
                         line(&mut out, &std::mem::take(&mut carried), "");
                     }
@@ -1118,6 +1117,7 @@ impl Walker {
             // The project's own redline: the line under the title saying what it shows.
             if cx.generated && titled && after_title == 0 && text.contains(REDLINE_NOTE) {
                 after_title += 1;
+                header = Some(0);
                 continue;
             }
             after_title += 1;
@@ -1136,7 +1136,7 @@ impl Walker {
                 Some(n) => format!("{n}{text}"),
                 None => text.to_string(),
             };
-            if cx.generated && titled {
+            if header.is_some() {
                 if let Some(n) = header.as_mut()
                     && center
                     && !bold
@@ -1171,9 +1171,7 @@ impl Walker {
         if !carried.trim().is_empty() {
             line(&mut out, &carried, "");
         }
-        if cx.generated && titled {
-            close_header(&mut out, &mut header);
-        }
+        close_header(&mut out, &mut header);
         if !any_text {
             return Err(DocxError::NoText);
         }
