@@ -9,8 +9,10 @@
 //! again, the document number, headings, units, loose paragraphs and their items, closing
 //! lines, editorial notes, annex titles and footnotes — in the order the canonical form writes
 //! them. Units are matched through the entries (the alignment), headings through the heading
-//! changes (or as written, whitespace aside), other lines by their normalized text; the longest
-//! common subsequence of the two part sequences stands once, everything else on its side.
+//! changes (or as written, whitespace aside), other lines by their normalized text. The longest
+//! common subsequence of the entries alone stands in place, then, between two of them, the
+//! longest common subsequence of what stands there; what is matched stands once, everything
+//! else on its side.
 
 use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
 
@@ -354,12 +356,11 @@ impl<'e> Side<'e> {
 }
 
 /// Each key as one character, for the bit-parallel LCS (`None` past the characters there are).
-fn intern<'k>(a: &'k [Keyed], b: &'k [Keyed]) -> Option<(Vec<char>, Vec<char>)> {
+fn intern<'k>(a: &[&'k Key], b: &[&'k Key]) -> Option<(Vec<char>, Vec<char>)> {
     let mut ids: FxMap<&'k Key, u32> = FxMap::default();
-    let mut code = |k: &'k Keyed| -> Option<char> {
-        let k = &k.key;
+    let mut code = |k: &&'k Key| -> Option<char> {
         let next = u32::try_from(ids.len()).ok()?;
-        let id = *ids.entry(k).or_insert(next);
+        let id = *ids.entry(*k).or_insert(next);
         // Skip the surrogates, which are no characters.
         let c = if id < 0xD800 { id } else { id + 0x800 };
         char::from_u32(c)
@@ -369,40 +370,82 @@ fn intern<'k>(a: &'k [Keyed], b: &'k [Keyed]) -> Option<(Vec<char>, Vec<char>)> 
     Some((ca?, cb?))
 }
 
-fn merge(old: Vec<Keyed>, new: Vec<Keyed>) -> Vec<Piece> {
-    let script = match intern(&old, &new) {
-        Some((a, b)) => super::lcs::diff(&a, &b),
-        // More distinct parts than characters: nothing is matched, which is still right.
-        None => vec![
-            super::lcs::Run {
-                op: Op::Delete,
-                len: old.len(),
-            },
-            super::lcs::Run {
-                op: Op::Insert,
-                len: new.len(),
-            },
-        ],
+/// The pairs (index in `a`, index in `b`) of a longest common subsequence of two key
+/// sequences; none when there are more distinct keys than characters (which is still right:
+/// everything then stands on its side).
+fn common(a: &[&Key], b: &[&Key]) -> Vec<(usize, usize)> {
+    let Some((ca, cb)) = intern(a, b) else {
+        return Vec::new();
     };
-    let mut out = Vec::with_capacity(old.len().max(new.len()) + 16);
-    let (mut oi, mut ni) = (old.into_iter(), new.into_iter());
-    let (mut gap_old, mut gap_new): (Vec<Part>, Vec<Part>) = (Vec::new(), Vec::new());
-    for run in script {
+    let mut pairs = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for run in super::lcs::diff(&ca, &cb) {
         match run.op {
-            Op::Delete => gap_old.extend(oi.by_ref().take(run.len).map(|k| k.part)),
-            Op::Insert => gap_new.extend(ni.by_ref().take(run.len).map(|k| k.part)),
+            Op::Delete => i += run.len,
+            Op::Insert => j += run.len,
             Op::Equal => {
-                flush(&mut gap_old, &mut gap_new, &mut out);
-                for (o, n) in oi.by_ref().zip(ni.by_ref()).take(run.len) {
-                    both(o.part, n.part, &mut out);
-                }
+                pairs.extend((0..run.len).map(|k| (i + k, j + k)));
+                i += run.len;
+                j += run.len;
             }
         }
     }
-    gap_old.extend(oi.map(|k| k.part));
-    gap_new.extend(ni.map(|k| k.part));
-    flush(&mut gap_old, &mut gap_new, &mut out);
+    pairs
+}
+
+/// The two versions' parts merged. The entries come first: the longest common subsequence of
+/// the entries alone stands in place (as the differ's own `moved` flag counts them), so that
+/// no heading or line outside the units puts an article out of place; between two such
+/// entries, the longest common subsequence of what stands there.
+fn merge(old: Vec<Keyed>, new: Vec<Keyed>) -> Vec<Piece> {
+    let entries = |v: &[Keyed]| -> Vec<usize> {
+        v.iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(k.key, Key::Entry(_)))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let (oe, ne) = (entries(&old), entries(&new));
+    let anchors = common(&keys_at(&old, &oe), &keys_at(&new, &ne));
+    let mut out = Vec::with_capacity(old.len().max(new.len()) + 16);
+    let (mut po, mut pn) = (0, 0);
+    for (i, j) in anchors {
+        let (ao, an) = (oe[i], ne[j]);
+        merge_gap(&old[po..ao], &new[pn..an], &mut out);
+        both(old[ao].part.clone(), new[an].part.clone(), &mut out);
+        (po, pn) = (ao + 1, an + 1);
+    }
+    merge_gap(&old[po..], &new[pn..], &mut out);
     out
+}
+
+fn keys(v: &[Keyed]) -> Vec<&Key> {
+    v.iter().map(|k| &k.key).collect()
+}
+
+fn keys_at<'k>(v: &'k [Keyed], at: &[usize]) -> Vec<&'k Key> {
+    at.iter()
+        .filter_map(|&i| v.get(i))
+        .map(|k| &k.key)
+        .collect()
+}
+
+/// The parts between two entries that stand in place, merged on their longest common
+/// subsequence.
+fn merge_gap(old: &[Keyed], new: &[Keyed], out: &mut Vec<Piece>) {
+    let pairs = common(&keys(old), &keys(new));
+    let (mut po, mut pn) = (0, 0);
+    let part = |k: &Keyed| k.part.clone();
+    for (i, j) in pairs {
+        let mut gap_old: Vec<Part> = old[po..i].iter().map(part).collect();
+        let mut gap_new: Vec<Part> = new[pn..j].iter().map(part).collect();
+        flush(&mut gap_old, &mut gap_new, out);
+        both(old[i].part.clone(), new[j].part.clone(), out);
+        (po, pn) = (i + 1, j + 1);
+    }
+    let mut gap_old: Vec<Part> = old[po..].iter().map(part).collect();
+    let mut gap_new: Vec<Part> = new[pn..].iter().map(part).collect();
+    flush(&mut gap_old, &mut gap_new, out);
 }
 
 /// A part both versions have (their keys are equal, so their kinds are).
