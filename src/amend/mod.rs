@@ -10,7 +10,7 @@ mod write;
 
 pub use apply::{ActInfo, Applied, Discrepancy, Outcome, Status, apply, compare, compare_texts};
 pub use parse::parse_act;
-pub use read::{ReadAct, read_act};
+pub use read::{ReadAct, read_act, read_act_with};
 pub use write::{heading_unit, place, wording, write_decision};
 
 use std::fmt;

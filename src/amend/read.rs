@@ -17,7 +17,12 @@ pub struct ReadAct {
 /// Reads the act in `path`. A file without a single instruction is refused (it is no
 /// amending act); instructions the parser cannot read are kept, as `Unrecognised`.
 pub fn read_act(path: &Path) -> Result<ReadAct> {
-    let (parsed, text) = parse::parse_file_with_text(path)?;
+    read_act_with(path, &parse::ReadOptions::default())
+}
+
+/// [`read_act`] with [`parse::ReadOptions`] (a .docx act's tracked changes).
+pub fn read_act_with(path: &Path, opts: &parse::ReadOptions) -> Result<ReadAct> {
+    let (parsed, text) = parse::parse_file_with_text_with(path, opts)?;
     let act = parse_act(&text);
     // A text none of whose paragraphs reads as an instruction is no amending act (a statute
     // given where an act was meant): refused, not reported paragraph by paragraph.

@@ -25,13 +25,14 @@ pub struct ApplyArgs<'a> {
     pub report: ReportFormat,
     pub check: Option<&'a Path>,
     pub partial: bool,
+    pub read: parse::ReadOptions,
 }
 
 /// Found (exit 1) when some instruction was not applied or the result differs from the
 /// official text.
 pub fn run(store: Option<&Path>, a: &ApplyArgs<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
-    let base = read_base(store, a.base)?;
-    let ReadAct { act, info } = amend::read_act(a.act)?;
+    let base = read_base(store, a.base, &a.read)?;
+    let ReadAct { act, info } = amend::read_act_with(a.act, &a.read)?;
     let part = act.part_for(&base.meta.title).map_err(|named| {
         let named = if named.is_empty() {
             "no statute by name".to_string()
@@ -51,7 +52,7 @@ pub fn run(store: Option<&Path>, a: &ApplyArgs<'_>, out: &mut Output) -> anyhow:
     let applied = amend::apply(&base, part, &info);
     let official = match a.check {
         Some(p) => {
-            let parsed = parse::parse_file(p)?;
+            let parsed = parse::parse_file_with(p, &a.read)?;
             print_warnings(p, &parsed);
             Some(parsed.statute)
         }
@@ -92,9 +93,13 @@ pub fn run(store: Option<&Path>, a: &ApplyArgs<'_>, out: &mut Output) -> anyhow:
 }
 
 /// BASE: a version file, else `STATUTE[@VERSION]` in the store.
-fn read_base(store: Option<&Path>, base: &Path) -> anyhow::Result<Statute> {
+fn read_base(
+    store: Option<&Path>,
+    base: &Path,
+    read: &parse::ReadOptions,
+) -> anyhow::Result<Statute> {
     if base.is_file() || super::diff::looks_like_file(base) {
-        let parsed = parse::parse_file(base)?;
+        let parsed = parse::parse_file_with(base, read)?;
         print_warnings(base, &parsed);
         return Ok(parsed.statute);
     }

@@ -27,6 +27,8 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ParseFormat::Md)]
         format: ParseFormat,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Compare two versions: which articles were added, deleted, modified, renumbered, moved,
     /// split or merged. Exit code 0: no substantive change; 1: substantive changes.
@@ -38,6 +40,8 @@ pub enum Command {
         args: Vec<PathBuf>,
         #[command(flatten)]
         review: ReviewArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Apply an amending act (修改决定, 修正案, or one statute's part of an omnibus act) to a
     /// version: BASE is a version file or STATUTE[@VERSION] in the store. Writes the
@@ -60,6 +64,8 @@ pub enum Command {
         /// Write the result even when some instructions were not applied.
         #[arg(long)]
         partial: bool,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Report numbering gaps, duplicates, out-of-order articles and stray items, with file:line.
     Check {
@@ -68,6 +74,8 @@ pub enum Command {
         /// Print only the anomalies, not a summary line per file.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Create the version store (a bare git repository with HEAD on main).
     Init,
@@ -94,6 +102,8 @@ pub enum Command {
         /// Use this status (时效性) for every file, e.g. 已废止 to record a repeal.
         #[arg(long)]
         status: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Merge another store's versions into this one (a store on this machine: clone a shared
     /// one first, e.g. `git clone --mirror URL DIR`). The result is what importing both
@@ -238,17 +248,46 @@ pub struct ReviewArgs {
     /// Never page the terminal output through $PAGER.
     #[arg(long)]
     pub no_pager: bool,
-    /// Layout of --format docx (only): the comparison table (default), or the whole new
-    /// text with every change as a Word tracked change.
+    /// Layout of --format docx (only): the comparison table (default), or the whole text
+    /// with every change as a Word tracked change (accepting all gives the new version,
+    /// rejecting all the old one).
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub docx_layout: Option<DocxLayout>,
     /// With --docx-layout redline: only the changed articles. By default a redline holds
-    /// every article, so that accepting every change gives the new version.
+    /// every article and every line outside them, so that accepting every change gives the
+    /// new version and rejecting every change the old one.
     #[arg(long)]
     pub changed_only: bool,
     /// Write to FILE instead of standard output (needed for docx on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// How version files are read (the commands that read them).
+#[derive(clap::Args, Clone, Copy)]
+pub struct ReadArgs {
+    /// Tracked changes in a Word (.docx) input: read as accepted (the text after "Accept all
+    /// changes") or rejected (the text before them).
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = DocxChanges::Accept)]
+    pub docx_changes: DocxChanges,
+}
+
+impl ReadArgs {
+    /// The library's options.
+    pub fn options(self) -> statute::parse::ReadOptions {
+        statute::parse::ReadOptions {
+            docx_changes: match self.docx_changes {
+                DocxChanges::Accept => statute::parse::docx::TrackedChanges::Accept,
+                DocxChanges::Reject => statute::parse::docx::TrackedChanges::Reject,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocxChanges {
+    Accept,
+    Reject,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

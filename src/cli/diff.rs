@@ -58,6 +58,7 @@ pub fn run(
     store: Option<&Path>,
     args: &[PathBuf],
     review_args: &ReviewArgs,
+    read: &parse::ReadOptions,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     check_review_args(review_args)?;
@@ -67,7 +68,7 @@ pub fn run(
         statute::segment::load_in_background();
     }
     let cs = match Target::of(args) {
-        Target::Files(old, new) => diff_files(old, new)?,
+        Target::Files(old, new) => diff_files(old, new, read)?,
         Target::Stored { name, from, to } => {
             let s = super::store::open(store)?;
             let (old, new) = s.versions_to_compare(&name, from.as_deref(), to.as_deref())?;
@@ -86,9 +87,10 @@ pub fn run(
     })
 }
 
-fn diff_files(old: &Path, new: &Path) -> anyhow::Result<ChangeSet> {
+fn diff_files(old: &Path, new: &Path, read: &parse::ReadOptions) -> anyhow::Result<ChangeSet> {
     // The two files parse independently: use both cores.
-    let mut parsed = statute::par::try_map(&[old, new], 2, |p| parse::parse_file(p)).into_iter();
+    let mut parsed =
+        statute::par::try_map(&[old, new], 2, |p| parse::parse_file_with(p, read)).into_iter();
     let mut next = |path: &Path| {
         parsed
             .next()

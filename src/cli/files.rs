@@ -12,8 +12,13 @@ use super::Outcome;
 use super::args::ParseFormat;
 
 /// `statute parse FILE`: the canonical Markdown or statute-doc/1 JSON.
-pub fn parse(file: &Path, format: ParseFormat, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let parsed = parse::parse_file(file)?;
+pub fn parse(
+    file: &Path,
+    format: ParseFormat,
+    read: &parse::ReadOptions,
+    out: &mut impl Write,
+) -> anyhow::Result<Outcome> {
+    let parsed = parse::parse_file_with(file, read)?;
     print_warnings(file, &parsed);
     match format {
         ParseFormat::Md => parse::canonical::write(&parsed.statute, out),
@@ -24,11 +29,16 @@ pub fn parse(file: &Path, format: ParseFormat, out: &mut impl Write) -> anyhow::
 }
 
 /// `statute check FILES`: each file's anomalies, with a summary line per file unless `quiet`.
-pub fn check(files: &[PathBuf], quiet: bool, out: &mut impl Write) -> anyhow::Result<Outcome> {
+pub fn check(
+    files: &[PathBuf],
+    quiet: bool,
+    read: &parse::ReadOptions,
+    out: &mut impl Write,
+) -> anyhow::Result<Outcome> {
     let mut found = false;
     let mut failed = 0usize;
     for file in files {
-        let parsed = match parse::parse_file(file) {
+        let parsed = match parse::parse_file_with(file, read) {
             Ok(p) => p,
             Err(e) => {
                 say!("statute: {e}");

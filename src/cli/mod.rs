@@ -49,8 +49,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let mut out = Output::stdout();
     let dir = cli.store.as_deref();
     let outcome = match cli.command {
-        Command::Parse { file, format } => files::parse(&file, format, &mut out)?,
-        Command::Diff { args, review } => diff::run(dir, &args, &review, &mut out)?,
+        Command::Parse { file, format, read } => {
+            files::parse(&file, format, &read.options(), &mut out)?
+        }
+        Command::Diff { args, review, read } => {
+            diff::run(dir, &args, &review, &read.options(), &mut out)?
+        }
         Command::Apply {
             base,
             act,
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             report,
             check,
             partial,
+            read,
         } => apply::run(
             dir,
             &apply::ApplyArgs {
@@ -67,10 +72,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 report,
                 check: check.as_deref(),
                 partial,
+                read: read.options(),
             },
             &mut out,
         )?,
-        Command::Check { files, quiet } => files::check(&files, quiet, &mut out)?,
+        Command::Check { files, quiet, read } => {
+            files::check(&files, quiet, &read.options(), &mut out)?
+        }
         Command::Init => store::init(dir, &mut out)?,
         Command::Import { act: Some(act), .. } => store::import_act(dir, &act, &mut out)?,
         Command::Import {
@@ -78,8 +86,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             title,
             date,
             status,
+            read,
             act: None,
-        } => store::import(dir, &paths, title, date, status, &mut out)?,
+        } => store::import(dir, &paths, title, date, status, read.options(), &mut out)?,
         Command::Merge { other } => store::merge(dir, &other, &mut out)?,
         Command::Verify => store::verify(dir, &mut out)?,
         Command::Reindex => store::reindex(dir, &mut out)?,

@@ -42,6 +42,7 @@ pub fn import(
     title: Option<String>,
     date: Option<Date>,
     status: Option<String>,
+    read: statute::parse::ReadOptions,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let s = open(flag)?;
@@ -51,6 +52,7 @@ pub fn import(
         status,
         threads: 0,
         group: 0,
+        read,
     };
     let bar = Bar::new();
     let report = s.import(paths, &opts, &bar)?;

@@ -40,6 +40,7 @@ pub(crate) fn build(
     let mut entries = entries;
     moved_out_of_units(&ctx.old, &ctx.new, &mut entries);
     let summary = summarize(&entries);
+    let layout = super::layout::build(old, new, &entries, &headings);
     ChangeSet {
         old: info(old, ctx.old.units.len()),
         new: info(new, ctx.new.units.len()),
@@ -47,6 +48,7 @@ pub(crate) fn build(
         headings,
         texts: super::texts::diff(old, new, prepared),
         notes: super::notes::diff(old, new),
+        layout,
         summary,
     }
 }

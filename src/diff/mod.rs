@@ -5,6 +5,7 @@ pub mod chars;
 mod classify;
 pub mod event;
 mod headings;
+pub mod layout;
 mod lcs;
 mod lines;
 mod notes;
@@ -237,6 +238,10 @@ pub struct ChangeSet {
     pub texts: Vec<TextChange>,
     /// Editorial notes and footnotes added, removed or reworded (never substantive).
     pub notes: Vec<NoteChange>,
+    /// Both versions as one sequence of headings, entries and lines outside the units, in
+    /// reading order, each on the side(s) it belongs to (see [`layout`]): what the redline
+    /// writes.
+    pub layout: Vec<layout::Piece>,
     pub summary: Summary,
 }
 

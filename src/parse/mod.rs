@@ -5,10 +5,15 @@
 //! - **seed**: YAML front matter, `**title**`, `> （history）`, `- **第一条**　　text`;
 //! - **corpus**: `# title`, history lines, `<!-- INFO END -->`, `##` headings, `第一条 text`;
 //! - **plain**: text copied from the official database or a .docx, no markup.
+//!
+//! A Word document (.docx, recognised from its content: a zip archive holding
+//! `word/document.xml`) is first read into that text by [`docx`], with its tracked changes
+//! accepted or rejected as [`ReadOptions`] say, then parsed like the rest.
 
 pub mod body;
 pub mod canonical;
 mod decode;
+pub mod docx;
 pub mod history;
 
 use std::borrow::Cow;
@@ -31,6 +36,8 @@ pub enum SourceFormat {
     Seed,
     Corpus,
     Plain,
+    /// A Word document, read into the plain format's text.
+    Docx,
 }
 
 impl SourceFormat {
@@ -40,6 +47,7 @@ impl SourceFormat {
             SourceFormat::Seed => "seed",
             SourceFormat::Corpus => "corpus",
             SourceFormat::Plain => "plain",
+            SourceFormat::Docx => "docx",
         }
     }
 }
@@ -90,18 +98,35 @@ pub struct Parsed {
     pub warnings: Vec<Warning>,
 }
 
+/// How inputs are read, where a format leaves a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// A .docx's tracked changes: accepted (the default) or rejected.
+    pub docx_changes: docx::TrackedChanges,
+}
+
 /// Reads and parses a file, and returns its decoded text too (for a reader of the words as
 /// written: an amending act's instructions).
 pub fn parse_file_with_text(path: &Path) -> Result<(Parsed, String)> {
+    parse_file_with_text_with(path, &ReadOptions::default())
+}
+
+/// [`parse_file_with_text`] with [`ReadOptions`].
+pub fn parse_file_with_text_with(path: &Path, opts: &ReadOptions) -> Result<(Parsed, String)> {
     let bytes = read_bytes(path)?;
-    let (parsed, text) = parse_decoded(path, &bytes)?;
+    let (parsed, text) = parse_decoded(path, &bytes, opts)?;
     Ok((with_file_date(path, parsed), text.into_owned()))
 }
 
 /// Reads and parses a file. The version date falls back to a `YYYY-MM-DD` file name.
 pub fn parse_file(path: &Path) -> Result<Parsed> {
+    parse_file_with(path, &ReadOptions::default())
+}
+
+/// [`parse_file`] with [`ReadOptions`].
+pub fn parse_file_with(path: &Path, opts: &ReadOptions) -> Result<Parsed> {
     let bytes = read_bytes(path)?;
-    let parsed = parse_bytes(path, &bytes)?;
+    let parsed = parse_bytes_with(path, &bytes, opts)?;
     Ok(with_file_date(path, parsed))
 }
 
@@ -148,17 +173,36 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Parses the bytes of a file; `path` names it in errors and warnings.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Parsed> {
-    parse_decoded(path, bytes).map(|(parsed, _)| parsed)
+    parse_bytes_with(path, bytes, &ReadOptions::default())
+}
+
+/// [`parse_bytes`] with [`ReadOptions`].
+pub fn parse_bytes_with(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Parsed> {
+    parse_decoded(path, bytes, opts).map(|(parsed, _)| parsed)
 }
 
 /// [`parse_bytes`], with the decoded text it parsed.
-fn parse_decoded<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Parsed, Cow<'a, str>)> {
+fn parse_decoded<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<(Parsed, Cow<'a, str>)> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             path: path.into(),
             size: bytes.len() as u64,
             limit: MAX_INPUT_BYTES,
         });
+    }
+    if docx::is_zip(bytes) || docx::is_ole(bytes) {
+        let doc = docx::read(bytes, opts.docx_changes).map_err(|source| Error::Docx {
+            path: path.into(),
+            source,
+        })?;
+        let mut parsed = parse_str(path, &doc.text)?;
+        parsed.format = SourceFormat::Docx;
+        parsed.warnings.splice(0..0, doc.warnings);
+        return Ok((parsed, Cow::Owned(doc.text)));
     }
     let decoded = decode::decode(path, bytes)?;
     let mut parsed = parse_str(path, &decoded.text)?;
@@ -378,7 +422,13 @@ fn plain_prelude(raw: &[&str]) -> Prelude {
         }
         let starts = t.starts_with('（') || t.starts_with('(');
         let dated = history::date_prefix(t).is_some();
-        if open || starts || (dated && body::article_line(t).is_none()) {
+        // An undated entry into force after dated lines ("发布之日施行", as a .docx made from
+        // the corpus format writes it): a short line ending in 施行, no sentence.
+        let in_force = !history_lines.is_empty()
+            && t.ends_with("施行")
+            && t.chars().count() <= 20
+            && !t.contains(['。', '，']);
+        if open || starts || in_force || (dated && body::article_line(t).is_none()) {
             history_lines.push(t.to_string());
             open = if open || starts {
                 !(t.ends_with('）') || t.ends_with(')'))
@@ -808,6 +858,25 @@ mod tests {
             Some("关于修改某法第一条的决定")
         );
         assert_eq!(parsed.statute.body.nodes.len(), 1);
+    }
+
+    /// An undated line putting the text in force, after the dated history lines, is history
+    /// too (a .docx made from the corpus format has no `<!-- INFO END -->`); a sentence is not.
+    #[test]
+    fn an_undated_entry_into_force_closes_the_history() {
+        let p = Path::new("t.txt");
+        let parsed = parse_str(
+            p,
+            "某某规定\n1986年2月18日 发布\n发布之日施行\n为了甲，规定如下：\n",
+        )
+        .expect("parses");
+        assert_eq!(parsed.statute.meta.history.len(), 2);
+        let parsed = parse_str(
+            p,
+            "某某规定\n1986年2月18日 发布\n本规定自发布之日起施行。\n",
+        )
+        .expect("parses");
+        assert_eq!(parsed.statute.meta.history.len(), 1);
     }
 
     /// Control characters are weighed against the canonical text, not the file: a file is

@@ -1,5 +1,7 @@
 //! Word (.docx) output of a [`ChangeSet`]: the comparison table (原条文 | 修改后条文 | 修改类型,
-//! A4 landscape) or the new text with every change as a Word tracked change (w:ins / w:del).
+//! A4 landscape) or the redline: both versions in one text (the change set's `layout`) with
+//! every change as a Word tracked change (w:ins / w:del, paragraph marks included), so that
+//! accepting every change gives the new version and rejecting every change the old one.
 //!
 //! docx-rs builds the document parts; they are packed here, not by docx-rs, so that the file is
 //! byte-for-byte the same for the same input: zip entries carry a fixed timestamp and the ids of
@@ -16,9 +18,9 @@ use docx_rs::{
 };
 use zip::write::SimpleFileOptions;
 
-use crate::diff::{
-    ChangeSet, Entry, EntryKind, HeadingChange, HeadingChangeKind, Op, Segment, TextChange, chars,
-};
+use crate::diff::layout::{Piece, Presence};
+use crate::diff::{ChangeSet, Entry, EntryKind, HeadingChange, Op, Segment, UnitRef, chars};
+use crate::model::UnitNum;
 use crate::render::report;
 
 /// Which document to write.
@@ -27,7 +29,8 @@ pub enum Layout {
     /// 原条文 | 修改后条文 | 修改类型, one row per entry, A4 landscape.
     #[default]
     Table,
-    /// The new text with every change as a tracked change a reader can accept or reject.
+    /// Both versions in one text, every change a tracked change a reader can accept (the new
+    /// version) or reject (the old one).
     Redline,
 }
 
@@ -75,8 +78,11 @@ pub enum DocxError {
     Io(#[from] std::io::Error),
 }
 
-/// Writes `entries` (the caller's selection from `cs.entries`, in the order given) as a .docx.
-/// The summary line, heading changes and changed text outside articles come from `cs`.
+/// Writes `entries` (the caller's selection from `cs.entries`) as a .docx: the table in the
+/// order given, with the summary line, heading changes and changed text outside articles from
+/// `cs`; the redline in the order of `cs.layout`, with every heading and line outside the
+/// articles (a selection short of every entry: unchanged headings only above a selected
+/// entry, and no unchanged line outside the articles).
 pub fn write(
     cs: &ChangeSet,
     entries: &[&Entry],
@@ -188,6 +194,15 @@ enum Side {
 /// For one side of `e`: the line (0-based, lines of the side's text joined by `\n` in
 /// `e.diff`) at which each of its units starts, with the unit's label.
 fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
+    unit_starts_by(e, side, |u| u.label.as_str())
+}
+
+/// [`unit_starts`] with what `f` makes of each unit.
+fn unit_starts_by<'a, T>(
+    e: &'a Entry,
+    side: Side,
+    f: impl Fn(&'a UnitRef) -> T,
+) -> Vec<(usize, T)> {
     let units = match side {
         Side::Old => &e.old,
         Side::New => &e.new,
@@ -203,7 +218,7 @@ fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
         let Some(at) = at else { continue };
         if last != Some(at.unit) {
             if let Some(u) = units.get(at.unit) {
-                starts.push((line, u.label.as_str()));
+                starts.push((line, f(u)));
             }
             last = Some(at.unit);
         }
@@ -212,18 +227,33 @@ fn unit_starts(e: &Entry, side: Side) -> Vec<(usize, &str)> {
     if starts.is_empty()
         && let Some(u) = units.first()
     {
-        starts.push((0, u.label.as_str()));
+        starts.push((0, f(u)));
     }
     starts
 }
 
-fn label_at<'a>(starts: &[(usize, &'a str)], line: usize) -> Option<&'a str> {
-    starts.iter().find(|(l, _)| *l == line).map(|(_, s)| *s)
+fn label_at<T: Clone>(starts: &[(usize, T)], line: usize) -> Option<T> {
+    starts
+        .iter()
+        .find(|(l, _)| *l == line)
+        .map(|(_, s)| s.clone())
 }
 
 /// Label followed by a full-width space, as statutes write 第一条　….
 fn label_text(label: &str) -> String {
     format!("{}\u{3000}", clean(label))
+}
+
+/// A unit's number as the text writes it, for the redline (whose accepted text must be the
+/// statute's): 第十条之一 and a full-width space; 一、 for a point; nothing for a paragraph
+/// numbered by position (¶1 is the review's label, not text). Inside an annex without the
+/// annex's name, which the review's label puts before it.
+fn written_label(u: &UnitRef) -> String {
+    match u.num {
+        UnitNum::Article { .. } => label_text(&u.num.label()),
+        UnitNum::Point(_) => format!("{}、", u.num.label()),
+        UnitNum::Position(_) => String::new(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,6 +503,11 @@ fn article_paragraph() -> Paragraph {
         .first_line_chars(200)
 }
 
+/// A 题注 line: centred, not bold.
+fn header_paragraph() -> Paragraph {
+    Paragraph::new().align(AlignmentType::Center)
+}
+
 fn heading_paragraph() -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Center)
@@ -495,134 +530,175 @@ fn redline_document(cs: &ChangeSet, entries: &[&Entry], opts: &Options) -> Docx 
         Paragraph::new()
             .align(AlignmentType::Center)
             .add_run(note(&format!(
-                "{}　修改以修订标记显示（修订者：{}）",
+                "{}　{}（修订者：{}）",
                 title_line(cs),
+                crate::parse::docx::REDLINE_NOTE,
                 author
             ))),
     );
-    // Changed text outside the articles: at the top of the body and the preamble first,
-    // introductions under a heading after that heading, the rest (closing lines, annex titles,
-    // footnotes, introductions under headings not shown) at the end.
-    let mut text_shown = vec![false; cs.texts.len()];
-    for (ti, tc) in cs.texts.iter().enumerate() {
-        let preamble = tc.path.first().is_some_and(|p| p == "序言");
-        if tc.path.is_empty() || preamble {
-            if preamble {
-                doc = doc.add_paragraph(heading(&t, None, "序言"));
-            }
-            doc = text_paragraphs(&t, tc)
-                .into_iter()
-                .fold(doc, Docx::add_paragraph);
-            text_shown[ti] = true;
-        }
-    }
-    let mut path: Vec<String> = Vec::new();
-    let mut shown_deleted: HashSet<usize> = HashSet::new();
-    for e in entries {
-        // A deleted heading stands before the first selected entry that stood under it.
-        if let Some(u) = e.old.first() {
-            for (hi, h) in cs.headings.iter().enumerate() {
-                if h.kind != HeadingChangeKind::Deleted || shown_deleted.contains(&hi) {
+    // Both versions in one sequence (the change set's layout): what both have stands once,
+    // as it reads or with its changes tracked; what one version has stands on its side only,
+    // deleted or inserted, paragraph mark included. Accepting every change gives the new
+    // version, rejecting every change the old one.
+    let chosen = selection(cs, entries);
+    let whole = chosen.iter().all(|&c| c);
+    // With a selection, an unchanged heading waits for a selected entry under it, and
+    // unchanged lines outside the units are left out.
+    let mut pending: Vec<(usize, Paragraph)> = Vec::new();
+    for piece in &cs.layout {
+        match piece {
+            Piece::Entry {
+                entry,
+                presence,
+                unit,
+            } => {
+                let Some(e) = cs.entries.get(*entry) else {
+                    continue;
+                };
+                if !chosen.get(*entry).copied().unwrap_or(false) {
                     continue;
                 }
-                if let Some(old) = &h.old
-                    && u.path.contains(old)
-                {
-                    shown_deleted.insert(hi);
-                    doc = doc.add_paragraph(heading(&t, Some(h), old));
+                doc = pending.drain(..).fold(doc, |d, (_, p)| d.add_paragraph(p));
+                let paras = match presence {
+                    Presence::Both => article_paragraphs(&t, e),
+                    Presence::Old => side_paragraphs(&t, e, Side::Old, *unit),
+                    Presence::New => side_paragraphs(&t, e, Side::New, *unit),
+                };
+                doc = paras.into_iter().fold(doc, Docx::add_paragraph);
+            }
+            Piece::Heading {
+                depth,
+                old,
+                new,
+                diff,
+            } => {
+                let p = heading_piece(&t, old.as_deref(), new.as_deref(), diff);
+                if whole || old != new {
+                    doc = pending.drain(..).fold(doc, |d, (_, p)| d.add_paragraph(p));
+                    doc = doc.add_paragraph(p);
+                } else {
+                    pending.retain(|(d, _)| d < depth);
+                    pending.push((*depth, p));
                 }
             }
-        }
-        // Headings above the entry where they differ from the previous entry's. A deleted
-        // entry stands under its old headings, as they are called now.
-        let here: Vec<String> = match (e.new.first(), e.old.first()) {
-            (Some(u), _) => u.path.clone(),
-            (None, Some(u)) => u.path.iter().map(|s| current_name(cs, s)).collect(),
-            (None, None) => path.clone(),
-        };
-        let same = path.iter().zip(&here).take_while(|(a, b)| a == b).count();
-        for j in same..here.len() {
-            let text = &here[j];
-            if let Some(h) = find_heading(cs, text, &here[..j]) {
-                doc = doc.add_paragraph(heading(&t, Some(h), text));
-            } else if let Some((hi, h)) = cs.headings.iter().enumerate().find(|(_, h)| {
-                h.kind == HeadingChangeKind::Deleted && h.old.as_deref() == Some(text.as_str())
-            }) {
-                if shown_deleted.insert(hi) {
-                    doc = doc.add_paragraph(heading(&t, Some(h), text));
-                }
-            } else {
-                doc = doc.add_paragraph(heading(&t, None, text));
-            }
-            for (ti, tc) in cs.texts.iter().enumerate() {
-                if !text_shown[ti] && tc.path == here[..=j] {
-                    doc = text_paragraphs(&t, tc)
+            Piece::Text {
+                old,
+                new,
+                diff,
+                header,
+            } => {
+                if whole || old != new {
+                    doc = text_piece(&t, old.is_some(), new.is_some(), diff, *header)
                         .into_iter()
                         .fold(doc, Docx::add_paragraph);
-                    text_shown[ti] = true;
                 }
             }
         }
-        path = here;
-        for p in article_paragraphs(&t, e) {
-            doc = doc.add_paragraph(p);
-        }
-    }
-    for (tc, _) in cs.texts.iter().zip(text_shown).filter(|(_, shown)| !shown) {
-        doc = text_paragraphs(&t, tc)
-            .into_iter()
-            .fold(doc, Docx::add_paragraph);
     }
     doc
 }
 
-/// What the heading that read `old` is called in the new version (itself when unchanged or
-/// deleted).
-fn current_name(cs: &ChangeSet, old: &str) -> String {
-    cs.headings
+/// Which entries of `cs` are among `entries` (the caller's selection, normally borrowed from
+/// `cs.entries`; else compared by value).
+fn selection(cs: &ChangeSet, entries: &[&Entry]) -> Vec<bool> {
+    let ptrs: HashSet<*const Entry> = entries.iter().map(|e| *e as *const Entry).collect();
+    let by_ptr: Vec<bool> = cs
+        .entries
         .iter()
-        .find(|h| {
-            h.old.as_deref() == Some(old)
-                && !matches!(
-                    h.kind,
-                    HeadingChangeKind::Added | HeadingChangeKind::Deleted
-                )
-        })
-        .and_then(|h| h.new.clone())
-        .unwrap_or_else(|| old.to_string())
-}
-
-/// The change to the heading that now reads `text` under `parents`.
-fn find_heading<'a>(
-    cs: &'a ChangeSet,
-    text: &str,
-    parents: &[String],
-) -> Option<&'a HeadingChange> {
-    let named = |h: &&HeadingChange| h.new.as_deref() == Some(text);
-    cs.headings
-        .iter()
-        .filter(named)
-        .find(|h| h.path == parents)
-        .or_else(|| cs.headings.iter().find(named))
-}
-
-/// A heading paragraph: `text` as it stands, or the tracked change that made it.
-fn heading(t: &Tracker, change: Option<&HeadingChange>, text: &str) -> Paragraph {
-    let mut p = heading_paragraph();
-    match change {
-        None => p = t.add(p, Op::Equal, text, true),
-        Some(h) => {
-            for seg in heading_diff(h) {
-                p = t.add(p, seg.op, &seg.text, true);
-            }
-            match h.kind {
-                HeadingChangeKind::Added => p = t.mark(p, Op::Insert),
-                HeadingChangeKind::Deleted => p = t.mark(p, Op::Delete),
-                _ => {}
-            }
-        }
+        .map(|e| ptrs.contains(&(e as *const Entry)))
+        .collect();
+    if by_ptr.iter().any(|&b| b) || entries.is_empty() {
+        return by_ptr;
     }
-    p
+    cs.entries.iter().map(|e| entries.contains(&e)).collect()
+}
+
+/// A heading of the layout: as it reads, its changes tracked, or deleted or inserted whole
+/// (its paragraph mark too, so that accepting or rejecting leaves no empty paragraph).
+fn heading_piece(t: &Tracker, old: Option<&str>, new: Option<&str>, diff: &[Segment]) -> Paragraph {
+    let mut p = heading_paragraph();
+    if old.is_some() && old == new {
+        return t.add(p, Op::Equal, new.unwrap_or_default(), true);
+    }
+    for seg in diff {
+        p = t.add(p, seg.op, &seg.text, true);
+    }
+    match (old, new) {
+        (None, Some(_)) => t.mark(p, Op::Insert),
+        (Some(_), None) => t.mark(p, Op::Delete),
+        _ => p,
+    }
+}
+
+/// A line outside the units: as it reads, its changes tracked, or deleted or inserted whole. A
+/// 题注 line (`header`) is centred under the title, as official texts print it (and as the
+/// reader knows the header of a redline).
+fn text_piece(t: &Tracker, old: bool, new: bool, diff: &[Segment], header: bool) -> Vec<Paragraph> {
+    let last = match (old, new) {
+        (false, true) => Op::Insert,
+        (true, false) => Op::Delete,
+        _ => Op::Equal,
+    };
+    let sides = Sides {
+        old: old.then(Vec::new),
+        new: new.then(Vec::new),
+    };
+    let para = if header {
+        header_paragraph
+    } else {
+        article_paragraph
+    };
+    tracked_paragraphs(t, diff, &sides, last, para)
+}
+
+/// One side of an entry only, deleted whole (`Side::Old`) or inserted whole: where an entry
+/// that moved stood, and where it now stands. `unit`: only that unit of the side (its index
+/// in the entry's `old` or `new`).
+fn side_paragraphs(t: &Tracker, e: &Entry, side: Side, unit: Option<usize>) -> Vec<Paragraph> {
+    let (keep, op) = match side {
+        Side::Old => (Op::Delete, Op::Delete),
+        Side::New => (Op::Insert, Op::Insert),
+    };
+    let text: String = e
+        .diff
+        .iter()
+        .filter(|s| s.op == Op::Equal || s.op == keep)
+        .map(|s| s.text.as_str())
+        .collect();
+    let mut labels = unit_starts_by(e, side, |u| (u.index, written_label(u)));
+    labels.sort_by_key(|(line, _)| *line);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let (from, to) = match unit.and_then(|k| {
+        let units = match side {
+            Side::Old => &e.old,
+            Side::New => &e.new,
+        };
+        let index = units.get(k)?.index;
+        let at = labels.iter().position(|(_, (i, _))| *i == index)?;
+        let from = labels[at].0;
+        let to = labels.get(at + 1).map_or(lines.len(), |(l, _)| *l);
+        Some((from, to))
+    }) {
+        Some(range) => range,
+        None => (0, lines.len()),
+    };
+    let part = lines.get(from..to).unwrap_or_default().join("\n");
+    let labels: Vec<(usize, String)> = labels
+        .into_iter()
+        .filter(|(l, _)| (from..to).contains(l))
+        .map(|(l, (_, label))| (l - from, label))
+        .collect();
+    let sides = match side {
+        Side::Old => Sides {
+            old: Some(labels),
+            new: None,
+        },
+        Side::New => Sides {
+            old: None,
+            new: Some(labels),
+        },
+    };
+    tracked_paragraphs(t, &[Segment::new(op, part)], &sides, op, article_paragraph)
 }
 
 /// The entry's text as tracked changes, one paragraph per line (款, 项, 目), labels at the
@@ -635,37 +711,29 @@ fn article_paragraphs(t: &Tracker, e: &Entry) -> Vec<Paragraph> {
         _ => Op::Equal,
     };
     let sides = Sides {
-        old: (!e.old.is_empty()).then(|| unit_starts(e, Side::Old)),
-        new: (!e.new.is_empty()).then(|| unit_starts(e, Side::New)),
+        old: (!e.old.is_empty()).then(|| unit_starts_by(e, Side::Old, written_label)),
+        new: (!e.new.is_empty()).then(|| unit_starts_by(e, Side::New, written_label)),
     };
-    tracked_paragraphs(t, &e.diff, &sides, last)
-}
-
-/// A changed block of text outside the articles as tracked changes, one paragraph per line.
-fn text_paragraphs(t: &Tracker, tc: &TextChange) -> Vec<Paragraph> {
-    let last = match (&tc.old, &tc.new) {
-        (None, Some(_)) => Op::Insert,
-        (Some(_), None) => Op::Delete,
-        _ => Op::Equal,
-    };
-    let sides = Sides {
-        old: tc.old.as_ref().map(|_| Vec::new()),
-        new: tc.new.as_ref().map(|_| Vec::new()),
-    };
-    tracked_paragraphs(t, &tc.diff, &sides, last)
+    tracked_paragraphs(t, &e.diff, &sides, last, article_paragraph)
 }
 
 /// Where each side's units start (line, label); `None` for a side that does not exist.
-struct Sides<'a> {
-    old: Option<Vec<(usize, &'a str)>>,
-    new: Option<Vec<(usize, &'a str)>>,
+struct Sides {
+    old: Option<Vec<(usize, String)>>,
+    new: Option<Vec<(usize, String)>>,
 }
 
 /// A diff as paragraphs: each segment a plain run, a w:ins or a w:del; each newline the mark
 /// of the paragraph it ends, tracked like its segment; `last` the final paragraph's mark.
-fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) -> Vec<Paragraph> {
+fn tracked_paragraphs(
+    t: &Tracker,
+    diff: &[Segment],
+    sides: &Sides,
+    last: Op,
+    para: fn() -> Paragraph,
+) -> Vec<Paragraph> {
     let start = |old_line: Option<usize>, new_line: Option<usize>| {
-        let mut p = article_paragraph();
+        let mut p = para();
         let ol = old_line
             .zip(sides.old.as_deref())
             .and_then(|(l, s)| label_at(s, l));
@@ -673,13 +741,13 @@ fn tracked_paragraphs(t: &Tracker, diff: &[Segment], sides: &Sides, last: Op) ->
             .zip(sides.new.as_deref())
             .and_then(|(l, s)| label_at(s, l));
         match (ol, nl) {
-            (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &label_text(n), true),
+            (Some(o), Some(n)) if o == n => p = t.add(p, Op::Equal, &n, true),
             (o, n) => {
                 if let Some(o) = o {
-                    p = t.add(p, Op::Delete, &label_text(o), true);
+                    p = t.add(p, Op::Delete, &o, true);
                 }
                 if let Some(n) = n {
-                    p = t.add(p, Op::Insert, &label_text(n), true);
+                    p = t.add(p, Op::Insert, &n, true);
                 }
             }
         }
@@ -966,6 +1034,86 @@ mod tests {
         assert_eq!(
             out,
             r#"<w:p><w:ins w:id="1" w:author="a"><w:r/></w:ins><w:del w:id="2" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del><w:rPr><w:del w:id="3" w:author="a"></w:del></w:rPr></w:p>"#
+        );
+    }
+
+    /// The body XML of the redline of two texts.
+    fn redline_xml(old: &str, new: &str) -> String {
+        let parse = |t: &str| match crate::parse_str(std::path::Path::new("t.md"), t) {
+            Ok(p) => p.statute,
+            Err(e) => panic!("{e}"),
+        };
+        let cs = crate::diff::diff(&parse(old), &parse(new));
+        let all: Vec<&Entry> = cs.entries.iter().collect();
+        let mut out = Vec::new();
+        if let Err(e) = write(&cs, &all, &Options::new(&cs, Layout::Redline), &mut out) {
+            panic!("{e}");
+        }
+        let mut zip = match zip::ZipArchive::new(Cursor::new(out)) {
+            Ok(z) => z,
+            Err(e) => panic!("{e}"),
+        };
+        let mut xml = String::new();
+        match zip.by_name("word/document.xml") {
+            Ok(mut f) => {
+                let _ = std::io::Read::read_to_string(&mut f, &mut xml);
+            }
+            Err(e) => panic!("{e}"),
+        }
+        xml
+    }
+
+    /// The paragraph (`<w:p …>…</w:p>`) holding `text`.
+    fn paragraph_of<'a>(xml: &'a str, text: &str) -> &'a str {
+        let at = xml
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} not in {xml}"));
+        paragraph_at(xml, at)
+    }
+
+    /// The paragraph holding byte `at`.
+    fn paragraph_at(xml: &str, at: usize) -> &str {
+        let start = xml[..at].rfind("<w:p ").unwrap_or(0);
+        let end = xml[at..].find("</w:p>").map_or(xml.len(), |e| at + e);
+        &xml[start..end]
+    }
+
+    #[test]
+    fn headings_of_one_version_and_moved_articles_are_tracked_with_their_marks() {
+        let old = "# 测试法\n\n2001年1月1日 某会议通过\n\n<!-- INFO END -->\n\n\
+                   ## 第一章 总则\n\n第一条 甲。\n\n第二条 乙。\n\n\
+                   ## 第二章 附则\n\n第三条 丙。\n";
+        let new = "# 测试法\n\n2001年1月1日 某会议通过\n\n2020年1月1日 某会议修正\n\n\
+                   <!-- INFO END -->\n\n## 第一章 总则\n\n第一条 甲。\n\n第二条 丙。\n\n\
+                   第三条 乙。\n";
+        let xml = redline_xml(old, new);
+        // The chapter only the old version has: deleted, paragraph mark included.
+        let h = paragraph_of(&xml, "第二章 附则");
+        assert!(
+            h.contains("<w:delText") && h.contains("<w:rPr><w:del "),
+            "{h}"
+        );
+        // The 题注 line only the new version has: inserted, mark included, centred.
+        let t = paragraph_of(&xml, "某会议修正");
+        assert!(
+            t.contains("<w:rPr><w:ins ") && t.contains("w:val=\"center\""),
+            "{t}"
+        );
+        // The unchanged 题注 line: plain.
+        let p = paragraph_of(&xml, "某会议通过");
+        assert!(!p.contains("<w:ins ") && !p.contains("<w:del "), "{p}");
+        // 乙 moved after 丙: deleted where it stood, inserted where it stands.
+        let first = xml.find("乙。").unwrap_or(0);
+        let last = xml.rfind("乙。").unwrap_or(0);
+        assert!(first < last, "{xml}");
+        let (was, is) = (paragraph_at(&xml, first), paragraph_at(&xml, last));
+        assert!(
+            was.contains("<w:rPr><w:del ") && !was.contains("<w:ins "),
+            "{was}"
+        );
+        assert!(
+            is.contains("<w:rPr><w:ins ") && !is.contains("<w:del "),
+            "{is}"
         );
     }
 }

@@ -16,7 +16,7 @@ pub const SCHEMA: &str = "statute-doc/1";
 #[derive(Serialize)]
 pub struct Doc<'a> {
     pub schema: &'static str,
-    /// Input format the parser recognised: canonical, seed, corpus, plain.
+    /// Input format the parser recognised: canonical, seed, corpus, plain, docx.
     pub source_format: &'static str,
     pub encoding: &'static str,
     pub meta: Meta<'a>,

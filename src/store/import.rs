@@ -30,11 +30,16 @@ pub struct ImportOptions {
     /// About how many files are taken from reading to commits at once; 0 means the default
     /// ([`GROUP_FILES`]). The result is the same for any size: only memory and time differ.
     pub group: usize,
+    /// How the files are read (a .docx's tracked changes).
+    pub read: crate::parse::ReadOptions,
 }
 
 impl ImportOptions {
     fn overrides(&self) -> bool {
-        self.title.is_some() || self.date.is_some() || self.status.is_some()
+        self.title.is_some()
+            || self.date.is_some()
+            || self.status.is_some()
+            || self.read != crate::parse::ReadOptions::default()
     }
 }
 
@@ -134,14 +139,15 @@ pub struct ImportReport {
 
 /// True for `YYYY-MM-DD.md` / `YYYY-MM-DD.txt`.
 pub fn is_version_file_name(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "md" || e == "txt")
+    p.extension()
+        .is_some_and(|e| e == "md" || e == "txt" || e == "docx")
         && p.file_stem()
             .and_then(|s| s.to_str())
             .is_some_and(|s| s.len() == 10 && Date::parse_iso(s).is_some())
 }
 
 /// The files an import reads: each file argument as given, and below each directory every
-/// file named `YYYY-MM-DD.md` or `.txt` (others are counted as ignored; `README.md` is
+/// file named `YYYY-MM-DD.md`, `.txt` or `.docx` (others are counted as ignored; `README.md` is
 /// ignored everywhere). Sorted, without duplicates.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
     let mut files = BTreeSet::new();
@@ -259,7 +265,7 @@ fn prepare_inner(
     {
         return Ok(Prepared::Known(id.clone()));
     }
-    let parsed = crate::parse_bytes(path, &bytes)?;
+    let parsed = crate::parse::parse_bytes_with(path, &bytes, &opts.read)?;
     let warnings = parsed.warnings;
     let mut statute = parsed.statute;
     let m = &mut statute.meta;

@@ -11,6 +11,13 @@ fn bad_inputs_give_one_line_errors_and_exit_2() {
         ("bad/binary.bin", "binary data"),
         ("bad/invalid-encoding.txt", "not valid UTF-8"),
         ("does-not-exist.md", "cannot read"),
+        (
+            "bad/word97.doc",
+            "Word 97–2003 document (.doc) or a password-protected .docx",
+        ),
+        ("bad/corrupt.docx", "damaged zip archive"),
+        ("bad/not-word.docx", "without word/document.xml"),
+        ("bad/empty-body.docx", "Word document without body text"),
     ] {
         let path = fixture(name);
         let o = statute(&["parse", arg(&path)]);

@@ -37,6 +37,36 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// Whether pandoc (`apt-get install pandoc`) can be run, for the tests that make .docx files
+/// with it; `false` with a printed reason otherwise, so that a machine without it still
+/// passes. With `STATUTE_REQUIRE_PANDOC=1` a missing pandoc fails the test instead.
+pub fn pandoc() -> bool {
+    let ok = std::process::Command::new("pandoc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("STATUTE_REQUIRE_PANDOC").is_some_and(|v| v == "1") {
+            panic!("pandoc not found and STATUTE_REQUIRE_PANDOC=1");
+        }
+        eprintln!("skipping: pandoc not found (apt-get install pandoc to run the .docx tests)");
+    }
+    ok
+}
+
+/// Whether LibreOffice's `soffice` (`apt-get install libreoffice-writer-nogui`) can be run;
+/// `false` with a printed reason otherwise (never required).
+pub fn libreoffice() -> bool {
+    let ok = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipping: soffice not found (apt-get install libreoffice-writer-nogui)");
+    }
+    ok
+}
+
 /// Every `*.md` version file below a directory (README.md excluded), sorted.
 pub use statute_eval::corpus::md_files;
 

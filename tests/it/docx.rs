@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use statute::diff::{ChangeSet, Entry, EntryKind, diff};
-use statute::model::Statute;
+use statute::model::{Statute, UnitNum};
 use statute::render::docx::{self, DocxError, Layout, Options};
 
 use crate::common::{fixture, load, root};
@@ -47,7 +47,7 @@ fn render(cs: &ChangeSet, entries: &[&Entry], layout: Layout, name: &str) -> Vec
 }
 
 /// One part of the package, as text.
-fn part(docx: &[u8], name: &str) -> String {
+pub(crate) fn part(docx: &[u8], name: &str) -> String {
     let mut zip = match zip::ZipArchive::new(Cursor::new(docx)) {
         Ok(z) => z,
         Err(e) => panic!("not a zip: {e}"),
@@ -188,7 +188,7 @@ fn marked(cell: &str, mark: &str) -> String {
 
 /// Paragraph texts after accepting (or rejecting) every tracked change: deleted (or inserted)
 /// runs dropped, and a paragraph whose mark is deleted (or inserted) joined to the next.
-fn resolve(document: &str, accept: bool) -> Vec<String> {
+pub(crate) fn resolve(document: &str, accept: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut pending = String::new();
     for (_, p) in elements(document, "w:p") {
@@ -223,20 +223,45 @@ fn resolve(document: &str, accept: bool) -> Vec<String> {
 }
 
 /// One side's article lines as a statute prints them (第一条　text, further 款/项 below), in the
-/// order of `entries`, and the headings above them.
+/// order the redline writes them — the change set's layout, which is that side's order — for
+/// the selected `entries`, and the headings above them.
 fn side_lines(
     s: &Statute,
     cs: &ChangeSet,
     entries: &[&Entry],
     new: bool,
 ) -> (Vec<String>, Vec<String>) {
+    use statute::diff::layout::Piece;
     let arts = s.articles();
     let mut lines = Vec::new();
-    for e in entries {
-        for u in if new { &e.new } else { &e.old } {
+    for piece in &cs.layout {
+        let Piece::Entry { entry, unit, .. } = piece else {
+            continue;
+        };
+        if !piece.in_version(&cs.entries, !new) {
+            continue;
+        }
+        let Some(e) = cs.entries.get(*entry) else {
+            continue;
+        };
+        if !entries.iter().any(|x| std::ptr::eq(*x, e)) {
+            continue;
+        }
+        let units = if new { &e.new } else { &e.old };
+        for (k, u) in units.iter().enumerate() {
+            if unit.is_some_and(|only| only != k) {
+                continue;
+            }
             for (k, line) in arts[u.index].article.text().split('\n').enumerate() {
                 if k == 0 {
-                    lines.push(format!("{}\u{3000}{line}", u.label));
+                    // The number as the text writes it: 第一条 and a full-width space, 一、, or
+                    // nothing for a paragraph numbered by position.
+                    let label = match u.num {
+                        UnitNum::Article { .. } => format!("{}\u{3000}", u.num.label()),
+                        UnitNum::Point(_) => format!("{}、", u.num.label()),
+                        UnitNum::Position(_) => String::new(),
+                    };
+                    lines.push(format!("{label}{line}"));
                 } else {
                     lines.push(line.to_string());
                 }
@@ -251,7 +276,7 @@ fn side_lines(
         .flat_map(|e| e.old.iter().chain(&e.new))
         .flat_map(|u| u.path.iter().cloned())
         .chain(arts.iter().flat_map(|a| a.path.iter().map(|d| d.heading())))
-        .chain(std::iter::once("序言".to_string()))
+        .chain(["序言".to_string(), "目录".to_string()])
         .collect();
     (lines, headings)
 }
@@ -263,28 +288,39 @@ fn assert_resolves(p: &Pair, entries: &[&Entry], document: &str) {
         let paras = resolve(document, accept);
         assert_eq!(paras[0], version.meta.title, "title, accept={accept}");
         let (lines, headings) = side_lines(version, &p.cs, entries, accept);
-        // Changed text outside the articles, this side of it, stands apart too.
-        let side = |tc: &statute::diff::TextChange| {
-            if accept {
-                tc.new.clone()
-            } else {
-                tc.old.clone()
+        // Text outside the articles (题注 lines, preamble, closing lines, notes, annex
+        // titles), this side of it, stands apart too: the redline of every entry writes all
+        // of it, one of a selection what changed.
+        let whole = entries.len() == p.cs.entries.len();
+        let side = |piece: &statute::diff::layout::Piece| match piece {
+            statute::diff::layout::Piece::Text { old, new, .. } if whole || old != new => {
+                if accept { new.clone() } else { old.clone() }
             }
+            _ => None,
         };
         let texts: Vec<String> =
-            p.cs.texts
+            p.cs.layout
                 .iter()
                 .filter_map(side)
                 .flat_map(|t| t.split('\n').map(str::to_string).collect::<Vec<_>>())
+                .map(|t| t.trim_matches(statute::normalize::ignorable).to_string())
+                .filter(|t| !t.is_empty())
                 .collect();
         let mut body: Vec<String> = Vec::new();
         let mut seen_texts: Vec<String> = Vec::new();
-        for t in &paras[2..] {
-            if headings.contains(t) {
+        // Each line outside the units once (a 目录 entry reads like the heading it lists, and
+        // comes first).
+        let mut remaining = texts.clone();
+        for t in paras[1..]
+            .iter()
+            .filter(|t| !t.contains(statute::parse::docx::REDLINE_NOTE))
+        {
+            if let Some(k) = remaining.iter().position(|r| r == t) {
+                remaining.swap_remove(k);
+                seen_texts.push(t.clone());
                 continue;
             }
-            if texts.contains(t) {
-                seen_texts.push(t.clone());
+            if headings.contains(t) {
                 continue;
             }
             body.push(t.clone());
@@ -295,7 +331,7 @@ fn assert_resolves(p: &Pair, entries: &[&Entry], document: &str) {
         assert_eq!(
             got, want,
             "{}: free text, accept={accept}",
-            version.meta.title
+            version.meta.title,
         );
         if body != lines {
             let at = body.iter().zip(&lines).position(|(a, b)| a != b);
@@ -739,25 +775,19 @@ fn the_default_redline_resolves_to_the_whole_new_and_old_versions() {
         let doc = part(&cli_redline(&old, &new, &[]), "word/document.xml");
         let all: Vec<&Entry> = p.cs.entries.iter().collect();
         assert_resolves(&p, &all, &doc);
-        // The articles, accepted, are the new version's as it prints them; rejected, the
-        // old version's (where the old text had them, unless an article moved).
+        // The articles, accepted, are the new version's as it prints them, in its order;
+        // rejected, the old version's in the old order (a moved article stands at both
+        // places, deleted at one and inserted at the other).
         for (accept, version) in [(true, &p.new), (false, &p.old)] {
             let want = article_lines(version);
             let paras = resolve(&doc, accept);
             let got: Vec<&String> = paras.iter().filter(|t| want.contains(t)).collect();
-            if accept || !p.cs.entries.iter().any(|e| e.moved) {
-                assert_eq!(got.len(), want.len(), "{}: accept={accept}", new.display());
-                assert!(
-                    got.iter().zip(&want).all(|(g, w)| *g == w),
-                    "{}",
-                    new.display()
-                );
-            } else {
-                let (mut got, mut want) = (got, want.iter().collect::<Vec<_>>());
-                got.sort();
-                want.sort();
-                assert_eq!(got, want, "{}: accept={accept}", new.display());
-            }
+            assert_eq!(got.len(), want.len(), "{}: accept={accept}", new.display());
+            assert!(
+                got.iter().zip(&want).all(|(g, w)| *g == w),
+                "{}: accept={accept}",
+                new.display()
+            );
         }
         // --changed-only: the changed articles alone.
         let doc = part(

@@ -133,3 +133,51 @@ fn many_articles() {
     assert_eq!(v["summary"]["modified"], 20_000 / 97);
     assert_eq!(v["summary"]["added"], 0);
 }
+
+/// A .docx whose parts would unpack to more than the input limit (a zip bomb: 40 MB of
+/// spaces deflate to a few dozen kilobytes) is refused once the limit is passed, however small
+/// the file and whatever size the archive declares; one with more entries than a Word
+/// document could have is refused before any is read.
+#[test]
+fn a_docx_zip_bomb_and_a_docx_of_many_entries_are_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let bomb = dir.path().join("bomb.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&bomb).expect("create"));
+    z.start_file("word/document.xml", opts).expect("entry");
+    z.write_all(b"<w:document><w:body><w:p><w:r><w:t>")
+        .expect("write");
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..40 {
+        z.write_all(&spaces).expect("write");
+    }
+    z.write_all(b"</w:t></w:r></w:p></w:body></w:document>")
+        .expect("write");
+    z.finish().expect("finish");
+    assert!(std::fs::metadata(&bomb).expect("size").len() < 1 << 20);
+
+    let many = dir.path().join("many.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&many).expect("create"));
+    for i in 0..=statute::parse::docx::MAX_ENTRIES {
+        z.start_file(format!("word/media/{i}.bin"), opts)
+            .expect("entry");
+    }
+    z.start_file("word/document.xml", opts).expect("entry");
+    z.finish().expect("finish");
+
+    for (path, needle) in [
+        (
+            &bomb,
+            "word/document.xml unpacks to more than 33554432 bytes",
+        ),
+        (&many, "a zip archive of 10002 entries (the limit is 10000)"),
+    ] {
+        let o = statute(&["parse", arg(path)]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(arg(path)) && err.contains(needle), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}

@@ -9,6 +9,7 @@ mod common;
 mod corpus;
 mod differ;
 mod docx;
+mod docx_in;
 mod drafting;
 mod false_amendments;
 mod feed;
