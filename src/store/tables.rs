@@ -590,7 +590,6 @@ impl Tables {
         while let Some((k, shard)) = base.pop_first() {
             put(&k, shard, &mut out)?;
         }
-        drop(put);
         for (table, dir) in dirs {
             let d = dir.write()?;
             written.push(d);
