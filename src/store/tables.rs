@@ -440,12 +440,7 @@ impl Tables {
 
     /// Removes every line of the statute `id`.
     pub fn remove(&mut self, id: &str) {
-        for shards in self.tables.values_mut() {
-            for lines in shards.values_mut() {
-                lines.retain(|l| owner(l) != id);
-            }
-            shards.retain(|_, lines| !lines.is_empty());
-        }
+        self.remove_where(&|o| o == id);
     }
 
     /// Sorts every line added into its shard.
@@ -459,12 +454,7 @@ impl Tables {
     pub fn replace_with(&mut self, mut others: Tables) {
         others.settle();
         let ids = others.ids();
-        for shards in self.tables.values_mut() {
-            for lines in shards.values_mut() {
-                lines.retain(|l| !ids.contains(owner(l)));
-            }
-            shards.retain(|_, lines| !lines.is_empty());
-        }
+        self.remove_where(&|id| ids.contains(id));
         for (table, shards) in others.tables {
             let mine = self.tables.entry(table).or_default();
             for (name, shard) in shards {
@@ -487,12 +477,7 @@ impl Tables {
             .into_iter()
             .map(|(id, _)| id.as_str())
             .collect();
-        for shards in self.tables.values_mut() {
-            for lines in shards.values_mut() {
-                lines.retain(|l| !ids.contains(owner(l)));
-            }
-            shards.retain(|_, lines| !lines.is_empty());
-        }
+        self.remove_where(&|id| ids.contains(id));
         for (id, chain) in chains {
             self.add(id, chain);
         }

@@ -41,10 +41,7 @@ pub fn corpus() -> Option<PathBuf> {
 /// with it; `false` with a printed reason otherwise, so that a machine without it still
 /// passes. With `STATUTE_REQUIRE_PANDOC=1` a missing pandoc fails the test instead.
 pub fn pandoc() -> bool {
-    let ok = std::process::Command::new("pandoc")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = runs("pandoc");
     if !ok {
         if std::env::var_os("STATUTE_REQUIRE_PANDOC").is_some_and(|v| v == "1") {
             panic!("pandoc not found and STATUTE_REQUIRE_PANDOC=1");
@@ -57,14 +54,19 @@ pub fn pandoc() -> bool {
 /// Whether LibreOffice's `soffice` (`apt-get install libreoffice-writer-nogui`) can be run;
 /// `false` with a printed reason otherwise (never required).
 pub fn libreoffice() -> bool {
-    let ok = std::process::Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = runs("soffice");
     if !ok {
         eprintln!("skipping: soffice not found (apt-get install libreoffice-writer-nogui)");
     }
     ok
+}
+
+/// Whether `program --version` runs and succeeds.
+fn runs(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Every `*.md` version file below a directory (README.md excluded), sorted.
