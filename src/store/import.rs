@@ -148,21 +148,63 @@ pub fn is_version_file_name(p: &Path) -> bool {
 
 /// The files an import reads: each file argument as given, and below each directory every
 /// file named `YYYY-MM-DD.md`, `.txt` or `.docx` (others are counted as ignored; `README.md` is
-/// ignored everywhere). Sorted, without duplicates.
+/// ignored everywhere). Sorted, without duplicates. The subdirectories of a directory given
+/// are walked on every core: listing a national corpus's directories is seconds of system time.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
-    let mut files = BTreeSet::new();
-    let mut ignored = 0;
-    let mut failed = Vec::new();
-    fn walk(
-        dir: &Path,
-        files: &mut BTreeSet<PathBuf>,
-        ignored: &mut usize,
-        failed: &mut Vec<Failure>,
-    ) {
+    let mut found = Found::default();
+    let mut subdirs = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            // Its own entries here, its subdirectories below.
+            found.list(p, &mut subdirs);
+        } else if p.file_name().is_some_and(|n| n == "README.md") {
+            found.ignored += 1;
+        } else if p.exists() {
+            found.files.push(p.clone());
+        } else {
+            found
+                .failed
+                .push(Failure::new(p, StoreError::NoSuchPath { path: p.clone() }));
+        }
+    }
+    for part in crate::par::map(&subdirs, crate::par::threads(0), |d| {
+        let mut f = Found::default();
+        f.walk(d);
+        f
+    }) {
+        found.files.extend(part.files);
+        found.ignored += part.ignored;
+        found.failed.extend(part.failed);
+    }
+    found.files.sort_unstable();
+    found.files.dedup();
+    (found.files, found.ignored, found.failed)
+}
+
+/// What [`collect`] found under some directories.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    ignored: usize,
+    failed: Vec<Failure>,
+}
+
+impl Found {
+    /// Every file below `dir`.
+    fn walk(&mut self, dir: &Path) {
+        let mut subdirs = Vec::new();
+        self.list(dir, &mut subdirs);
+        for d in subdirs {
+            self.walk(&d);
+        }
+    }
+
+    /// The files of `dir` itself; its subdirectories go to `subdirs`.
+    fn list(&mut self, dir: &Path, subdirs: &mut Vec<PathBuf>) {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
-                failed.push(Failure::new(
+                self.failed.push(Failure::new(
                     dir,
                     StoreError::ReadDir {
                         path: dir.into(),
@@ -176,26 +218,14 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
             let p = e.path();
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
-                walk(&p, files, ignored, failed);
+                subdirs.push(p);
             } else if is_version_file_name(&p) {
-                files.insert(p);
+                self.files.push(p);
             } else {
-                *ignored += 1;
+                self.ignored += 1;
             }
         }
     }
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut files, &mut ignored, &mut failed);
-        } else if p.file_name().is_some_and(|n| n == "README.md") {
-            ignored += 1;
-        } else if p.exists() {
-            files.insert(p.clone());
-        } else {
-            failed.push(Failure::new(p, StoreError::NoSuchPath { path: p.clone() }));
-        }
-    }
-    (files.into_iter().collect(), ignored, failed)
 }
 
 /// A parsed input, ready to be stored.
@@ -527,10 +557,7 @@ pub(crate) fn plan(
 /// of the citation index (`None` when a version does not parse: the index derives them again
 /// and reports why). Each version (`texts`: every slot's canonical text) is parsed once and
 /// each consecutive pair diffed once, for both.
-fn summarize_statute(
-    p: &Plan,
-    texts: &[Vec<u8>],
-) -> (Vec<Option<Comparison>>, Option<super::cites::Derived>) {
+fn summarize_statute(p: &Plan, texts: &[Vec<u8>]) -> Summarized {
     let parsed: Vec<Option<Statute>> = p
         .slots
         .iter()
@@ -834,7 +861,9 @@ impl Store {
         opts: &ImportOptions,
         progress: &dyn Progress,
     ) -> Result<ImportReport> {
+        super::trace::mark("import started");
         let (files, ignored, mut failed) = collect(paths);
+        super::trace::mark("files collected");
         let _lock = lock::acquire(&self.path, |p| progress.waiting_for_lock(p))?;
         self.refuse_newer_derived()?;
         let mut state = self.state_from_tables()?;
@@ -871,7 +900,9 @@ impl Store {
                 return Err(StoreError::Cancelled);
             }
             let mut plans = plan_all(news, &state, &mut report);
+            super::trace::mark("group planned");
             let derived = self.summarize_plans(&mut plans, &state, threads)?;
+            super::trace::mark("group summarized");
             self.write_histories(plans, derived, &mut state, &mut h, threads)?;
             if state.tables.is_some() {
                 // The histories read for this group (the tables stand for the others).
@@ -892,6 +923,7 @@ impl Store {
             return Err(StoreError::Cancelled);
         }
         report.refs_updated = self.move_refs(&touched, &tags, &state, main)?;
+        super::trace::mark("refs moved");
         Ok(report)
     }
 
@@ -1213,8 +1245,10 @@ impl Store {
 
     /// Fills the summaries the plans lack and derives each planned statute's lines of the
     /// citation index ([`summarize_statute`]), one statute per task on every core, statutes
-    /// taken about [`SUMMARY_BATCH`] versions at a time (their texts read from the object
-    /// database for the batch only). Returns the blobs of the derived lines by statute, written.
+    /// taken about [`SUMMARY_BATCH`] versions at a time. Each task reads its statute's texts
+    /// itself, through a repository handle of its thread's own (reading a text back from a
+    /// pack — inflating and hashing it — was, done on the calling thread, the largest serial
+    /// step of an import). Returns the blobs of the derived lines by statute, written.
     pub(crate) fn summarize_plans(
         &self,
         plans: &mut [Plan],
@@ -1226,34 +1260,54 @@ impl Store {
         // The derived lines go into the object database a batch at a time (packed every
         // [`FLUSH_OBJECTS`]), only their blob ids kept.
         let mut objects = super::pack::Objects::default();
+        let path = self.path.clone();
         let mut at = 0;
         while at < plans.len() {
-            let mut batch: Vec<(usize, Vec<Vec<u8>>)> = Vec::new();
+            let start = at;
             let mut size = 0;
-            while at < plans.len() && (batch.is_empty() || size < SUMMARY_BATCH) {
-                let p = &plans[at];
-                let stored = state.statutes.get(&p.id).unwrap_or(&empty);
-                let text = |s: &Slot| -> Result<Vec<u8>> {
-                    match (&s.canonical, s.stored) {
-                        (Some(c), _) => Ok(c.clone()),
-                        (None, Some(j)) => {
-                            Ok(self.repo.find_blob(stored[j].blob)?.content().to_vec())
-                        }
-                        // A new version whose text is in the object database already.
-                        (None, None) => Ok(self.repo.find_blob(s.blob)?.content().to_vec()),
-                    }
-                };
-                let texts = p.slots.iter().map(text).collect::<Result<Vec<_>>>()?;
-                size += texts.len();
-                batch.push((at, texts));
+            while at < plans.len() && (at == start || size < SUMMARY_BATCH) {
+                size += plans[at].slots.len();
                 at += 1;
             }
-            let results = crate::par::try_map(&batch, threads, |(pi, texts)| {
-                summarize_statute(&plans[*pi], texts)
-            });
-            for ((pi, _), r) in batch.iter().zip(results) {
-                let p = &mut plans[*pi];
-                match r {
+            let batch = &plans[start..at];
+            let results = crate::par::map_with(
+                batch,
+                threads,
+                Ok(Handle::Borrowed(&self.repo)),
+                || Repository::open_bare(&path).map(Handle::Owned),
+                |handle, p| -> Result<Option<Summarized>> {
+                    let repo = match handle {
+                        Ok(Handle::Borrowed(r)) => *r,
+                        Ok(Handle::Owned(r)) => &*r,
+                        Err(e) => {
+                            return Err(StoreError::Git(git2::Error::new(
+                                e.code(),
+                                e.class(),
+                                e.message(),
+                            )));
+                        }
+                    };
+                    let stored = state.statutes.get(&p.id).unwrap_or(&empty);
+                    let text = |s: &Slot| -> Result<Vec<u8>> {
+                        match (&s.canonical, s.stored) {
+                            (Some(c), _) => Ok(c.clone()),
+                            (None, Some(j)) => {
+                                Ok(repo.find_blob(stored[j].blob)?.content().to_vec())
+                            }
+                            // A new version whose text is in the object database already.
+                            (None, None) => Ok(repo.find_blob(s.blob)?.content().to_vec()),
+                        }
+                    };
+                    let texts = p.slots.iter().map(text).collect::<Result<Vec<_>>>()?;
+                    // A panic fails this statute's summaries only.
+                    Ok(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        summarize_statute(p, &texts)
+                    }))
+                    .ok())
+                },
+            );
+            for (p, r) in plans[start..at].iter_mut().zip(results) {
+                match r? {
                     Some((comparisons, d)) => {
                         for (slot, c) in p.slots.iter_mut().zip(comparisons) {
                             if let Some(c) = c {
@@ -1281,6 +1335,15 @@ impl Store {
         objects.write(&self.repo, threads)?;
         Ok(derived)
     }
+}
+
+/// What [`summarize_statute`] gives.
+type Summarized = (Vec<Option<Comparison>>, Option<super::cites::Derived>);
+
+/// A worker's repository: the caller's on its own thread, opened again on each other.
+enum Handle<'a> {
+    Borrowed(&'a Repository),
+    Owned(Repository),
 }
 
 /// How many objects of the histories an import holds before it packs them.
