@@ -571,16 +571,21 @@ impl Titles {
     pub fn new<'a>(titles: impl IntoIterator<Item = (&'a str, &'a str)>) -> Titles {
         let mut t = Titles::default();
         for (title, id) in titles {
-            t.add(title, id);
-            // A part (中华人民共和国民法典·合同编) is also cited by the whole's title.
-            if let Some((whole, _)) = title.split_once('·') {
-                let key = title_key(whole);
-                if t.add(whole, id) {
-                    t.parts.insert(key);
-                }
-            }
+            t.insert(title, id);
         }
         t
+    }
+
+    /// Adds one title of a statute.
+    pub fn insert(&mut self, title: &str, id: &str) {
+        self.add(title, id);
+        // A part (中华人民共和国民法典·合同编) is also cited by the whole's title.
+        if let Some((whole, _)) = title.split_once('·') {
+            let key = title_key(whole);
+            if self.add(whole, id) {
+                self.parts.insert(key);
+            }
+        }
     }
 
     fn add(&mut self, title: &str, id: &str) -> bool {

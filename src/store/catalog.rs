@@ -26,15 +26,17 @@ pub fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
 }
 
 /// The text of `CATALOG.md` for these statutes' heads (ordered by id).
-pub fn catalog_text(heads: &[Head]) -> String {
-    let versions: usize = heads.iter().map(|h| h.versions).sum();
+pub fn catalog_text(heads: impl Iterator<Item = Head> + Clone) -> String {
+    let (statutes, versions) = heads
+        .clone()
+        .fold((0, 0), |(n, v), h| (n + 1, v + h.versions));
     let mut s = String::new();
     let _ = writeln!(s, "# Catalog\n");
     let _ = writeln!(
         s,
         "{} statutes, {versions} versions. Each row is a statute's latest version; its whole \
          history is the branch `statutes/<id>` and each version is tagged `<id>/<version>`.\n",
-        heads.len()
+        statutes
     );
     let _ = writeln!(
         s,
@@ -63,50 +65,60 @@ pub fn catalog_text(heads: &[Head]) -> String {
 /// ends in the trailers `Store-Format` (a clone of the store is recognised by it) and
 /// `Derived`, the store's derived-data stamp, so that the stamp travels and moves with the
 /// data it describes (none for a store that has no stamp).
-/// Every object it writes is added to `written`.
+/// The catalog and the `statutes/` tree are packed at once; every other object it writes (the
+/// root tree, the commit) is added to `written`.
+/// `heads` is iterated a few times over (each [`Head`] may be read afresh each time, see
+/// [`super::tables::HeadLines`]).
 pub fn write_main(
     repo: &Repository,
-    heads: &[Head],
+    heads: impl Iterator<Item = Head> + Clone,
     index: Option<Oid>,
     stamp: Stamp,
     written: &mut Vec<Oid>,
 ) -> Result<Oid> {
-    let text = catalog_text(heads);
-    let catalog = repo.blob(text.as_bytes())?;
-    drop(text);
-    let mut dir = repo.treebuilder(None)?;
+    // The catalog and the `statutes/` tree (at national scale tens of megabytes each, and a
+    // tree of hundreds of thousands of entries) are encoded here and packed at once, not
+    // copied into the object database's memory through libgit2's tree builder.
+    let mut objects = super::pack::Objects::default();
+    let catalog = objects.blob_of(catalog_text(heads.clone()).into_bytes());
+    let (mut statutes, mut versions, mut date) = (0, 0, None);
+    let mut entries: Vec<(String, Oid)> = Vec::new();
     for h in heads {
-        dir.insert(format!("{}.md", h.id), h.blob, 0o100_644)?;
+        entries.push((format!("{}.md", h.id), h.blob));
+        statutes += 1;
+        versions += h.versions;
+        date = date.max(Some(h.date));
     }
-    let dir = dir.write()?;
+    let dir = objects.tree(
+        &entries
+            .iter()
+            .map(|(name, blob)| (name.as_str(), false, *blob))
+            .collect::<Vec<_>>(),
+    );
+    drop(entries);
+    objects.write(repo, crate::par::threads(0))?;
     let mut root = repo.treebuilder(None)?;
     root.insert("CATALOG.md", catalog, 0o100_644)?;
-    if !heads.is_empty() {
+    if statutes > 0 {
         root.insert(TREE_DIR, dir, 0o040_000)?;
     }
-    if let Some(index) = index.filter(|_| !heads.is_empty()) {
+    if let Some(index) = index.filter(|_| statutes > 0) {
         root.insert(super::cites::INDEX_DIR, index, 0o040_000)?;
     }
     let tree = repo.find_tree(root.write()?)?;
-    let date = heads
-        .iter()
-        .map(|h| h.date)
-        .max()
-        .or_else(|| Date::new(1970, 1, 1));
+    let date = date.or_else(|| Date::new(1970, 1, 1));
     let sig = signature(date.unwrap_or(Date {
         year: 1970,
         month: 1,
         day: 1,
     }))?;
-    let versions: usize = heads.iter().map(|h| h.versions).sum();
     let mut msg = format!(
-        "Catalog: {} statutes, {versions} versions\n\n{FORMAT_TRAILER}: {FORMAT_VERSION}\n",
-        heads.len()
+        "Catalog: {statutes} statutes, {versions} versions\n\n{FORMAT_TRAILER}: {FORMAT_VERSION}\n"
     );
     if let Some(n) = stamp.number() {
         let _ = writeln!(msg, "{DERIVED_TRAILER}: {n}");
     }
     let commit = repo.commit(None, &sig, &sig, &msg, &tree, &[])?;
-    written.extend([catalog, dir, tree.id(), commit]);
+    written.extend([tree.id(), commit]);
     Ok(commit)
 }

@@ -340,9 +340,9 @@ const INCOMING_BYTES: usize = 32 << 20;
 /// held; a statute of `ids` with neither must be carried whole, else the index is incomplete
 /// ([`StoreError::NoIndex`]). Every object written is added to `written`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn write_index(
+pub(crate) fn write_index<'i>(
     repo: &Repository,
-    ids: &BTreeSet<String>,
+    ids: impl Iterator<Item = &'i str> + Clone,
     chains: &BTreeMap<String, &[StoredVersion]>,
     titles: &dyn Fn(&str) -> Option<String>,
     fresh: &dyn Fn(&str) -> bool,
@@ -364,13 +364,15 @@ pub(crate) fn write_index(
         Ok(())
     };
     // (id, refs blob if any, units blob) per statute.
-    let mut refs_blobs: BTreeMap<String, Option<Oid>> = BTreeMap::new();
-    let mut units_blobs: BTreeMap<String, Oid> = BTreeMap::new();
-    let mut todo: Vec<(&String, &[StoredVersion])> = Vec::new();
-    for id in ids {
+    // Keyed by the ids borrowed, not copied: at national scale a copy of every id is tens of
+    // megabytes.
+    let mut refs_blobs: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
+    let mut units_blobs: BTreeMap<&str, Oid> = BTreeMap::new();
+    let mut todo: Vec<(&str, &[StoredVersion])> = Vec::new();
+    for id in ids.clone() {
         if let Some(d) = derived(id) {
-            units_blobs.insert(id.clone(), d.units);
-            refs_blobs.insert(id.clone(), d.refs);
+            units_blobs.insert(id, d.units);
+            refs_blobs.insert(id, d.refs);
             continue;
         }
         let chain = chains.get(id);
@@ -380,17 +382,17 @@ pub(crate) fn write_index(
             .filter(|_| !(fresh(id) && chain.is_some()));
         match (units, chain) {
             (Some(units), _) => {
-                units_blobs.insert(id.clone(), units);
-                refs_blobs.insert(id.clone(), carried.blob("refs", id));
+                units_blobs.insert(id, units);
+                refs_blobs.insert(id, carried.blob("refs", id));
             }
             (None, Some(chain)) => todo.push((id, chain)),
             (None, None) => return Err(StoreError::NoIndex),
         }
     }
-    let mut store_derived = |id: &String, d: Derived, written: &mut Vec<Oid>| -> Result<usize> {
+    let mut store_derived = |id: &'i str, d: Derived, written: &mut Vec<Oid>| -> Result<usize> {
         let units = repo.blob(d.units.as_bytes())?;
         written.push(units);
-        units_blobs.insert(id.clone(), units);
+        units_blobs.insert(id, units);
         let refs = if d.refs.is_empty() {
             None
         } else {
@@ -398,13 +400,13 @@ pub(crate) fn write_index(
             written.push(b);
             Some(b)
         };
-        refs_blobs.insert(id.clone(), refs);
+        refs_blobs.insert(id, refs);
         Ok(d.units.len() + d.refs.len())
     };
     // Derive in batches of whole statutes, reading their blobs first.
     let mut at = 0;
     while at < todo.len() {
-        let mut batch: Vec<(&String, Texts)> = Vec::new();
+        let mut batch: Vec<(&'i str, Texts)> = Vec::new();
         let mut size = 0;
         while at < todo.len() && (batch.is_empty() || size < BATCH) {
             let (id, chain) = todo[at];
@@ -426,25 +428,21 @@ pub(crate) fn write_index(
         }
     }
     super::trace::mark("index derived");
-    // Titles: every title each statute had, its latest first.
+    // Titles: every title each statute had, its latest first; the matcher built as they come.
     let mut titles_text = String::new();
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut matcher = Titles::default();
     for id in ids {
         let line = match (titles(id), chains.get(id)) {
             (Some(line), _) => line,
             (None, Some(chain)) => titles_line(id, chain),
             (None, None) => carried.titles.get(id).cloned().ok_or(StoreError::NoIndex)?,
         };
-        pairs.extend(
-            line.split('\t')
-                .skip(1)
-                .map(|n| (n.to_string(), id.clone())),
-        );
+        for n in line.split('\t').skip(1) {
+            matcher.insert(n, id);
+        }
         let _ = writeln!(titles_text, "{line}");
     }
-    let titles = Titles::new(pairs.iter().map(|(t, id)| (t.as_str(), id.as_str())));
-    // Written and dropped now: at national scale each is tens of megabytes.
-    drop(pairs);
+    // Written and dropped now: at national scale it is tens of megabytes.
     let titles_blob = repo.blob(titles_text.as_bytes())?;
     written.push(titles_blob);
     written_bytes(titles_text.len(), written, &mut pending)?;
@@ -459,7 +457,7 @@ pub(crate) fn write_index(
             .map_err(|_| StoreError::Corrupt(format!("{INDEX_DIR}/refs/{id}.tsv is not UTF-8")))?;
         for line in text.lines() {
             let Some(row) = Row::read(line) else { continue };
-            let cited: Vec<String> = match titles.find(&row.name, id) {
+            let cited: Vec<String> = match matcher.find(&row.name, id) {
                 Found::One { id, .. } => vec![id],
                 Found::Parts { ids, .. } => ids,
                 Found::Ambiguous { .. } | Found::Unknown { .. } => Vec::new(),
@@ -472,53 +470,62 @@ pub(crate) fn write_index(
         }
     }
     super::trace::mark("incoming gathered");
-    let mut dirs: BTreeMap<&str, Vec<(String, Oid)>> = BTreeMap::new();
-    for (id, b) in &units_blobs {
-        dirs.entry("units").or_default().push((id.clone(), *b));
-    }
-    for (id, b) in &refs_blobs {
-        if let Some(b) = b {
-            dirs.entry("refs").or_default().push((id.clone(), *b));
-        }
-    }
-    let mut cites = Vec::new();
+    drop(matcher);
+    let mut cites: Vec<(String, Oid)> = Vec::new();
     incoming.merge(StoreError::Spill, |id, text| -> Result<()> {
         let b = repo.blob(text.as_bytes())?;
         written.push(b);
         cites.push((id.to_string(), b));
         written_bytes(text.len(), written, &mut pending)
     })?;
-    if !cites.is_empty() {
-        dirs.insert("cites", cites);
-    }
-    drop(titles);
     let mut root = repo.treebuilder(None)?;
     root.insert("titles.tsv", titles_blob, 0o100_644)?;
     for (name, tree) in tables {
         root.insert(name, *tree, 0o040_000)?;
     }
-    for (name, entries) in dirs {
-        let mut shards: BTreeMap<String, Vec<(String, Oid)>> = BTreeMap::new();
-        for (id, b) in entries {
-            shards.entry(id_shard(&id)).or_default().push((id, b));
+    let units = units_blobs.iter().map(|(id, b)| (*id, *b));
+    let refs = refs_blobs.iter().filter_map(|(id, b)| Some((*id, (*b)?)));
+    let cited = cites.iter().map(|(id, b)| (id.as_str(), *b));
+    for (name, dir) in [
+        ("units", sharded_dir(repo, units, written)?),
+        ("refs", sharded_dir(repo, refs, written)?),
+        ("cites", sharded_dir(repo, cited, written)?),
+    ] {
+        if let Some(d) = dir {
+            root.insert(name, d, 0o040_000)?;
         }
-        let mut dir = repo.treebuilder(None)?;
-        for (shard, entries) in shards {
-            let mut sub = repo.treebuilder(None)?;
-            for (id, b) in entries {
-                sub.insert(format!("{id}.tsv"), b, 0o100_644)?;
-            }
-            let s = sub.write()?;
-            written.push(s);
-            dir.insert(shard, s, 0o040_000)?;
-        }
-        let d = dir.write()?;
-        written.push(d);
-        root.insert(name, d, 0o040_000)?;
     }
     let root = root.write()?;
     written.push(root);
     Ok(root)
+}
+
+/// Writes a directory of `<shard>/<id>.tsv` entries (see [`id_shard`]); `None` for none.
+fn sharded_dir<'a>(
+    repo: &Repository,
+    entries: impl Iterator<Item = (&'a str, Oid)>,
+    written: &mut Vec<Oid>,
+) -> Result<Option<Oid>> {
+    let mut shards: BTreeMap<String, Vec<(&str, Oid)>> = BTreeMap::new();
+    for (id, b) in entries {
+        shards.entry(id_shard(id)).or_default().push((id, b));
+    }
+    if shards.is_empty() {
+        return Ok(None);
+    }
+    let mut dir = repo.treebuilder(None)?;
+    for (shard, entries) in shards {
+        let mut sub = repo.treebuilder(None)?;
+        for (id, b) in entries {
+            sub.insert(format!("{id}.tsv"), b, 0o100_644)?;
+        }
+        let s = sub.write()?;
+        written.push(s);
+        dir.insert(shard, s, 0o040_000)?;
+    }
+    let d = dir.write()?;
+    written.push(d);
+    Ok(Some(d))
 }
 
 /// Where a cited article stands in the version it is compared with.

@@ -914,6 +914,8 @@ impl Store {
         }
         report.statutes = touched.len() + h.tags.len();
         report.failed = failed;
+        // At national scale the paths alone are tens of megabytes.
+        drop(files);
         if h.tags.is_empty() && state.tables.is_some() {
             // Nothing to write: `main` would come out as it is.
             return Ok(report);
@@ -1156,7 +1158,7 @@ impl Store {
         let carried = super::cites::Carried::of(&work, super::cites::main_index(&work))?;
         let index = super::cites::write_index(
             &work,
-            &tables.ids,
+            tables.heads.ids(),
             &all,
             &|id| tags.get(id).map(|w| format!("{id}\t{}", w.titles)),
             &|id| stamp.stale() || tags.contains_key(id),
@@ -1171,11 +1173,15 @@ impl Store {
         drop(all);
         drop(kept);
         super::trace::mark("index written");
-        let heads = tables.heads;
-        drop(tables.ids);
         flush(&mut written)?;
         super::trace::mark("flushed");
-        let main = catalog::write_main(&work, &heads, Some(index), stamp, &mut written)?;
+        let main = catalog::write_main(
+            &work,
+            tables.heads.heads(),
+            Some(index),
+            stamp,
+            &mut written,
+        )?;
         // The store's own handle sees only what is on disk.
         flush(&mut written)?;
         super::trace::mark("main written");

@@ -99,6 +99,11 @@ impl Objects {
         self.add(3, data.to_vec())
     }
 
+    /// A blob of these bytes, taken rather than copied.
+    pub fn blob_of(&mut self, data: Vec<u8>) -> Oid {
+        self.add(3, data)
+    }
+
     /// A tree of these entries (name, whether a tree, id), in git's order: by name, a
     /// subtree's name compared as if it ended in `/`.
     pub fn tree(&mut self, entries: &[(&str, bool, Oid)]) -> Oid {

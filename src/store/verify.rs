@@ -5,7 +5,7 @@
 //! derived data: no derived-data stamp or an older one, and versions whose canonical file or
 //! summary trailers differ from what this build computes (`reindex` rewrites them).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
@@ -305,7 +305,6 @@ impl Store {
             .iter()
             .map(|(id, c)| (id.clone(), c.as_slice()))
             .collect();
-        let ids: BTreeSet<String> = catalog_entries.iter().map(|h| h.id.clone()).collect();
         let carried = super::cites::Carried::default();
         let mut written = Vec::new();
         let expected = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)))
@@ -313,7 +312,7 @@ impl Store {
             .and_then(|tables| {
                 super::cites::write_index(
                     &work,
-                    &ids,
+                    catalog_entries.iter().map(|h| h.id.as_str()),
                     &all,
                     &|_| None,
                     &|_| true,
@@ -327,7 +326,13 @@ impl Store {
             })
             .and_then(|index| {
                 flush(&mut written)?;
-                catalog::write_main(&work, catalog_entries, Some(index), r.stamp, &mut written)
+                catalog::write_main(
+                    &work,
+                    catalog_entries.iter().cloned(),
+                    Some(index),
+                    r.stamp,
+                    &mut written,
+                )
             });
         mempack.reset()?;
         match (expected, refs.get(MAIN_REF)) {
