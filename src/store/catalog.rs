@@ -25,11 +25,9 @@ pub fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
         .map(str::trim)
 }
 
-/// The text of `CATALOG.md` for these statutes' heads (ordered by id).
-pub fn catalog_text(heads: impl Iterator<Item = Head> + Clone) -> String {
-    let (statutes, versions) = heads
-        .clone()
-        .fold((0, 0), |(n, v), h| (n + 1, v + h.versions));
+/// The text of `CATALOG.md` for these statutes' heads (ordered by id), of `statutes` statutes
+/// and `versions` versions in all.
+pub fn catalog_text(heads: impl Iterator<Item = Head>, statutes: usize, versions: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Catalog\n");
     let _ = writeln!(
@@ -67,7 +65,7 @@ pub fn catalog_text(heads: impl Iterator<Item = Head> + Clone) -> String {
 /// data it describes (none for a store that has no stamp).
 /// The catalog and the `statutes/` tree are packed at once; every other object it writes (the
 /// root tree, the commit) is added to `written`.
-/// `heads` is iterated a few times over (each [`Head`] may be read afresh each time, see
+/// `heads` is iterated twice (each [`Head`] may be read afresh each time, see
 /// [`super::tables::HeadLines`]).
 pub fn write_main(
     repo: &Repository,
@@ -80,15 +78,15 @@ pub fn write_main(
     // tree of hundreds of thousands of entries) are encoded here and packed at once, not
     // copied into the object database's memory through libgit2's tree builder.
     let mut objects = super::pack::Objects::default();
-    let catalog = objects.blob_of(catalog_text(heads.clone()).into_bytes());
     let (mut statutes, mut versions, mut date) = (0, 0, None);
     let mut entries: Vec<(String, Oid)> = Vec::new();
-    for h in heads {
+    for h in heads.clone() {
         entries.push((format!("{}.md", h.id), h.blob));
         statutes += 1;
         versions += h.versions;
         date = date.max(Some(h.date));
     }
+    let catalog = objects.blob_of(catalog_text(heads, statutes, versions).into_bytes());
     let dir = objects.tree(
         &entries
             .iter()
