@@ -375,15 +375,9 @@ impl Comparison {
     }
 
     /// The comparison of version `new` (parsed, with its date and whether its trailers mark
-    /// it repealed) with the version `old` before it: its amendment summary, and its kind as
-    /// the feed classifies it.
-    pub(crate) fn of(old: (&Statute, Date, bool), new: (&Statute, Date, bool)) -> Comparison {
-        let cs = crate::diff::diff(old.0, new.0);
-        Comparison::of_changes(&cs, (old.1, old.2), new)
-    }
-
-    /// The same from the change set of the two versions, computed already: `old` is the
-    /// older version's date and whether it is marked repealed.
+    /// it repealed) with the version before, from their change set: `old` is the older
+    /// version's date and whether it is marked repealed. Its amendment summary, and its
+    /// kind as the feed classifies it.
     pub(crate) fn of_changes(
         cs: &crate::diff::ChangeSet,
         old: (Date, bool),

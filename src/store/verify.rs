@@ -1,9 +1,15 @@
 //! `statute verify`: checks that the store is whole and consistent — every object readable,
 //! refs pointing to commits, each history in date order with valid ids and labels, every
 //! file parsing back to itself with trailers that match it, one tag per version, and `main`
-//! equal to the catalog the heads give. Apart from those problems (damage), it reports stale
-//! derived data: no derived-data stamp or an older one, and versions whose canonical file or
-//! summary trailers differ from what this build computes (`reindex` rewrites them).
+//! equal to what this build writes from the histories (lookup tables, citation index,
+//! catalog). Apart from those problems (damage), it reports stale derived data: no
+//! derived-data stamp or an older one, and versions whose canonical file or summary trailers
+//! differ from what this build computes (`reindex` rewrites them).
+//!
+//! Memory does not grow with the store's texts: the histories are read and checked a batch of
+//! statutes at a time, each file parsed once and each pair of versions diffed once for the
+//! checks and for the statute's part of `main`, which is gathered as an import gathers it
+//! ([`Expected`]) and built at the end.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
@@ -11,15 +17,22 @@ use std::path::Path;
 
 use git2::Oid;
 
-use super::catalog;
+use super::cites::{Carried, Derived, DerivedBlobs, titles_line};
 use super::error::{Result, StoreError};
 use super::import::Comparison;
-use super::tables::Head;
-use super::{MAIN_REF, Stamp, Store, StoredVersion, id, one_line, version_tag};
+use super::runs::Runs;
+use super::tables::{Tables, append_rows};
+use super::{MAIN_REF, Stamp, Store, StoredVersion, catalog, id, one_line, pack, version_tag};
+use crate::diff::ChangeSet;
 use crate::model::Statute;
 
 /// How many statutes `verify` holds the texts of at once.
 const VERIFY_BATCH: usize = 1024;
+/// How many bytes of the tables' lines `verify` holds before it spills them to a sorted run.
+const LINES_BYTES: usize = 32 << 20;
+/// How many bytes of the citation index's blobs `verify` holds before it packs those the store
+/// lacks: in a sound store it has them all, so a flush costs a lookup a blob and writes nothing.
+const FLUSH_BYTES: usize = 16 << 20;
 
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,17 +64,24 @@ struct Version {
     text: Option<String>,
 }
 
+/// A statute's id and its versions, read from its history.
+type Checked = (String, Vec<Version>);
+
+/// A statute's lines of the citation index, else why they cannot be derived.
+type Index = std::result::Result<Derived, String>;
+
 /// What checking one statute's files found.
-#[derive(Default)]
 struct FileFindings {
     problems: Vec<String>,
     stale: Vec<String>,
+    index: Index,
 }
 
 impl Store {
     /// Checks the whole store. A store whose derived data a newer build stamped is refused
     /// ([`StoreError::NewerDerived`](super::StoreError::NewerDerived)).
     pub fn verify(&self) -> Result<VerifyReport> {
+        super::trace::mark("verify started");
         let stamp = self.refuse_newer_derived()?;
         let mut r = VerifyReport {
             stamp,
@@ -74,39 +94,35 @@ impl Store {
         // problems.
         let mut files = VerifyReport::default();
         let mut read: HashSet<Oid> = HashSet::new();
-        let mut chains: BTreeMap<String, Vec<StoredVersion>> = BTreeMap::new();
-        let catalog_entries = self.check_histories(&refs, &mut r, &mut |statutes| {
+        let threads = crate::par::threads(0);
+        let mut expected = Expected::new(&self.repo)?;
+        self.check_histories(&refs, &mut r, &mut |statutes| {
             read.extend(
                 statutes
                     .iter()
-                    .flatten()
+                    .flat_map(|(_, vs)| vs)
                     .filter(|v| v.text.is_some())
                     .map(|v| v.v.blob),
             );
-            check_files(statutes, &mut files);
-            for vs in statutes {
-                if let Some(first) = vs.first() {
-                    // Kept for `main`'s check, which needs no summaries (checked here).
-                    chains.insert(
-                        first.v.meta.id.clone(),
-                        vs.iter()
-                            .map(|v| StoredVersion {
-                                summary: None,
-                                ..v.v.clone()
-                            })
-                            .collect(),
-                    );
-                }
+            let index = check_files(statutes, &mut files);
+            for ((sid, versions), index) in statutes.iter().zip(index) {
+                expected.add(sid, versions, index, threads);
             }
         });
+        // Only `main` is left to compare: at national scale the refs are a hundred megabytes.
+        let main = refs.get(MAIN_REF).copied();
+        drop(refs);
+        super::trace::mark("histories checked");
         // The files just read (libgit2 checks each object's hash as it reads it) need not be
         // read again; the object problems are listed first.
         let history_problems = std::mem::take(&mut r.problems);
         self.check_objects(&read, &mut r)?;
+        drop(read);
+        super::trace::mark("objects read");
         r.problems.extend(history_problems);
         r.problems.extend(files.problems);
         r.stale.extend(files.stale);
-        self.check_main(&refs, &catalog_entries, &chains, &mut r)?;
+        check_main(main, expected, threads, &mut r)?;
         Ok(r)
     }
 
@@ -129,21 +145,20 @@ impl Store {
     }
 
     /// Every statute's history ([`Store::check_history`]) from a valid id, and no tag of a
-    /// statute without one. Hands `batch` the versions with their texts of
-    /// [`VERIFY_BATCH`] statutes at a time; returns the catalog the heads give.
+    /// statute without one. Hands `batch` the ids and versions with their texts of
+    /// [`VERIFY_BATCH`] statutes at a time, in id order.
     fn check_histories(
         &self,
         refs: &HashMap<String, Oid>,
         r: &mut VerifyReport,
-        batch: &mut dyn FnMut(&[Vec<Version>]),
-    ) -> Vec<Head> {
+        batch: &mut dyn FnMut(&[Checked]),
+    ) {
         let mut statutes = Vec::new();
-        let mut catalog_entries = Vec::new();
-        let heads: BTreeMap<String, Oid> = refs
+        let heads: BTreeMap<&str, Oid> = refs
             .iter()
             .filter_map(|(name, oid)| {
                 name.strip_prefix(super::STATUTE_REF_PREFIX)
-                    .map(|id| (id.to_string(), *oid))
+                    .map(|id| (id, *oid))
             })
             .collect();
         // The version labels tagged for each statute id, sorted.
@@ -173,9 +188,7 @@ impl Store {
             r.statutes += 1;
             r.versions += chain.len();
             let versions = self.check_history(sid, &chain, refs, &tags, r);
-            // `heads` is ordered by id: so are the catalog's entries.
-            catalog_entries.extend(Head::of(&chain));
-            statutes.push(versions);
+            statutes.push((sid.to_string(), versions));
             if statutes.len() >= VERIFY_BATCH {
                 batch(&statutes);
                 statutes.clear();
@@ -193,7 +206,6 @@ impl Store {
         }
         tag_of_no_statute.sort();
         r.problems.extend(tag_of_no_statute);
-        catalog_entries
     }
 
     /// One statute's history: each version's id, label, date order, summary and tag, and no
@@ -268,127 +280,59 @@ impl Store {
         }
         versions
     }
-
-    /// `main` must be exactly the catalog of the heads and the citation index of the
-    /// histories: built on a handle of its own, in memory and packed every 128 MiB into a
-    /// temporary repository that borrows the store's objects (git's alternates), so that
-    /// nothing is written to the store and memory does not grow with it; then compared. On a
-    /// store whose derived data is stale, a different `main` is stale too.
-    fn check_main(
-        &self,
-        refs: &HashMap<String, Oid>,
-        catalog_entries: &[Head],
-        chains: &BTreeMap<String, Vec<StoredVersion>>,
-        r: &mut VerifyReport,
-    ) -> Result<()> {
-        let scratch = tempfile::tempdir().map_err(StoreError::Spill)?;
-        let work = git2::Repository::init_bare(scratch.path())?;
-        let alternates = scratch.path().join("objects/info/alternates");
-        std::fs::create_dir_all(scratch.path().join("objects/info")).map_err(StoreError::Spill)?;
-        let objects =
-            std::fs::canonicalize(self.repo.path().join("objects")).map_err(StoreError::Spill)?;
-        std::fs::write(&alternates, format!("{}\n", objects.display()))
-            .map_err(StoreError::Spill)?;
-        let work = git2::Repository::open_bare(work.path())?;
-        let work_odb = work.odb()?;
-        let mempack = work_odb.add_new_mempack_backend(1000)?;
-        let threads = crate::par::threads(0);
-        let mut flush = |written: &mut Vec<Oid>| -> Result<()> {
-            written.sort();
-            written.dedup();
-            super::pack::write_pack(&work, written, threads)?;
-            mempack.reset()?;
-            written.clear();
-            Ok(())
-        };
-        let all: BTreeMap<String, &[StoredVersion]> = chains
-            .iter()
-            .map(|(id, c)| (id.clone(), c.as_slice()))
-            .collect();
-        let carried = super::cites::Carried::default();
-        let mut written = Vec::new();
-        let expected = super::tables::Tables::of(all.iter().map(|(id, c)| (id, *c)))
-            .write(&work, &mut written)
-            .and_then(|tables| {
-                super::cites::write_index(
-                    &work,
-                    catalog_entries.iter().map(|h| h.id.as_str()),
-                    &all,
-                    &|_| None,
-                    &|_| true,
-                    &carried,
-                    &tables.trees,
-                    &|_| None,
-                    threads,
-                    &mut written,
-                    &mut flush,
-                )
-            })
-            .and_then(|index| {
-                flush(&mut written)?;
-                catalog::write_main(
-                    &work,
-                    catalog_entries.iter().cloned(),
-                    Some(index),
-                    r.stamp,
-                    &mut written,
-                )
-            });
-        mempack.reset()?;
-        match (expected, refs.get(MAIN_REF)) {
-            (Ok(e), Some(m)) if e == *m => {}
-            (Ok(e), Some(m)) if r.stamp.stale() => r.stale.push(format!(
-                "{MAIN_REF} is {m}; this build gives {e} (catalog and citation index)"
-            )),
-            (Ok(e), Some(m)) => r
-                .problems
-                .push(format!("{MAIN_REF} is {m}; the statute histories give {e}")),
-            (Ok(_), None) if catalog_entries.is_empty() => {}
-            (Ok(_), None) => r.problems.push(format!("{MAIN_REF} is missing")),
-            (Err(e), _) => r.problems.push(format!("cannot build the catalog: {e}")),
-        }
-        Ok(())
-    }
 }
 
 /// Every file, one statute per task on every core (largest first): each is parsed once, for
-/// the checks of [`check_text`] and for the comparisons of consecutive versions that their
-/// trailers must record ([`stale_trailers`]).
-fn check_files(statutes: &[Vec<Version>], r: &mut VerifyReport) {
+/// the checks of [`check_text`], for the comparisons of consecutive versions that their
+/// trailers must record ([`stale_trailers`]) and for the statute's lines of the citation
+/// index, returned by statute (else why they cannot be derived).
+fn check_files(statutes: &[Checked], r: &mut VerifyReport) -> Vec<Index> {
     let size = |s: &Vec<Version>| -> usize {
         s.iter()
             .map(|v| v.text.as_ref().map_or(0, String::len))
             .sum()
     };
     let mut order: Vec<usize> = (0..statutes.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(size(&statutes[i])));
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&statutes[i].1)));
     let found = crate::par::try_map(&order, crate::par::threads(0), |&i| {
-        check_statute(&statutes[i])
+        let (sid, versions) = &statutes[i];
+        check_statute(sid, versions)
     });
     let mut by_statute: Vec<Option<FileFindings>> = (0..statutes.len()).map(|_| None).collect();
     for (i, f) in order.into_iter().zip(found) {
         by_statute[i] = f;
     }
-    for (f, versions) in by_statute.into_iter().zip(statutes) {
+    let mut index = Vec::with_capacity(statutes.len());
+    for (f, (sid, versions)) in by_statute.into_iter().zip(statutes) {
         match f {
             Some(f) => {
                 r.problems.extend(f.problems);
                 r.stale.extend(f.stale);
+                index.push(f.index);
             }
-            None => r.problems.extend(
-                versions
-                    .iter()
-                    .filter(|v| v.text.is_some())
-                    .map(|v| format!("{}: the parser panicked", v.at)),
-            ),
+            None => {
+                r.problems.extend(
+                    versions
+                        .iter()
+                        .filter(|v| v.text.is_some())
+                        .map(|v| format!("{}: the parser panicked", v.at)),
+                );
+                index.push(Err(format!("{sid}: the parser panicked")));
+            }
         }
     }
+    index
 }
 
-/// One statute's files: each checked, and each version's comparison with the one before
-/// checked against its trailers.
-fn check_statute(versions: &[Version]) -> FileFindings {
-    let mut f = FileFindings::default();
+/// One statute's files: each checked, each version's comparison with the one before checked
+/// against its trailers, and the statute's lines of the citation index derived, from one
+/// parse of each file and one diff of each consecutive pair.
+fn check_statute(sid: &str, versions: &[Version]) -> FileFindings {
+    let mut f = FileFindings {
+        problems: Vec::new(),
+        stale: Vec::new(),
+        index: Err(String::new()),
+    };
     let mut parsed: Vec<Option<Statute>> = Vec::with_capacity(versions.len());
     for v in versions {
         let Some(text) = &v.text else {
@@ -407,36 +351,69 @@ fn check_statute(versions: &[Version]) -> FileFindings {
             }
         }
     }
+    // The change sets of consecutive versions (`None` where one does not parse or the
+    // differ panics).
+    let changes: Vec<Option<ChangeSet>> = parsed
+        .windows(2)
+        .map(|w| match (&w[0], &w[1]) {
+            (Some(a), Some(b)) => {
+                std::panic::catch_unwind(AssertUnwindSafe(|| crate::diff::diff(a, b))).ok()
+            }
+            _ => None,
+        })
+        .collect();
     for i in 1..versions.len() {
-        let (Some(_), Some(_)) = (&versions[i - 1].text, &versions[i].text) else {
+        let (old, new) = (&versions[i - 1], &versions[i]);
+        if old.text.is_none() || new.text.is_none() {
             continue;
+        }
+        let want = match (&changes[i - 1], &parsed[i]) {
+            (Some(cs), Some(b)) => std::panic::catch_unwind(AssertUnwindSafe(|| {
+                Comparison::of_changes(
+                    cs,
+                    (old.v.date, old.v.meta.repealed()),
+                    (b, new.v.date, new.v.meta.repealed()),
+                )
+            }))
+            .unwrap_or_else(|_| Comparison::unreadable()),
+            _ => Comparison::unreadable(),
         };
-        f.stale.extend(stale_trailers(
-            (&versions[i - 1], parsed[i - 1].as_ref()),
-            (&versions[i], parsed[i].as_ref()),
-        ));
+        f.stale.extend(stale_trailers(new, &want));
     }
+    f.index = derive_index(sid, versions, &parsed, changes);
     f
 }
 
-/// A version's `Summary`, `Substantive` and `Event` trailers against what an import by this
-/// build records for it (the same [`Comparison`], the same fallback when a text does not
-/// parse or the differ panics): the line naming those that differ, if any.
-fn stale_trailers(
-    old: (&Version, Option<&Statute>),
-    new: (&Version, Option<&Statute>),
-) -> Option<String> {
-    let (o, n) = (&old.0.v, &new.0.v);
-    let want = match (old.1, new.1) {
-        (Some(a), Some(b)) => std::panic::catch_unwind(AssertUnwindSafe(|| {
-            Comparison::of(
-                (a, o.date, o.meta.repealed()),
-                (b, n.date, n.meta.repealed()),
-            )
-        }))
-        .unwrap_or_else(|_| Comparison::unreadable()),
-        _ => Comparison::unreadable(),
+/// A statute's lines of the citation index as an import by this build derives them (one
+/// version that cannot be read or parsed, and there are none: the index cannot be built).
+fn derive_index(
+    sid: &str,
+    versions: &[Version],
+    parsed: &[Option<Statute>],
+    changes: Vec<Option<ChangeSet>>,
+) -> Index {
+    let mut pairs = Vec::with_capacity(versions.len());
+    for (v, p) in versions.iter().zip(parsed) {
+        match (&v.text, p) {
+            (Some(_), Some(s)) => pairs.push((v.v.label.as_str(), s)),
+            (None, _) => return Err(format!("{}: its text cannot be read", v.at)),
+            (Some(_), None) => return Err(format!("{}: it does not parse", v.at)),
+        }
+    }
+    let Some(changes) = changes.into_iter().collect::<Option<Vec<ChangeSet>>>() else {
+        return Err(format!("{sid}: the differ panicked"));
     };
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        super::cites::derive_parsed(sid, &pairs, &changes)
+    }))
+    .map_err(|_| format!("{sid}: deriving the citation index panicked"))
+}
+
+/// A version's `Summary`, `Substantive` and `Event` trailers against what an import by this
+/// build records for it (`want`: the same [`Comparison`], the same fallback when a text does
+/// not parse or the differ panics): the line naming those that differ, if any.
+fn stale_trailers(new: &Version, want: &Comparison) -> Option<String> {
+    let n = &new.v;
     let mut differ = Vec::new();
     if n.summary.as_deref() != Some(want.summary.as_str()) {
         differ.push("Summary");
@@ -450,11 +427,169 @@ fn stale_trailers(
     (!differ.is_empty()).then(|| {
         format!(
             "{}: {} trailer{} not what this build computes",
-            new.0.at,
+            new.at,
             differ.join(", "),
             if differ.len() == 1 { " is" } else { "s are" }
         )
     })
+}
+
+/// `main` as this build writes it, gathered as the histories are checked, a batch at a time:
+/// every statute's lines of the lookup tables (spilled to sorted runs past a bound), its
+/// lines of the citation index as blobs (packed every so often), its titles. Everything is
+/// written into a temporary repository that borrows the store's objects (git's alternates),
+/// so that nothing is written to the store and memory does not grow with it, as an import's
+/// does not.
+struct Expected {
+    /// Kept until the comparison is done: the temporary repository lives in it.
+    _scratch: tempfile::TempDir,
+    work: git2::Repository,
+    objects: pack::Objects,
+    lines: Runs,
+    /// Each statute's id, index blobs and titles (its line of `titles.tsv` without the id),
+    /// ordered by id (as the histories are checked).
+    statutes: Vec<(Box<str>, DerivedBlobs, Box<str>)>,
+    /// Why `main` cannot be built, when it cannot.
+    failed: Option<String>,
+}
+
+impl Expected {
+    fn new(store: &git2::Repository) -> Result<Expected> {
+        let scratch = tempfile::tempdir().map_err(StoreError::Spill)?;
+        git2::Repository::init_bare(scratch.path())?;
+        std::fs::create_dir_all(scratch.path().join("objects/info")).map_err(StoreError::Spill)?;
+        let objects =
+            std::fs::canonicalize(store.path().join("objects")).map_err(StoreError::Spill)?;
+        std::fs::write(
+            scratch.path().join("objects/info/alternates"),
+            format!("{}\n", objects.display()),
+        )
+        .map_err(StoreError::Spill)?;
+        let work = git2::Repository::open_bare(scratch.path())?;
+        Ok(Expected {
+            _scratch: scratch,
+            work,
+            objects: pack::Objects::default(),
+            lines: Runs::new(LINES_BYTES),
+            statutes: Vec::new(),
+            failed: None,
+        })
+    }
+
+    /// Adds one statute (its id and versions, their texts read) and its lines of the index.
+    fn add(&mut self, sid: &str, versions: &[Version], index: Index, threads: usize) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_add(sid, versions, index, threads) {
+            self.failed = Some(e);
+        }
+    }
+
+    fn try_add(
+        &mut self,
+        sid: &str,
+        versions: &[Version],
+        index: Index,
+        threads: usize,
+    ) -> std::result::Result<(), String> {
+        let derived = index?;
+        let chain: Vec<StoredVersion> = versions.iter().map(|v| v.v.clone()).collect();
+        append_rows(&mut self.lines, sid, &chain).map_err(|e| StoreError::Spill(e).to_string())?;
+        let titles = titles_line(sid, &chain)
+            .split_once('\t')
+            .map_or("", |(_, t)| t)
+            .into();
+        let blobs = derived.into_blobs(&mut self.objects);
+        self.statutes.push((sid.into(), blobs, titles));
+        if self.objects.bytes() >= FLUSH_BYTES {
+            self.objects
+                .write(&self.work, threads)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+/// `main` must be exactly what this build writes from the histories: the lookup tables, the
+/// citation index and the catalog, built from what `expected` gathered (the tables and the
+/// index in memory, packed every 128 MiB into the temporary repository) and compared. On a
+/// store whose derived data is stale, a different `main` is stale too.
+fn check_main(
+    main: Option<Oid>,
+    mut expected: Expected,
+    threads: usize,
+    r: &mut VerifyReport,
+) -> Result<()> {
+    if let Some(why) = expected.failed {
+        r.problems.push(format!("cannot build the catalog: {why}"));
+        return Ok(());
+    }
+    let none = expected.statutes.is_empty();
+    let mut statutes = std::mem::take(&mut expected.statutes);
+    statutes.sort_by(|a, b| a.0.cmp(&b.0));
+    let work = &expected.work;
+    expected.objects.write(work, threads)?;
+    let odb = work.odb()?;
+    let mempack = odb.add_new_mempack_backend(1000)?;
+    let mut flush = |written: &mut Vec<Oid>| -> Result<()> {
+        written.sort();
+        written.dedup();
+        pack::write_pack(work, written, threads)?;
+        mempack.reset()?;
+        written.clear();
+        Ok(())
+    };
+    let mut written = Vec::new();
+    let built = Tables::default()
+        .write_with(work, expected.lines, &|_| false, &mut written)
+        .and_then(|tables| {
+            flush(&mut written)?;
+            super::trace::mark("tables");
+            let find = |id: &str| {
+                statutes
+                    .binary_search_by(|s| (*s.0).cmp(id))
+                    .ok()
+                    .map(|i| &statutes[i])
+            };
+            let index = super::cites::write_index(
+                work,
+                tables.heads.ids(),
+                &BTreeMap::new(),
+                &|id| find(id).map(|(_, _, t)| format!("{id}\t{t}")),
+                &|_| true,
+                &Carried::default(),
+                &tables.trees,
+                &|id| find(id).map(|(_, d, _)| *d),
+                threads,
+                &mut written,
+                &mut flush,
+            )?;
+            drop(statutes);
+            flush(&mut written)?;
+            catalog::write_main(
+                work,
+                tables.heads.heads(),
+                Some(index),
+                r.stamp,
+                &mut written,
+            )
+        });
+    mempack.reset()?;
+    super::trace::mark("main built");
+    match (built, main) {
+        (Ok(e), Some(m)) if e == m => {}
+        (Ok(e), Some(m)) if r.stamp.stale() => r.stale.push(format!(
+            "{MAIN_REF} is {m}; this build gives {e} (catalog and citation index)"
+        )),
+        (Ok(e), Some(m)) => r
+            .problems
+            .push(format!("{MAIN_REF} is {m}; the statute histories give {e}")),
+        (Ok(_), None) if none => {}
+        (Ok(_), None) => r.problems.push(format!("{MAIN_REF} is missing")),
+        (Err(e), _) => r.problems.push(format!("cannot build the catalog: {e}")),
+    }
+    Ok(())
 }
 
 /// A stored file must parse in canonical form and match its trailers (else a problem), and

@@ -717,6 +717,76 @@ fn verify_reports_a_damaged_store() {
     assert_verifies(&s);
 }
 
+#[test]
+fn verify_reports_a_stored_file_that_does_not_parse_and_builds_no_catalog() {
+    let (_d, s) = new_store();
+    import(&s, &[tianjin()]);
+    // Replace the latest version's file by one whose front matter is never closed, in a
+    // commit of the same message and parent, and move the statute's branch and tag to it.
+    let repo = git2::Repository::open_bare(s.path()).expect("open");
+    let h = history(&s, "天津");
+    let latest = h.versions.last().expect("a version");
+    let commit = repo.find_commit(latest.commit).expect("commit");
+    let broken = repo.blob("---\ntitle: 天津\n".as_bytes()).expect("blob");
+    let mut dir = repo.treebuilder(None).expect("treebuilder");
+    dir.insert(format!("{}.md", h.id), broken, 0o100_644)
+        .expect("insert");
+    let dir = dir.write().expect("write");
+    let mut root = repo.treebuilder(None).expect("treebuilder");
+    root.insert(statute::store::TREE_DIR, dir, 0o040_000)
+        .expect("insert");
+    let tree = repo.find_tree(root.write().expect("write")).expect("tree");
+    let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    let sig = commit.author();
+    let damaged = repo
+        .commit(
+            None,
+            &sig,
+            &sig,
+            commit.message().expect("message"),
+            &tree,
+            &parents,
+        )
+        .expect("commit");
+    repo.reference(
+        &format!("{}{}", statute::store::STATUTE_REF_PREFIX, h.id),
+        damaged,
+        true,
+        "damage",
+    )
+    .expect("move branch");
+    repo.reference(
+        &format!("refs/tags/{}/{}", h.id, latest.label),
+        damaged,
+        true,
+        "damage",
+    )
+    .expect("move tag");
+    let before = refs(&s);
+    let report = s.verify().expect("verify reports, it does not fail");
+    let at = format!("{}@{}", h.id, latest.label);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with(&format!("{at}: does not parse"))),
+        "{:?}",
+        report.problems
+    );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p == &format!("cannot build the catalog: {at}: it does not parse")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(bin(s.path(), &["verify"]).status.code(), Some(1));
+    // Verifying moved no ref.
+    assert_eq!(refs(&s), before);
+}
+
 /// The whole corpus (about 3,200 versions): opt in with
 /// `cargo test --release --test it full_corpus -- --ignored --nocapture`.
 #[test]
