@@ -1341,9 +1341,19 @@ impl Store {
 type Summarized = (Vec<Option<Comparison>>, Option<super::cites::Derived>);
 
 /// A worker's repository: the caller's on its own thread, opened again on each other.
-enum Handle<'a> {
+pub(crate) enum Handle<'a> {
     Borrowed(&'a Repository),
     Owned(Repository),
+}
+
+impl Handle<'_> {
+    /// The repository either way.
+    pub(crate) fn repo(&self) -> &Repository {
+        match self {
+            Handle::Borrowed(r) => r,
+            Handle::Owned(r) => r,
+        }
+    }
 }
 
 /// How many objects of the histories an import holds before it packs them.

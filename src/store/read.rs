@@ -178,27 +178,7 @@ impl Store {
 
     /// The versions of a statute from its head commit, oldest first.
     pub fn chain(&self, id: &str, head: Oid) -> Result<Vec<StoredVersion>> {
-        let path = std::path::Path::new(&file_path(id)).to_path_buf();
-        let mut out = Vec::new();
-        let mut next = Some(head);
-        while let Some(oid) = next {
-            let c = self.repo.find_commit(oid)?;
-            let blob = c
-                .tree()?
-                .get_path(&path)
-                .map_err(|_| {
-                    StoreError::Corrupt(format!("commit {oid}: no {} in its tree", path.display()))
-                })?
-                .id();
-            let v = parse_message(oid, blob, c.message().unwrap_or(""))?;
-            out.push(v);
-            next = c.parent_ids().next();
-            if out.len() > 100_000 {
-                return Err(StoreError::Corrupt(format!("{id}: history too long")));
-            }
-        }
-        out.reverse();
-        Ok(out)
+        chain_in(&self.repo, id, head)
     }
 
     /// A statute's history by id.
@@ -319,9 +299,7 @@ impl Store {
 
     /// The canonical text of a version.
     pub fn text(&self, v: &StoredVersion) -> Result<String> {
-        let blob = self.repo.find_blob(v.blob)?;
-        String::from_utf8(blob.content().to_vec())
-            .map_err(|_| StoreError::Corrupt(format!("blob {} is not UTF-8", v.blob)))
+        text_in(&self.repo, v)
     }
 
     /// The two versions of the statute `name` (see [`Store::resolve`]) that a comparison
@@ -405,6 +383,38 @@ pub fn in_force(h: &StatuteHistory, date: Date) -> Result<&StoredVersion> {
             statute: h.id.clone(),
             date: date.to_string(),
         })
+}
+
+/// [`Store::chain`] through any handle on the store's repository (a worker thread's own).
+pub(crate) fn chain_in(repo: &git2::Repository, id: &str, head: Oid) -> Result<Vec<StoredVersion>> {
+    let path = std::path::Path::new(&file_path(id)).to_path_buf();
+    let mut out = Vec::new();
+    let mut next = Some(head);
+    while let Some(oid) = next {
+        let c = repo.find_commit(oid)?;
+        let blob = c
+            .tree()?
+            .get_path(&path)
+            .map_err(|_| {
+                StoreError::Corrupt(format!("commit {oid}: no {} in its tree", path.display()))
+            })?
+            .id();
+        let v = parse_message(oid, blob, c.message().unwrap_or(""))?;
+        out.push(v);
+        next = c.parent_ids().next();
+        if out.len() > 100_000 {
+            return Err(StoreError::Corrupt(format!("{id}: history too long")));
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// [`Store::text`] through any handle on the store's repository.
+pub(crate) fn text_in(repo: &git2::Repository, v: &StoredVersion) -> Result<String> {
+    let blob = repo.find_blob(v.blob)?;
+    String::from_utf8(blob.content().to_vec())
+        .map_err(|_| StoreError::Corrupt(format!("blob {} is not UTF-8", v.blob)))
 }
 
 #[cfg(test)]

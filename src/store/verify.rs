@@ -9,7 +9,7 @@
 //! Memory does not grow with the store's texts: the histories are read and checked a batch of
 //! statutes at a time, each file parsed once and each pair of versions diffed once for the
 //! checks and for the statute's part of `main`, which is gathered as an import gathers it
-//! ([`Expected`]) and built at the end.
+//! (`Expected`) and built at the end.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
@@ -19,7 +19,7 @@ use git2::Oid;
 
 use super::cites::{Carried, Derived, DerivedBlobs, titles_line};
 use super::error::{Result, StoreError};
-use super::import::Comparison;
+use super::import::{Comparison, Handle};
 use super::runs::Runs;
 use super::tables::{Tables, append_rows};
 use super::{MAIN_REF, Stamp, Store, StoredVersion, catalog, id, one_line, pack, version_tag};
@@ -96,7 +96,7 @@ impl Store {
         let mut read: HashSet<Oid> = HashSet::new();
         let threads = crate::par::threads(0);
         let mut expected = Expected::new(&self.repo)?;
-        self.check_histories(&refs, &mut r, &mut |statutes| {
+        self.check_histories(&refs, &mut r, threads, &mut |statutes| {
             read.extend(
                 statutes
                     .iter()
@@ -144,13 +144,14 @@ impl Store {
         Ok(())
     }
 
-    /// Every statute's history ([`Store::check_history`]) from a valid id, and no tag of a
-    /// statute without one. Hands `batch` the ids and versions with their texts of
-    /// [`VERIFY_BATCH`] statutes at a time, in id order.
+    /// Every statute's history ([`check_history`]) from a valid id, and no tag of a statute
+    /// without one. Hands `batch` the ids and versions with their texts of [`VERIFY_BATCH`]
+    /// statutes at a time, in id order.
     fn check_histories(
         &self,
         refs: &HashMap<String, Oid>,
         r: &mut VerifyReport,
+        threads: usize,
         batch: &mut dyn FnMut(&[Checked]),
     ) {
         let mut statutes = Vec::new();
@@ -174,27 +175,61 @@ impl Store {
         for labels in tags.values_mut() {
             labels.sort_unstable();
         }
-        for (sid, head) in &heads {
-            if !id::is_valid(sid) {
-                r.problems.push(format!("{sid}: not a valid statute id"));
-            }
-            let chain = match self.chain(sid, *head) {
-                Ok(c) => c,
-                Err(e) => {
-                    r.problems.push(format!("{sid}: unreadable history: {e}"));
-                    continue;
+        // Read and checked a batch at a time, each statute by a task on every core through
+        // its thread's own handle on the repository; reported in id order.
+        let ids: Vec<(&str, Oid)> = heads.iter().map(|(id, head)| (*id, *head)).collect();
+        let path = self.path.clone();
+        for chunk in ids.chunks(VERIFY_BATCH) {
+            let found = crate::par::map_with(
+                chunk,
+                threads,
+                Ok(Handle::Borrowed(&self.repo)),
+                || git2::Repository::open_bare(&path).map(Handle::Owned),
+                |handle, &(sid, head)| {
+                    let mut problems = Vec::new();
+                    if !id::is_valid(sid) {
+                        problems.push(format!("{sid}: not a valid statute id"));
+                    }
+                    let repo = match handle {
+                        Ok(h) => h.repo(),
+                        Err(e) => {
+                            problems.push(format!(
+                                "{sid}: unreadable history: the store cannot be opened again: {}",
+                                e.message()
+                            ));
+                            return (problems, None);
+                        }
+                    };
+                    let versions = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let chain = match super::read::chain_in(repo, sid, head) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                problems.push(format!("{sid}: unreadable history: {e}"));
+                                return None;
+                            }
+                        };
+                        Some(check_history(repo, sid, &chain, refs, &tags, &mut problems))
+                    }));
+                    match versions {
+                        Ok(v) => (problems, v),
+                        Err(_) => {
+                            problems.push(format!("{sid}: reading its history panicked"));
+                            (problems, None)
+                        }
+                    }
+                },
+            );
+            for (&(sid, _), (problems, versions)) in chunk.iter().zip(found) {
+                r.problems.extend(problems);
+                if let Some(versions) = versions {
+                    r.statutes += 1;
+                    r.versions += versions.len();
+                    statutes.push((sid.to_string(), versions));
                 }
-            };
-            r.statutes += 1;
-            r.versions += chain.len();
-            let versions = self.check_history(sid, &chain, refs, &tags, r);
-            statutes.push((sid.to_string(), versions));
-            if statutes.len() >= VERIFY_BATCH {
-                batch(&statutes);
-                statutes.clear();
             }
+            batch(&statutes);
+            statutes.clear();
         }
-        batch(&statutes);
         let mut tag_of_no_statute = Vec::new();
         for name in refs.keys() {
             if let Some(rest) = name.strip_prefix("refs/tags/") {
@@ -207,79 +242,77 @@ impl Store {
         tag_of_no_statute.sort();
         r.problems.extend(tag_of_no_statute);
     }
+}
 
-    /// One statute's history: each version's id, label, date order, summary and tag, and no
-    /// tag of another version. Returns its versions with their texts, read here.
-    fn check_history(
-        &self,
-        sid: &str,
-        chain: &[StoredVersion],
-        refs: &HashMap<String, Oid>,
-        tags: &HashMap<&str, Vec<&str>>,
-        r: &mut VerifyReport,
-    ) -> Vec<Version> {
-        let mut versions = Vec::with_capacity(chain.len());
-        let mut seen_date = 0;
-        for (i, v) in chain.iter().enumerate() {
-            let at = format!("{sid}@{}", v.label);
-            if v.meta.id != *sid {
-                r.problems
-                    .push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
-            }
-            seen_date = match i {
-                0 => 1,
-                _ if chain[i - 1].date == v.date => seen_date + 1,
-                _ => 1,
-            };
-            let label = match seen_date {
-                1 => v.date.to_string(),
-                n => format!("{}.{n}", v.date),
-            };
-            if v.label != label {
-                r.problems.push(format!("{at}: label should be {label}"));
-            }
-            if i > 0 && chain[i - 1].date > v.date {
-                r.problems.push(format!(
-                    "{at}: out of date order (after {})",
-                    chain[i - 1].label
-                ));
-            }
-            if (i == 0) != v.summary.is_none() {
-                r.problems.push(format!(
-                    "{at}: {} summary",
-                    if i == 0 { "first version with a" } else { "no" }
-                ));
-            }
-            match refs.get(&version_tag(sid, &v.label)) {
-                Some(t) if *t == v.commit => {}
-                Some(t) => r
-                    .problems
-                    .push(format!("{at}: tag points to {t}, not {}", v.commit)),
-                None => r.problems.push(format!("{at}: no tag")),
-            }
-            let text = match self.text(v) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    r.problems.push(format!("{at}: {e}"));
-                    None
-                }
-            };
-            versions.push(Version {
-                at,
-                v: v.clone(),
-                text,
-            });
+/// One statute's history: each version's id, label, date order, summary and tag, and no tag
+/// of another version (problems into `problems`). Returns its versions with their texts, read
+/// here through `repo`.
+fn check_history(
+    repo: &git2::Repository,
+    sid: &str,
+    chain: &[StoredVersion],
+    refs: &HashMap<String, Oid>,
+    tags: &HashMap<&str, Vec<&str>>,
+    problems: &mut Vec<String>,
+) -> Vec<Version> {
+    let mut versions = Vec::with_capacity(chain.len());
+    let mut seen_date = 0;
+    for (i, v) in chain.iter().enumerate() {
+        let at = format!("{sid}@{}", v.label);
+        if v.meta.id != *sid {
+            problems.push(format!("{at}: Statute-Id trailer says {}", v.meta.id));
         }
-        for label in tags.get(sid).into_iter().flatten() {
-            if !chain.iter().any(|v| v.label == *label) {
-                r.problems.push(format!(
-                    "{}: tag of no version in the history",
-                    version_tag(sid, label)
-                ));
-            }
+        seen_date = match i {
+            0 => 1,
+            _ if chain[i - 1].date == v.date => seen_date + 1,
+            _ => 1,
+        };
+        let label = match seen_date {
+            1 => v.date.to_string(),
+            n => format!("{}.{n}", v.date),
+        };
+        if v.label != label {
+            problems.push(format!("{at}: label should be {label}"));
         }
-        versions
+        if i > 0 && chain[i - 1].date > v.date {
+            problems.push(format!(
+                "{at}: out of date order (after {})",
+                chain[i - 1].label
+            ));
+        }
+        if (i == 0) != v.summary.is_none() {
+            problems.push(format!(
+                "{at}: {} summary",
+                if i == 0 { "first version with a" } else { "no" }
+            ));
+        }
+        match refs.get(&version_tag(sid, &v.label)) {
+            Some(t) if *t == v.commit => {}
+            Some(t) => problems.push(format!("{at}: tag points to {t}, not {}", v.commit)),
+            None => problems.push(format!("{at}: no tag")),
+        }
+        let text = match super::read::text_in(repo, v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                problems.push(format!("{at}: {e}"));
+                None
+            }
+        };
+        versions.push(Version {
+            at,
+            v: v.clone(),
+            text,
+        });
     }
+    for label in tags.get(sid).into_iter().flatten() {
+        if !chain.iter().any(|v| v.label == *label) {
+            problems.push(format!(
+                "{}: tag of no version in the history",
+                version_tag(sid, label)
+            ));
+        }
+    }
+    versions
 }
 
 /// Every file, one statute per task on every core (largest first): each is parsed once, for
