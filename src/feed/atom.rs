@@ -115,7 +115,7 @@ pub fn title(statutes: &[String]) -> String {
     }
 }
 
-/// The id of a feed of these statutes, as [`write`] takes it: `feed`, or `feed/ID+ID…`.
+/// The id of a feed of these statutes, as [`write()`] takes it: `feed`, or `feed/ID+ID…`.
 pub fn self_id(statutes: &[String]) -> String {
     match statutes {
         [] => "feed".to_string(),

@@ -157,13 +157,13 @@ pub struct Options {
     pub limit: Option<usize>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
-    /// For [`write`]: how many bytes of rendered events are held in memory before they go to
+    /// For [`write()`]: how many bytes of rendered events are held in memory before they go to
     /// a temporary file; `None`: [`SPILL_IN_MEMORY`].
     pub spill_in_memory: Option<usize>,
 }
 
 /// The events of the feed, in cursor order, all in memory: for small feeds and tests. A feed
-/// of a whole store is written with [`write`], which holds only a batch at a time.
+/// of a whole store is written with [`write()`], which holds only a batch at a time.
 pub fn events(store: &Store, opts: &Options) -> Result<Vec<Event>> {
     let mut out = Vec::new();
     compute(

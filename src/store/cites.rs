@@ -13,7 +13,7 @@
 //!   statute's titles (for a statute published in parts, every part gets the citations of the
 //!   whole; the article decides which part a citation is of).
 //!
-//! `<shard>` is the id's [`id_shard`](super::tables::id_shard) (two hex digits of its hash), so
+//! `<shard>` is the id's [`id_shard`] (two hex digits of its hash), so
 //! that finding one statute's file reads a tree of a few hundred entries, not one of every
 //! statute in the store (31 MB at 310,000 statutes, read again for each lookup).
 //!

@@ -597,7 +597,8 @@ fn summarize_statute(p: &Plan, texts: &[Vec<u8>]) -> Summarized {
     (out, derived)
 }
 
-/// About how many files an import takes from reading to commits at once ([`groups`]).
+/// About how many files an import takes from reading to commits at once (cut where a
+/// directory ends, else at twice this).
 pub const GROUP_FILES: usize = 65_536;
 
 /// The files in groups of about `size`: cut where a directory ends (a statute's versions are

@@ -29,7 +29,7 @@ use git2::{ObjectType, Oid, Repository};
 use super::error::{Result, StoreError};
 
 /// Writes `oids` (objects readable through `repo`) into one new pack, read and compressed
-/// [`CHUNK_BYTES`] at a time so that the pack's size is not held twice more in memory.
+/// 64 MiB at a time so that the pack's size is not held twice more in memory.
 pub fn write_pack(repo: &Repository, oids: &[Oid], threads: usize) -> Result<()> {
     let mut seen = std::collections::HashSet::with_capacity(oids.len());
     let oids: Vec<Oid> = oids.iter().copied().filter(|o| seen.insert(*o)).collect();

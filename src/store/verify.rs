@@ -79,7 +79,7 @@ struct FileFindings {
 
 impl Store {
     /// Checks the whole store. A store whose derived data a newer build stamped is refused
-    /// ([`StoreError::NewerDerived`](super::StoreError::NewerDerived)).
+    /// ([`StoreError::NewerDerived`]).
     pub fn verify(&self) -> Result<VerifyReport> {
         super::trace::mark("verify started");
         let stamp = self.refuse_newer_derived()?;
