@@ -417,8 +417,9 @@ impl Default for Histories {
     }
 }
 
-/// How many bytes of lines of the lookup tables an import holds before it spills them.
-const LINES_BYTES: usize = 32 << 20;
+/// How many bytes of lines of the lookup tables an import (or `verify`) holds before it
+/// spills them.
+pub(crate) const LINES_BYTES: usize = 32 << 20;
 
 /// The histories written, by statute.
 pub(crate) type Tags = BTreeMap<String, Written>;

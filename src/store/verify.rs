@@ -19,7 +19,7 @@ use git2::Oid;
 
 use super::cites::{Carried, Derived, DerivedBlobs, titles_line};
 use super::error::{Result, StoreError};
-use super::import::{Comparison, Handle};
+use super::import::{Comparison, Handle, LINES_BYTES};
 use super::runs::Runs;
 use super::tables::{Tables, append_rows};
 use super::{MAIN_REF, Stamp, Store, StoredVersion, catalog, id, one_line, pack, version_tag};
@@ -28,8 +28,6 @@ use crate::model::Statute;
 
 /// How many statutes `verify` holds the texts of at once.
 const VERIFY_BATCH: usize = 1024;
-/// How many bytes of the tables' lines `verify` holds before it spills them to a sorted run.
-const LINES_BYTES: usize = 32 << 20;
 /// How many bytes of the citation index's blobs `verify` holds before it packs those the store
 /// lacks: in a sound store it has them all, so a flush costs a lookup a blob and writes nothing.
 const FLUSH_BYTES: usize = 16 << 20;
@@ -155,13 +153,15 @@ impl Store {
         batch: &mut dyn FnMut(&[Checked]),
     ) {
         let mut statutes = Vec::new();
-        let heads: BTreeMap<&str, Oid> = refs
+        // Every statute's id and head, ordered by id.
+        let mut heads: Vec<(&str, Oid)> = refs
             .iter()
             .filter_map(|(name, oid)| {
                 name.strip_prefix(super::STATUTE_REF_PREFIX)
                     .map(|id| (id, *oid))
             })
             .collect();
+        heads.sort_unstable_by_key(|&(id, _)| id);
         // The version labels tagged for each statute id, sorted.
         let mut tags: HashMap<&str, Vec<&str>> = HashMap::new();
         for name in refs.keys() {
@@ -177,9 +177,8 @@ impl Store {
         }
         // Read and checked a batch at a time, each statute by a task on every core through
         // its thread's own handle on the repository; reported in id order.
-        let ids: Vec<(&str, Oid)> = heads.iter().map(|(id, head)| (*id, *head)).collect();
         let path = self.path.clone();
-        for chunk in ids.chunks(VERIFY_BATCH) {
+        for chunk in heads.chunks(VERIFY_BATCH) {
             let found = crate::par::map_with(
                 chunk,
                 threads,
@@ -234,7 +233,7 @@ impl Store {
         for name in refs.keys() {
             if let Some(rest) = name.strip_prefix("refs/tags/") {
                 let sid = rest.split('/').next().unwrap_or("");
-                if !heads.contains_key(sid) {
+                if heads.binary_search_by_key(&sid, |&(id, _)| id).is_err() {
                     tag_of_no_statute.push(format!("{name}: tag of no statute"));
                 }
             }
