@@ -217,6 +217,7 @@ fn new_version(applied: &Applied, date: Date, act: git2::Oid, id: &str) -> Resul
         date,
         blob: blob_id(&canonical)?,
         canonical: Some(canonical),
+        packed: None,
         meta,
         warnings: Vec::new(),
     })

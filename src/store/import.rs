@@ -237,6 +237,9 @@ pub(crate) struct NewVersion {
     /// The canonical text; `None` once it is in the store's object database (under `blob`),
     /// where an import puts the texts it parsed, a batch at a time, to hold few at once.
     pub(crate) canonical: Option<Vec<u8>>,
+    /// Where the text lies in the pack this import wrote it into (so that it is read back
+    /// without libgit2), once it is there.
+    pub(crate) packed: Option<super::pack::Entry>,
     pub(crate) meta: VersionMeta,
     /// What the parser noticed (as `statute parse` would report it).
     pub(crate) warnings: Vec<crate::parse::Warning>,
@@ -250,6 +253,7 @@ impl NewVersion {
             date: self.date,
             blob: self.blob,
             canonical: self.canonical.clone(),
+            packed: self.packed.clone(),
             meta: self.meta.clone(),
             warnings: self.warnings.clone(),
         }
@@ -336,6 +340,7 @@ fn prepare_inner(
         date,
         blob: blob_id(&canonical)?,
         canonical: Some(canonical),
+        packed: None,
         meta,
         warnings,
     })))
@@ -350,6 +355,8 @@ struct Slot {
     stored: Option<usize>,
     /// The canonical text of a new version not yet in the object database.
     canonical: Option<Vec<u8>>,
+    /// Where this import packed the text of a new version.
+    packed: Option<super::pack::Entry>,
     label: String,
     summary: Option<Comparison>,
 }
@@ -475,6 +482,7 @@ pub(crate) fn plan(
             meta: v.meta.clone(),
             stored: Some(i),
             canonical: None,
+            packed: None,
             label: String::new(),
             summary: None,
         })
@@ -494,6 +502,7 @@ pub(crate) fn plan(
                 meta: n.meta,
                 stored: None,
                 canonical: n.canonical,
+                packed: n.packed,
                 label: String::new(),
                 summary: None,
             });
@@ -698,9 +707,13 @@ impl Store {
                 blobs.push((n.blob, c));
             }
         }
-        super::pack::write_blobs(&self.repo, &blobs, threads)?;
+        let packed: HashMap<Oid, super::pack::Entry> =
+            super::pack::write_blobs(&self.repo, &blobs, threads)?
+                .into_iter()
+                .collect();
         for n in news.iter_mut() {
             n.canonical = None;
+            n.packed = packed.get(&n.blob).cloned();
         }
         Ok(())
     }
@@ -1293,6 +1306,7 @@ impl Store {
                     let text = |s: &Slot| -> Result<Vec<u8>> {
                         match (&s.canonical, s.stored) {
                             (Some(c), _) => Ok(c.clone()),
+                            (None, None) if let Some(at) = &s.packed => at.read(),
                             (None, Some(j)) => {
                                 Ok(repo.find_blob(stored[j].blob)?.content().to_vec())
                             }

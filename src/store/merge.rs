@@ -52,6 +52,7 @@ impl Store {
                     date: v.date,
                     blob: v.blob,
                     canonical: Some(bytes),
+                    packed: None,
                     meta: v.meta,
                     warnings: Vec::new(),
                 });

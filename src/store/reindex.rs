@@ -42,6 +42,7 @@ fn rerender(id: &str, v: &StoredVersion, bytes: &[u8]) -> Result<NewVersion> {
         date: v.date,
         blob: blob_id(&canonical)?,
         canonical: Some(canonical),
+        packed: None,
         meta: v.meta.clone(),
         warnings: Vec::new(),
     })
