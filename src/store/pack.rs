@@ -696,13 +696,8 @@ fn write_packed_refs(
     refs: &BTreeMap<&str, Oid>,
     go_on: &mut dyn FnMut(RefStep) -> bool,
 ) -> Result<bool> {
-    // Byte order, as git sorts refnames.
-    let mut text = String::from("# pack-refs with: sorted \n");
-    for (name, oid) in refs {
-        text.push_str(&format!("{oid} {name}\n"));
-    }
     let lock = git_dir.join("packed-refs.lock");
-    let mut f = std::fs::OpenOptions::new()
+    let f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&lock)
@@ -719,7 +714,18 @@ fn write_packed_refs(
                 source: e,
             },
         })?;
-    let written = f.write_all(text.as_bytes()).and_then(|()| f.sync_all());
+    // Written as it goes (at national scale the file is 90 MB), in byte order, as git sorts
+    // refnames.
+    let written = (|| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, &f);
+        out.write_all(b"# pack-refs with: sorted \n")?;
+        for (name, oid) in refs {
+            writeln!(out, "{oid} {name}")?;
+        }
+        out.flush()?;
+        drop(out);
+        f.sync_all()
+    })();
     drop(f);
     if written.is_ok() && !go_on(RefStep::Written) {
         return Ok(false);
