@@ -20,6 +20,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// True for the commands that go through a whole store (or a whole corpus), allocating
+    /// and freeing gigabytes over minutes: their peak memory depends on freed memory going
+    /// back to the system soon.
+    pub fn sweeps_the_store(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Import { .. }
+                | Command::Merge { .. }
+                | Command::Verify
+                | Command::Reindex
+                | Command::Feed { .. }
+        )
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Parse one version and print it in canonical Markdown or as JSON (statute-doc/1).
