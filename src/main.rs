@@ -25,7 +25,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// with mimalloc's default of 10 ms a large diff made about 260 of them, a tenth of its run
 /// time, for memory the process was about to give back by exiting. The commands that sweep a
 /// whole store keep the default of 10 ms: at a second a 100× import peaked at 0.90–0.93 GB,
-/// at 10 ms at 0.80 GB, in no more time. (Never purging, as before either, made an import of
+/// at 10 ms at 0.80 GB, for about 16 s more system time (of 230–290 s). (Never purging, as before either, made an import of
 /// 100× the corpus keep 5 GB resident for about 0.6 GB in use.)
 fn keep_freed_memory(long_running: bool) {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {

@@ -153,8 +153,9 @@ pub fn is_version_file_name(p: &Path) -> bool {
 
 /// The files an import reads: each file argument as given, and below each directory every
 /// file named `YYYY-MM-DD.md`, `.txt` or `.docx` (others are counted as ignored; `README.md` is
-/// ignored everywhere). Sorted, without duplicates. The subdirectories of a directory given
-/// are walked on every core: listing a national corpus's directories is seconds of system time.
+/// ignored everywhere). Sorted, without duplicates. The directories below those given are
+/// listed a level at a time, eight at once: listing a national corpus's directories
+/// is seconds of system time, and with the page cache cold, waiting on the disk.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, usize, Vec<Failure>) {
     let mut found = Found::default();
     let mut subdirs = Vec::new();

@@ -790,8 +790,6 @@ mod tests {
         assert!(o.is_empty());
     }
 
-    /// The pack and index written in process are the ones git itself would write: `git
-    /// index-pack` over the pack gives the same index, byte for byte.
     #[test]
     fn stored_streams_inflate_to_their_data() {
         use std::io::Read;
@@ -852,6 +850,8 @@ mod tests {
         assert_eq!(entries[6].1.read().expect("the next"), texts[6]);
     }
 
+    /// The pack and index written in process are the ones git itself would write: `git
+    /// index-pack` over the pack gives the same index, byte for byte.
     #[test]
     fn the_index_is_the_one_git_index_pack_writes() {
         let dir = tempfile::tempdir().expect("tempdir");
